@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "FokkerPlanckLab",
+    products: [
+        .library(name: "FokkerPlanckLab", targets: ["FokkerPlanckLab"]),
+        .executable(name: "fplab", targets: ["fplab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // FFTW 3 from the system (Debian: libfftw3-dev), double precision plus its threads library.
+        .systemLibrary(
+            name: "CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        // Plan-once/execute-many FFTW wrappers: real-to-complex, cosine; the planner lock, threads, wisdom.
+        .target(name: "SpectralTransforms", dependencies: ["CFFTW"]),
+        // Uniform cell-centred grids on [-L, L]^d and the fields that live on them.
+        .target(name: "GridFields"),
+        // Forward SDE models (OU, VP, VE, linear, general drift) and the exact Gaussian-mixture oracles.
+        .target(
+            name: "DiffusionModels",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
+        .target(
+            name: "DensitySolvers",
+            dependencies: [
+                "SpectralTransforms", "GridFields", "DiffusionModels",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        // The library as one import.
+        .target(
+            name: "FokkerPlanckLab",
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers"]
+        ),
+        // The `fplab` subcommands: options in, library call, results out.
+        .target(
+            name: "FPLabCommandLine",
+            dependencies: [
+                "FokkerPlanckLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "fplab", dependencies: ["FPLabCommandLine"]),
+        .testTarget(name: "SpectralTransformsTests", dependencies: ["SpectralTransforms"]),
+        .testTarget(name: "GridFieldsTests", dependencies: ["GridFields"]),
+        .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels", "GridFields"]),
+        .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
+        .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),
+    ]
+)

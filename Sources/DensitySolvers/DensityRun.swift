@@ -1,0 +1,178 @@
+import DiffusionModels
+import Foundation
+import GridFields
+
+/// How a run ended.
+public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
+    case completed
+    /// A value became NaN or infinite during step `step`, which would have ended at `time`.
+    case nonFinite(time: Double, step: Int)
+    /// The mass moved by more than the allowed relative drift.
+    case massDrift(time: Double, step: Int, relativeDrift: Double)
+
+    public var isCompleted: Bool { self == .completed }
+
+    /// "completed", "non-finite", "mass-drift".
+    public var name: String {
+        switch self {
+        case .completed: return "completed"
+        case .nonFinite: return "non-finite"
+        case .massDrift: return "mass-drift"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .completed: return "completed"
+        case .nonFinite(let time, let step): return "non-finite at t = \(time) (step \(step))"
+        case .massDrift(let time, let step, let drift):
+            return "mass drift \(drift) at t = \(time) (step \(step))"
+        }
+    }
+}
+
+/// What the run loop measures at a snapshot.
+public struct Diagnostics: Sendable, Equatable {
+    public var time: Double
+    public var mass: Double
+    public var minimumDensity: Double
+    /// KL(rho_t || stationary), when a stationary density was given.
+    public var klToStationary: Double?
+    /// ||rho_t - exact||_1 and max |rho_t - exact|, when an exact solution was given.
+    public var l1Error: Double?
+    public var lInfinityError: Double?
+}
+
+public struct Snapshot: Sendable {
+    public var diagnostics: Diagnostics
+    /// The density at the snapshot (kept only when asked, and always for the last one).
+    public var density: Field?
+}
+
+public struct RunResult: Sendable {
+    public var status: RunStatus
+    /// Snapshot 0 is the initial state; the rest are at the requested times reached before the run ended.
+    public var snapshots: [Snapshot]
+    public var stepsTaken: Int
+    /// The density when the run ended.
+    public var finalDensity: Field
+    public var finalTime: Double
+    public var elapsedSeconds: Double
+}
+
+/// The run loop: drives any `DensityStepper` from its current time to `endTime` in `stepCount` steps, stopping at
+/// the snapshot times exactly, measuring diagnostics there and checking health after every step.
+///
+/// Steps: the nominal step is h = (T - t0) / stepCount; the interval between consecutive snapshot times is cut
+/// into ceil(length / h) equal steps, so snapshots fall on step boundaries. After every step the mass and the
+/// finiteness are checked; a run stops with `.nonFinite` or `.massDrift` instead of carrying NaN forward.
+public struct DensityRun {
+    public var endTime: Double
+    public var stepCount: Int
+    /// Snapshot times in (start, endTime]; `endTime` is always added.
+    public var snapshotTimes: [Double]
+    /// The exact density at time t on the grid, when known (an oracle).
+    public var exactDensity: ((Double) -> Field)?
+    /// The stationary density on the grid, for KL(rho_t || stationary).
+    public var stationaryDensity: Field?
+    /// Largest allowed |mass(t) - mass(0)| / mass(0).
+    public var massDriftTolerance: Double
+    /// Keep every snapshot's density (the final one is always kept).
+    public var keepDensities: Bool
+    /// Called after every step with the fraction done (0...1).
+    public var progress: ((Double) -> Void)?
+
+    public init(
+        endTime: Double,
+        stepCount: Int,
+        snapshotTimes: [Double] = [],
+        exactDensity: ((Double) -> Field)? = nil,
+        stationaryDensity: Field? = nil,
+        massDriftTolerance: Double = 1e-8,
+        keepDensities: Bool = false,
+        progress: ((Double) -> Void)? = nil
+    ) {
+        self.endTime = endTime
+        self.stepCount = stepCount
+        self.snapshotTimes = snapshotTimes
+        self.exactDensity = exactDensity
+        self.stationaryDensity = stationaryDensity
+        self.massDriftTolerance = massDriftTolerance
+        self.keepDensities = keepDensities
+        self.progress = progress
+    }
+
+    /// Snapshot times t_j = start + j (end - start) / count, j = 1...count.
+    public static func evenlySpacedTimes(count: Int, from start: Double = 0, to end: Double) -> [Double] {
+        (1...max(count, 1)).map { start + Double($0) * (end - start) / Double(max(count, 1)) }
+    }
+
+    public func run(_ stepper: any DensityStepper) -> RunResult {
+        let clock = ContinuousClock.now
+        let startTime = stepper.time
+        let initial = stepper.health()
+        var targets = snapshotTimes.filter { $0 > startTime && $0 < endTime }.sorted()
+        targets.append(endTime)
+        let nominalStep = (endTime - startTime) / Double(max(stepCount, 1))
+        let totalEstimate = Double(max(stepCount, 1))
+
+        var snapshots = [Snapshot(diagnostics: diagnose(stepper.currentDensity(), time: startTime), density: keepDensities ? stepper.currentDensity() : nil)]
+        var stepsTaken = 0
+        var status = RunStatus.completed
+        var segmentStart = startTime
+        outer: for target in targets {
+            let length = target - segmentStart
+            let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
+            for index in 1...count {
+                let stepEnd = index == count ? target : segmentStart + Double(index) * length / Double(count)
+                stepper.step(by: stepEnd - stepper.time)
+                stepsTaken += 1
+                let health = stepper.health()
+                if !health.isFinite || !health.mass.isFinite {
+                    status = .nonFinite(time: stepper.time, step: stepsTaken)
+                    break outer
+                }
+                let drift = abs(health.mass - initial.mass) / abs(initial.mass)
+                if drift > massDriftTolerance {
+                    status = .massDrift(time: stepper.time, step: stepsTaken, relativeDrift: drift)
+                    break outer
+                }
+                progress?(min(1, Double(stepsTaken) / totalEstimate))
+            }
+            segmentStart = target
+            let density = stepper.currentDensity()
+            snapshots.append(Snapshot(diagnostics: diagnose(density, time: target), density: keepDensities || target == endTime ? density : nil))
+        }
+        let finalDensity = stepper.currentDensity()
+        let elapsed = ContinuousClock.now - clock
+        return RunResult(
+            status: status,
+            snapshots: snapshots,
+            stepsTaken: stepsTaken,
+            finalDensity: finalDensity,
+            finalTime: stepper.time,
+            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        )
+    }
+
+    private func diagnose(_ density: Field, time: Double) -> Diagnostics {
+        var diagnostics = Diagnostics(time: time, mass: density.integral, minimumDensity: density.minimum)
+        if let stationaryDensity {
+            diagnostics.klToStationary = density.klDivergence(to: stationaryDensity)
+        }
+        if let exactDensity {
+            let exact = exactDensity(time)
+            diagnostics.l1Error = density.distanceL1(to: exact)
+            diagnostics.lInfinityError = density.distanceLInfinity(to: exact)
+        }
+        return diagnostics
+    }
+}
+
+extension GaussianMixture {
+    /// The mixture's density sampled at the grid's cell centres.
+    public func field(on grid: Grid) -> Field {
+        precondition(grid.dimension == dimension, "GaussianMixture.field: grid is \(grid.dimension)-D, mixture \(dimension)-D")
+        return Field(grid: grid, sampling: { density(at: $0) })
+    }
+}
