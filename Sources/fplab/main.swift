@@ -1,1 +1,3 @@
 import FPLabCommandLine
+
+FPLab.main()

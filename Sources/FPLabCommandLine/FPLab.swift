@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import FokkerPlanckLab
+
+/// The `fplab` root command: numerical checks of the Fokker–Planck view of diffusion models.
+public struct FPLab: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "fplab",
+        abstract: "Check the Fokker–Planck view of diffusion models numerically.",
+        version: fokkerPlanckLabVersion,
+        subcommands: [Forward.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line like `ParsableCommand.main`, but reports an error on one line of standard error
+    /// ("Error: " and the sentence that names the option), without the usage block, and exits with the error's
+    /// code: 64 for a bad option, 1 for a failure such as an unwritable `--output`, 2 for a run that stopped early.
+    public static func main(_ arguments: [String]? = nil) {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }   // --help, --version
+            let message = oneLineMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The error's message with line breaks folded into spaces (ArgumentParser's own messages are one sentence).
+    public static func oneLineMessage(for error: Error) -> String {
+        message(for: error)
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import FokkerPlanckLab
+
+/// One `fplab forward` run with every default resolved (made by `Forward.experiment()`): the library objects
+/// to build, and `run` to build them, drive the run loop and collect what it measured.
+public struct ForwardExperiment {
+    public let options: Forward
+    public let process: LinearSDE
+    public let mixture: GaussianMixture
+    public let grid: Grid
+    /// `--steps`, or the solver's suggestion.
+    public let stepCount: Int
+
+    /// Builds the initial and stationary densities and the stepper, runs `DensityRun` to `--time` with
+    /// `--snapshots` snapshots, and times it all. T = 0 measures the initial density and takes no step.
+    public func run(progress: ProgressReporter? = nil) throws -> ForwardOutcome {
+        let clock = ContinuousClock.now
+        let endTime = options.timeOptions.time
+        let initialDensity = mixture.field(on: grid)
+        let stationaryDensity = process.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
+        let exactMasses = ExactMassLog()
+        let exactDensity: (Double) -> Field = { [mixture, process, grid] time in
+            let exact = mixture.evolved(under: process, to: time).field(on: grid)
+            exactMasses.record(time: time, mass: exact.integral)
+            return exact
+        }
+        guard endTime > 0 else {
+            let row = SnapshotRow(
+                density: initialDensity, time: 0, exact: exactDensity(0), stationary: stationaryDensity
+            )
+            return ForwardOutcome(
+                experiment: self, status: .completed, rows: [row], stepsTaken: 0, finalTime: 0,
+                finalDensity: initialDensity, runSeconds: 0, wallSeconds: Self.seconds(since: clock),
+                exactMassFarthestFromOne: exactMasses.farthestFromOne
+            )
+        }
+        let stepper: any DensityStepper
+        do {
+            stepper = try options.solverOptions.makeStepper(
+                process: process, initialDensity: initialDensity, threads: options.runOptions.threads
+            )
+        } catch {
+            let solver = options.solverOptions.solver.rawValue
+            throw CommandLineError("--solver \(solver): cannot set up the solver: \(error)")
+        }
+        let loop = DensityRun(
+            endTime: endTime,
+            stepCount: stepCount,
+            snapshotTimes: options.timeOptions.intermediateSnapshotTimes,
+            exactDensity: exactDensity,
+            stationaryDensity: stationaryDensity,
+            progress: progress.map { reporter in { reporter.update(fraction: $0) } }
+        )
+        let result = loop.run(stepper)
+        progress?.finish()
+        return ForwardOutcome(
+            experiment: self,
+            status: result.status,
+            rows: result.snapshots.map { SnapshotRow(diagnostics: $0.diagnostics) },
+            stepsTaken: result.stepsTaken,
+            finalTime: result.finalTime,
+            finalDensity: result.finalDensity,
+            runSeconds: result.elapsedSeconds,
+            wallSeconds: Self.seconds(since: clock),
+            exactMassFarthestFromOne: exactMasses.farthestFromOne
+        )
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
+
+/// One row of the forward table: what the run loop measured at a snapshot.
+public struct SnapshotRow: Sendable, Equatable {
+    public var time: Double
+    /// ||rho - exact||_1 and max |rho - exact|.
+    public var l1Error: Double?
+    public var lInfinityError: Double?
+    public var mass: Double
+    public var minimumDensity: Double
+    /// KL(rho || stationary); nil when the model has no stationary law (VE).
+    public var klToStationary: Double?
+
+    init(diagnostics: Diagnostics) {
+        time = diagnostics.time
+        l1Error = diagnostics.l1Error
+        lInfinityError = diagnostics.lInfinityError
+        mass = diagnostics.mass
+        minimumDensity = diagnostics.minimumDensity
+        klToStationary = diagnostics.klToStationary
+    }
+
+    /// The same measurements as the run loop's, for a density it did not produce (T = 0).
+    init(density: Field, time: Double, exact: Field, stationary: Field?) {
+        self.time = time
+        l1Error = density.distanceL1(to: exact)
+        lInfinityError = density.distanceLInfinity(to: exact)
+        mass = density.integral
+        minimumDensity = density.minimum
+        klToStationary = stationary.map { density.klDivergence(to: $0) }
+    }
+}
+
+/// The grid mass of the exact density farthest from 1 over the snapshots, and its time. Far from 1, the box cuts
+/// the density off or the cells are too coarse to integrate it.
+final class ExactMassLog {
+    private(set) var farthestFromOne: (time: Double, mass: Double)?
+
+    func record(time: Double, mass: Double) {
+        if let farthest = farthestFromOne, !(abs(mass - 1) > abs(farthest.mass - 1)) { return }
+        farthestFromOne = (time, mass)
+    }
+}
+
+/// What `fplab forward` measured, and its report in every output format.
+public struct ForwardOutcome {
+    public let experiment: ForwardExperiment
+    public let status: RunStatus
+    /// Row 0 is t = 0; then the snapshot times reached.
+    public let rows: [SnapshotRow]
+    public let stepsTaken: Int
+    public let finalTime: Double
+    public let finalDensity: Field
+    /// The run loop alone, and everything from building the initial density on.
+    public let runSeconds: Double
+    public let wallSeconds: Double
+    /// The exact density's grid mass farthest from 1 over the snapshots, and when.
+    let exactMassFarthestFromOne: (time: Double, mass: Double)?
+
+    /// How far from 1 the exact density's grid mass may be before a note says the errors do not measure the
+    /// solver: 1e-3, far above the midpoint rule's error on a grid that resolves the density (spectrally small)
+    /// and far below what a box cutting off a tail of the density or a grid of a few cells gives.
+    static let exactMassWarningDeviation = 1e-3
+
+    public var report: CommandReport {
+        CommandReport(
+            summary: summary, table: table, closing: closing, json: json,
+            files: [
+                OutputFile(name: "snapshots.csv", contents: table.rendered(as: .csv)),
+                OutputFile(name: "density.csv", contents: densityCSV),
+            ]
+        )
+    }
+
+    private var options: Forward { experiment.options }
+
+    public var table: ResultTable {
+        var table = ResultTable(columns: [
+            .init("time", key: "time"),
+            .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 3)),
+            .init("L∞ error", key: "linf_error", style: .scientific(fractionDigits: 3)),
+            .init("mass", key: "mass", style: .general(significantDigits: 12)),
+            .init("min density", key: "min_density", style: .scientific(fractionDigits: 3)),
+            .init("KL to stationary", key: "kl_to_stationary", style: .general(significantDigits: 6)),
+        ])
+        for row in rows {
+            table.append([
+                .number(row.time), .number(row.l1Error), .number(row.lInfinityError), .number(row.mass),
+                .number(row.minimumDensity), .number(row.klToStationary),
+            ])
+        }
+        return table
+    }
+
+    private var stepsPhrase: String {
+        let source = options.solverOptions.steps == nil ? "suggested" : "given"
+        if stepsTaken == experiment.stepCount || options.timeOptions.time == 0 { return "\(stepsTaken) steps" }
+        return "\(stepsTaken) steps (\(experiment.stepCount) \(source))"
+    }
+
+    private var summary: [String] {
+        let solver = "\(options.solverOptions.solver.rawValue) \(options.solverOptions.resolvedMethod.rawValue)"
+        let grid = "\(options.gridOptions.summary) (\(experiment.grid.boundary.rawValue))"
+        return [
+            "forward: model \(options.modelOptions.summary), solver \(solver), grid \(grid), "
+                + "T = \(options.timeOptions.time.shortText), \(stepsPhrase), status \(status.name)",
+            "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+        ]
+    }
+
+    private var closing: [String] {
+        let timing = String(format: "run %.3g s, wall %.3g s", runSeconds, wallSeconds)
+        let ending = status.isCompleted
+            ? "completed, t = \(finalTime.shortText) reached in \(stepsTaken) steps"
+            : "stopped early, \(status)"
+        return ["status: \(ending) (\(timing))"] + notes.map { "note: \($0)" }
+    }
+
+    /// Warnings a reader needs to interpret the errors.
+    public var notes: [String] {
+        guard let (time, mass) = exactMassFarthestFromOne, !(abs(mass - 1) <= Self.exactMassWarningDeviation) else {
+            return []
+        }
+        let sigmaRemedy = options.modelOptions.model == .ve ? ", lower --sigma-max" : ""
+        return [
+            "the exact density has mass \(mass.shortText) on this grid at t = \(time.shortText): the box cuts it "
+                + "off or the cells are too coarse, so the errors there do not measure the solver "
+                + "(widen --half-width\(sigmaRemedy) or raise --points)."
+        ]
+    }
+
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "command": "forward",
+            "version": .string(fokkerPlanckLabVersion),
+            "mixture": .string(options.mixtureOptions.specification(dimension: options.gridOptions.dimension)),
+            "steps": .integer(experiment.stepCount),
+            "steps_source": options.solverOptions.steps == nil ? "suggested" : "given",
+            "steps_taken": .integer(stepsTaken),
+            "final_time": .number(finalTime),
+            "status": .string(status.name),
+            "status_detail": .string(status.description),
+            "wall_seconds": .number(wallSeconds),
+            "run_seconds": .number(runSeconds),
+            "notes": .array(notes.map { .string($0) }),
+            "snapshots": table.jsonValue(),
+        ]
+        for part in [
+            options.modelOptions.json, options.gridOptions.json, options.timeOptions.json,
+            options.solverOptions.json, options.runOptions.json,
+        ] {
+            members.merge(part) { current, _ in current }
+        }
+        return .object(members)
+    }
+
+    /// The final density, one cell a row: `x,density` or `x,y,density`, at full precision.
+    public var densityCSV: String {
+        let grid = finalDensity.grid
+        let axes = ["x", "y", "z"].prefix(grid.dimension)
+        var text = (axes + ["density"]).joined(separator: ",") + "\n"
+        for (index, value) in finalDensity.values.enumerated() {
+            let point = grid.point(at: index).map { NumberStyle.fullPrecision.format($0) }
+            text += point.joined(separator: ",") + "," + NumberStyle.fullPrecision.format(value) + "\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import FokkerPlanckLab
+
+/// `--dimension`, `--points` and `--half-width`: the box [-L, L]^d and its cells. Defaults depend on the
+/// dimension (256 cells on [-10, 10] in 1-D, 128 x 128 on [-8, 8]^2 in 2-D).
+public struct GridOptions: ParsableArguments {
+    public static let dimensionRange = 1...2
+    public static let halfWidthLimit = 1e6
+    /// Memory a solver needs per cell: 8 bytes times about 12 arrays (state, stages, transforms, the exact density).
+    public static let bytesPerCell = 8.0 * 12
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Space dimension, 1 or 2.", valueName: "d"))
+    public var dimension: Int = 1
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Cells per axis (at least 2; default: 256 in 1-D, 128 in 2-D).", valueName: "n")
+    )
+    public var points: Int?
+
+    @Option(
+        name: .customLong("half-width"),
+        parsing: .unconditional,
+        help: ArgumentHelp("The box is [-L, L]^d (L > 0; default: 10 in 1-D, 8 in 2-D).", valueName: "L")
+    )
+    public var halfWidth: Double?
+
+    public init() {}
+
+    public func validate() throws {
+        try OptionCheck.require(
+            Self.dimensionRange.contains(dimension),
+            "--dimension must be 1 or 2; got \(dimension)."
+        )
+        try OptionCheck.require(resolvedPoints >= 2, "--points must be at least 2; got \(resolvedPoints).")
+        try checkMemory(available: Double(ProcessInfo.processInfo.physicalMemory))
+        try OptionCheck.finite(
+            resolvedHalfWidth, option: "--half-width",
+            mustBe: "greater than 0 and at most \(Self.halfWidthLimit.shortText)"
+        ) { $0 > 0 && $0 <= Self.halfWidthLimit }
+    }
+
+    public var resolvedPoints: Int { points ?? (dimension == 1 ? 256 : 128) }
+    public var resolvedHalfWidth: Double { halfWidth ?? (dimension == 1 ? 10 : 8) }
+
+    /// The grid, `resolvedPoints` cells on each axis of [-L, L]^d.
+    public func grid(boundary: Boundary) -> Grid {
+        Grid(dimension: dimension, points: resolvedPoints, halfWidth: resolvedHalfWidth, boundary: boundary)
+    }
+
+    /// Refuses a grid whose estimated footprint, `bytesPerCell` x points^d, exceeds `available` bytes.
+    func checkMemory(available: Double) throws {
+        let cells = pow(Double(resolvedPoints), Double(dimension))
+        let needed = Self.bytesPerCell * cells
+        guard needed > available else { return }
+        let largest = Int(pow(available / Self.bytesPerCell, 1 / Double(dimension)).rounded(.down))
+        throw ValidationError(
+            "--points \(resolvedPoints) in \(dimension)-D needs about \(Self.gigabytes(needed)) of memory, more than "
+                + "this machine's \(Self.gigabytes(available)); --points must be at most \(largest) in \(dimension)-D here."
+        )
+    }
+
+    private static func gigabytes(_ bytes: Double) -> String {
+        String(format: "%.3g GB", bytes / 1e9)
+    }
+
+    /// "256 cells on [-10, 10]" or "128 x 128 cells on [-8, 8]^2".
+    public var summary: String {
+        let shape = Array(repeating: String(resolvedPoints), count: dimension).joined(separator: " x ")
+        let box = "[-\(resolvedHalfWidth.shortText), \(resolvedHalfWidth.shortText)]"
+        return "\(shape) cells on \(box)\(dimension > 1 ? "^\(dimension)" : "")"
+    }
+
+    /// Manifest entries.
+    public var json: [String: JSONValue] {
+        ["dimension": .integer(dimension), "points": .integer(resolvedPoints), "half_width": .number(resolvedHalfWidth)]
+    }
+}

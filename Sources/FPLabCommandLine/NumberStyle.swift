@@ -1,0 +1,25 @@
+import Foundation
+
+/// How a number in a table is written for people (text and Markdown); CSV always writes full precision.
+public enum NumberStyle: Sendable, Equatable {
+    /// `%.{digits}g`: fixed or scientific, whichever is shorter (times, masses).
+    case general(significantDigits: Int)
+    /// `%.{digits}e`: always scientific (errors and other small quantities); an exact zero is written `0`.
+    case scientific(fractionDigits: Int)
+    /// The shortest text that reads back to the same double (`0.1`, `1e-12`).
+    case fullPrecision
+
+    public func format(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        switch self {
+        case .general(let digits): return String(format: "%.*g", digits, value)
+        case .scientific(let digits): return value == 0 ? "0" : String(format: "%.*e", digits, value)
+        case .fullPrecision: return "\(value)"
+        }
+    }
+}
+
+extension Double {
+    /// `%g` with up to 6 significant digits ("10", "0.01", "1e+06"): option values in messages and headers.
+    var shortText: String { NumberStyle.general(significantDigits: 6).format(self) }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A file a command writes into its `--output` directory.
+public struct OutputFile: Sendable, Equatable {
+    /// A plain file name (no directory part), e.g. "manifest.json".
+    public var name: String
+    public var contents: String
+
+    public init(name: String, contents: String) {
+        precondition(!name.isEmpty && !name.contains("/"), "OutputFile: '\(name)' must be a plain file name")
+        self.name = name
+        self.contents = contents
+    }
+}
+
+/// An error a person reads on one line: the option (or stage) it concerns, then what went wrong.
+public struct CommandLineError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The `--output` directory: checked before any work starts, written all-or-nothing at the end.
+///
+/// `checkWritable()` creates nothing: the directory, or its nearest existing ancestor, must be a directory this
+/// process may write into. `write(_:)` creates the directory and its missing parents, writes every file under a
+/// temporary name in the same directory, and only when all are written renames them into place (rename(2)
+/// replaces an older file atomically). On any failure the temporary files, the files of this call already moved
+/// into place and the directories it created are removed, so an error leaves none of this call's files behind;
+/// errors name `--output`.
+public struct OutputDirectory: Sendable, Equatable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    private var url: URL { URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL }
+
+    /// Throws when the directory could not be created or written, without touching the file system.
+    public func checkWritable() throws {
+        guard !path.isEmpty else { throw CommandLineError("--output must name a directory; got an empty path.") }
+        var candidate = url
+        while true {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw CommandLineError("--output \(path): '\(candidate.path)' exists and is not a directory.")
+                }
+                guard access(candidate.path, W_OK | X_OK) == 0 else {
+                    throw CommandLineError("--output \(path): no permission to write in '\(candidate.path)'.")
+                }
+                return
+            }
+            let parent = candidate.deletingLastPathComponent()
+            if parent.path == candidate.path { return }
+            candidate = parent
+        }
+    }
+
+    /// Writes `files` into the directory, all or none (see the type's documentation).
+    public func write(_ files: [OutputFile]) throws {
+        precondition(Set(files.map(\.name)).count == files.count, "OutputDirectory: file names must differ")
+        try checkWritable()
+        let directory = url
+        let destinations = files.map { directory.appendingPathComponent($0.name).path }
+        for (file, destination) in zip(files, destinations) {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CommandLineError("--output \(path): cannot write '\(file.name)', a directory is in the way.")
+            }
+        }
+
+        let createdDirectories = missingDirectories(of: directory)
+        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporaries = files.map { directory.appendingPathComponent(".\($0.name).\(token).tmp").path }
+        var placedCount = 0
+        func undo() {
+            for temporary in temporaries { unlink(temporary) }
+            for destination in destinations.prefix(placedCount) { unlink(destination) }
+            for created in createdDirectories { rmdir(created.path) }   // deepest first
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            undo()
+            throw CommandLineError("--output \(path): cannot create the directory (\(Self.reason(error))).")
+        }
+        for (file, temporary) in zip(files, temporaries) {
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(file.contents.utf8)) else {
+                undo()
+                throw CommandLineError("--output \(path): cannot write '\(file.name)'.")
+            }
+        }
+        for (index, file) in files.enumerated() {
+            guard rename(temporaries[index], destinations[index]) == 0 else {
+                let reason = String(cString: strerror(errno))
+                undo()
+                throw CommandLineError("--output \(path): cannot move '\(file.name)' into place (\(reason)).")
+            }
+            placedCount += 1
+        }
+    }
+
+    /// The directories that do not exist yet on the way to `directory`, deepest first.
+    private func missingDirectories(of directory: URL) -> [URL] {
+        var missing: [URL] = []
+        var candidate = directory
+        while !FileManager.default.fileExists(atPath: candidate.path) {
+            missing.append(candidate)
+            let parent = candidate.deletingLastPathComponent()
+            if parent.path == candidate.path { break }
+            candidate = parent
+        }
+        return missing
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+}

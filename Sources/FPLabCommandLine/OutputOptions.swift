@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// `--format` and `--output`, shared by every subcommand.
+public struct OutputOptions: ParsableArguments {
+    @Option(help: "How results are printed on standard output.")
+    public var format: OutputFormat = .text
+
+    @Option(
+        name: .customLong("output"),
+        help: ArgumentHelp(
+            "Also write manifest.json and CSV files into this directory (created if missing).",
+            valueName: "dir"
+        )
+    )
+    public var outputDirectory: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if let directory {
+            do { try directory.checkWritable() } catch let error as CommandLineError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    /// The `--output` directory, when one was given.
+    public var directory: OutputDirectory? { outputDirectory.map(OutputDirectory.init(path:)) }
+
+    /// Writes the report's files (when `--output` was given), then prints it on standard output in `--format`.
+    /// Files come first so that a failure to write them is reported before any results are printed.
+    public func deliver(_ report: CommandReport) throws {
+        try writeFiles(for: report)
+        FileHandle.standardOutput.write(Data(report.rendered(as: format).utf8))
+    }
+
+    /// With `--output`: `manifest.json` (the report's JSON object plus a "files" list) and the report's own
+    /// files, written all-or-nothing by `OutputDirectory`. Without it, nothing.
+    public func writeFiles(for report: CommandReport) throws {
+        guard let directory else { return }
+        let names = (["manifest.json"] + report.files.map(\.name)).map { JSONValue.string($0) }
+        var manifest = report.json.members
+        manifest["files"] = .array(names)
+        let manifestFile = OutputFile(name: "manifest.json", contents: JSONValue.object(manifest).rendered())
+        try directory.write([manifestFile] + report.files)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// "label: 42%" on standard error while a long run works, for a person at a terminal.
+///
+/// Silent when standard error is not a terminal (scripts, tests, pipes) and during a run's first second; after
+/// that at most four updates a second, each overwriting the last; `finish()` clears the line.
+public final class ProgressReporter {
+    private let label: String
+    private let start = ContinuousClock.now
+    private var lastShown: ContinuousClock.Instant?
+
+    init(label: String) {
+        self.label = label
+    }
+
+    /// A reporter when standard error is a terminal, otherwise nil.
+    public static func forTerminal(label: String) -> ProgressReporter? {
+        isatty(STDERR_FILENO) == 1 ? ProgressReporter(label: label) : nil
+    }
+
+    /// Shows `fraction` (0...1) of the work as done, if the run has been going long enough.
+    public func update(fraction: Double) {
+        let now = ContinuousClock.now
+        guard now - start > .seconds(1) else { return }
+        if let lastShown, now - lastShown < .milliseconds(250) { return }
+        lastShown = now
+        let percent = Int((100 * min(max(fraction, 0), 1)).rounded(.down))
+        FileHandle.standardError.write(Data("\r\(label): \(percent)%".utf8))
+    }
+
+    /// Clears the progress line, if one was shown.
+    public func finish() {
+        guard lastShown != nil else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        lastShown = nil
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// `--seed` and `--threads`, shared by every subcommand (a command that draws no random numbers accepts the seed
+/// and records it, so that scripts can pass the same options everywhere).
+public struct RunOptions: ParsableArguments {
+    /// The allowed thread counts.
+    public static let threadRange = 1...64
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for random draws (0 to 2^64 - 1).", valueName: "n"))
+    public var seed: UInt64 = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for FFTW transforms (1 to 64).", valueName: "n"))
+    public var threads: Int = 1
+
+    public init() {}
+
+    public func validate() throws {
+        try OptionCheck.require(
+            Self.threadRange.contains(threads),
+            "--threads must be between \(Self.threadRange.lowerBound) and \(Self.threadRange.upperBound); got \(threads)."
+        )
+    }
+
+    /// The values as manifest entries.
+    public var json: [String: JSONValue] {
+        ["seed": .unsignedInteger(seed), "threads": .integer(threads)]
+    }
+}

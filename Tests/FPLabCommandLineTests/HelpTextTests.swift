@@ -1,0 +1,67 @@
+import FPLabCommandLine
+import Testing
+
+/// The help screen is part of the interface: a change to it shows up here and is reviewed.
+@Suite struct HelpTextTests {
+    @Test func forwardHelpAtOneHundredColumns() {
+        let help = FPLab.helpMessage(for: Forward.self, columns: 100)
+        #expect(help == Self.expectedForwardHelp)
+    }
+
+    static let expectedForwardHelp = """
+        OVERVIEW: Solve the forward Fokker–Planck equation for a Gaussian mixture and compare with the
+        exact density.
+
+        The density starts as the mixture and evolves under the model's SDE to time T. At t = 0 and at n
+        evenly spaced times the table shows the L1 and max errors against the exact evolved mixture, the
+        mass, the smallest density value and the KL divergence to the stationary law (none for VE). Exit
+        status 2 when the run stops early (a non-finite value, or mass drift); what was measured is printed.
+
+        USAGE: fplab forward <options>
+
+        MODEL:
+          --model <model>         The forward SDE: ou (dX = -X dt + sqrt(2) dB), vp (variance preserving),
+                                  ve (variance exploding). (values: ou, vp, ve; default: ou)
+          --beta-min <beta>       VP only: beta at t = 0 (default: 0.1).
+          --beta-max <beta>       VP only: beta at t = 1 (default: 20).
+          --sigma-min <sigma>     VE only: sigma at t = 0 (default: 0.01).
+          --sigma-max <sigma>     VE only: sigma at t = 1 (default: 50).
+
+        INITIAL DENSITY AND GRID:
+          --mixture <spec>        Initial Gaussian mixture, components 'weight:mean:std' joined by ';' (a
+                                  2-D mean is 'x,y'; weights sum to 1; default: '0.3:-2:0.2;0.7:1.5:0.5' in
+                                  1-D, '0.5:-1.5,0:0.5;0.5:1.5,1:0.5' in 2-D).
+          --dimension <d>         Space dimension, 1 or 2. (default: 1)
+          --points <n>            Cells per axis (at least 2; default: 256 in 1-D, 128 in 2-D).
+          --half-width <L>        The box is [-L, L]^d (L > 0; default: 10 in 1-D, 8 in 2-D).
+
+        TIME:
+          --time <T>              End time T (0 to 1000; T = 0 reports the initial density only). (default:
+                                  1.0)
+          --snapshots <n>         Report at t = 0 and at the n times j T / n, j = 1...n (1 to 1000).
+                                  (default: 4)
+
+        SOLVER:
+          --solver <solver>       Fokker–Planck solver: spectral (periodic box) or finite-volume (no-flux
+                                  walls). (values: spectral, finite-volume; default: spectral)
+          --method <method>       Time stepping: if-rk4 or strang for spectral (default if-rk4), tr-bdf2 or
+                                  backward-euler for finite-volume (default tr-bdf2). (values: if-rk4,
+                                  strang, tr-bdf2, backward-euler)
+          --steps <K>             Time steps from 0 to T (1 to 10^9; default: the solver's suggestion).
+          --planning <planning>   FFTW planning: estimate (instant) or measure (times candidate plans
+                                  first). (values: estimate, measure; default: estimate)
+
+        RUN AND OUTPUT:
+          --seed <n>              Seed for random draws (0 to 2^64 - 1). (default: 1)
+          --threads <n>           Threads for FFTW transforms (1 to 64). (default: 1)
+          --format <format>       How results are printed on standard output. (values: text, json, csv,
+                                  markdown; default: text)
+          --output <dir>          Also write manifest.json and CSV files into this directory (created if
+                                  missing).
+
+        OPTIONS:
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """
+}

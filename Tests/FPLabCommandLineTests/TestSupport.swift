@@ -1,0 +1,111 @@
+import FPLabCommandLine
+import Foundation
+import Testing
+
+/// The built `fplab` executable, run as a child process (the test target depends on it, so it is built
+/// beside the test bundle in the products directory).
+enum FPLabExecutable {
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// Directories that may hold the products: the test bundle's folder (Linux: the .xctest executable's
+    /// folder; macOS: the folder holding the .xctest bundle) and the running executable's folder.
+    static var productDirectories: [URL] {
+        var directories: [URL] = []
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            directories.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            directories.append(executable.deletingLastPathComponent())
+        }
+        directories.append(Bundle.main.bundleURL)
+        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        let launched = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        directories.append(launched.deletingLastPathComponent())
+        return directories
+    }
+
+    static func locate() throws -> URL {
+        let candidates = productDirectories.map { $0.appendingPathComponent("fplab") }
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return try #require(found, "no fplab executable in \(candidates.map(\.path))")
+    }
+
+    /// Runs `fplab arguments`, standard output and error going to files (no pipe can fill up and block).
+    static func run(_ arguments: [String]) throws -> Result {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let outputURL = scratch.url.appendingPathComponent("stdout")
+        let errorURL = scratch.url.appendingPathComponent("stderr")
+        try #require(FileManager.default.createFile(atPath: outputURL.path, contents: nil))
+        try #require(FileManager.default.createFile(atPath: errorURL.path, contents: nil))
+        let process = Process()
+        process.executableURL = try locate()
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+            standardError: try String(contentsOf: errorURL, encoding: .utf8)
+        )
+    }
+}
+
+/// A fresh directory under the system's temporary directory, removed when the value goes away. Swift may end a
+/// value's lifetime at its last use, so a scope that still needs the directory afterwards (a child process
+/// writing into it, files read back by path) holds it with `defer { withExtendedLifetime(scratch) {} }`.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("fplab-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// A path inside this directory that does not exist yet.
+    func path(_ components: String...) -> String {
+        components.reduce(url) { $0.appendingPathComponent($1) }.path
+    }
+
+    /// Every entry below the directory, relative paths, hidden files included.
+    func contents() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: url.path)
+        return (enumerator?.allObjects as? [String] ?? []).sorted()
+    }
+}
+
+/// Parses `fplab forward arguments` in process and runs it, returning its report without printing.
+func forwardOutcome(_ arguments: [String]) throws -> ForwardOutcome {
+    let command = try #require(try FPLab.parseAsRoot(["forward"] + arguments) as? Forward)
+    return try command.experiment().run()
+}
+
+/// The `--format json` object of a forward run, read back with JSONSerialization.
+func forwardJSON(_ arguments: [String]) throws -> [String: Any] {
+    let text = try forwardOutcome(arguments).report.rendered(as: .json)
+    return try parseJSONObject(text)
+}
+
+func parseJSONObject(_ text: String) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(object as? [String: Any], "not a JSON object: \(text.prefix(200))")
+}
+
+/// The one-line message `fplab forward arguments` fails with at parse time, or nil if it parses. (The exit
+/// status is checked against the executable: building it here costs as much again as the message.)
+func forwardParseFailure(_ arguments: [String]) -> String? {
+    do {
+        _ = try FPLab.parseAsRoot(["forward"] + arguments)
+        return nil
+    } catch {
+        return FPLab.oneLineMessage(for: error)
+    }
+}
