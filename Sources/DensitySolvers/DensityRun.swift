@@ -9,8 +9,13 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
     case nonFinite(time: Double, step: Int)
     /// The mass moved by more than the allowed relative drift.
     case massDrift(time: Double, step: Int, relativeDrift: Double)
+    /// The solution stopped looking like a density: its amplitude ratio (see `StepperHealth`) exceeded the bound,
+    /// the signature of an unstable step (too few steps for the drift, or a backward-in-time problem).
+    case blewUp(time: Double, step: Int, amplitudeRatio: Double)
 
     public var isCompleted: Bool { self == .completed }
+
+    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
 
     /// "completed", "non-finite", "mass-drift".
     public var name: String {
@@ -18,15 +23,18 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
         case .completed: return "completed"
         case .nonFinite: return "non-finite"
         case .massDrift: return "mass-drift"
+        case .blewUp: return "blew-up"
         }
     }
 
     public var description: String {
         switch self {
         case .completed: return "completed"
-        case .nonFinite(let time, let step): return "non-finite at t = \(time) (step \(step))"
+        case .nonFinite(let time, let step): return "non-finite at t = \(Self.format(time)) (step \(step))"
         case .massDrift(let time, let step, let drift):
-            return "mass drift \(drift) at t = \(time) (step \(step))"
+            return "mass drift \(Self.format(drift)) at t = \(Self.format(time)) (step \(step))"
+        case .blewUp(let time, let step, let ratio):
+            return "blew up at t = \(Self.format(time)) (step \(step)): amplitude ratio \(Self.format(ratio))"
         }
     }
 }
@@ -41,6 +49,16 @@ public struct Diagnostics: Sendable, Equatable {
     /// ||rho_t - exact||_1 and max |rho_t - exact|, when an exact solution was given.
     public var l1Error: Double?
     public var lInfinityError: Double?
+
+    public init(time: Double, mass: Double, minimumDensity: Double, klToStationary: Double? = nil,
+                l1Error: Double? = nil, lInfinityError: Double? = nil) {
+        self.time = time
+        self.mass = mass
+        self.minimumDensity = minimumDensity
+        self.klToStationary = klToStationary
+        self.l1Error = l1Error
+        self.lInfinityError = lInfinityError
+    }
 }
 
 public struct Snapshot: Sendable {
@@ -77,6 +95,8 @@ public struct DensityRun {
     public var stationaryDensity: Field?
     /// Largest allowed |mass(t) - mass(0)| / mass(0).
     public var massDriftTolerance: Double
+    /// Largest allowed amplitude ratio (1 for any non-negative density; round-off adds about 1e-15).
+    public var amplitudeRatioBound: Double
     /// Keep every snapshot's density (the final one is always kept).
     public var keepDensities: Bool
     /// Called after every step with the fraction done (0...1).
@@ -89,6 +109,7 @@ public struct DensityRun {
         exactDensity: ((Double) -> Field)? = nil,
         stationaryDensity: Field? = nil,
         massDriftTolerance: Double = 1e-8,
+        amplitudeRatioBound: Double = 1 + 1e-6,
         keepDensities: Bool = false,
         progress: ((Double) -> Void)? = nil
     ) {
@@ -98,6 +119,7 @@ public struct DensityRun {
         self.exactDensity = exactDensity
         self.stationaryDensity = stationaryDensity
         self.massDriftTolerance = massDriftTolerance
+        self.amplitudeRatioBound = amplitudeRatioBound
         self.keepDensities = keepDensities
         self.progress = progress
     }
@@ -112,11 +134,13 @@ public struct DensityRun {
         let startTime = stepper.time
         let initial = stepper.health()
         var targets = snapshotTimes.filter { $0 > startTime && $0 < endTime }.sorted()
-        targets.append(endTime)
+        if endTime > startTime { targets.append(endTime) }
         let nominalStep = (endTime - startTime) / Double(max(stepCount, 1))
         let totalEstimate = Double(max(stepCount, 1))
 
-        var snapshots = [Snapshot(diagnostics: diagnose(stepper.currentDensity(), time: startTime), density: keepDensities ? stepper.currentDensity() : nil)]
+        let initialDensity = stepper.currentDensity()
+        var snapshots = [Snapshot(diagnostics: diagnostics(of: initialDensity, time: startTime),
+                                  density: keepDensities || targets.isEmpty ? initialDensity : nil)]
         var stepsTaken = 0
         var status = RunStatus.completed
         var segmentStart = startTime
@@ -137,11 +161,15 @@ public struct DensityRun {
                     status = .massDrift(time: stepper.time, step: stepsTaken, relativeDrift: drift)
                     break outer
                 }
+                if health.amplitudeRatio > max(amplitudeRatioBound, initial.amplitudeRatio * amplitudeRatioBound) {
+                    status = .blewUp(time: stepper.time, step: stepsTaken, amplitudeRatio: health.amplitudeRatio)
+                    break outer
+                }
                 progress?(min(1, Double(stepsTaken) / totalEstimate))
             }
             segmentStart = target
             let density = stepper.currentDensity()
-            snapshots.append(Snapshot(diagnostics: diagnose(density, time: target), density: keepDensities || target == endTime ? density : nil))
+            snapshots.append(Snapshot(diagnostics: diagnostics(of: density, time: target), density: keepDensities || target == endTime ? density : nil))
         }
         let finalDensity = stepper.currentDensity()
         let elapsed = ContinuousClock.now - clock
@@ -155,7 +183,9 @@ public struct DensityRun {
         )
     }
 
-    private func diagnose(_ density: Field, time: Double) -> Diagnostics {
+    /// The diagnostics of `density` at `time`: mass, minimum, and (when given) KL to the stationary density and
+    /// the errors against the exact density.
+    public func diagnostics(of density: Field, time: Double) -> Diagnostics {
         var diagnostics = Diagnostics(time: time, mass: density.integral, minimumDensity: density.minimum)
         if let stationaryDensity {
             diagnostics.klToStationary = density.klDivergence(to: stationaryDensity)

@@ -16,8 +16,26 @@ public protocol DensityStepper: AnyObject {
     func step(by timeStep: Double)
     /// The density now, as a field (may cost a transform).
     func currentDensity() -> Field
-    /// The mass and whether every value is finite, computed cheaply (no transform).
-    func health() -> (mass: Double, isFinite: Bool)
+    /// The mass, finiteness and amplitude ratio, computed cheaply (no transform).
+    func health() -> StepperHealth
+}
+
+/// What the run loop checks after every step.
+public struct StepperHealth: Sendable, Equatable {
+    /// The integral of the density.
+    public var mass: Double
+    /// Whether every value is finite.
+    public var isFinite: Bool
+    /// A size-over-mass ratio that is at most 1 for a non-negative density and grows without bound when a solution
+    /// blows up: max_k |rho^_k| / rho^_0 for the spectral solver (|rho^_k| <= sum |rho_j| = rho^_0 when rho >= 0),
+    /// ||rho||_1 / mass for the finite-volume solver.
+    public var amplitudeRatio: Double
+
+    public init(mass: Double, isFinite: Bool, amplitudeRatio: Double) {
+        self.mass = mass
+        self.isFinite = isFinite
+        self.amplitudeRatio = amplitudeRatio
+    }
 }
 
 /// Why a solver could not be set up; `description` is one sentence.

@@ -56,9 +56,13 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
 
     public func currentDensity() -> Field { Field(grid: grid, values: values) }
 
-    public func health() -> (mass: Double, isFinite: Bool) {
-        let sum = values.reduce(0, +)
-        return (sum * grid.cellVolume, sum.isFinite && values.allSatisfy { $0.isFinite })
+    public func health() -> StepperHealth {
+        var sum = 0.0, absoluteSum = 0.0
+        for value in values {
+            sum += value
+            absoluteSum += abs(value)
+        }
+        return StepperHealth(mass: sum * grid.cellVolume, isFinite: absoluteSum.isFinite, amplitudeRatio: absoluteSum / abs(sum))
     }
 
     public func step(by timeStep: Double) {
@@ -101,7 +105,7 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
     /// The default step count: 100 steps per unit time (TR-BDF2's error is then far below the O(h^2) spatial
     /// error on the grids used here), at least 10.
     public static func suggestedStepCount(startTime: Double = 0, endTime: Double) -> Int {
-        max(10, Int((100 * (endTime - startTime)).rounded(.up)))
+        Int(min(max(10, (100 * (endTime - startTime)).rounded(.up)), 1e15))
     }
 }
 

@@ -98,15 +98,13 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         }
     }
 
-    public func health() -> (mass: Double, isFinite: Bool) {
+    public func health() -> StepperHealth {
+        let summary: (zeroMode: Double, isFinite: Bool, ratio: Double)
         switch basis {
-        case .fourier(let state):
-            let (zeroMode, finite) = state.zeroModeAndFiniteness()
-            return (zeroMode * grid.cellVolume, finite)
-        case .cosine(let state):
-            let (zeroMode, finite) = state.zeroModeAndFiniteness()
-            return (zeroMode * grid.cellVolume, finite)
+        case .fourier(let state): summary = state.spectrumSummary()
+        case .cosine(let state): summary = state.spectrumSummary()
         }
+        return StepperHealth(mass: summary.zeroMode * grid.cellVolume, isFinite: summary.isFinite, amplitudeRatio: summary.ratio)
     }
 
     /// The default step count for `[startTime, endTime]`: ceil(T max|b| k_max), at least 20 steps per unit time
@@ -119,7 +117,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         let largestWavenumber = Double.pi * Double(grid.shape.max()!) / (2 * grid.halfWidth)
         let largestDrift = DriftBound.largestDrift(process: process, grid: grid, times: [startTime, (startTime + endTime) / 2, endTime])
         let byStability = duration * largestDrift * largestWavenumber
-        return max(10, Int((max(byStability, 20 * duration)).rounded(.up)))
+        // Saturate rather than trap for absurd inputs (callers bound the count they accept).
+        return Int(min(max(10, (max(byStability, 20 * duration)).rounded(.up)), 1e15))
     }
 
     private enum Basis {
@@ -244,10 +243,17 @@ final class FourierState {
         return physical.values.map { $0 * scale }
     }
 
-    func zeroModeAndFiniteness() -> (Double, Bool) {
+    /// rho^_0, whether all coefficients are finite, and max_k |rho^_k| / |rho^_0|.
+    func spectrumSummary() -> (zeroMode: Double, isFinite: Bool, ratio: Double) {
+        let values = state.values
+        var largest = 0.0
         var sum = 0.0
-        for value in state.values { sum += value }
-        return (state[0], sum.isFinite)
+        for index in 0..<(values.count / 2) {
+            let squared = values[2 * index] * values[2 * index] + values[2 * index + 1] * values[2 * index + 1]
+            sum += squared
+            largest = max(largest, squared)
+        }
+        return (state[0], sum.isFinite, largest.squareRoot() / abs(state[0]))
     }
 
     // MARK: Building blocks
@@ -470,9 +476,15 @@ final class CosineState {
         return scratch.values.map { $0 / transform.roundTripScale }
     }
 
-    /// The DCT-II zero mode is 2^d sum_j rho_j.
-    func zeroModeAndFiniteness() -> (Double, Bool) {
-        let sum = coefficients.values.reduce(0, +)
-        return (coefficients[0] / Double(1 << grid.dimension), sum.isFinite)
+    /// sum_j rho_j (the DCT-II zero mode is 2^d times it), finiteness, and max_k |Y_k| / |Y_0|: the DCT-II
+    /// coefficients of a non-negative field obey |Y_k| <= 2^d sum_j rho_j = |Y_0|.
+    func spectrumSummary() -> (zeroMode: Double, isFinite: Bool, ratio: Double) {
+        var largest = 0.0
+        var sum = 0.0
+        for value in coefficients.values {
+            sum += value
+            largest = max(largest, abs(value))
+        }
+        return (coefficients[0] / Double(1 << grid.dimension), sum.isFinite, largest / abs(coefficients[0]))
     }
 }

@@ -50,6 +50,10 @@ extension GaussianMixture {
                 throw fail("component \(index): std must be 1 or \(dimension) number(s), got \(deviations.count)")
             }
             guard deviations.allSatisfy({ $0 > 0 }) else { throw fail("component \(index): std must be positive") }
+            // The variance must be a normal, finite double (a Cholesky factor must exist).
+            guard deviations.allSatisfy({ $0 >= 1e-150 && $0 <= 1e150 }) else {
+                throw fail("component \(index): std must lie in [1e-150, 1e150]")
+            }
             components.append(Component(weight: weights[0], mean: mean, standardDeviations: deviations))
         }
         let total = components.reduce(0) { $0 + $1.weight }

@@ -264,12 +264,36 @@ final class FaultyStepper: DensityStepper {
         }
     }
     func currentDensity() -> Field { Field(grid: grid, values: values) }
-    func health() -> (mass: Double, isFinite: Bool) {
-        (values.reduce(0, +) * grid.cellVolume, values.allSatisfy { $0.isFinite })
+    func health() -> StepperHealth {
+        StepperHealth(mass: values.reduce(0, +) * grid.cellVolume, isFinite: values.allSatisfy { $0.isFinite }, amplitudeRatio: 1)
     }
 }
 
 @Suite struct RunLoopTests {
+    /// Too few steps make the explicit drift unstable: the run stops with `blewUp` long before overflow.
+    @Test func unstableSpectralStepsAreReportedAsBlowUp() throws {
+        let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
+        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+        let result = DensityRun(endTime: 100, stepCount: 100).run(solver)
+        guard case .blewUp(let time, let step, let ratio) = result.status else {
+            Issue.record("expected blew-up, got \(result.status)")
+            return
+        }
+        #expect(time <= 100 && step <= 100 && ratio > 1 + 1e-6)
+        #expect(result.finalDensity.isFinite)
+        // The same grid with the suggested steps stays healthy.
+        let healthy = DensityRun(endTime: 3, stepCount: SpectralFokkerPlanckSolver.suggestedStepCount(process: LinearSDE.ornsteinUhlenbeck, grid: grid, endTime: 3))
+            .run(try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid)))
+        #expect(healthy.status == .completed)
+    }
+
+    @Test func zeroDurationReturnsTheInitialSnapshot() throws {
+        let grid = Grid(dimension: 1, points: 64, halfWidth: 10)
+        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+        let result = DensityRun(endTime: 0, stepCount: 10).run(solver)
+        #expect(result.status == .completed && result.stepsTaken == 0 && result.snapshots.count == 1)
+    }
+
     @Test func nonFiniteValuesStopTheRunWithTimeAndStep() {
         let result = DensityRun(endTime: 1, stepCount: 10).run(FaultyStepper(fault: .notANumber))
         #expect(result.status == .nonFinite(time: 0.4, step: 4))

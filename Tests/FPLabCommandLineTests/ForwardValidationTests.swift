@@ -27,7 +27,7 @@ import Testing
         BadInput(arguments: ["--mixture", "0.3:-2;0.7:1.5:0.5"], option: "--mixture: ", allowed: "weight:mean:std"),
         BadInput(arguments: ["--mixture", "1:zero:1"], option: "--mixture: ", allowed: "not a number"),
         BadInput(arguments: ["--mixture", "1:0:-1"], option: "--mixture: ", allowed: "positive"),
-        BadInput(arguments: ["--mixture", "1:0:1e-200"], option: "--mixture: ", allowed: "from 1e-150 to 1e+150"),
+        BadInput(arguments: ["--mixture", "1:0:1e-200"], option: "--mixture: ", allowed: "std must lie in [1e-150, 1e150]"),
         BadInput(arguments: ["--mixture", "1:0:1", "--dimension", "2"], option: "--mixture: ", allowed: "dimension is 2"),
         BadInput(arguments: ["--time", "nan"], option: "--time", allowed: "finite"),
         BadInput(arguments: ["--time", "inf"], option: "--time", allowed: "finite"),
