@@ -7,6 +7,10 @@ import Foundation
 /// lambda_i = softmax_i((m <x, x_i> - m^2 |x_i|^2 / 2) / v) (for OU: (<x, x_i> - e^-t |x_i|^2/2) / (2 sinh t)),
 /// computed stably by log-sum-exp, and the score is Tweedie's (m <X0> - x) / v.
 ///
+/// With a `bandwidth` b > 0 the data are smoothed first (a kernel density estimate, rho_0 = (1/N) sum N(x_i, b^2 I)):
+/// the logits use v_b = v + m^2 b^2 and <X0> = (1 - m^2 b^2 / v_b) sum lambda_i x_i + (m b^2 / v_b) x, an imperfect
+/// score on purpose (it generalizes: samples spread off the training points).
+///
 /// Cost: O(N d) per point, two passes over the data (the largest logit, then the weighted sums); memory O(N d)
 /// for the data and O(block) work space: an N x M weight matrix is never formed. Blocks of points from the particle
 /// core run on several threads.
@@ -15,13 +19,16 @@ public struct FiniteDatasetScore: ScoreProvider {
     public let data: [Double]
     public let dimension: Int
     public let model: LinearSDE
-    public var name: String { "empirical" }
+    public let bandwidth: Double
+    public var name: String { bandwidth > 0 ? "empirical smoothed" : "empirical" }
     /// |x_i|^2 / 2 per training point.
     let halfSquaredNorms: [Double]
 
     public var pointCount: Int { data.count / dimension }
 
-    public init(data: [Double], dimension: Int, model: LinearSDE = .ornsteinUhlenbeck) {
+    public init(data: [Double], dimension: Int, model: LinearSDE = .ornsteinUhlenbeck, bandwidth: Double = 0) {
+        precondition(bandwidth >= 0, "FiniteDatasetScore: bandwidth must be non-negative")
+        self.bandwidth = bandwidth
         precondition(dimension >= 1 && !data.isEmpty && data.count % dimension == 0, "FiniteDatasetScore: data must be N x d with N >= 1")
         self.data = data
         self.dimension = dimension
@@ -37,8 +44,11 @@ public struct FiniteDatasetScore: ScoreProvider {
     }
 
     public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
-        let scale = model.meanScale(to: time), variance = model.variance(to: time)
+        let scale = model.meanScale(to: time)
+        let smoothing = scale * scale * bandwidth * bandwidth
+        let variance = model.variance(to: time) + smoothing
         let inner = scale / variance, quadratic = scale * scale / variance
+        let dataWeight = 1 - smoothing / variance, pointWeight = scale * bandwidth * bandwidth / variance
         let dimension = self.dimension, count = pointCount
         data.withUnsafeBufferPointer { data in
             halfSquaredNorms.withUnsafeBufferPointer { norms in
@@ -60,7 +70,9 @@ public struct FiniteDatasetScore: ScoreProvider {
                         total += weight
                         for axis in 0..<dimension { means[start + axis] += weight * data[index * dimension + axis] }
                     }
-                    for axis in 0..<dimension { means[start + axis] /= total }
+                    for axis in 0..<dimension {
+                        means[start + axis] = dataWeight * means[start + axis] / total + pointWeight * points[start + axis]
+                    }
                 }
             }
         }
@@ -68,7 +80,8 @@ public struct FiniteDatasetScore: ScoreProvider {
 
     /// The softmax weights lambda_i(x, t) for one point (for endpoint predictions and tests).
     public func weights(at point: [Double], time: Double) -> [Double] {
-        let scale = model.meanScale(to: time), variance = model.variance(to: time)
+        let scale = model.meanScale(to: time)
+        let variance = model.variance(to: time) + scale * scale * bandwidth * bandwidth
         let logits = (0..<pointCount).map { index in
             let product = (0..<dimension).reduce(0) { $0 + point[$1] * data[index * dimension + $1] }
             return (scale * product - scale * scale * halfSquaredNorms[index]) / variance
