@@ -23,6 +23,8 @@ public struct FiniteDatasetScore: ScoreProvider {
     public var name: String { bandwidth > 0 ? "empirical smoothed" : "empirical" }
     /// |x_i|^2 / 2 per training point.
     let halfSquaredNorms: [Double]
+    /// The data by axis (column j holds coordinate j of every point), for vector loads.
+    let columns: [[Double]]
 
     public var pointCount: Int { data.count / dimension }
 
@@ -36,6 +38,7 @@ public struct FiniteDatasetScore: ScoreProvider {
         halfSquaredNorms = stride(from: 0, to: data.count, by: dimension).map { start in
             0.5 * (0..<dimension).reduce(0) { $0 + data[start + $1] * data[start + $1] }
         }
+        columns = (0..<dimension).map { axis in stride(from: axis, to: data.count, by: dimension).map { data[$0] } }
     }
 
     public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
@@ -49,33 +52,141 @@ public struct FiniteDatasetScore: ScoreProvider {
         let variance = model.variance(to: time) + smoothing
         let inner = scale / variance, quadratic = scale * scale / variance
         let dataWeight = 1 - smoothing / variance, pointWeight = scale * bandwidth * bandwidth / variance
+        let dimension = self.dimension
+        var sums = [Double](repeating: 0, count: dimension)
+        for start in stride(from: 0, to: points.count, by: dimension) {
+            let total = softmaxSums(point: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]),
+                                    inner: inner, quadratic: quadratic, sums: &sums)
+            for axis in 0..<dimension {
+                means[start + axis] = dataWeight * sums[axis] / total + pointWeight * points[start + axis]
+            }
+        }
+    }
+
+    /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
+    /// Two passes over the data, four training points per vector operation.
+    @inline(__always)
+    private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+        if dimension == 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
         let dimension = self.dimension, count = pointCount
-        data.withUnsafeBufferPointer { data in
-            halfSquaredNorms.withUnsafeBufferPointer { norms in
-                for start in stride(from: 0, to: points.count, by: dimension) {
-                    // Pass 1: the largest logit.
-                    var largest = -Double.infinity
-                    for index in 0..<count {
-                        var product = 0.0
-                        for axis in 0..<dimension { product += points[start + axis] * data[index * dimension + axis] }
-                        largest = max(largest, inner * product - quadratic * norms[index])
-                    }
-                    // Pass 2: sum_i e^(logit_i - largest) and sum_i e^(...) x_i.
-                    var total = 0.0
-                    for axis in 0..<dimension { means[start + axis] = 0 }
-                    for index in 0..<count {
-                        var product = 0.0
-                        for axis in 0..<dimension { product += points[start + axis] * data[index * dimension + axis] }
-                        let weight = exp(inner * product - quadratic * norms[index] - largest)
-                        total += weight
-                        for axis in 0..<dimension { means[start + axis] += weight * data[index * dimension + axis] }
-                    }
+        let vectorCount = count / 4 * 4
+        return halfSquaredNorms.withUnsafeBufferPointer { norms in
+            withColumnPointers { columns in
+                let scaledPoint = (0..<dimension).map { inner * point[$0] }
+                func logit(_ index: Int) -> Double {
+                    var value = -quadratic * norms[index]
+                    for axis in 0..<dimension { value += scaledPoint[axis] * columns[axis][index] }
+                    return value
+                }
+                func logits(_ index: Int) -> SIMD4<Double> {
+                    var value = -quadratic * SIMD4<Double>(norms[index], norms[index + 1], norms[index + 2], norms[index + 3])
                     for axis in 0..<dimension {
-                        means[start + axis] = dataWeight * means[start + axis] / total + pointWeight * points[start + axis]
+                        let column = columns[axis]
+                        value += scaledPoint[axis] * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
                     }
+                    return value
+                }
+                // Pass 1: the largest logit.
+                var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                var index = 0
+                while index < vectorCount {
+                    let value = logits(index)
+                    largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
+                    index += 4
+                }
+                var largest = largestLanes.max()
+                for rest in vectorCount..<count { largest = max(largest, logit(rest)) }
+                // Pass 2: weighted sums.
+                var totalLanes = SIMD4<Double>(repeating: 0)
+                var sumLanes = [SIMD4<Double>](repeating: SIMD4<Double>(repeating: 0), count: dimension)
+                index = 0
+                while index < vectorCount {
+                    let weight = vectorExponential(logits(index) - largest)
+                    totalLanes += weight
+                    for axis in 0..<dimension {
+                        let column = columns[axis]
+                        sumLanes[axis] += weight * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
+                    }
+                    index += 4
+                }
+                var total = totalLanes.sum()
+                for axis in 0..<dimension { sums[axis] = sumLanes[axis].sum() }
+                for rest in vectorCount..<count {
+                    let weight = exp(logit(rest) - largest)
+                    total += weight
+                    for axis in 0..<dimension { sums[axis] += weight * columns[axis][rest] }
+                }
+                return total
+            }
+        }
+    }
+
+    /// The d = 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 2-D experiments).
+    private func softmaxSumsPlanar(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+        let count = pointCount
+        let vectorCount = count / 4 * 4
+        let (first, second) = (inner * point[0], inner * point[1])
+        return halfSquaredNorms.withUnsafeBufferPointer { normBuffer in
+            columns[0].withUnsafeBufferPointer { xBuffer in
+                columns[1].withUnsafeBufferPointer { yBuffer in
+                    let norms = UnsafeRawPointer(normBuffer.baseAddress!)
+                    let xs = UnsafeRawPointer(xBuffer.baseAddress!), ys = UnsafeRawPointer(yBuffer.baseAddress!)
+                    let stride = 4 * MemoryLayout<Double>.stride
+                    @inline(__always) func logits(_ offset: Int) -> SIMD4<Double> {
+                        let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        let x = xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        let y = ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        return first * x + second * y - quadratic * norm
+                    }
+                    var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                    var offset = 0
+                    let end = vectorCount * MemoryLayout<Double>.stride
+                    while offset < end {
+                        let value = logits(offset)
+                        largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
+                        offset += stride
+                    }
+                    var largest = largestLanes.max()
+                    for rest in vectorCount..<count {
+                        largest = max(largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
+                    }
+                    var (total, sumX, sumY) = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+                    offset = 0
+                    while offset < end {
+                        let weight = vectorExponential(logits(offset) - largest)
+                        total += weight
+                        sumX += weight * xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        sumY += weight * ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        offset += stride
+                    }
+                    var (scalarTotal, scalarX, scalarY) = (total.sum(), sumX.sum(), sumY.sum())
+                    for rest in vectorCount..<count {
+                        let weight = exp(first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest] - largest)
+                        scalarTotal += weight
+                        scalarX += weight * xBuffer[rest]
+                        scalarY += weight * yBuffer[rest]
+                    }
+                    sums[0] = scalarX
+                    sums[1] = scalarY
+                    return scalarTotal
                 }
             }
         }
+    }
+
+    /// Runs `body` with raw pointers to the data columns.
+    @inline(__always)
+    private func withColumnPointers<Result>(_ body: ([UnsafePointer<Double>]) -> Result) -> Result {
+        var pointers: [UnsafePointer<Double>] = []
+        pointers.reserveCapacity(dimension)
+        func collect(_ axis: Int) -> Result {
+            if axis == dimension { return body(pointers) }
+            return columns[axis].withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress!)
+                return collect(axis + 1)
+            }
+        }
+        return collect(0)
     }
 
     /// The softmax weights lambda_i(x, t) for one point (for endpoint predictions and tests).

@@ -95,3 +95,21 @@ import GridFields
         }
     }
 }
+
+@Suite struct VectorExponentialTests {
+    /// Four-lane e^x against Foundation's exp on [-708, 0]: relative error below 4e-16; 0 below -708.
+    @Test func matchesTheLibraryExponential() {
+        var largest = 0.0
+        for index in 0..<50_000 {
+            let base = -708.0 * Double(index) / 50_000
+            let lanes = SIMD4<Double>(base, base - 1e-3, base * 0.5, base * 1e-4)
+            let result = vectorExponential(lanes)
+            for lane in 0..<4 {
+                let expected = exp(lanes[lane])
+                largest = max(largest, abs(result[lane] - expected) / expected)
+            }
+        }
+        #expect(largest < 4e-16, "largest relative error \(largest)")
+        #expect(vectorExponential(SIMD4<Double>(-709, -1000, -.infinity, 0)) == SIMD4<Double>(0, 0, 0, 1))
+    }
+}
