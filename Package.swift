@@ -35,10 +35,17 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // Seeded, splittable random streams (xoshiro256**, SplitMix64 hashing) and ziggurat normals.
+        .target(name: "RandomStreams"),
+        // The particle core: SDE/ODE integrators, time grids, score providers, histograms on the solver's grid.
+        .target(
+            name: "ParticleSampling",
+            dependencies: ["RandomStreams", "DiffusionModels", "GridFields"]
+        ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -53,6 +60,8 @@ let package = Package(
         .testTarget(name: "GridFieldsTests", dependencies: ["GridFields"]),
         .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels", "GridFields"]),
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
+        .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
+        .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),
     ]
 )

@@ -2,6 +2,8 @@
 @_exported import GridFields
 @_exported import DiffusionModels
 @_exported import DensitySolvers
+@_exported import RandomStreams
+@_exported import ParticleSampling
 
 /// The library version, written into every manifest.
 public let fokkerPlanckLabVersion = "0.1.0"

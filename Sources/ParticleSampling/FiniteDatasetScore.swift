@@ -1,0 +1,205 @@
+import DiffusionModels
+import Foundation
+
+/// The exact score of a finite dataset rho_0 = (1/N) sum_i delta(x_i) under a linear model (THEORY §7).
+///
+/// rho_t = (1/N) sum_i N(m x_i, v I), so <X0>(x, t) = sum_i lambda_i(x, t) x_i with softmax weights
+/// lambda_i = softmax_i((m <x, x_i> - m^2 |x_i|^2 / 2) / v) (for OU: (<x, x_i> - e^-t |x_i|^2/2) / (2 sinh t)),
+/// computed stably by log-sum-exp, and the score is Tweedie's (m <X0> - x) / v.
+///
+/// With a `bandwidth` b > 0 the data are smoothed first (a kernel density estimate, rho_0 = (1/N) sum N(x_i, b^2 I)):
+/// the logits use v_b = v + m^2 b^2 and <X0> = (1 - m^2 b^2 / v_b) sum lambda_i x_i + (m b^2 / v_b) x, an imperfect
+/// score on purpose (it generalizes: samples spread off the training points).
+///
+/// Cost: O(N d) per point, two passes over the data (the largest logit, then the weighted sums); memory O(N d)
+/// for the data and O(block) work space: an N x M weight matrix is never formed. Blocks of points from the particle
+/// core run on several threads.
+public struct FiniteDatasetScore: ScoreProvider {
+    /// Training points, flat (d per point).
+    public let data: [Double]
+    public let dimension: Int
+    public let model: LinearSDE
+    public let bandwidth: Double
+    public var name: String { bandwidth > 0 ? "empirical smoothed" : "empirical" }
+    /// |x_i|^2 / 2 per training point.
+    let halfSquaredNorms: [Double]
+    /// The data by axis (column j holds coordinate j of every point), for vector loads.
+    let columns: [[Double]]
+
+    public var pointCount: Int { data.count / dimension }
+
+    public init(data: [Double], dimension: Int, model: LinearSDE = .ornsteinUhlenbeck, bandwidth: Double = 0) {
+        precondition(bandwidth >= 0, "FiniteDatasetScore: bandwidth must be non-negative")
+        self.bandwidth = bandwidth
+        precondition(dimension >= 1 && !data.isEmpty && data.count % dimension == 0, "FiniteDatasetScore: data must be N x d with N >= 1")
+        self.data = data
+        self.dimension = dimension
+        self.model = model
+        halfSquaredNorms = stride(from: 0, to: data.count, by: dimension).map { start in
+            0.5 * (0..<dimension).reduce(0) { $0 + data[start + $1] * data[start + $1] }
+        }
+        columns = (0..<dimension).map { axis in stride(from: axis, to: data.count, by: dimension).map { data[$0] } }
+    }
+
+    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+        posteriorMean(at: points, time: time, into: scores)
+        scoreFromPosteriorMean(points: points, means: scores, scale: model.meanScale(to: time), variance: model.variance(to: time))
+    }
+
+    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+        let scale = model.meanScale(to: time)
+        let smoothing = scale * scale * bandwidth * bandwidth
+        let variance = model.variance(to: time) + smoothing
+        let inner = scale / variance, quadratic = scale * scale / variance
+        let dataWeight = 1 - smoothing / variance, pointWeight = scale * bandwidth * bandwidth / variance
+        let dimension = self.dimension
+        var sums = [Double](repeating: 0, count: dimension)
+        for start in stride(from: 0, to: points.count, by: dimension) {
+            let total = softmaxSums(point: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]),
+                                    inner: inner, quadratic: quadratic, sums: &sums)
+            for axis in 0..<dimension {
+                means[start + axis] = dataWeight * sums[axis] / total + pointWeight * points[start + axis]
+            }
+        }
+    }
+
+    /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
+    /// Two passes over the data, four training points per vector operation.
+    @inline(__always)
+    private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+        if dimension == 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
+        let dimension = self.dimension, count = pointCount
+        let vectorCount = count / 4 * 4
+        return halfSquaredNorms.withUnsafeBufferPointer { norms in
+            withColumnPointers { columns in
+                let scaledPoint = (0..<dimension).map { inner * point[$0] }
+                func logit(_ index: Int) -> Double {
+                    var value = -quadratic * norms[index]
+                    for axis in 0..<dimension { value += scaledPoint[axis] * columns[axis][index] }
+                    return value
+                }
+                func logits(_ index: Int) -> SIMD4<Double> {
+                    var value = -quadratic * SIMD4<Double>(norms[index], norms[index + 1], norms[index + 2], norms[index + 3])
+                    for axis in 0..<dimension {
+                        let column = columns[axis]
+                        value += scaledPoint[axis] * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
+                    }
+                    return value
+                }
+                // Pass 1: the largest logit.
+                var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                var index = 0
+                while index < vectorCount {
+                    let value = logits(index)
+                    largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
+                    index += 4
+                }
+                var largest = largestLanes.max()
+                for rest in vectorCount..<count { largest = max(largest, logit(rest)) }
+                // Pass 2: weighted sums.
+                var totalLanes = SIMD4<Double>(repeating: 0)
+                var sumLanes = [SIMD4<Double>](repeating: SIMD4<Double>(repeating: 0), count: dimension)
+                index = 0
+                while index < vectorCount {
+                    let weight = vectorExponential(logits(index) - largest)
+                    totalLanes += weight
+                    for axis in 0..<dimension {
+                        let column = columns[axis]
+                        sumLanes[axis] += weight * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
+                    }
+                    index += 4
+                }
+                var total = totalLanes.sum()
+                for axis in 0..<dimension { sums[axis] = sumLanes[axis].sum() }
+                for rest in vectorCount..<count {
+                    let weight = exp(logit(rest) - largest)
+                    total += weight
+                    for axis in 0..<dimension { sums[axis] += weight * columns[axis][rest] }
+                }
+                return total
+            }
+        }
+    }
+
+    /// The d = 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 2-D experiments).
+    private func softmaxSumsPlanar(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+        let count = pointCount
+        let vectorCount = count / 4 * 4
+        let (first, second) = (inner * point[0], inner * point[1])
+        return halfSquaredNorms.withUnsafeBufferPointer { normBuffer in
+            columns[0].withUnsafeBufferPointer { xBuffer in
+                columns[1].withUnsafeBufferPointer { yBuffer in
+                    let norms = UnsafeRawPointer(normBuffer.baseAddress!)
+                    let xs = UnsafeRawPointer(xBuffer.baseAddress!), ys = UnsafeRawPointer(yBuffer.baseAddress!)
+                    let stride = 4 * MemoryLayout<Double>.stride
+                    @inline(__always) func logits(_ offset: Int) -> SIMD4<Double> {
+                        let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        let x = xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        let y = ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        return first * x + second * y - quadratic * norm
+                    }
+                    var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                    var offset = 0
+                    let end = vectorCount * MemoryLayout<Double>.stride
+                    while offset < end {
+                        let value = logits(offset)
+                        largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
+                        offset += stride
+                    }
+                    var largest = largestLanes.max()
+                    for rest in vectorCount..<count {
+                        largest = max(largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
+                    }
+                    var (total, sumX, sumY) = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+                    offset = 0
+                    while offset < end {
+                        let weight = vectorExponential(logits(offset) - largest)
+                        total += weight
+                        sumX += weight * xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        sumY += weight * ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        offset += stride
+                    }
+                    var (scalarTotal, scalarX, scalarY) = (total.sum(), sumX.sum(), sumY.sum())
+                    for rest in vectorCount..<count {
+                        let weight = exp(first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest] - largest)
+                        scalarTotal += weight
+                        scalarX += weight * xBuffer[rest]
+                        scalarY += weight * yBuffer[rest]
+                    }
+                    sums[0] = scalarX
+                    sums[1] = scalarY
+                    return scalarTotal
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with raw pointers to the data columns.
+    @inline(__always)
+    private func withColumnPointers<Result>(_ body: ([UnsafePointer<Double>]) -> Result) -> Result {
+        var pointers: [UnsafePointer<Double>] = []
+        pointers.reserveCapacity(dimension)
+        func collect(_ axis: Int) -> Result {
+            if axis == dimension { return body(pointers) }
+            return columns[axis].withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress!)
+                return collect(axis + 1)
+            }
+        }
+        return collect(0)
+    }
+
+    /// The softmax weights lambda_i(x, t) for one point (for endpoint predictions and tests).
+    public func weights(at point: [Double], time: Double) -> [Double] {
+        let scale = model.meanScale(to: time)
+        let variance = model.variance(to: time) + scale * scale * bandwidth * bandwidth
+        let logits = (0..<pointCount).map { index in
+            let product = (0..<dimension).reduce(0) { $0 + point[$1] * data[index * dimension + $1] }
+            return (scale * product - scale * scale * halfSquaredNorms[index]) / variance
+        }
+        let largest = logits.max()!
+        let exponentials = logits.map { exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+    }
+}

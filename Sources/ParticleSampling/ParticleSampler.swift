@@ -1,0 +1,359 @@
+import DiffusionModels
+import Foundation
+import RandomStreams
+
+/// The time-stepping rule for particles.
+///
+/// | integrator | for | update over [t, t'] (h = abs(t' - t)) | order |
+/// |---|---|---|---|
+/// | `eulerMaruyama` | any dynamics | x += h u(x, t) + g(t) sqrt(h) z | weak 1 |
+/// | `exact` | forward linear SDE | x = m(t, t') x + sqrt(v(t, t')) z | exact in law |
+/// | `heun` | probability-flow ODE | trapezoidal predictor–corrector | 2 |
+/// | `rungeKutta4` | probability-flow ODE | classical RK4, midpoint at (t + t')/2 | 4 |
+/// | `ddpm` | reverse SDE, linear model | x = a x0hat + b x + sqrt(btilde) z (THEORY §5) | exact for Dirac data |
+/// | `ddim` | reverse, linear model | x = m(t') x0hat + sqrt(v(t')/v(t)) (x - m(t) x0hat) | exact for Dirac data |
+///
+/// For `ddpm`, with x0hat = <X0>(x, t): a = m(t') v(t', t) / v(t), b = m(t', t) v(t') / v(t),
+/// btilde = v(t') v(t', t) / v(t) (m(t) = m(0, t), v(t) = v(0, t)); for OU, a = sinh(t - t')/sinh t,
+/// b = e^... = sinh(t')/sinh(t) e^0 and btilde = 2 sinh(t') sinh(t - t')/sinh t. A last step to t' = 0 returns x0hat.
+public enum ParticleIntegrator: String, Sendable, CaseIterable {
+    case eulerMaruyama = "euler-maruyama"
+    case exact
+    case heun
+    case rungeKutta4 = "rk4"
+    case ddpm
+    case ddim
+}
+
+/// How the particles start.
+public enum InitialLaw: Sendable {
+    /// Given points (flat, d per point); the particle count is their number.
+    case points([Double], dimension: Int)
+    /// Independent draws from a Gaussian mixture.
+    case mixture(GaussianMixture)
+    /// Every particle at the same point.
+    case dirac([Double])
+
+    public var dimension: Int {
+        switch self {
+        case .points(_, let dimension): return dimension
+        case .mixture(let mixture): return mixture.dimension
+        case .dirac(let point): return point.count
+        }
+    }
+}
+
+/// How a particle run ended.
+public enum ParticleRunStatus: Sendable, Equatable, CustomStringConvertible {
+    case completed
+    /// A coordinate became NaN or infinite in step `step` (ending at forward time `time`), first for `particle`.
+    case nonFinite(time: Double, step: Int, particle: Int)
+
+    public var name: String { self == .completed ? "completed" : "non-finite" }
+
+    public var description: String {
+        switch self {
+        case .completed: return "completed"
+        case .nonFinite(let time, let step, let particle): return "non-finite at t = \(time) (step \(step), particle \(particle))"
+        }
+    }
+}
+
+public struct ParticleRunResult: Sendable {
+    /// Final positions, flat (d per particle).
+    public var positions: [Double]
+    public var dimension: Int
+    public var status: ParticleRunStatus
+    public var elapsedSeconds: Double
+    public var particleCount: Int { positions.count / dimension }
+}
+
+/// Why a sampler configuration is refused; `description` is one sentence.
+public struct SamplerError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The one particle core: runs `count` particles from an initial law through `dynamics` on `timeGrid` with
+/// `integrator`, in blocks that each own a random stream (seed, block index), so the same seed gives the same
+/// bits with any thread count. Each block keeps its particles in cache for all steps; per block and step the
+/// cost is one velocity (or score) evaluation for RK1-type updates, two for Heun, four for RK4.
+public struct ParticleSampler: Sendable {
+    public var dynamics: ParticleDynamics
+    public var integrator: ParticleIntegrator
+    public var timeGrid: TimeGrid
+    public var seed: UInt64
+    public var threads: Int
+    public var blockSize: Int
+
+    public init(dynamics: ParticleDynamics, integrator: ParticleIntegrator, timeGrid: TimeGrid,
+                seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024) {
+        self.dynamics = dynamics
+        self.integrator = integrator
+        self.timeGrid = timeGrid
+        self.seed = seed
+        self.threads = threads
+        self.blockSize = blockSize
+    }
+
+    /// Checks that the integrator suits the dynamics and the time grid.
+    public func validate() throws {
+        let times = timeGrid.times
+        let decreasing = zip(times, times.dropFirst()).allSatisfy { $0.1 < $0.0 }
+        let increasing = zip(times, times.dropFirst()).allSatisfy { $0.1 > $0.0 }
+        if dynamics.timeDirection > 0 && !increasing { throw SamplerError("forward sampling needs increasing times") }
+        if dynamics.timeDirection < 0 && !decreasing { throw SamplerError("reverse sampling needs decreasing times") }
+        if times.contains(where: { $0 < 0 || !$0.isFinite }) { throw SamplerError("times must be finite and non-negative") }
+        switch integrator {
+        case .eulerMaruyama:
+            break
+        case .exact:
+            guard case .forward(let process) = dynamics, process is LinearSDE else {
+                throw SamplerError("the exact integrator needs the forward process of a linear model")
+            }
+        case .heun, .rungeKutta4:
+            guard dynamics.isDeterministic else {
+                throw SamplerError("\(integrator.rawValue) integrates the probability-flow ODE: use it with the probability flow")
+            }
+            if times.last == 0 { throw SamplerError("\(integrator.rawValue) evaluates the score at the final time: end at t-min > 0") }
+        case .ddpm, .ddim:
+            guard dynamics.score != nil else { throw SamplerError("\(integrator.rawValue) is a reverse update: it needs a score") }
+            if integrator == .ddpm && dynamics.isDeterministic {
+                throw SamplerError("ddpm is stochastic: use ddim for the probability flow")
+            }
+        }
+    }
+
+    /// Runs `count` particles from `initial` (ignored count for `.points`: their number is used).
+    public func run(initial: InitialLaw, count: Int) throws -> ParticleRunResult {
+        try validate()
+        let dimension = initial.dimension
+        let particleCount: Int
+        if case .points(let points, _) = initial { particleCount = points.count / dimension } else { particleCount = count }
+        guard particleCount > 0 else { throw SamplerError("the particle count must be positive") }
+        let clock = ContinuousClock.now
+        let coefficients = StepCoefficients(sampler: self)
+        var positions = [Double](repeating: 0, count: particleCount * dimension)
+        let blocks = ParallelBlocks(count: particleCount, blockSize: blockSize, threads: threads)
+        var firstFailure = [ParticleRunStatus](repeating: .completed, count: blocks.blockCount)
+        positions.withUnsafeMutableBufferPointer { positionBuffer in
+            firstFailure.withUnsafeMutableBufferPointer { failureBuffer in
+                let sharedPositions = SharedMutablePointer(base: positionBuffer.baseAddress!)
+                let sharedFailures = SharedMutablePointer(base: failureBuffer.baseAddress!)
+                blocks.forEach { block, range in
+                    var generator = Xoshiro256StarStar(seed: seed, stream: UInt64(block))
+                    let blockPositions = UnsafeMutableBufferPointer(
+                        start: sharedPositions.base + range.lowerBound * dimension, count: range.count * dimension)
+                    Self.initialize(blockPositions, from: initial, firstParticle: range.lowerBound, dimension: dimension, using: &generator)
+                    sharedFailures.base[block] = BlockIntegrator(
+                        sampler: self, coefficients: coefficients, dimension: dimension, count: range.count
+                    ).integrate(blockPositions, firstParticle: range.lowerBound, using: &generator)
+                }
+            }
+        }
+        let failures = firstFailure.compactMap { status -> (Double, Int, Int)? in
+            if case .nonFinite(let time, let step, let particle) = status { return (time, step, particle) }
+            return nil
+        }
+        let status: ParticleRunStatus
+        if let earliest = failures.min(by: { ($0.1, $0.2) < ($1.1, $1.2) }) {
+            status = .nonFinite(time: earliest.0, step: earliest.1, particle: earliest.2)
+        } else {
+            status = .completed
+        }
+        let elapsed = ContinuousClock.now - clock
+        return ParticleRunResult(positions: positions, dimension: dimension, status: status,
+                                 elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    static func initialize(_ block: UnsafeMutableBufferPointer<Double>, from law: InitialLaw, firstParticle: Int,
+                           dimension: Int, using generator: inout Xoshiro256StarStar) {
+        switch law {
+        case .points(let points, _):
+            for index in 0..<block.count { block[index] = points[firstParticle * dimension + index] }
+        case .dirac(let point):
+            for index in 0..<block.count { block[index] = point[index % dimension] }
+        case .mixture(let mixture):
+            MixtureDraws(mixture: mixture).fill(block, using: &generator)
+        }
+    }
+}
+
+/// Mixture draws with the ziggurat: component by inverse CDF of the weights, then mu + L z.
+struct MixtureDraws {
+    let mixture: GaussianMixture
+    let cumulativeWeights: [Double]
+    let factors: [[Double]]
+
+    init(mixture: GaussianMixture) {
+        self.mixture = mixture
+        var running = 0.0
+        cumulativeWeights = mixture.components.map { running += $0.weight; return running }
+        let dimension = mixture.dimension
+        factors = mixture.components.map { component in
+            // Lower Cholesky factor of the covariance.
+            var factor = [Double](repeating: 0, count: dimension * dimension)
+            for row in 0..<dimension {
+                for column in 0...row {
+                    var sum = component.covariance[row * dimension + column]
+                    for inner in 0..<column { sum -= factor[row * dimension + inner] * factor[column * dimension + inner] }
+                    factor[row * dimension + column] = row == column ? sum.squareRoot() : sum / factor[column * dimension + column]
+                }
+            }
+            return factor
+        }
+    }
+
+    func fill(_ block: UnsafeMutableBufferPointer<Double>, using generator: inout Xoshiro256StarStar) {
+        let dimension = mixture.dimension
+        let total = cumulativeWeights.last!
+        var normals = [Double](repeating: 0, count: dimension)
+        for start in stride(from: 0, to: block.count, by: dimension) {
+            let uniform = generator.nextUniform() * total
+            let componentIndex = cumulativeWeights.firstIndex { uniform < $0 } ?? cumulativeWeights.count - 1
+            let component = mixture.components[componentIndex]
+            let factor = factors[componentIndex]
+            for axis in 0..<dimension { normals[axis] = Ziggurat.normal(using: &generator) }
+            for row in 0..<dimension {
+                var value = component.mean[row]
+                for column in 0...row { value += factor[row * dimension + column] * normals[column] }
+                block[start + row] = value
+            }
+        }
+    }
+}
+
+/// Per-step constants shared by all blocks (computed once per run).
+struct StepCoefficients: Sendable {
+    /// For `exact`: m(t, t') and sqrt(v(t, t')); for `ddpm`: a, b, sqrt(btilde); for `ddim`: m(t'), ratio, m(t).
+    var first: [Double] = []
+    var second: [Double] = []
+    var third: [Double] = []
+    /// g(t) at the start of each step (Euler–Maruyama).
+    var noise: [Double] = []
+
+    init(sampler: ParticleSampler) {
+        let times = sampler.timeGrid.times
+        let steps = times.count - 1
+        switch sampler.integrator {
+        case .exact:
+            let model = sampler.dynamics.process as! LinearSDE
+            first = (0..<steps).map { model.meanScale(from: times[$0], to: times[$0 + 1]) }
+            second = (0..<steps).map { model.variance(from: times[$0], to: times[$0 + 1]).squareRoot() }
+        case .ddpm:
+            let model = sampler.dynamics.score!.model
+            for step in 0..<steps {
+                let (now, next) = (times[step], times[step + 1])
+                let varianceNow = model.variance(to: now), varianceNext = model.variance(to: next)
+                let bridgeVariance = model.variance(from: next, to: now)
+                first.append(model.meanScale(to: next) * bridgeVariance / varianceNow)
+                second.append(model.meanScale(from: next, to: now) * varianceNext / varianceNow)
+                third.append((varianceNext * bridgeVariance / varianceNow).squareRoot())
+            }
+        case .ddim:
+            let model = sampler.dynamics.score!.model
+            for step in 0..<steps {
+                let (now, next) = (times[step], times[step + 1])
+                first.append(model.meanScale(to: next))
+                second.append((model.variance(to: next) / model.variance(to: now)).squareRoot())
+                third.append(model.meanScale(to: now))
+            }
+        case .eulerMaruyama, .heun, .rungeKutta4:
+            noise = (0..<steps).map { sampler.dynamics.noiseScale(at: times[$0]) }
+        }
+    }
+}
+
+/// The step loop for one block of particles.
+struct BlockIntegrator {
+    let sampler: ParticleSampler
+    let coefficients: StepCoefficients
+    let dimension: Int
+    let count: Int
+
+    func integrate(_ positions: UnsafeMutableBufferPointer<Double>, firstParticle: Int,
+                   using generator: inout Xoshiro256StarStar) -> ParticleRunStatus {
+        let size = positions.count
+        let times = sampler.timeGrid.times
+        let dynamics = sampler.dynamics
+        var velocity = [Double](repeating: 0, count: size)
+        var scratch = [Double](repeating: 0, count: size)
+        var stage = [Double](repeating: 0, count: size)
+        var accumulated = [Double](repeating: 0, count: size)
+        return velocity.withUnsafeMutableBufferPointer { velocity in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                stage.withUnsafeMutableBufferPointer { stage in
+                    accumulated.withUnsafeMutableBufferPointer { accumulated in
+                        let points = UnsafeBufferPointer(positions)
+                        for step in 0..<(times.count - 1) {
+                            let (now, next) = (times[step], times[step + 1])
+                            let width = abs(next - now)
+                            switch sampler.integrator {
+                            case .eulerMaruyama:
+                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                                let noise = coefficients.noise[step] * width.squareRoot()
+                                if noise == 0 {
+                                    for index in 0..<size { positions[index] += width * velocity[index] }
+                                } else {
+                                    for index in 0..<size {
+                                        positions[index] += width * velocity[index] + noise * Ziggurat.normal(using: &generator)
+                                    }
+                                }
+                            case .exact:
+                                let (scale, spread) = (coefficients.first[step], coefficients.second[step])
+                                for index in 0..<size {
+                                    positions[index] = scale * positions[index] + spread * Ziggurat.normal(using: &generator)
+                                }
+                            case .heun:
+                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                                for index in 0..<size { stage[index] = positions[index] + width * velocity[index] }
+                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: accumulated, scratch: scratch)
+                                for index in 0..<size { positions[index] += 0.5 * width * (velocity[index] + accumulated[index]) }
+                            case .rungeKutta4:
+                                let middle = 0.5 * (now + next)
+                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                                for index in 0..<size {
+                                    accumulated[index] = velocity[index]
+                                    stage[index] = positions[index] + 0.5 * width * velocity[index]
+                                }
+                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                                for index in 0..<size {
+                                    accumulated[index] += 2 * velocity[index]
+                                    stage[index] = positions[index] + 0.5 * width * velocity[index]
+                                }
+                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                                for index in 0..<size {
+                                    accumulated[index] += 2 * velocity[index]
+                                    stage[index] = positions[index] + width * velocity[index]
+                                }
+                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
+                                for index in 0..<size {
+                                    positions[index] += width / 6 * (accumulated[index] + velocity[index])
+                                }
+                            case .ddpm, .ddim:
+                                dynamics.score!.posteriorMean(at: points, time: now, into: scratch)
+                                if next == 0 {
+                                    for index in 0..<size { positions[index] = scratch[index] }
+                                } else if sampler.integrator == .ddpm {
+                                    let (a, b, spread) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                                    for index in 0..<size {
+                                        positions[index] = a * scratch[index] + b * positions[index] + spread * Ziggurat.normal(using: &generator)
+                                    }
+                                } else {
+                                    let (scaleNext, ratio, scaleNow) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                                    for index in 0..<size {
+                                        positions[index] = scaleNext * scratch[index] + ratio * (positions[index] - scaleNow * scratch[index])
+                                    }
+                                }
+                            }
+                            if let bad = (0..<size).first(where: { !positions[$0].isFinite }) {
+                                return .nonFinite(time: next, step: step + 1, particle: firstParticle + bad / dimension)
+                            }
+                        }
+                        return .completed
+                    }
+                }
+            }
+        }
+    }
+}
