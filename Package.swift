@@ -42,10 +42,18 @@ let package = Package(
             name: "ParticleSampling",
             dependencies: ["RandomStreams", "DiffusionModels", "GridFields"]
         ),
+        // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
+        // and the regularized inversions beside it.
+        .target(
+            name: "InverseHeat",
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams"]
+        ),
+        // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
+        .target(name: "Figures"),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -62,6 +70,8 @@ let package = Package(
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
+        .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),
     ]
 )

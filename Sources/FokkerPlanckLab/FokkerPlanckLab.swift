@@ -4,6 +4,8 @@
 @_exported import DensitySolvers
 @_exported import RandomStreams
 @_exported import ParticleSampling
+@_exported import InverseHeat
+@_exported import Figures
 
 /// The library version, written into every manifest.
 public let fokkerPlanckLabVersion = "0.1.0"

@@ -1,0 +1,2 @@
+// The inverse-heat lab lives here (see InverseHeat module documentation).
+import GridFields
