@@ -4,12 +4,19 @@ import Foundation
 public struct OutputFile: Sendable, Equatable {
     /// A plain file name (no directory part), e.g. "manifest.json".
     public var name: String
-    public var contents: String
+    /// The bytes to write.
+    public var data: Data
 
+    /// A text file (UTF-8).
     public init(name: String, contents: String) {
+        self.init(name: name, data: Data(contents.utf8))
+    }
+
+    /// A binary file (e.g. a NumPy `.npy` array).
+    public init(name: String, data: Data) {
         precondition(!name.isEmpty && !name.contains("/"), "OutputFile: '\(name)' must be a plain file name")
         self.name = name
-        self.contents = contents
+        self.data = data
     }
 }
 
@@ -86,7 +93,7 @@ public struct OutputDirectory: Sendable, Equatable {
             throw CommandLineError("--output \(path): cannot create the directory (\(Self.reason(error))).")
         }
         for (file, temporary) in zip(files, temporaries) {
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(file.contents.utf8)) else {
+            guard FileManager.default.createFile(atPath: temporary, contents: file.data) else {
                 undo()
                 throw CommandLineError("--output \(path): cannot write '\(file.name)'.")
             }

@@ -179,13 +179,14 @@ public struct ParticleSampler: Sendable {
     }
 }
 
-/// Mixture draws with the ziggurat: component by inverse CDF of the weights, then mu + L z.
-struct MixtureDraws {
-    let mixture: GaussianMixture
+/// Mixture draws with the ziggurat: component by inverse CDF of the weights, then mu + L z (L the Cholesky
+/// factor). Cost O(K + d^2) per draw.
+public struct MixtureDraws: Sendable {
+    public let mixture: GaussianMixture
     let cumulativeWeights: [Double]
     let factors: [[Double]]
 
-    init(mixture: GaussianMixture) {
+    public init(mixture: GaussianMixture) {
         self.mixture = mixture
         var running = 0.0
         cumulativeWeights = mixture.components.map { running += $0.weight; return running }
@@ -204,7 +205,8 @@ struct MixtureDraws {
         }
     }
 
-    func fill(_ block: UnsafeMutableBufferPointer<Double>, using generator: inout Xoshiro256StarStar) {
+    /// Fills `block` with draws, flat (d per point).
+    public func fill(_ block: UnsafeMutableBufferPointer<Double>, using generator: inout Xoshiro256StarStar) {
         let dimension = mixture.dimension
         let total = cumulativeWeights.last!
         var normals = [Double](repeating: 0, count: dimension)
