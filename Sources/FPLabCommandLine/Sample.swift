@@ -342,11 +342,13 @@ public struct SampleOutcome {
             json["target_mean"] = .array(target.mean.map { .number($0) })
             json["target_variance"] = .array((0..<dimension).map { .number(target.covariance[$0 * dimension + $0]) })
         }
-        var files = [
+        // The sample files can be large: built only when they will be written.
+        let writesFiles = options.outputOptions.outputDirectory != nil
+        var files = writesFiles ? [
             OutputFile(name: "samples.csv", contents: PointSet(points: result.positions, dimension: dimension).csvText),
             OutputFile(name: "samples.npy", data: PointSet(points: result.positions, dimension: dimension).numpyData),
             OutputFile(name: "moments.csv", contents: table.rendered(as: .csv)),
-        ]
+        ] : []
         if let histogram {
             let density = histogram.density, errors = histogram.standardErrors
             var histogramJSON: [String: JSONValue] = [
@@ -360,7 +362,7 @@ public struct SampleOutcome {
                 let point = histogram.grid.point(at: cell).map { "\($0)" }.joined(separator: ",")
                 csv += "\(point),\(density.values[cell]),\(errors.values[cell])" + (exact.map { ",\($0.values[cell])" } ?? "") + "\n"
             }
-            files.append(OutputFile(name: "histogram.csv", contents: csv))
+            if writesFiles { files.append(OutputFile(name: "histogram.csv", contents: csv)) }
             if let exact {
                 let distance = density.distanceL1(to: exact)
                 histogramJSON["l1_to_exact"] = .number(distance)

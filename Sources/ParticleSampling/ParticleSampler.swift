@@ -184,15 +184,17 @@ public struct ParticleSampler: Sendable {
 public struct MixtureDraws: Sendable {
     public let mixture: GaussianMixture
     let cumulativeWeights: [Double]
-    let factors: [[Double]]
+    /// Component means, flat (K x d), and lower Cholesky factors, flat (K x d x d).
+    let means: [Double]
+    let factors: [Double]
 
     public init(mixture: GaussianMixture) {
         self.mixture = mixture
         var running = 0.0
         cumulativeWeights = mixture.components.map { running += $0.weight; return running }
         let dimension = mixture.dimension
-        factors = mixture.components.map { component in
-            // Lower Cholesky factor of the covariance.
+        means = mixture.components.flatMap(\.mean)
+        factors = mixture.components.flatMap { component in
             var factor = [Double](repeating: 0, count: dimension * dimension)
             for row in 0..<dimension {
                 for column in 0...row {
@@ -208,18 +210,27 @@ public struct MixtureDraws: Sendable {
     /// Fills `block` with draws, flat (d per point).
     public func fill(_ block: UnsafeMutableBufferPointer<Double>, using generator: inout Xoshiro256StarStar) {
         let dimension = mixture.dimension
-        let total = cumulativeWeights.last!
-        var normals = [Double](repeating: 0, count: dimension)
-        for start in stride(from: 0, to: block.count, by: dimension) {
-            let uniform = generator.nextUniform() * total
-            let componentIndex = cumulativeWeights.firstIndex { uniform < $0 } ?? cumulativeWeights.count - 1
-            let component = mixture.components[componentIndex]
-            let factor = factors[componentIndex]
-            for axis in 0..<dimension { normals[axis] = Ziggurat.normal(using: &generator) }
-            for row in 0..<dimension {
-                var value = component.mean[row]
-                for column in 0...row { value += factor[row * dimension + column] * normals[column] }
-                block[start + row] = value
+        let componentCount = cumulativeWeights.count
+        let table = Ziggurat.table
+        cumulativeWeights.withUnsafeBufferPointer { cumulative in
+            means.withUnsafeBufferPointer { means in
+                factors.withUnsafeBufferPointer { factors in
+                    let total = cumulative[componentCount - 1]
+                    let normals = UnsafeMutableBufferPointer<Double>.allocate(capacity: dimension)
+                    defer { normals.deallocate() }
+                    for start in stride(from: 0, to: block.count, by: dimension) {
+                        let uniform = generator.nextUniform() * total
+                        var component = 0
+                        while component < componentCount - 1 && uniform >= cumulative[component] { component += 1 }
+                        for axis in 0..<dimension { normals[axis] = table.normal(using: &generator) }
+                        let factorBase = component * dimension * dimension
+                        for row in 0..<dimension {
+                            var value = means[component * dimension + row]
+                            for column in 0...row { value += factors[factorBase + row * dimension + column] * normals[column] }
+                            block[start + row] = value
+                        }
+                    }
+                }
             }
         }
     }
@@ -274,88 +285,95 @@ struct BlockIntegrator {
     let count: Int
 
     func integrate(_ positions: UnsafeMutableBufferPointer<Double>, firstParticle: Int,
-                   using generator: inout Xoshiro256StarStar) -> ParticleRunStatus {
+                   using sharedGenerator: inout Xoshiro256StarStar) -> ParticleRunStatus {
         let size = positions.count
         let times = sampler.timeGrid.times
         let dynamics = sampler.dynamics
-        var velocity = [Double](repeating: 0, count: size)
-        var scratch = [Double](repeating: 0, count: size)
-        var stage = [Double](repeating: 0, count: size)
-        var accumulated = [Double](repeating: 0, count: size)
-        return velocity.withUnsafeMutableBufferPointer { velocity in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                stage.withUnsafeMutableBufferPointer { stage in
-                    accumulated.withUnsafeMutableBufferPointer { accumulated in
-                        let points = UnsafeBufferPointer(positions)
-                        for step in 0..<(times.count - 1) {
-                            let (now, next) = (times[step], times[step + 1])
-                            let width = abs(next - now)
-                            switch sampler.integrator {
-                            case .eulerMaruyama:
-                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
-                                let noise = coefficients.noise[step] * width.squareRoot()
-                                if noise == 0 {
-                                    for index in 0..<size { positions[index] += width * velocity[index] }
-                                } else {
-                                    for index in 0..<size {
-                                        positions[index] += width * velocity[index] + noise * Ziggurat.normal(using: &generator)
-                                    }
-                                }
-                            case .exact:
-                                let (scale, spread) = (coefficients.first[step], coefficients.second[step])
-                                for index in 0..<size {
-                                    positions[index] = scale * positions[index] + spread * Ziggurat.normal(using: &generator)
-                                }
-                            case .heun:
-                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
-                                for index in 0..<size { stage[index] = positions[index] + width * velocity[index] }
-                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: accumulated, scratch: scratch)
-                                for index in 0..<size { positions[index] += 0.5 * width * (velocity[index] + accumulated[index]) }
-                            case .rungeKutta4:
-                                let middle = 0.5 * (now + next)
-                                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
-                                for index in 0..<size {
-                                    accumulated[index] = velocity[index]
-                                    stage[index] = positions[index] + 0.5 * width * velocity[index]
-                                }
-                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
-                                for index in 0..<size {
-                                    accumulated[index] += 2 * velocity[index]
-                                    stage[index] = positions[index] + 0.5 * width * velocity[index]
-                                }
-                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
-                                for index in 0..<size {
-                                    accumulated[index] += 2 * velocity[index]
-                                    stage[index] = positions[index] + width * velocity[index]
-                                }
-                                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
-                                for index in 0..<size {
-                                    positions[index] += width / 6 * (accumulated[index] + velocity[index])
-                                }
-                            case .ddpm, .ddim:
-                                dynamics.score!.posteriorMean(at: points, time: now, into: scratch)
-                                if next == 0 {
-                                    for index in 0..<size { positions[index] = scratch[index] }
-                                } else if sampler.integrator == .ddpm {
-                                    let (a, b, spread) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
-                                    for index in 0..<size {
-                                        positions[index] = a * scratch[index] + b * positions[index] + spread * Ziggurat.normal(using: &generator)
-                                    }
-                                } else {
-                                    let (scaleNext, ratio, scaleNow) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
-                                    for index in 0..<size {
-                                        positions[index] = scaleNext * scratch[index] + ratio * (positions[index] - scaleNow * scratch[index])
-                                    }
-                                }
-                            }
-                            if let bad = (0..<size).first(where: { !positions[$0].isFinite }) {
-                                return .nonFinite(time: next, step: step + 1, particle: firstParticle + bad / dimension)
-                            }
-                        }
-                        return .completed
+        let integrator = sampler.integrator
+        let normals = Ziggurat.table
+        var generator = sharedGenerator
+        defer { sharedGenerator = generator }
+        // Work arrays for this block, allocated once and freed on return.
+        let velocity = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
+        let stage = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
+        let accumulated = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
+        defer {
+            velocity.deallocate()
+            scratch.deallocate()
+            stage.deallocate()
+            accumulated.deallocate()
+        }
+        let points = UnsafeBufferPointer(positions)
+        let position = positions.baseAddress!
+        for step in 0..<(times.count - 1) {
+            let (now, next) = (times[step], times[step + 1])
+            let width = abs(next - now)
+            switch integrator {
+            case .eulerMaruyama:
+                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                let noise = coefficients.noise[step] * width.squareRoot()
+                let drift = velocity.baseAddress!
+                if noise == 0 {
+                    for index in 0..<size { position[index] += width * drift[index] }
+                } else {
+                    for index in 0..<size {
+                        position[index] += width * drift[index] + noise * normals.normal(using: &generator)
+                    }
+                }
+            case .exact:
+                let (scale, spread) = (coefficients.first[step], coefficients.second[step])
+                for index in 0..<size {
+                    position[index] = scale * position[index] + spread * normals.normal(using: &generator)
+                }
+            case .heun:
+                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                for index in 0..<size { stage[index] = position[index] + width * velocity[index] }
+                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: accumulated, scratch: scratch)
+                for index in 0..<size { position[index] += 0.5 * width * (velocity[index] + accumulated[index]) }
+            case .rungeKutta4:
+                let middle = 0.5 * (now + next)
+                dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
+                for index in 0..<size {
+                    accumulated[index] = velocity[index]
+                    stage[index] = position[index] + 0.5 * width * velocity[index]
+                }
+                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                for index in 0..<size {
+                    accumulated[index] += 2 * velocity[index]
+                    stage[index] = position[index] + 0.5 * width * velocity[index]
+                }
+                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                for index in 0..<size {
+                    accumulated[index] += 2 * velocity[index]
+                    stage[index] = position[index] + width * velocity[index]
+                }
+                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
+                for index in 0..<size {
+                    position[index] += width / 6 * (accumulated[index] + velocity[index])
+                }
+            case .ddpm, .ddim:
+                dynamics.score!.posteriorMean(at: points, time: now, into: scratch)
+                if next == 0 {
+                    for index in 0..<size { position[index] = scratch[index] }
+                } else if integrator == .ddpm {
+                    let (a, b, spread) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                    for index in 0..<size {
+                        position[index] = a * scratch[index] + b * position[index] + spread * normals.normal(using: &generator)
+                    }
+                } else {
+                    let (scaleNext, ratio, scaleNow) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                    for index in 0..<size {
+                        position[index] = scaleNext * scratch[index] + ratio * (position[index] - scaleNow * scratch[index])
                     }
                 }
             }
+            var allFinite = true
+            for index in 0..<size where !position[index].isFinite { allFinite = false; break }
+            if !allFinite, let bad = (0..<size).first(where: { !position[$0].isFinite }) {
+                return .nonFinite(time: next, step: step + 1, particle: firstParticle + bad / dimension)
+            }
         }
+        return .completed
     }
 }

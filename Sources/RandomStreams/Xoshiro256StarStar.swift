@@ -6,10 +6,10 @@
 /// probability about (stream length)^2 / 2^256. The particle core gives every block of particles its own stream,
 /// so results do not depend on how blocks are spread over threads.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
-    private var state0: UInt64
-    private var state1: UInt64
-    private var state2: UInt64
-    private var state3: UInt64
+    @usableFromInline var state0: UInt64
+    @usableFromInline var state1: UInt64
+    @usableFromInline var state2: UInt64
+    @usableFromInline var state3: UInt64
 
     /// The generator of stream `stream` under `seed`.
     public init(seed: UInt64, stream: UInt64 = 0) {
@@ -21,7 +21,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
         if state0 | state1 | state2 | state3 == 0 { state0 = 1 }   // the all-zero state is excluded
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = rotateLeft(state1 &* 5, 7) &* 9
         let shifted = state1 << 17
@@ -35,13 +35,13 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextUniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    @inline(__always)
-    private func rotateLeft(_ value: UInt64, _ count: UInt64) -> UInt64 {
+    @inlinable @inline(__always)
+    func rotateLeft(_ value: UInt64, _ count: UInt64) -> UInt64 {
         (value << count) | (value >> (64 - count))
     }
 }

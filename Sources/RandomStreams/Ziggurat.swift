@@ -6,59 +6,89 @@ import Foundation
 /// with the base layer's tail beyond R = 3.6541528853610088. One 64-bit draw gives the layer (8 bits), the sign
 /// (1 bit) and a 53-bit uniform; about 99% of draws return after one multiply and one comparison (about 3 ns a
 /// sample here). The rest take the wedge test (one exp) or, in the base layer, Marsaglia's exponential tail.
+///
+/// Hot loops fetch `Ziggurat.table` once and call `table.normal(using:)`: the table is a pair of raw pointers,
+/// so a draw involves no reference counting and no lazy-initialization check.
 public enum Ziggurat {
     static let layerCount = 256
-    static let tailStart = 3.6541528853610088
+    public static let tailStart = 3.6541528853610088
     static let layerArea = 0.00492867323399
 
-    /// Layer edges x_0 > x_1 = R > ... > x_256 = 0, and f at them.
-    static let edges: [Double] = {
-        var edges = [Double](repeating: 0, count: layerCount + 1)
-        let density = { (value: Double) in exp(-0.5 * value * value) }
-        edges[0] = layerArea / density(tailStart)
-        edges[1] = tailStart
-        for index in 2..<layerCount {
-            edges[index] = (-2 * log(layerArea / edges[index - 1] + density(edges[index - 1]))).squareRoot()
-        }
-        edges[layerCount] = 0
-        return edges
-    }()
+    /// The tables, computed once.
+    public static let table = ZigguratTable()
 
-    static let heights: [Double] = edges.map { exp(-0.5 * $0 * $0) }
+    /// Layer edges x_0 > x_1 = R > ... > x_256 = 0.
+    static var edges: [Double] { Array(UnsafeBufferPointer(start: table.edges, count: layerCount + 1)) }
+    /// f at the edges.
+    static var heights: [Double] { Array(UnsafeBufferPointer(start: table.heights, count: layerCount + 1)) }
 
-    /// One standard normal draw.
-    @inline(__always)
+    /// One standard normal draw (convenience; loops should hold `Ziggurat.table`).
+    @inlinable
     public static func normal(using generator: inout Xoshiro256StarStar) -> Double {
-        return edges.withUnsafeBufferPointer { edges in
-            while true {
-                let bits = generator.next()
-                let layer = Int(truncatingIfNeeded: bits & 0xFF)
-                let sign: Double = (bits & 0x100) == 0 ? 1 : -1
-                let uniform = Double(bits >> 11) * 0x1.0p-53
-                let value = uniform * edges[layer]
-                if value < edges[layer + 1] { return sign * value }
-                if let accepted = slowPath(layer: layer, value: value, using: &generator) { return sign * accepted }
-            }
-        }
-    }
-
-    /// The rejection step outside the inner rectangles: the tail for layer 0, the wedge test otherwise.
-    @inline(never)
-    static func slowPath(layer: Int, value: Double, using generator: inout Xoshiro256StarStar) -> Double? {
-        if layer == 0 {
-            while true {
-                let exponential = -log(1 - generator.nextUniform()) / tailStart
-                let check = -log(1 - generator.nextUniform())
-                if 2 * check > exponential * exponential { return tailStart + exponential }
-            }
-        }
-        let lower = heights[layer], upper = heights[layer + 1]
-        if upper + generator.nextUniform() * (lower - upper) < exp(-0.5 * value * value) { return value }
-        return nil
+        table.normal(using: &generator)
     }
 
     /// Fills `buffer` with independent standard normals.
     public static func fill(_ buffer: UnsafeMutableBufferPointer<Double>, using generator: inout Xoshiro256StarStar) {
-        for index in buffer.indices { buffer[index] = normal(using: &generator) }
+        let table = self.table
+        for index in buffer.indices { buffer[index] = table.normal(using: &generator) }
+    }
+}
+
+/// The ziggurat's tables: edges x_i and heights f(x_i), allocated once for the life of the process.
+public struct ZigguratTable: @unchecked Sendable {
+    @usableFromInline let edges: UnsafePointer<Double>
+    @usableFromInline let heights: UnsafePointer<Double>
+
+    init() {
+        let count = Ziggurat.layerCount
+        let (area, tail) = (Ziggurat.layerArea, Ziggurat.tailStart)
+        let density = { (value: Double) in exp(-0.5 * value * value) }
+        let edges = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
+        edges[0] = area / density(tail)
+        edges[1] = tail
+        for index in 2..<count {
+            edges[index] = (-2 * log(area / edges[index - 1] + density(edges[index - 1]))).squareRoot()
+        }
+        edges[count] = 0
+        let heights = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
+        for index in 0...count { heights[index] = density(edges[index]) }
+        self.edges = UnsafePointer(edges)
+        self.heights = UnsafePointer(heights)
+    }
+
+    /// One standard normal draw.
+    @inlinable @inline(__always)
+    public func normal(using generator: inout Xoshiro256StarStar) -> Double {
+        while true {
+            let bits = generator.next()
+            let layer = Int(truncatingIfNeeded: bits & 0xFF)
+            // Bit 8 becomes the sign bit (bit 63), without a branch: a random sign would mispredict half the time.
+            let signBit = (bits & 0x100) << 55
+            let uniform = Double(bits >> 11) * 0x1.0p-53
+            let value = uniform * edges[layer]
+            if value < edges[layer + 1] { return Double(bitPattern: value.bitPattern ^ signBit) }
+            // The generator goes to the rare slow path by value, so the fast path can keep its state in registers.
+            let (accepted, advanced) = slowPath(layer: layer, value: value, generator: generator)
+            generator = advanced
+            if let accepted { return Double(bitPattern: accepted.bitPattern ^ signBit) }
+        }
+    }
+
+    /// The rejection step outside the inner rectangles: the tail for layer 0, the wedge test otherwise.
+    @usableFromInline @inline(never)
+    func slowPath(layer: Int, value: Double, generator: Xoshiro256StarStar) -> (Double?, Xoshiro256StarStar) {
+        var generator = generator
+        if layer == 0 {
+            let tail = Ziggurat.tailStart
+            while true {
+                let exponential = -log(1 - generator.nextUniform()) / tail
+                let check = -log(1 - generator.nextUniform())
+                if 2 * check > exponential * exponential { return (tail + exponential, generator) }
+            }
+        }
+        let lower = heights[layer], upper = heights[layer + 1]
+        if upper + generator.nextUniform() * (lower - upper) < exp(-0.5 * value * value) { return (value, generator) }
+        return (nil, generator)
     }
 }
