@@ -64,12 +64,12 @@ public struct FiniteDatasetScore: ScoreProvider {
     }
 
     /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
-    /// Two passes over the data, four training points per vector operation.
+    /// Two passes over the data, eight training points per vector operation.
     @inline(__always)
     private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
         if dimension == 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
         let dimension = self.dimension, count = pointCount
-        let vectorCount = count / 4 * 4
+        let vectorCount = count / 8 * 8
         return halfSquaredNorms.withUnsafeBufferPointer { norms in
             withColumnPointers { columns in
                 let scaledPoint = (0..<dimension).map { inner * point[$0] }
@@ -78,36 +78,33 @@ public struct FiniteDatasetScore: ScoreProvider {
                     for axis in 0..<dimension { value += scaledPoint[axis] * columns[axis][index] }
                     return value
                 }
-                func logits(_ index: Int) -> SIMD4<Double> {
-                    var value = -quadratic * SIMD4<Double>(norms[index], norms[index + 1], norms[index + 2], norms[index + 3])
-                    for axis in 0..<dimension {
-                        let column = columns[axis]
-                        value += scaledPoint[axis] * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
-                    }
+                func load(_ pointer: UnsafePointer<Double>, _ index: Int) -> SIMD8<Double> {
+                    UnsafeRawPointer(pointer + index).loadUnaligned(as: SIMD8<Double>.self)
+                }
+                func logits(_ index: Int) -> SIMD8<Double> {
+                    var value = -quadratic * load(norms.baseAddress!, index)
+                    for axis in 0..<dimension { value += scaledPoint[axis] * load(columns[axis], index) }
                     return value
                 }
                 // Pass 1: the largest logit.
-                var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                var largestLanes = SIMD8<Double>(repeating: -.infinity)
                 var index = 0
                 while index < vectorCount {
                     let value = logits(index)
                     largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
-                    index += 4
+                    index += 8
                 }
                 var largest = largestLanes.max()
                 for rest in vectorCount..<count { largest = max(largest, logit(rest)) }
                 // Pass 2: weighted sums.
-                var totalLanes = SIMD4<Double>(repeating: 0)
-                var sumLanes = [SIMD4<Double>](repeating: SIMD4<Double>(repeating: 0), count: dimension)
+                var totalLanes = SIMD8<Double>(repeating: 0)
+                var sumLanes = [SIMD8<Double>](repeating: SIMD8<Double>(repeating: 0), count: dimension)
                 index = 0
                 while index < vectorCount {
                     let weight = vectorExponential(logits(index) - largest)
                     totalLanes += weight
-                    for axis in 0..<dimension {
-                        let column = columns[axis]
-                        sumLanes[axis] += weight * SIMD4<Double>(column[index], column[index + 1], column[index + 2], column[index + 3])
-                    }
-                    index += 4
+                    for axis in 0..<dimension { sumLanes[axis] += weight * load(columns[axis], index) }
+                    index += 8
                 }
                 var total = totalLanes.sum()
                 for axis in 0..<dimension { sums[axis] = sumLanes[axis].sum() }
@@ -124,21 +121,21 @@ public struct FiniteDatasetScore: ScoreProvider {
     /// The d = 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 2-D experiments).
     private func softmaxSumsPlanar(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
         let count = pointCount
-        let vectorCount = count / 4 * 4
+        let vectorCount = count / 8 * 8
         let (first, second) = (inner * point[0], inner * point[1])
         return halfSquaredNorms.withUnsafeBufferPointer { normBuffer in
             columns[0].withUnsafeBufferPointer { xBuffer in
                 columns[1].withUnsafeBufferPointer { yBuffer in
                     let norms = UnsafeRawPointer(normBuffer.baseAddress!)
                     let xs = UnsafeRawPointer(xBuffer.baseAddress!), ys = UnsafeRawPointer(yBuffer.baseAddress!)
-                    let stride = 4 * MemoryLayout<Double>.stride
-                    @inline(__always) func logits(_ offset: Int) -> SIMD4<Double> {
-                        let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                        let x = xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                        let y = ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                    let stride = 8 * MemoryLayout<Double>.stride
+                    @inline(__always) func logits(_ offset: Int) -> SIMD8<Double> {
+                        let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                        let x = xs.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                        let y = ys.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
                         return first * x + second * y - quadratic * norm
                     }
-                    var largestLanes = SIMD4<Double>(repeating: -.infinity)
+                    var largestLanes = SIMD8<Double>(repeating: -.infinity)
                     var offset = 0
                     let end = vectorCount * MemoryLayout<Double>.stride
                     while offset < end {
@@ -150,13 +147,13 @@ public struct FiniteDatasetScore: ScoreProvider {
                     for rest in vectorCount..<count {
                         largest = max(largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
                     }
-                    var (total, sumX, sumY) = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+                    var (total, sumX, sumY) = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
                     offset = 0
                     while offset < end {
                         let weight = vectorExponential(logits(offset) - largest)
                         total += weight
-                        sumX += weight * xs.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                        sumY += weight * ys.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                        sumX += weight * xs.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
+                        sumY += weight * ys.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
                         offset += stride
                     }
                     var (scalarTotal, scalarX, scalarY) = (total.sum(), sumX.sum(), sumY.sum())
