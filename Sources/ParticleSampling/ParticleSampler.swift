@@ -291,8 +291,8 @@ struct BlockIntegrator {
         let dynamics = sampler.dynamics
         let integrator = sampler.integrator
         let normals = Ziggurat.table
+        // A local copy that the loops can keep in registers (no closure captures it); written back on return.
         var generator = sharedGenerator
-        defer { sharedGenerator = generator }
         // Work arrays for this block, allocated once and freed on return.
         let velocity = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
@@ -371,9 +371,11 @@ struct BlockIntegrator {
             var allFinite = true
             for index in 0..<size where !position[index].isFinite { allFinite = false; break }
             if !allFinite, let bad = (0..<size).first(where: { !position[$0].isFinite }) {
+                sharedGenerator = generator
                 return .nonFinite(time: next, step: step + 1, particle: firstParticle + bad / dimension)
             }
         }
+        sharedGenerator = generator
         return .completed
     }
 }
