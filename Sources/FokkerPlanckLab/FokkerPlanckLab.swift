@@ -6,6 +6,7 @@
 @_exported import ParticleSampling
 @_exported import InverseHeat
 @_exported import Figures
+@_exported import Verification
 
 /// The library version, written into every manifest.
 public let fokkerPlanckLabVersion = "0.1.0"

@@ -236,6 +236,30 @@ public struct MixtureDraws: Sendable {
     }
 }
 
+/// The DDPM (bridge) update's coefficients on a decreasing time grid: x' = a x0hat + b x + c z with
+/// a = m(t') v(t', t) / v(t), b = m(t', t) v(t') / v(t), c = sqrt(v(t') v(t', t) / v(t)) (m(t) = m(0, t),
+/// v(t) = v(0, t)): the Gaussian posterior of X_(t') given X_t = x and X_0 = x0hat. For OU these are
+/// sinh(t - t')/sinh t, sinh(t')/sinh t and sqrt(2 sinh(t') sinh(t - t')/sinh t) (THEORY §5).
+public struct DDPMCoefficients: Sendable {
+    public let dataWeights: [Double]
+    public let pointWeights: [Double]
+    public let noiseScales: [Double]
+
+    public init(model: LinearSDE, timeGrid: TimeGrid) {
+        let times = timeGrid.times
+        var (data, point, noise) = ([Double](), [Double](), [Double]())
+        for step in 0..<(times.count - 1) {
+            let (now, next) = (times[step], times[step + 1])
+            let varianceNow = model.variance(to: now), varianceNext = model.variance(to: next)
+            let bridgeVariance = model.variance(from: next, to: now)
+            data.append(model.meanScale(to: next) * bridgeVariance / varianceNow)
+            point.append(model.meanScale(from: next, to: now) * varianceNext / varianceNow)
+            noise.append((varianceNext * bridgeVariance / varianceNow).squareRoot())
+        }
+        (dataWeights, pointWeights, noiseScales) = (data, point, noise)
+    }
+}
+
 /// Per-step constants shared by all blocks (computed once per run).
 struct StepCoefficients: Sendable {
     /// For `exact`: m(t, t') and sqrt(v(t, t')); for `ddpm`: a, b, sqrt(btilde); for `ddim`: m(t'), ratio, m(t).
@@ -254,15 +278,8 @@ struct StepCoefficients: Sendable {
             first = (0..<steps).map { model.meanScale(from: times[$0], to: times[$0 + 1]) }
             second = (0..<steps).map { model.variance(from: times[$0], to: times[$0 + 1]).squareRoot() }
         case .ddpm:
-            let model = sampler.dynamics.score!.model
-            for step in 0..<steps {
-                let (now, next) = (times[step], times[step + 1])
-                let varianceNow = model.variance(to: now), varianceNext = model.variance(to: next)
-                let bridgeVariance = model.variance(from: next, to: now)
-                first.append(model.meanScale(to: next) * bridgeVariance / varianceNow)
-                second.append(model.meanScale(from: next, to: now) * varianceNext / varianceNow)
-                third.append((varianceNext * bridgeVariance / varianceNow).squareRoot())
-            }
+            let bridge = DDPMCoefficients(model: sampler.dynamics.score!.model, timeGrid: sampler.timeGrid)
+            (first, second, third) = (bridge.dataWeights, bridge.pointWeights, bridge.noiseScales)
         case .ddim:
             let model = sampler.dynamics.score!.model
             for step in 0..<steps {

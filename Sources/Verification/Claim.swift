@@ -1,0 +1,87 @@
+import Foundation
+
+/// How hard the verification runs and how strict it is.
+public struct VerificationSettings: Sendable {
+    /// Smaller problems and fewer particles (the whole suite in well under two minutes on two cores).
+    public var quick: Bool
+    public var threads: Int
+    public var seed: UInt64
+    /// Multiplies every tolerance. 1 in normal use; tests set it near 0 to check that claims can fail.
+    public var toleranceScale: Double
+
+    public init(quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1) {
+        self.quick = quick
+        self.threads = threads
+        self.seed = seed
+        self.toleranceScale = toleranceScale
+    }
+}
+
+/// One comparison inside a claim: what was measured, what theory predicts or bounds, and whether it holds.
+public struct Check: Sendable, Equatable {
+    /// What is compared, e.g. "L∞ error, 1-D, 256 cells".
+    public var quantity: String
+    public var measured: Double
+    /// The bound or prediction in words, e.g. "≤ 1e-10" or "2 ± 0.2".
+    public var expectation: String
+    public var passed: Bool
+
+    /// measured ≤ bound (tolerance-scaled).
+    public static func atMost(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
+        let scaled = bound * settings.toleranceScale
+        return Check(quantity: quantity, measured: measured, expectation: "≤ \(format(scaled))", passed: measured <= scaled)
+    }
+
+    /// |measured - target| ≤ tolerance (tolerance-scaled).
+    public static func near(_ quantity: String, _ measured: Double, _ target: Double, within tolerance: Double,
+                            settings: VerificationSettings) -> Check {
+        let scaled = tolerance * settings.toleranceScale
+        return Check(quantity: quantity, measured: measured, expectation: "\(format(target)) ± \(format(scaled))",
+                     passed: abs(measured - target) <= scaled)
+    }
+
+    /// measured ≥ bound (the tolerance scale raises the bound toward 1 for fractions: a broken tolerance must fail).
+    public static func atLeast(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
+        let scaled = settings.toleranceScale < 1 ? 1 + (1 - settings.toleranceScale) * max(abs(bound), 1) : bound
+        return Check(quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled)
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.3g", value) }
+}
+
+/// The outcome of one claim.
+public struct ClaimOutcome: Sendable {
+    public var name: String
+    public var statement: String
+    public var checks: [Check]
+    public var seconds: Double
+    /// Why a claim could not run (an error), if it could not.
+    public var failure: String?
+
+    public var passed: Bool { failure == nil && !checks.isEmpty && checks.allSatisfy(\.passed) }
+}
+
+/// A claim of the theory, checked numerically: a name for `--only`, the statement in one sentence, and the run.
+public struct Claim: Sendable {
+    public let name: String
+    public let statement: String
+    let body: @Sendable (VerificationSettings) throws -> [Check]
+
+    public init(name: String, statement: String, body: @escaping @Sendable (VerificationSettings) throws -> [Check]) {
+        self.name = name
+        self.statement = statement
+        self.body = body
+    }
+
+    /// Runs the claim; an error becomes a failed outcome that says why (never a crash).
+    public func run(_ settings: VerificationSettings) -> ClaimOutcome {
+        let clock = ContinuousClock.now
+        var checks: [Check] = []
+        var failure: String?
+        do { checks = try body(settings) } catch { failure = "\(error)" }
+        let elapsed = ContinuousClock.now - clock
+        return ClaimOutcome(name: name, statement: statement, checks: checks,
+                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                            failure: failure)
+    }
+}

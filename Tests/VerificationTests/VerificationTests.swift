@@ -1,0 +1,51 @@
+import Testing
+@testable import Verification
+
+@Suite struct VerdictTests {
+    let normal = VerificationSettings()
+    let broken = VerificationSettings(toleranceScale: 1e-6)
+
+    @Test func boundsAndTargets() {
+        #expect(Check.atMost("x", 1e-11, 1e-10, settings: normal).passed)
+        #expect(!Check.atMost("x", 2e-10, 1e-10, settings: normal).passed)
+        #expect(!Check.atMost("x", 1e-11, 1e-10, settings: broken).passed)
+        #expect(Check.near("order", 3.9, 4, within: 0.25, settings: normal).passed)
+        #expect(!Check.near("order", 3.6, 4, within: 0.25, settings: normal).passed)
+        #expect(!Check.near("order", 3.9, 4, within: 0.25, settings: broken).passed)
+        #expect(Check.atLeast("fraction", 0.9995, 0.999, settings: normal).passed)
+        #expect(!Check.atLeast("fraction", 0.998, 0.999, settings: normal).passed)
+        #expect(!Check.atLeast("fraction", 0.9995, 0.999, settings: broken).passed)
+        #expect(!Check.atMost("x", .nan, 1, settings: normal).passed, "NaN never passes")
+    }
+
+    @Test func anOutcomeWithoutChecksOrWithAnErrorFails() {
+        let thrower = Claim(name: "throws", statement: "s") { _ in throw VerificationTestError() }
+        let outcome = thrower.run(normal)
+        #expect(!outcome.passed && outcome.failure != nil)
+        #expect(!Claim(name: "empty", statement: "s") { _ in [] }.run(normal).passed)
+    }
+
+    @Test func claimNamesAreUnique() {
+        let names = VerificationSuite.claims.map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(VerificationSuite.claim(named: "entropy-decay") != nil && VerificationSuite.claim(named: "nonsense") == nil)
+    }
+}
+
+struct VerificationTestError: Error {}
+
+/// The whole suite in quick mode passes; with its tolerances broken, every claim fails.
+@Suite(.serialized) struct SuiteTests {
+    @Test func quickSuitePasses() {
+        for claim in VerificationSuite.claims {
+            let outcome = claim.run(VerificationSettings(quick: true, threads: 2))
+            #expect(outcome.passed, "\(claim.name): \(outcome.checks.filter { !$0.passed }) \(outcome.failure ?? "")")
+        }
+    }
+
+    @Test(arguments: ["forward-spectral-exact", "entropy-decay", "dirac-bridge", "forward-temporal-orders"])
+    func brokenTolerancesFail(name: String) throws {
+        let claim = try #require(VerificationSuite.claim(named: name))
+        #expect(!claim.run(VerificationSettings(quick: true, toleranceScale: 1e-9)).passed)
+    }
+}
