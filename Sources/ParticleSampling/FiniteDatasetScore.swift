@@ -67,7 +67,7 @@ public struct FiniteDatasetScore: ScoreProvider {
     /// Two passes over the data, eight training points per vector operation.
     @inline(__always)
     private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
-        if dimension == 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
+        if dimension <= 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
         let dimension = self.dimension, count = pointCount
         let vectorCount = count / 8 * 8
         return halfSquaredNorms.withUnsafeBufferPointer { norms in
@@ -118,14 +118,16 @@ public struct FiniteDatasetScore: ScoreProvider {
         }
     }
 
-    /// The d = 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 2-D experiments).
+    /// The d <= 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 1-D and 2-D
+    /// experiments). In 1-D the second column is the first again with a zero coefficient, and its sum is dropped.
     private func softmaxSumsPlanar(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
         let count = pointCount
         let vectorCount = count / 8 * 8
-        let (first, second) = (inner * point[0], inner * point[1])
+        let planar = dimension == 2
+        let (first, second) = (inner * point[0], planar ? inner * point[1] : 0)
         return halfSquaredNorms.withUnsafeBufferPointer { normBuffer in
             columns[0].withUnsafeBufferPointer { xBuffer in
-                columns[1].withUnsafeBufferPointer { yBuffer in
+                columns[planar ? 1 : 0].withUnsafeBufferPointer { yBuffer in
                     let norms = UnsafeRawPointer(normBuffer.baseAddress!)
                     let xs = UnsafeRawPointer(xBuffer.baseAddress!), ys = UnsafeRawPointer(yBuffer.baseAddress!)
                     let stride = 8 * MemoryLayout<Double>.stride
@@ -164,7 +166,7 @@ public struct FiniteDatasetScore: ScoreProvider {
                         scalarY += weight * yBuffer[rest]
                     }
                     sums[0] = scalarX
-                    sums[1] = scalarY
+                    if planar { sums[1] = scalarY }
                     return scalarTotal
                 }
             }
