@@ -140,6 +140,8 @@ public struct ForwardOutcome {
             files: [
                 OutputFile(name: "snapshots.csv", contents: table.rendered(as: .csv)),
                 OutputFile(name: "density.csv", contents: densityCSV),
+                OutputFile(name: "density.svg", contents: densityFigure.svg()),
+                OutputFile(name: "errors.svg", contents: errorFigure.svg()),
             ]
         )
     }

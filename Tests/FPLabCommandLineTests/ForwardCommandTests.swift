@@ -144,7 +144,8 @@ import Testing
         try command.outputOptions.writeFiles(for: command.experiment().run().report)
 
         #expect(scratch.contents() == [
-            "nested", "nested/run", "nested/run/density.csv", "nested/run/manifest.json", "nested/run/snapshots.csv",
+            "nested", "nested/run", "nested/run/density.csv", "nested/run/density.svg", "nested/run/errors.svg",
+            "nested/run/manifest.json", "nested/run/snapshots.csv",
         ])
         let manifest = try parseJSONObject(String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
         #expect(manifest["version"] as? String == fokkerPlanckLabVersion)
@@ -153,7 +154,9 @@ import Testing
         #expect(manifest["planning"] as? String == "estimate")
         #expect(manifest["seed"] as? Int == 1)
         #expect(manifest["threads"] as? Int == 1)
-        #expect(manifest["files"] as? [String] == ["manifest.json", "snapshots.csv", "density.csv"])
+        #expect(manifest["files"] as? [String] == ["manifest.json", "snapshots.csv", "density.csv", "density.svg", "errors.svg"])
+        let figure = try String(contentsOfFile: directory + "/density.svg", encoding: .utf8)
+        #expect(figure.hasPrefix("<svg") && figure.contains("<rect"), "a 2-D run draws a heat map")
 
         let density = try String(contentsOfFile: directory + "/density.csv", encoding: .utf8).split(separator: "\n")
         #expect(density.first == "x,y,density")
