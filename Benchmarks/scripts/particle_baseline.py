@@ -79,6 +79,8 @@ def numpy_finite_data_step(data, points, time_value, chunk=1000):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fplab", default=".build/release/fplab")
+    parser.add_argument("--kernels", default="Benchmarks/.build/release/fplab-kernels",
+                        help="the fplab-kernels timer (swift build -c release --package-path Benchmarks --product fplab-kernels)")
     parser.add_argument("--repetitions", type=int, default=3)
     arguments = parser.parse_args()
     repetitions = arguments.repetitions
@@ -90,12 +92,20 @@ def main():
                   - best_of(repetitions, lambda: numpy_ornstein_uhlenbeck(count, few, 0.01))) / (many - few)
     numpy_normal = (best_of(repetitions, lambda: numpy_normals(count, many))
                     - best_of(repetitions, lambda: numpy_normals(count, few))) / (many - few)
+    swift_normal = None
+    if os.path.exists(arguments.kernels):
+        output = subprocess.run([arguments.kernels, "--kernels", "normals", "--points", str(count), "--dimension", "1",
+                                 "--repetitions", str(max(3, repetitions))], check=True, capture_output=True, text=True)
+        swift_normal = json.loads(output.stdout)["kernels"]["normals"]["secondsPerCall"]
     for threads in (1, 2):
         common = ["--direction", "forward", "--integrator", "euler-maruyama", "--particles", str(count), "--threads", str(threads)]
         swift_step = (fplab_seconds(arguments.fplab, common + ["--steps", str(many)], repetitions)
                       - fplab_seconds(arguments.fplab, common + ["--steps", str(few)], repetitions)) / (many - few)
+        floor = ""
+        if swift_normal:
+            floor = f"; Swift normals alone {count / swift_normal / 1e6:.0f} M/s per thread, step/normals = {swift_normal / (swift_step * threads):.0%} of {threads} thread(s)"
         rows.append((f"OU Euler-Maruyama, 1e7 particles, {threads} thread(s)", swift_step, numpy_step,
-                     f"{count / swift_step / 1e6:.0f} M particle-steps/s; numpy normals alone {count / numpy_normal / 1e6:.0f} M/s"))
+                     f"{count / swift_step / 1e6:.0f} M particle-steps/s; numpy normals alone {count / numpy_normal / 1e6:.0f} M/s{floor}"))
 
     # 2. Finite-dataset score step, N = M = 10^4, d = 2.
     generator = np.random.default_rng(0)

@@ -16,6 +16,8 @@ public enum KernelKind: String, CaseIterable, Sendable {
     case spectralStrang = "spectral-strang"
     /// One `FiniteVolumeFokkerPlanckSolver` TR-BDF2 step on a grid with reflecting walls.
     case finiteVolumeTRBDF2 = "finite-volume-tr-bdf2"
+    /// points^dimension standard normals from the ziggurat on one xoshiro256** stream: the particle loop's floor.
+    case normals
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
     public var isPeriodic: Bool { self != .finiteVolumeTRBDF2 }
@@ -142,6 +144,14 @@ public final class Kernel {
 
     /// Builds `kind` on `configuration`: plans the transforms and samples the initial mixture on the grid.
     public static func make(_ kind: KernelKind, configuration: KernelConfiguration) throws -> Kernel {
+        if kind == .normals {
+            let count = Int(pow(Double(configuration.points), Double(configuration.dimension)))
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+            buffer.initialize(repeating: 0)
+            var generator = Xoshiro256StarStar(seed: 1)
+            return Kernel(kind: kind, configuration: configuration, stepper: nil,
+                          body: { Ziggurat.fill(buffer, using: &generator) }, observe: { buffer[0] })
+        }
         let boundary: Boundary = kind.isPeriodic ? .periodic : .reflecting
         let grid = configuration.grid(boundary: boundary)
         let density = try BenchmarkDensity.field(on: grid)
@@ -164,6 +174,8 @@ public final class Kernel {
         case .finiteVolumeTRBDF2:
             let solver = try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: density, method: .trBDF2)
             return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
+        case .normals:
+            fatalError("handled above")
         }
     }
 }
