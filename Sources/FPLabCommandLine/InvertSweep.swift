@@ -1,0 +1,163 @@
+import Foundation
+import FokkerPlanckLab
+
+/// `fplab invert --sweep` with every default resolved: the naive inversion's blow-up over cell counts n and noise
+/// levels delta, and every method's error over delta on the default grid.
+public struct InvertSweepExperiment {
+    public let options: Invert
+    public let mixture: GaussianMixture
+
+    /// Cell counts of the blow-up table: 64 to 1024 in 1-D, 32 to 256 a side in 2-D.
+    public var pointCounts: [Int] { options.gridOptions.dimension == 1 ? [64, 128, 256, 512, 1024] : [32, 64, 128, 256] }
+    /// Noise levels of the blow-up table (0: round-off only).
+    public static let blowUpNoiseLevels = [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 0]
+    /// Noise levels of the method table.
+    public static let methodNoiseLevels = [1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 0]
+
+    public func run(progress: ProgressReporter? = nil) throws -> InvertSweepOutcome {
+        let clock = ContinuousClock.now
+        let equation = options.backwardEquation
+        let runCount = Double(pointCounts.count * Self.blowUpNoiseLevels.count)
+        let methodCount = Double(Self.methodNoiseLevels.count * InversionMethod.allCases.count)
+        let blowUpShare = runCount / (runCount + methodCount)
+        let blowUps: [BlowUpMeasurement]
+        let methods: [MethodErrorMeasurement]
+        do {
+            blowUps = try BlowUpSweep(
+                equation: equation, finalTime: options.time, mixture: mixture,
+                halfWidth: options.gridOptions.resolvedHalfWidth, pointCounts: pointCounts,
+                noiseLevels: Self.blowUpNoiseLevels, threshold: options.threshold, seed: options.runOptions.seed,
+                threads: options.runOptions.threads,
+                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare * $0) } }
+            ).run()
+            let problem = try InverseHeatProblem(
+                equation: equation, grid: options.gridOptions.grid(boundary: .periodic), finalTime: options.time,
+                initialData: .mixture(mixture), seed: options.runOptions.seed
+            )
+            methods = try MethodComparison(
+                problem: problem, noiseLevels: Self.methodNoiseLevels, threshold: options.threshold,
+                threads: options.runOptions.threads,
+                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare + (1 - blowUpShare) * $0) } }
+            ).run()
+        } catch let error as InverseHeatError {
+            throw CommandLineError("invert --sweep: \(error.description).")
+        }
+        progress?.finish()
+        return InvertSweepOutcome(
+            experiment: self, blowUps: blowUps, methods: methods, wallSeconds: ForwardExperiment.seconds(since: clock)
+        )
+    }
+}
+
+/// What `fplab invert --sweep` measured: the two tables, and the report.
+public struct InvertSweepOutcome {
+    public let experiment: InvertSweepExperiment
+    public let blowUps: [BlowUpMeasurement]
+    public let methods: [MethodErrorMeasurement]
+    public let wallSeconds: Double
+
+    private var options: Invert { experiment.options }
+
+    /// Time to blow-up over n x delta, measured next to predicted; the mode that blew up by its data-grid wavenumber
+    /// (the units of k_max).
+    public var blowUpTable: ResultTable {
+        var table = ResultTable(columns: [
+            .init("n", key: "points"),
+            .init("delta", key: "noise", style: .general(significantDigits: 3)),
+            .init("k_max", key: "largest_wavenumber", style: .general(significantDigits: 5)),
+            .init("predicted s*", key: "predicted_blowup_time", style: .scientific(fractionDigits: 3)),
+            .init("measured s", key: "blowup_time", style: .scientific(fractionDigits: 3)),
+            .init("ratio", key: "ratio", style: .general(significantDigits: 3)),
+            .init("mode k", key: "blowup_mode_wavenumber", style: .general(significantDigits: 5)),
+            .init("steps", key: "steps"),
+            .init("status", key: "status"),
+        ])
+        for measurement in blowUps {
+            table.append([
+                .integer(measurement.pointCount), .number(measurement.noiseLevel), .number(measurement.largestWavenumber),
+                .number(measurement.predictedTime), .number(measurement.measuredTime), .number(measurement.ratio),
+                .number(measurement.status.blowUp?.mode.dataWavenumber), .integer(measurement.stepCount),
+                .text(measurement.status.name),
+            ])
+        }
+        return table
+    }
+
+    /// Every method's final error over delta (naive included), and the error at T/2 against the Hölder bound.
+    public var methodTable: ResultTable {
+        var table = ResultTable(columns: [
+            .init("delta", key: "noise", style: .general(significantDigits: 3)),
+            .init("method", key: "method"),
+            .init("parameter", key: "parameter_name"),
+            .init("value", key: "parameter", style: .general(significantDigits: 4)),
+            .init("final rel. error", key: "final_relative_error", style: .scientific(fractionDigits: 3)),
+            .init("blow-up s", key: "blowup_time", style: .scientific(fractionDigits: 3)),
+            .init("error at T/2", key: "half_time_error", style: .scientific(fractionDigits: 3)),
+            .init("Hölder bound", key: "hoelder_bound", style: .scientific(fractionDigits: 3)),
+            .init("status", key: "status"),
+        ])
+        for row in methods {
+            let regularized = row.method.isRegularized
+            table.append([
+                .number(row.noiseLevel), .text(Invert.Method.allCases.first { $0.inversionMethod == row.method }!.rawValue),
+                regularized ? .text(row.regularization.parameterName) : .missing,
+                regularized ? .number(row.regularization.parameter) : .missing,
+                .number(row.finalRelativeError), .number(row.blowUpTime), .number(row.halfTimeCheck?.error),
+                .number(row.halfTimeCheck?.bound), .text(row.status.name),
+            ])
+        }
+        return table
+    }
+
+    public var report: InvertReport {
+        let blowUp = blowUpTable, methodsTable = methodTable
+        var files = [
+            OutputFile(name: "blowup.csv", contents: blowUp.rendered(as: .csv)),
+            OutputFile(name: "methods.csv", contents: methodsTable.rendered(as: .csv)),
+        ]
+        let plotted = blowUps.filter { $0.pointCount == options.gridOptions.resolvedPoints }
+        files.append(OutputFile(name: "blowup.svg", contents: InvertFigures.errorAgainstTime(
+            title: "Naive inversion, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints): error against s",
+            series: plotted.map { (label: "δ = \($0.noiseLevel.shortText)", history: $0.history) },
+            threshold: options.threshold
+        )))
+        files.append(OutputFile(name: "methods.svg", contents: InvertFigures.errorAgainstNoise(
+            title: "Relative error at t = 0, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+            rows: methods
+        )))
+        files.append(OutputFile(name: "hoelder.svg", contents: InvertFigures.halfTimeErrorAgainstNoise(
+            title: "Error at t = T/2 and the Hölder bound, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+            rows: methods
+        )))
+        return InvertReport(
+            summary: summary,
+            sections: [
+                .init(title: "Time to blow-up of the naive inversion (reverse time s = T - t; measured at the first step past the threshold):", table: blowUp),
+                .init(title: "Every method over delta: relative error at t = 0, absolute error at t = T/2 against the Hölder bound:", table: methodsTable),
+            ],
+            closing: [String(format: "wall %.3g s", wallSeconds)],
+            json: json, files: files
+        )
+    }
+
+    private var summary: [String] {
+        [
+            "invert --sweep: equation \(options.equationSummary), T = \(options.time.shortText), box "
+                + "[-\(options.gridOptions.resolvedHalfWidth.shortText), \(options.gridOptions.resolvedHalfWidth.shortText)]"
+                + "\(options.gridOptions.dimension > 1 ? "^\(options.gridOptions.dimension)" : ""), threshold "
+                + "\(options.threshold.shortText), seed \(options.runOptions.seed)",
+            "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+            "blow-up table: n = \(experiment.pointCounts.map(String.init).joined(separator: ", ")); method table: n = "
+                + "\(options.gridOptions.resolvedPoints), a priori parameters from delta + round-off and E = ||u(0)||",
+        ]
+    }
+
+    public var json: JSONValue {
+        var members = options.configurationJSON
+        members["point_counts"] = .array(experiment.pointCounts.map { .integer($0) })
+        members["blowup"] = blowUpTable.jsonValue()
+        members["methods"] = methodTable.jsonValue()
+        members["wall_seconds"] = .number(wallSeconds)
+        return .object(members)
+    }
+}

@@ -1,2 +1,0 @@
-// The inverse-heat lab lives here (see InverseHeat module documentation).
-import GridFields
