@@ -101,6 +101,9 @@ public struct DensityRun {
     public var keepDensities: Bool
     /// Called after every step with the fraction done (0...1).
     public var progress: ((Double) -> Void)?
+    /// Step boundaries, when the steps should not be uniform (e.g. shrinking toward a singular end of the
+    /// interval); the snapshot times are added to them. Overrides `stepCount`.
+    public var stepTimes: [Double]?
 
     public init(
         endTime: Double,
@@ -111,8 +114,10 @@ public struct DensityRun {
         massDriftTolerance: Double = 1e-8,
         amplitudeRatioBound: Double = 1 + 1e-6,
         keepDensities: Bool = false,
+        stepTimes: [Double]? = nil,
         progress: ((Double) -> Void)? = nil
     ) {
+        self.stepTimes = stepTimes
         self.endTime = endTime
         self.stepCount = stepCount
         self.snapshotTimes = snapshotTimes
@@ -135,41 +140,39 @@ public struct DensityRun {
         let initial = stepper.health()
         var targets = snapshotTimes.filter { $0 > startTime && $0 < endTime }.sorted()
         if endTime > startTime { targets.append(endTime) }
-        let nominalStep = (endTime - startTime) / Double(max(stepCount, 1))
-        let totalEstimate = Double(max(stepCount, 1))
+        let boundaries = stepBoundaries(from: startTime, targets: targets)
+        let totalEstimate = Double(max(boundaries.count, 1))
 
         let initialDensity = stepper.currentDensity()
         var snapshots = [Snapshot(diagnostics: diagnostics(of: initialDensity, time: startTime),
                                   density: keepDensities || targets.isEmpty ? initialDensity : nil)]
         var stepsTaken = 0
         var status = RunStatus.completed
-        var segmentStart = startTime
-        outer: for target in targets {
-            let length = target - segmentStart
-            let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
-            for index in 1...count {
-                let stepEnd = index == count ? target : segmentStart + Double(index) * length / Double(count)
-                stepper.step(by: stepEnd - stepper.time)
-                stepsTaken += 1
-                let health = stepper.health()
-                if !health.isFinite || !health.mass.isFinite {
-                    status = .nonFinite(time: stepper.time, step: stepsTaken)
-                    break outer
-                }
-                let drift = abs(health.mass - initial.mass) / abs(initial.mass)
-                if drift > massDriftTolerance {
-                    status = .massDrift(time: stepper.time, step: stepsTaken, relativeDrift: drift)
-                    break outer
-                }
-                if health.amplitudeRatio > max(amplitudeRatioBound, initial.amplitudeRatio * amplitudeRatioBound) {
-                    status = .blewUp(time: stepper.time, step: stepsTaken, amplitudeRatio: health.amplitudeRatio)
-                    break outer
-                }
-                progress?(min(1, Double(stepsTaken) / totalEstimate))
+        var nextTarget = 0
+        for stepEnd in boundaries {
+            stepper.step(by: stepEnd - stepper.time)
+            stepsTaken += 1
+            let health = stepper.health()
+            if !health.isFinite || !health.mass.isFinite {
+                status = .nonFinite(time: stepper.time, step: stepsTaken)
+                break
             }
-            segmentStart = target
-            let density = stepper.currentDensity()
-            snapshots.append(Snapshot(diagnostics: diagnostics(of: density, time: target), density: keepDensities || target == endTime ? density : nil))
+            let drift = abs(health.mass - initial.mass) / abs(initial.mass)
+            if drift > massDriftTolerance {
+                status = .massDrift(time: stepper.time, step: stepsTaken, relativeDrift: drift)
+                break
+            }
+            if health.amplitudeRatio > max(amplitudeRatioBound, initial.amplitudeRatio * amplitudeRatioBound) {
+                status = .blewUp(time: stepper.time, step: stepsTaken, amplitudeRatio: health.amplitudeRatio)
+                break
+            }
+            progress?(min(1, Double(stepsTaken) / totalEstimate))
+            if nextTarget < targets.count && stepEnd == targets[nextTarget] {
+                let density = stepper.currentDensity()
+                snapshots.append(Snapshot(diagnostics: diagnostics(of: density, time: stepEnd),
+                                          density: keepDensities || stepEnd == endTime ? density : nil))
+                nextTarget += 1
+            }
         }
         let finalDensity = stepper.currentDensity()
         let elapsed = ContinuousClock.now - clock
@@ -181,6 +184,27 @@ public struct DensityRun {
             finalTime: stepper.time,
             elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         )
+    }
+
+    /// The end times of every step: `stepTimes` (inside the interval) merged with the targets; otherwise each
+    /// interval between consecutive targets cut into ceil(length / h) equal steps, h = (T - t0) / stepCount.
+    func stepBoundaries(from startTime: Double, targets: [Double]) -> [Double] {
+        if let stepTimes {
+            let inside = stepTimes.filter { $0 > startTime && $0 < endTime }
+            return Array(Set(inside + targets)).sorted()
+        }
+        let nominalStep = (endTime - startTime) / Double(max(stepCount, 1))
+        var boundaries: [Double] = []
+        var segmentStart = startTime
+        for target in targets {
+            let length = target - segmentStart
+            let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
+            for index in 1...count {
+                boundaries.append(index == count ? target : segmentStart + Double(index) * length / Double(count))
+            }
+            segmentStart = target
+        }
+        return boundaries
     }
 
     /// The diagnostics of `density` at `time`: mass, minimum, and (when given) KL to the stationary density and

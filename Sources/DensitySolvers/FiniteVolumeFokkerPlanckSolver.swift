@@ -169,22 +169,31 @@ struct AxisOperator {
                 backwardRate[face] = pair.backward
             }
         } else {
+            // Every face centre of this axis, then one block evaluation of the drift.
             let lineCount = outerCount * innerStride
-            forwardRate = [Double](repeating: 0, count: lineCount * faceCount)
-            backwardRate = [Double](repeating: 0, count: lineCount * faceCount)
-            var point = [Double](repeating: 0, count: grid.dimension)
-            var drift = [Double](repeating: 0, count: grid.dimension)
+            let dimension = grid.dimension
+            var points = [Double](repeating: 0, count: lineCount * faceCount * dimension)
             for line in 0..<lineCount {
                 let base = (line / innerStride) * length * innerStride + line % innerStride
                 let cell = grid.indices(of: base)
-                for other in 0..<grid.dimension { point[other] = grid.coordinate(axis: other, index: cell[other]) }
                 for face in 0..<faceCount {
-                    point[axis] = -grid.halfWidth + Double(face + 1) * width
-                    drift = process.drift(at: point, time: time)
-                    let pair = Self.rates(drift: drift[axis], diffusion: diffusion, width: width)
-                    forwardRate[line * faceCount + face] = pair.forward
-                    backwardRate[line * faceCount + face] = pair.backward
+                    let start = (line * faceCount + face) * dimension
+                    for other in 0..<dimension { points[start + other] = grid.coordinate(axis: other, index: cell[other]) }
+                    points[start + axis] = -grid.halfWidth + Double(face + 1) * width
                 }
+            }
+            var drift = [Double](repeating: 0, count: points.count)
+            points.withUnsafeBufferPointer { input in
+                drift.withUnsafeMutableBufferPointer { output in
+                    process.drift(atPoints: input, dimension: dimension, time: time, into: output)
+                }
+            }
+            forwardRate = [Double](repeating: 0, count: lineCount * faceCount)
+            backwardRate = [Double](repeating: 0, count: lineCount * faceCount)
+            for face in 0..<(lineCount * faceCount) {
+                let pair = Self.rates(drift: drift[face * dimension + axis], diffusion: diffusion, width: width)
+                forwardRate[face] = pair.forward
+                backwardRate[face] = pair.backward
             }
         }
         ratesTime = time

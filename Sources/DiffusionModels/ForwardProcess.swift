@@ -9,6 +9,10 @@ public protocol ForwardProcess: Sendable {
     /// b(x, t) for one point x (any dimension d): writes d components into `drift`.
     func drift(at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>)
 
+    /// b(x, t) for a block of points, flat (`dimension` per point). The default calls the one-point method per
+    /// point; processes whose drift has a per-time set-up (a score field) evaluate whole blocks at once.
+    func drift(atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double, into drift: UnsafeMutableBufferPointer<Double>)
+
     /// g(t), the diffusion scale; the Fokker–Planck diffusion coefficient is g(t)^2 / 2.
     func diffusionScale(at time: Double) -> Double
 
@@ -28,6 +32,13 @@ public protocol ForwardProcess: Sendable {
 
 extension ForwardProcess {
     public var isDriftFree: Bool { false }
+
+    public func drift(atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+        for start in stride(from: 0, to: points.count, by: dimension) {
+            self.drift(at: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]), time: time,
+                       into: UnsafeMutableBufferPointer(rebasing: drift[start..<(start + dimension)]))
+        }
+    }
 
     /// Convenience: b(x, t) for a point given as an array.
     public func drift(at point: [Double], time: Double) -> [Double] {

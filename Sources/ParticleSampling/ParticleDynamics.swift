@@ -86,10 +86,6 @@ public enum ParticleDynamics: Sendable {
             for index in 0..<points.count { drift[index] = rate * points[index] }
             return
         }
-        for start in stride(from: 0, to: points.count, by: dimension) {
-            process.drift(
-                at: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]), time: time,
-                into: UnsafeMutableBufferPointer(rebasing: drift[start..<(start + dimension)]))
-        }
+        process.drift(atPoints: points, dimension: dimension, time: time, into: drift)
     }
 }
