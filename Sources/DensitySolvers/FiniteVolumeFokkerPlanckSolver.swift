@@ -40,6 +40,8 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
 
     private var values: [Double]
     private var operators: [AxisOperator]
+    /// TR-BDF2's intermediate stage r*, kept between calls so that a step allocates nothing.
+    private var intermediate: [Double]
 
     public init(process: any ForwardProcess, initialDensity: Field, startTime: Double = 0, method: Method = .trBDF2) throws {
         grid = initialDensity.grid
@@ -50,6 +52,7 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
         self.process = process
         time = startTime
         values = initialDensity.values
+        intermediate = [Double](repeating: 0, count: initialDensity.values.count)
         let grid = initialDensity.grid
         operators = (0..<grid.dimension).map { AxisOperator(grid: grid, axis: $0, process: process) }
     }
@@ -88,16 +91,23 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
     /// TR-BDF2 for d rho / dt = Q_axis(t) rho over [start, start + h]:
     /// (I - g h/2 Q(t + g h)) r* = (I + g h/2 Q(t)) r;  (I - w h Q(t + h)) r+ = (r* - (1 - g)^2 r) / (g (2 - g)),
     /// with g = 2 - sqrt(2) and w = (1 - g) / (2 - g).
+    /// r* is built in the kept `intermediate` (a copy of r, no allocation); r stays in `values` until the last
+    /// line overwrites it, so a call allocates nothing.
     private func trBDF2(axis: Int, from start: Double, timeStep: Double) {
         let gamma = 2 - 2.0.squareRoot()
-        let previous = values
-        var intermediate = values
-        operators[axis].addApplied(to: &intermediate, source: previous, coefficient: gamma * timeStep / 2, time: start)
+        intermediate.withUnsafeMutableBufferPointer { stage in
+            values.withUnsafeBufferPointer { previous in _ = stage.update(fromContentsOf: previous) }
+        }
+        operators[axis].addApplied(to: &intermediate, source: values, coefficient: gamma * timeStep / 2, time: start)
         operators[axis].solve(&intermediate, coefficient: gamma * timeStep / 2, time: start + gamma * timeStep)
         let denominator = gamma * (2 - gamma)
         let previousWeight = (1 - gamma) * (1 - gamma) / denominator
-        for index in 0..<values.count {
-            values[index] = intermediate[index] / denominator - previousWeight * previous[index]
+        intermediate.withUnsafeBufferPointer { stage in
+            values.withUnsafeMutableBufferPointer { current in
+                for index in 0..<current.count {
+                    current[index] = stage[index] / denominator - previousWeight * current[index]
+                }
+            }
         }
         operators[axis].solve(&values, coefficient: (1 - gamma) / (2 - gamma) * timeStep, time: start + timeStep)
     }

@@ -16,7 +16,10 @@ import SpectralTransforms
 /// Mass (the k = 0 coefficient) is conserved to round-off by construction.
 ///
 /// Cost per step: four drift evaluations, each one complex-to-real and d real-to-complex transforms plus O(N)
-/// pointwise work; memory: four spectra and two real arrays (about 200 MB at 2048^2).
+/// pointwise work (two passes per evaluation and one combination pass per stage); memory: four spectra and two
+/// real arrays in 1-D and 2-D (about 200 MB at 2048^2), one more of each in 3-D. With `threads` > 1 the
+/// pointwise passes are split over rows as well as the transforms over FFTW's threads; the result is
+/// bit-identical for every thread count.
 ///
 /// With reflecting walls the basis is the cosine transform (REDFT10/01), which handles pure diffusion
 /// (`process.isDriftFree`, e.g. VE) exactly; a drift with reflecting walls needs the finite-volume solver.
@@ -44,7 +47,7 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
 
     /// - Parameters:
     ///   - initialDensity: the density at `startTime`, sampled at cell centres.
-    ///   - rigor, threads: FFTW planning rigor and thread count.
+    ///   - rigor, threads: FFTW planning rigor, and the thread count of the transforms and the pointwise passes.
     public init(
         process: any ForwardProcess,
         initialDensity: Field,
@@ -150,6 +153,11 @@ enum DriftBound {
 }
 
 /// Fourier-basis state and work arrays of the spectral solver.
+///
+/// Arrays are seen as rows: the grid as (leading axes) x (last axis, n cells), the spectrum as
+/// (leading axes) x (last axis, n/2 + 1 coefficients), with the same rows. Every pointwise pass runs over raw
+/// pointers, a block of rows (of columns in 1-D) at a time (`PointwiseBlocks`), in parallel when the solver has
+/// more than one thread; each element is computed alone, so the result does not depend on the thread count.
 final class FourierState {
     let grid: Grid
     let process: any ForwardProcess
@@ -159,44 +167,74 @@ final class FourierState {
     let accumulator: AlignedBuffer
     let stage: AlignedBuffer
     let derivative: AlignedBuffer
-    /// Real work arrays: the stage density on the grid and the flux component b_a rho.
+    /// Real work arrays: the stage density on the grid, and the fluxes b_a rho / N, one per axis. The last axis's
+    /// flux is formed in place in `physical`, after the others have read it.
     let physical: AlignedBuffer
-    let product: AlignedBuffer
+    let fluxes: [AlignedBuffer]
+    /// The flux spectra (b_a rho)^, one per axis: `stage` (free once the backward transform has consumed it) for
+    /// the first of several, a spectrum of its own for the second of three, and `derivative` for the last (the
+    /// divergence overwrites it in place). In 2-D this needs no array beyond the four spectra and two real arrays.
+    let fluxSpectra: [AlignedBuffer]
 
-    /// The spectrum as (outer) x (last axis): outer runs over the leading axes.
-    let outerCount: Int
-    let lastCount: Int
-    /// Squared wavenumber sums of the leading axes per outer index, and of the last axis.
-    let outerSquaredWavenumber: [Double]
-    let lastSquaredWavenumber: [Double]
-    /// Derivative wavenumbers (Nyquist zeroed) per axis, indexed by outer index for leading axes.
-    let derivativeWavenumber: [[Double]]
-    /// Cell-centre coordinates per axis.
-    let coordinates: [[Double]]
+    /// Rows (the product of the leading axes' lengths), and columns of the grid and of the spectrum.
+    let rowCount: Int
+    let gridColumnCount: Int
+    let spectrumColumnCount: Int
+    let gridBlocks: PointwiseBlocks
+    let spectrumBlocks: PointwiseBlocks
+
+    /// |k|^2 summed over the leading axes per row, and of the last axis per spectrum column.
+    let rowSquaredWavenumber: [Double]
+    let columnSquaredWavenumber: [Double]
+    /// Derivative wavenumbers (Nyquist zeroed): per row for each leading axis, per spectrum column for the last.
+    let rowDerivativeWavenumbers: [AlignedBuffer]
+    let columnDerivativeWavenumber: AlignedBuffer
+    /// Cell-centre coordinates: per row for each leading axis, per grid column for the last.
+    let rowCoordinates: [AlignedBuffer]
+    let columnCoordinates: [Double]
+    /// f(t) x_last / N per grid column, refilled by every linear drift evaluation.
+    private let scaledColumnCoordinates: AlignedBuffer
     /// Drift components on the grid, for a general (non-linear) drift; cached when time-independent.
-    private var driftField: [[Double]] = []
+    private var driftField: [AlignedBuffer] = []
     private var driftFieldTime: Double = .nan
 
-    /// Diffusion factors per outer index and per last-axis index, for the current sub-step.
-    private var outerFactor: [Double]
-    private var lastFactor: [Double]
+    /// exp(-|k|^2 / 2 int g^2) for the first and the second half step, each kept until its integral changes;
+    /// `noDiffusion` holds ones (multiplying by 1 is exact, so a pass with it equals a pass without factors).
+    private let firstHalfFactors: DiffusionFactors
+    private let secondHalfFactors: DiffusionFactors
+    private let noDiffusion: DiffusionFactors
 
     init(grid: Grid, process: any ForwardProcess, rigor: PlanningRigor, threads: Int) throws {
         self.grid = grid
         self.process = process
-        transform = try RealFourierTransform(shape: grid.shape, rigor: rigor, threads: threads)
+        let transform = try RealFourierTransform(shape: grid.shape, rigor: rigor, threads: threads)
+        self.transform = transform
         let spectrumDoubles = 2 * transform.spectrumCount
+        let dimension = grid.dimension
         state = AlignedBuffer(count: spectrumDoubles)
         accumulator = AlignedBuffer(count: spectrumDoubles)
-        stage = transform.spectrumBuffer
-        derivative = AlignedBuffer(count: spectrumDoubles)
-        physical = transform.realBuffer
-        product = AlignedBuffer(count: transform.realCount)
+        let stage = transform.spectrumBuffer
+        let derivative = AlignedBuffer(count: spectrumDoubles)
+        let physical = transform.realBuffer
+        self.stage = stage
+        self.derivative = derivative
+        self.physical = physical
+        fluxes = (0..<(dimension - 1)).map { _ in AlignedBuffer(count: transform.realCount) } + [physical]
+        switch dimension {
+        case 1: fluxSpectra = [derivative]
+        case 2: fluxSpectra = [stage, derivative]
+        default: fluxSpectra = [stage, AlignedBuffer(count: spectrumDoubles), derivative]
+        }
 
-        let dimension = grid.dimension
         let spectrumShape = transform.spectrumShape
-        lastCount = spectrumShape[dimension - 1]
-        outerCount = transform.spectrumCount / lastCount
+        let columnCount = spectrumShape[dimension - 1]
+        let rowCount = transform.spectrumCount / columnCount
+        gridColumnCount = grid.shape[dimension - 1]
+        spectrumColumnCount = columnCount
+        self.rowCount = rowCount
+        gridBlocks = PointwiseBlocks(rowCount: rowCount, columnCount: gridColumnCount, threads: threads)
+        spectrumBlocks = PointwiseBlocks(rowCount: rowCount, columnCount: spectrumColumnCount, threads: threads)
+
         let unit = Double.pi / grid.halfWidth   // 2 pi / (2 L)
         func wavenumbers(axis: Int, count: Int, nyquistZero: Bool) -> [Double] {
             let length = grid.shape[axis]
@@ -206,28 +244,33 @@ final class FourierState {
                 return unit * Double(frequency)
             }
         }
-        let lastAxisSquared = wavenumbers(axis: dimension - 1, count: lastCount, nyquistZero: false).map { $0 * $0 }
-        lastSquaredWavenumber = lastAxisSquared
-        var outerSquared = [Double](repeating: 0, count: outerCount)
-        var derivatives: [[Double]] = []
+        /// The index along leading `axis` of every row.
+        func axisIndexPerRow(axis: Int) -> [Int] {
+            let innerStride = spectrumShape[(axis + 1)..<(dimension - 1)].reduce(1, *)
+            return (0..<rowCount).map { row in (row / innerStride) % grid.shape[axis] }
+        }
+        columnSquaredWavenumber = wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: false).map { $0 * $0 }
+        columnDerivativeWavenumber = AlignedBuffer(wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: true))
+        var rowSquared = [Double](repeating: 0, count: rowCount)
+        var rowDerivatives: [AlignedBuffer] = []
+        var rowCentres: [AlignedBuffer] = []
         for axis in 0..<(dimension - 1) {
             let axisSquared = wavenumbers(axis: axis, count: grid.shape[axis], nyquistZero: false).map { $0 * $0 }
             let axisDerivative = wavenumbers(axis: axis, count: grid.shape[axis], nyquistZero: true)
-            let innerStride = spectrumShape[(axis + 1)..<(dimension - 1)].reduce(1, *)
-            var perOuter = [Double](repeating: 0, count: outerCount)
-            for outer in 0..<outerCount {
-                let index = (outer / innerStride) % grid.shape[axis]
-                outerSquared[outer] += axisSquared[index]
-                perOuter[outer] = axisDerivative[index]
-            }
-            derivatives.append(perOuter)
+            let axisCoordinates = grid.coordinates(axis: axis)
+            let indices = axisIndexPerRow(axis: axis)
+            for row in 0..<rowCount { rowSquared[row] += axisSquared[indices[row]] }
+            rowDerivatives.append(AlignedBuffer(indices.map { axisDerivative[$0] }))
+            rowCentres.append(AlignedBuffer(indices.map { axisCoordinates[$0] }))
         }
-        derivatives.append(wavenumbers(axis: dimension - 1, count: lastCount, nyquistZero: true))
-        outerSquaredWavenumber = outerSquared
-        derivativeWavenumber = derivatives
-        coordinates = (0..<dimension).map { grid.coordinates(axis: $0) }
-        outerFactor = [Double](repeating: 1, count: outerCount)
-        lastFactor = [Double](repeating: 1, count: lastCount)
+        rowSquaredWavenumber = rowSquared
+        rowDerivativeWavenumbers = rowDerivatives
+        rowCoordinates = rowCentres
+        columnCoordinates = grid.coordinates(axis: dimension - 1)
+        scaledColumnCoordinates = AlignedBuffer(count: gridColumnCount)
+        firstHalfFactors = DiffusionFactors(rowCount: rowCount, columnCount: spectrumColumnCount)
+        secondHalfFactors = DiffusionFactors(rowCount: rowCount, columnCount: spectrumColumnCount)
+        noDiffusion = DiffusionFactors(rowCount: rowCount, columnCount: spectrumColumnCount)
     }
 
     func load(_ values: [Double]) {
@@ -256,117 +299,111 @@ final class FourierState {
         return (state[0], sum.isFinite, largest.squareRoot() / abs(state[0]))
     }
 
-    // MARK: Building blocks
+    // MARK: Drift
 
-    /// Sets the factors of exp(-|k|^2 / 2 * squaredDiffusionIntegral), split as outer x last.
-    private func prepareDiffusion(_ squaredDiffusionIntegral: Double) {
-        let half = -0.5 * squaredDiffusionIntegral
-        for index in 0..<outerCount { outerFactor[index] = Foundation.exp(half * outerSquaredWavenumber[index]) }
-        for index in 0..<lastCount { lastFactor[index] = Foundation.exp(half * lastSquaredWavenumber[index]) }
-    }
-
-    /// buffer <- E buffer, with the prepared diffusion factors.
-    private func diffuse(_ buffer: AlignedBuffer) {
-        let values = buffer.values
-        for outer in 0..<outerCount {
-            let outerValue = outerFactor[outer]
-            let base = outer * lastCount
-            for last in 0..<lastCount {
-                let factor = outerValue * lastFactor[last]
-                values[2 * (base + last)] *= factor
-                values[2 * (base + last) + 1] *= factor
-            }
-        }
-    }
-
-    /// output <- E (first + scale * second), with the prepared diffusion factors (`applyDiffusion` false: no E).
-    private func combine(_ output: AlignedBuffer, _ first: AlignedBuffer, _ scale: Double, _ second: AlignedBuffer, applyDiffusion: Bool) {
-        let result = output.values
-        let left = first.values
-        let right = second.values
-        if !applyDiffusion {
-            for index in 0..<result.count { result[index] = left[index] + scale * right[index] }
-            return
-        }
-        for outer in 0..<outerCount {
-            let outerValue = outerFactor[outer]
-            let base = 2 * outer * lastCount
-            for last in 0..<lastCount {
-                let factor = outerValue * lastFactor[last]
-                let real = base + 2 * last
-                result[real] = factor * (left[real] + scale * right[real])
-                result[real + 1] = factor * (left[real + 1] + scale * right[real + 1])
-            }
-        }
-    }
-
-    /// target += scale * source.
-    private func accumulate(_ target: AlignedBuffer, _ scale: Double, _ source: AlignedBuffer) {
-        let result = target.values
-        let added = source.values
-        for index in 0..<result.count { result[index] += scale * added[index] }
-    }
-
-    /// derivative <- N(input) = -sum_a i k_a (b_a rho)^ at `time`; destroys `input` (used as scratch).
-    private func evaluateDrift(_ input: AlignedBuffer, time: Double) {
-        transform.backward(input, into: physical)
+    /// derivative <- N(stage) = -sum_a i k_a (b_a rho)^ at `time`, rho the stage density; destroys `stage`.
+    /// Cost: one complex-to-real and d real-to-complex transforms, one pass forming the fluxes on the grid and one
+    /// pass forming the divergence in Fourier space.
+    private func evaluateDrift(time: Double) {
+        transform.backward(stage, into: physical)
         let normalization = 1 / Double(transform.realCount)
-        let rate = process.linearDriftRate(at: time)
-        if rate == nil { updateDriftField(time: time) }
-        for axis in 0..<grid.dimension {
-            if let rate {
-                multiplyByCoordinate(axis: axis, scale: rate * normalization)
-            } else {
-                let drift = driftField[axis]
-                let source = physical.values
-                let target = product.values
-                for index in 0..<target.count { target[index] = drift[index] * normalization * source[index] }
+        if let rate = process.linearDriftRate(at: time) {
+            formLinearFluxes(scale: rate * normalization)
+        } else {
+            updateDriftField(time: time)
+            formGeneralFluxes(normalization: normalization)
+        }
+        for axis in 0..<grid.dimension { transform.forward(fluxes[axis], into: fluxSpectra[axis]) }
+        formDivergence()
+    }
+
+    /// fluxes[a] <- (scale x_a) physical for every axis a (linear drift b = f(t) x, scale = f / N), one pass over
+    /// the grid: each row of `physical` is read from memory once.
+    private func formLinearFluxes(scale: Double) {
+        let scaledColumns = SharedDoublePointer(scaledColumnCoordinates)
+        for column in 0..<gridColumnCount { scaledColumns[column] = scale * columnCoordinates[column] }
+        let density = SharedDoublePointer(physical)
+        let fluxPointers = fluxes.map(SharedDoublePointer.init)
+        let rowCentres = rowCoordinates.map(SharedDoublePointer.init)
+        let leadingAxisCount = grid.dimension - 1
+        let columnCount = gridColumnCount
+        gridBlocks.forEach { rows, columns in
+            let lastFlux = fluxPointers[leadingAxisCount]
+            for row in rows {
+                let base = row * columnCount
+                for axis in 0..<leadingAxisCount {
+                    let factor = scale * rowCentres[axis][row]
+                    let flux = fluxPointers[axis]
+                    for column in columns { flux[base + column] = factor * density[base + column] }
+                }
+                for column in columns { lastFlux[base + column] = scaledColumns[column] * density[base + column] }
             }
-            transform.forward(product, into: input)
-            addDerivative(of: input, axis: axis, overwrite: axis == 0)
         }
     }
 
-    /// product <- scale * x_axis * physical.
-    private func multiplyByCoordinate(axis: Int, scale: Double) {
-        let length = grid.shape[axis]
-        let innerStride = grid.indexStride(axis: axis)
-        let outerCount = grid.count / (length * innerStride)
-        let axisCoordinates = coordinates[axis]
-        let source = physical.values
-        let target = product.values
-        var index = 0
-        for _ in 0..<outerCount {
-            for cell in 0..<length {
-                let factor = scale * axisCoordinates[cell]
-                for _ in 0..<innerStride {
-                    target[index] = factor * source[index]
-                    index += 1
+    /// fluxes[a] <- (b_a / N) physical for every axis a, b the cached drift field, one pass over the grid.
+    private func formGeneralFluxes(normalization: Double) {
+        let density = SharedDoublePointer(physical)
+        let fluxPointers = fluxes.map(SharedDoublePointer.init)
+        let driftPointers = driftField.map(SharedDoublePointer.init)
+        let columnCount = gridColumnCount
+        gridBlocks.forEach { rows, columns in
+            for row in rows {
+                let base = row * columnCount
+                for axis in 0..<fluxPointers.count {
+                    let flux = fluxPointers[axis]
+                    let drift = driftPointers[axis]
+                    for column in columns {
+                        let index = base + column
+                        flux[index] = drift[index] * normalization * density[index]
+                    }
                 }
             }
         }
     }
 
-    /// derivative (=|+=) -i k_axis * flux.
-    private func addDerivative(of flux: AlignedBuffer, axis: Int, overwrite: Bool) {
-        let source = flux.values
-        let target = derivative.values
-        let isLastAxis = axis == grid.dimension - 1
-        let wavenumbers = derivativeWavenumber[axis]
-        for outer in 0..<outerCount {
-            let base = 2 * outer * lastCount
-            for last in 0..<lastCount {
-                let wavenumber = isLastAxis ? wavenumbers[last] : wavenumbers[outer]
-                let real = base + 2 * last
-                // -i k (a + i b) = k b - i k a
-                let newReal = wavenumber * source[real + 1]
-                let newImaginary = -wavenumber * source[real]
-                if overwrite {
-                    target[real] = newReal
-                    target[real + 1] = newImaginary
-                } else {
-                    target[real] += newReal
-                    target[real + 1] += newImaginary
+    /// derivative <- -i sum_a k_a F_a, F_a = fluxSpectra[a], summed in axis order (-i k (a + i b) = k b - i k a),
+    /// in one pass: every coefficient reads its d flux values and is written once. The last flux spectrum is
+    /// `derivative` itself, overwritten in place (each coefficient is read before it is written).
+    private func formDivergence() {
+        let output = SharedDoublePointer(derivative)
+        let fluxPointers = fluxSpectra.map(SharedDoublePointer.init)
+        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedDoublePointer.init)
+        let columnWavenumber = SharedDoublePointer(columnDerivativeWavenumber)
+        let dimension = grid.dimension
+        let columnCount = spectrumColumnCount
+        spectrumBlocks.forEach { rows, columns in
+            for row in rows {
+                let base = 2 * row * columnCount
+                switch dimension {
+                case 1:
+                    for column in columns {
+                        let real = base + 2 * column
+                        let wavenumber = columnWavenumber[column]
+                        let lastReal = output[real], lastImaginary = output[real + 1]
+                        output[real] = wavenumber * lastImaginary
+                        output[real + 1] = -wavenumber * lastReal
+                    }
+                case 2:
+                    let first = fluxPointers[0]
+                    let firstWavenumber = rowWavenumbers[0][row]
+                    for column in columns {
+                        let real = base + 2 * column
+                        let wavenumber = columnWavenumber[column]
+                        let lastReal = output[real], lastImaginary = output[real + 1]
+                        output[real] = firstWavenumber * first[real + 1] + wavenumber * lastImaginary
+                        output[real + 1] = -firstWavenumber * first[real] + -wavenumber * lastReal
+                    }
+                default:
+                    let first = fluxPointers[0], second = fluxPointers[1]
+                    let firstWavenumber = rowWavenumbers[0][row], secondWavenumber = rowWavenumbers[1][row]
+                    for column in columns {
+                        let real = base + 2 * column
+                        let wavenumber = columnWavenumber[column]
+                        let lastReal = output[real], lastImaginary = output[real + 1]
+                        output[real] = firstWavenumber * first[real + 1] + secondWavenumber * second[real + 1] + wavenumber * lastImaginary
+                        output[real + 1] = -firstWavenumber * first[real] + -secondWavenumber * second[real] + -wavenumber * lastReal
+                    }
                 }
             }
         }
@@ -375,8 +412,9 @@ final class FourierState {
     private func updateDriftField(time: Double) {
         if !driftField.isEmpty && (process.isDriftTimeIndependent || driftFieldTime == time) { return }
         let dimension = grid.dimension
+        if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
+        let field = driftField
         let points = grid.allPoints()
-        var field = [[Double]](repeating: [Double](repeating: 0, count: grid.count), count: dimension)
         var drift = [Double](repeating: 0, count: dimension)
         points.withUnsafeBufferPointer { allPoints in
             drift.withUnsafeMutableBufferPointer { driftBuffer in
@@ -387,8 +425,124 @@ final class FourierState {
                 }
             }
         }
-        driftField = field
         driftFieldTime = time
+    }
+
+    // MARK: Combinations
+    //
+    // Each pass below reads every spectrum it needs once and writes every result once; E is a `DiffusionFactors`
+    // (E_row * E_column per coefficient), k the stage derivative `derivative`.
+
+    /// accumulator <- E (u + accumulatorScale k), stage <- E (u + stageScale k), and u <- E u when `diffuseState`.
+    private func beginStages(accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool) {
+        let stateValues = SharedDoublePointer(state)
+        let slope = SharedDoublePointer(derivative)
+        let sum = SharedDoublePointer(accumulator)
+        let stageValues = SharedDoublePointer(stage)
+        let rowFactor = SharedDoublePointer(factors.rowFactor)
+        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let columnCount = spectrumColumnCount
+        spectrumBlocks.forEach { rows, columns in
+            for row in rows {
+                let rowValue = rowFactor[row]
+                let base = 2 * row * columnCount
+                for column in columns {
+                    let factor = rowValue * columnFactor[column]
+                    let real = base + 2 * column
+                    let valueReal = stateValues[real], valueImaginary = stateValues[real + 1]
+                    let rateReal = slope[real], rateImaginary = slope[real + 1]
+                    sum[real] = factor * (valueReal + accumulatorScale * rateReal)
+                    sum[real + 1] = factor * (valueImaginary + accumulatorScale * rateImaginary)
+                    stageValues[real] = factor * (valueReal + stageScale * rateReal)
+                    stageValues[real + 1] = factor * (valueImaginary + stageScale * rateImaginary)
+                }
+                if diffuseState {
+                    for column in columns {
+                        let factor = rowValue * columnFactor[column]
+                        let real = base + 2 * column
+                        stateValues[real] = factor * stateValues[real]
+                        stateValues[real + 1] = factor * stateValues[real + 1]
+                    }
+                }
+            }
+        }
+    }
+
+    /// output <- E (first + scale k); with `accumulatorWeight` also accumulator += accumulatorWeight k.
+    private func combine(into output: AlignedBuffer, _ first: AlignedBuffer, plus scale: Double, diffusion factors: DiffusionFactors, accumulatorWeight: Double? = nil) {
+        let result = SharedDoublePointer(output)
+        let left = SharedDoublePointer(first)
+        let slope = SharedDoublePointer(derivative)
+        let sum = SharedDoublePointer(accumulator)
+        let rowFactor = SharedDoublePointer(factors.rowFactor)
+        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let columnCount = spectrumColumnCount
+        spectrumBlocks.forEach { rows, columns in
+            for row in rows {
+                let rowValue = rowFactor[row]
+                let base = 2 * row * columnCount
+                for column in columns {
+                    let factor = rowValue * columnFactor[column]
+                    let real = base + 2 * column
+                    result[real] = factor * (left[real] + scale * slope[real])
+                    result[real + 1] = factor * (left[real + 1] + scale * slope[real + 1])
+                }
+                if let weight = accumulatorWeight {
+                    // The same row of k again, from cache.
+                    for column in columns {
+                        let real = base + 2 * column
+                        sum[real] += weight * slope[real]
+                        sum[real + 1] += weight * slope[real + 1]
+                    }
+                }
+            }
+        }
+    }
+
+    /// u <- E accumulator + scale k.
+    private func finishIntegratingFactorStep(scale: Double, diffusion factors: DiffusionFactors) {
+        let stateValues = SharedDoublePointer(state)
+        let sum = SharedDoublePointer(accumulator)
+        let slope = SharedDoublePointer(derivative)
+        let rowFactor = SharedDoublePointer(factors.rowFactor)
+        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let columnCount = spectrumColumnCount
+        spectrumBlocks.forEach { rows, columns in
+            for row in rows {
+                let rowValue = rowFactor[row]
+                let base = 2 * row * columnCount
+                for column in columns {
+                    let factor = rowValue * columnFactor[column]
+                    let real = base + 2 * column
+                    stateValues[real] = factor * sum[real] + scale * slope[real]
+                    stateValues[real + 1] = factor * sum[real + 1] + scale * slope[real + 1]
+                }
+            }
+        }
+    }
+
+    /// u <- E u and stage <- u (the new u).
+    private func diffuseStateIntoStage(diffusion factors: DiffusionFactors) {
+        let stateValues = SharedDoublePointer(state)
+        let stageValues = SharedDoublePointer(stage)
+        let rowFactor = SharedDoublePointer(factors.rowFactor)
+        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let columnCount = spectrumColumnCount
+        spectrumBlocks.forEach { rows, columns in
+            for row in rows {
+                let rowValue = rowFactor[row]
+                let base = 2 * row * columnCount
+                for column in columns {
+                    let factor = rowValue * columnFactor[column]
+                    let real = base + 2 * column
+                    let valueReal = factor * stateValues[real], valueImaginary = factor * stateValues[real + 1]
+                    stateValues[real] = valueReal
+                    stateValues[real + 1] = valueImaginary
+                    stageValues[real] = valueReal
+                    stageValues[real + 1] = valueImaginary
+                }
+            }
+        }
     }
 
     // MARK: Steps
@@ -396,43 +550,77 @@ final class FourierState {
     /// Integrating-factor RK4 with E1 = exp(-|k|^2/2 int_t^{t+h/2} g^2), E2 likewise on the second half:
     /// u+ = E2 [E1 (u + h/6 k1) + h/3 (k2 + k3)] + h/6 k4, with k1 = N(u), k2 = N(E1 (u + h/2 k1)),
     /// k3 = N(E1 u + h/2 k2), k4 = N(E2 (E1 u + h k3)).
+    /// Cost: four drift evaluations and four combination passes (each stage derivative is read once).
     func integratingFactorRK4Step(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
         let halfTime = time + timeStep / 2
+        firstHalfFactors.prepare(squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
+        secondHalfFactors.prepare(squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
         stage.copy(from: state)
-        evaluateDrift(stage, time: time)                                     // k1
-        prepareDiffusion(firstHalf)
-        combine(accumulator, state, timeStep / 6, derivative, applyDiffusion: true)   // E1 (u + h/6 k1)
-        combine(stage, state, timeStep / 2, derivative, applyDiffusion: true)         // E1 (u + h/2 k1)
-        diffuse(state)                                                       // u <- E1 u
-        evaluateDrift(stage, time: halfTime)                                 // k2
-        accumulate(accumulator, timeStep / 3, derivative)
-        combine(stage, state, timeStep / 2, derivative, applyDiffusion: false)        // E1 u + h/2 k2
-        evaluateDrift(stage, time: halfTime)                                 // k3
-        accumulate(accumulator, timeStep / 3, derivative)
-        prepareDiffusion(secondHalf)
-        combine(stage, state, timeStep, derivative, applyDiffusion: true)             // E2 (E1 u + h k3)
-        evaluateDrift(stage, time: time + timeStep)                          // k4
-        combine(state, accumulator, 0, accumulator, applyDiffusion: true)             // E2 acc
-        accumulate(state, timeStep / 6, derivative)
+        evaluateDrift(time: time)                                                        // k1
+        // acc = E1 (u + h/6 k1), stage = E1 (u + h/2 k1), u <- E1 u
+        beginStages(accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: firstHalfFactors, diffuseState: true)
+        evaluateDrift(time: halfTime)                                                    // k2
+        // acc += h/3 k2, stage = E1 u + h/2 k2
+        combine(into: stage, state, plus: timeStep / 2, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
+        evaluateDrift(time: halfTime)                                                    // k3
+        // acc += h/3 k3, stage = E2 (E1 u + h k3)
+        combine(into: stage, state, plus: timeStep, diffusion: secondHalfFactors, accumulatorWeight: timeStep / 3)
+        evaluateDrift(time: time + timeStep)                                             // k4
+        finishIntegratingFactorStep(scale: timeStep / 6, diffusion: secondHalfFactors)   // u+ = E2 acc + h/6 k4
     }
 
     /// Strang splitting: E1, then classical RK4 for d_t u = N(u) over [t, t + h], then E2.
     func strangStep(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
-        prepareDiffusion(firstHalf)
-        diffuse(state)
-        stage.copy(from: state)
-        evaluateDrift(stage, time: time)                                     // k1
-        combine(accumulator, state, timeStep / 6, derivative, applyDiffusion: false)
-        combine(stage, state, timeStep / 2, derivative, applyDiffusion: false)
-        evaluateDrift(stage, time: time + timeStep / 2)                      // k2
-        accumulate(accumulator, timeStep / 3, derivative)
-        combine(stage, state, timeStep / 2, derivative, applyDiffusion: false)
-        evaluateDrift(stage, time: time + timeStep / 2)                      // k3
-        accumulate(accumulator, timeStep / 3, derivative)
-        combine(stage, state, timeStep, derivative, applyDiffusion: false)
-        evaluateDrift(stage, time: time + timeStep)                          // k4
-        prepareDiffusion(secondHalf)
-        combine(state, accumulator, timeStep / 6, derivative, applyDiffusion: true)
+        firstHalfFactors.prepare(squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
+        secondHalfFactors.prepare(squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
+        diffuseStateIntoStage(diffusion: firstHalfFactors)                               // u <- E1 u
+        evaluateDrift(time: time)                                                        // k1
+        beginStages(accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: noDiffusion, diffuseState: false)
+        evaluateDrift(time: time + timeStep / 2)                                         // k2
+        combine(into: stage, state, plus: timeStep / 2, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
+        evaluateDrift(time: time + timeStep / 2)                                         // k3
+        combine(into: stage, state, plus: timeStep, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
+        evaluateDrift(time: time + timeStep)                                             // k4
+        combine(into: state, accumulator, plus: timeStep / 6, diffusion: secondHalfFactors)   // u+ = E2 (acc + h/6 k4)
+    }
+}
+
+/// The diffusion factors exp(-|k|^2 / 2 G) for one G = int g^2 over a sub-step. |k|^2 is a sum over axes, so the
+/// factor of a coefficient is (row factor) x (column factor): one exp per row and per column, not per coefficient.
+/// They are recomputed only when G changes (OU with a fixed step: computed once).
+final class DiffusionFactors {
+    let rowFactor: AlignedBuffer
+    let columnFactor: AlignedBuffer
+    /// The G the factors belong to; NaN before the first `prepare` (and for factors of one).
+    private(set) var squaredDiffusionIntegral = Double.nan
+
+    /// Factors of one (no diffusion) until `prepare` is called.
+    init(rowCount: Int, columnCount: Int) {
+        rowFactor = AlignedBuffer(count: rowCount)
+        columnFactor = AlignedBuffer(count: columnCount)
+        rowFactor.fill(with: 1)
+        columnFactor.fill(with: 1)
+    }
+
+    /// Sets the factors for G = `squaredDiffusionIntegral` unless they are already set for it.
+    func prepare(squaredDiffusionIntegral integral: Double, rowSquaredWavenumber: [Double], columnSquaredWavenumber: [Double]) {
+        if integral == squaredDiffusionIntegral { return }
+        squaredDiffusionIntegral = integral
+        let half = -0.5 * integral
+        let rows = rowFactor.values
+        let columns = columnFactor.values
+        for index in 0..<rows.count { rows[index] = Self.exponential(half * rowSquaredWavenumber[index]) }
+        for index in 0..<columns.count { columns[index] = Self.exponential(half * columnSquaredWavenumber[index]) }
+    }
+
+    /// Below this, exp(x) < 2^-1075 (half the least subnormal; ln 2^-1075 = -745.133...) and rounds to 0.
+    static let underflowExponent = -745.2
+
+    /// exp(x), returning 0 directly where the result underflows to 0: glibc's exp takes a slow error-reporting
+    /// path there (errno), which high wavenumbers hit on every call. The result is the same: exp rounds to 0 there.
+    @inline(__always)
+    static func exponential(_ exponent: Double) -> Double {
+        exponent < underflowExponent ? 0 : Foundation.exp(exponent)
     }
 }
 
