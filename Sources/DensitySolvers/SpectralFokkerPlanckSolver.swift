@@ -414,16 +414,16 @@ final class FourierState {
         let dimension = grid.dimension
         if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
         let field = driftField
+        // One block evaluation over every cell centre (a score field pays its per-time set-up once).
         let points = grid.allPoints()
-        var drift = [Double](repeating: 0, count: dimension)
+        var drift = [Double](repeating: 0, count: points.count)
         points.withUnsafeBufferPointer { allPoints in
-            drift.withUnsafeMutableBufferPointer { driftBuffer in
-                for index in 0..<grid.count {
-                    let point = UnsafeBufferPointer(rebasing: allPoints[(index * dimension)..<((index + 1) * dimension)])
-                    process.drift(at: point, time: time, into: driftBuffer)
-                    for axis in 0..<dimension { field[axis][index] = driftBuffer[axis] }
-                }
+            drift.withUnsafeMutableBufferPointer { output in
+                process.drift(atPoints: allPoints, dimension: dimension, time: time, into: output)
             }
+        }
+        for index in 0..<grid.count {
+            for axis in 0..<dimension { field[axis][index] = drift[index * dimension + axis] }
         }
         driftFieldTime = time
     }
