@@ -192,7 +192,7 @@ func relativeDifference(_ first: Double, _ second: Double) -> Double {
     /// Reverse SDE (DDPM steps, and Euler–Maruyama in mean-field form) and the probability-flow ODE (RK4), exact
     /// score, started from exact rho_T: component fractions, mean and variance within 4 SE of the data's and a
     /// two-sample KS test against fresh draws.
-    @Test(arguments: ["ddpm", "euler-maruyama", "rk4"])
+    @Test(arguments: ["ddpm", "euler-maruyama", "rk4", "heun", "ddim"])
     func reverseDynamicsReproduceTheMixture(integratorName: String) throws {
         let model = LinearSDE.ornsteinUhlenbeck
         let horizon = 1.0
@@ -201,9 +201,12 @@ func relativeDifference(_ first: Double, _ second: Double) -> Double {
         let dynamics: ParticleDynamics
         let grid: TimeGrid
         switch integrator {
-        case .rungeKutta4:
+        case .rungeKutta4, .heun:
             dynamics = .probabilityFlow(process: model, score: score)
             grid = .geometric(from: horizon, to: 1e-4, steps: 400)
+        case .ddim:
+            dynamics = .probabilityFlow(process: model, score: score)
+            grid = TimeGrid.geometric(from: horizon, to: 1e-4, steps: 400).appending(0)
         case .eulerMaruyama:
             dynamics = .reverseSDE(process: model, score: score, form: .meanField)
             grid = .geometric(from: horizon, to: 1e-5, steps: 1000)
