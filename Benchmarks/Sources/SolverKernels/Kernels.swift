@@ -18,6 +18,9 @@ public enum KernelKind: String, CaseIterable, Sendable {
     case finiteVolumeTRBDF2 = "finite-volume-tr-bdf2"
     /// points^dimension standard normals from the ziggurat on one xoshiro256** stream: the particle loop's floor.
     case normals
+    /// One step of the naive backward OU inversion (`NaiveBackwardStepper`): one r2c, a diagonal multiply with
+    /// the spectrum summary, one c2r.
+    case naiveInversionStep = "naive-inversion-step"
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
     public var isPeriodic: Bool { self != .finiteVolumeTRBDF2 }
@@ -30,7 +33,7 @@ public struct KernelConfiguration: Sendable, Equatable {
     public var points: Int
     /// Half the side of the box [-L, L]^d.
     public var halfWidth: Double
-    /// FFTW threads (the transforms only; the solvers' pointwise loops run on one thread).
+    /// FFTW threads, and the threads of the spectral solver's pointwise passes.
     public var threads: Int
     public var rigor: PlanningRigor
     /// The solvers' time step.
@@ -174,6 +177,15 @@ public final class Kernel {
         case .finiteVolumeTRBDF2:
             let solver = try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: density, method: .trBDF2)
             return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
+        case .naiveInversionStep:
+            // Backward from the density at T = 1 in steps of 1e-6 (far from blow-up: the timing is the step's).
+            let stepper = try NaiveBackwardStepper(equation: .ornsteinUhlenbeck, data: density, finalTime: 1,
+                                                   rigor: configuration.rigor, threads: configuration.threads)
+            var reverseTime = 0.0
+            return Kernel(kind: kind, configuration: configuration, stepper: nil, body: {
+                reverseTime += 1e-6
+                stepper.step(toReverseTime: reverseTime)
+            }, observe: { stepper.values[0] })
         case .normals:
             fatalError("handled above")
         }
