@@ -206,10 +206,27 @@ enum StandardNormal {
     }
 }
 
-/// Small dense linear algebra for d x d covariances (d is 1 to a few): Cholesky and triangular solves, O(d^3).
-enum DenseAlgebra {
+/// Small dense linear algebra for d x d covariances (d is 1 to a few): Cholesky, triangular solves and the
+/// inverse of a positive definite matrix, O(d^3). Row-major storage throughout.
+public enum DenseAlgebra {
+    /// Sigma^-1 and log det Sigma of a symmetric positive definite matrix, through its Cholesky factor L:
+    /// Sigma^-1 = L^-T L^-1 (columns by two triangular solves), log det = 2 sum log L_ii. Nil when the matrix is
+    /// not positive definite.
+    public static func positiveDefiniteInverse(_ matrix: [Double], dimension: Int) -> (inverse: [Double], logDeterminant: Double)? {
+        guard let factor = cholesky(matrix, dimension: dimension) else { return nil }
+        var inverse = [Double](repeating: 0, count: dimension * dimension)
+        for column in 0..<dimension {
+            var unit = [Double](repeating: 0, count: dimension)
+            unit[column] = 1
+            let solution = solveUpperTransposed(factor, solveLower(factor, unit, dimension: dimension), dimension: dimension)
+            for row in 0..<dimension { inverse[row * dimension + column] = solution[row] }
+        }
+        let logDeterminant = (0..<dimension).reduce(0) { $0 + 2 * Foundation.log(factor[$1 * dimension + $1]) }
+        return (inverse, logDeterminant)
+    }
+
     /// Lower Cholesky factor L with L L^T = matrix, or nil when the matrix is not positive definite.
-    static func cholesky(_ matrix: [Double], dimension: Int) -> [Double]? {
+    public static func cholesky(_ matrix: [Double], dimension: Int) -> [Double]? {
         var factor = [Double](repeating: 0, count: dimension * dimension)
         for row in 0..<dimension {
             for column in 0...row {
@@ -227,7 +244,7 @@ enum DenseAlgebra {
     }
 
     /// Solves L y = b.
-    static func solveLower(_ factor: [Double], _ rightHandSide: [Double], dimension: Int) -> [Double] {
+    public static func solveLower(_ factor: [Double], _ rightHandSide: [Double], dimension: Int) -> [Double] {
         var solution = rightHandSide
         for row in 0..<dimension {
             var sum = solution[row]
@@ -238,7 +255,7 @@ enum DenseAlgebra {
     }
 
     /// Solves L^T x = y.
-    static func solveUpperTransposed(_ factor: [Double], _ rightHandSide: [Double], dimension: Int) -> [Double] {
+    public static func solveUpperTransposed(_ factor: [Double], _ rightHandSide: [Double], dimension: Int) -> [Double] {
         var solution = rightHandSide
         for row in stride(from: dimension - 1, through: 0, by: -1) {
             var sum = solution[row]

@@ -82,14 +82,16 @@ enum MixtureSampler {
         }
     }
 
-    /// Any covariance: the precision matrix by Gauss–Jordan elimination (d <= 3), one exponential a cell.
+    /// Any covariance: the precision matrix from its Cholesky factor (d <= 3), one exponential a cell.
     private static func addGeneral(
         _ component: GaussianMixture.Component, axes: [[Double]], shape: [Int], period: Double,
         into values: UnsafeMutableBufferPointer<Double>
     ) {
         let dimension = shape.count
-        let (precision, determinant) = invert(component.covariance, dimension: dimension)
-        let normalization = component.weight / (Foundation.pow(2 * Double.pi, Double(dimension)) * determinant).squareRoot()
+        // Component covariances are positive definite (checked when the component was made).
+        let (precision, logDeterminant) = DenseAlgebra.positiveDefiniteInverse(component.covariance, dimension: dimension)!
+        let normalization = component.weight
+            / (Foundation.pow(2 * Double.pi, Double(dimension)) * Foundation.exp(logDeterminant)).squareRoot()
         let periods = Array(repeating: period, count: dimension)
         let imageCounts = (0..<dimension).map { axis in
             imageCount(
@@ -130,41 +132,6 @@ enum MixtureSampler {
     /// How many images on each side can matter: 1 + ceil((|mu| + 10 sigma) / period).
     private static func imageCount(mean: Double, standardDeviation: Double, period: Double) -> Int {
         1 + Int(((abs(mean) + 10 * standardDeviation) / period).rounded(.up))
-    }
-
-    /// The inverse and the determinant of a small symmetric positive definite matrix (row-major).
-    static func invert(_ matrix: [Double], dimension: Int) -> (inverse: [Double], determinant: Double) {
-        var work = matrix
-        var inverse = [Double](repeating: 0, count: dimension * dimension)
-        for axis in 0..<dimension { inverse[axis * dimension + axis] = 1 }
-        var determinant = 1.0
-        for pivot in 0..<dimension {
-            var best = pivot
-            for row in pivot..<dimension where abs(work[row * dimension + pivot]) > abs(work[best * dimension + pivot]) {
-                best = row
-            }
-            if best != pivot {
-                for column in 0..<dimension {
-                    work.swapAt(pivot * dimension + column, best * dimension + column)
-                    inverse.swapAt(pivot * dimension + column, best * dimension + column)
-                }
-                determinant = -determinant
-            }
-            let diagonal = work[pivot * dimension + pivot]
-            determinant *= diagonal
-            for column in 0..<dimension {
-                work[pivot * dimension + column] /= diagonal
-                inverse[pivot * dimension + column] /= diagonal
-            }
-            for row in 0..<dimension where row != pivot {
-                let factor = work[row * dimension + pivot]
-                for column in 0..<dimension {
-                    work[row * dimension + column] -= factor * work[pivot * dimension + column]
-                    inverse[row * dimension + column] -= factor * inverse[pivot * dimension + column]
-                }
-            }
-        }
-        return (inverse, determinant)
     }
 }
 

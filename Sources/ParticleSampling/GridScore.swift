@@ -36,7 +36,11 @@ public struct GridScore: ScoreProvider {
             precondition(snapshot.density.grid == sorted[0].density.grid, "GridScore: snapshots on different grids")
             components.append(Self.logGradient(snapshot.density, floor: relativeFloor * snapshot.density.maximum))
             means.append(snapshot.density.mean)
-            precisions.append(SmallMatrix.inverse(snapshot.density.covariance, dimension: sorted[0].density.grid.dimension).matrix)
+            let dimension = sorted[0].density.grid.dimension
+            let covariance = snapshot.density.covariance
+            // A density that is not a density (blown up, negative) has no covariance: fall back to unit precision.
+            let identity = (0..<(dimension * dimension)).map { $0 % (dimension + 1) == 0 ? 1.0 : 0.0 }
+            precisions.append(DenseAlgebra.positiveDefiniteInverse(covariance, dimension: dimension)?.inverse ?? identity)
         }
         self.components = components
         fallbackMeans = means

@@ -89,15 +89,16 @@ public struct ExactMixtureScore: ScoreProvider {
         for (index, component) in components.enumerated() {
             var covariance = component.covariance.map { $0 * scale * scale }
             for axis in 0..<dimension { covariance[axis * dimension + axis] += variance }
-            let inverse = SmallMatrix.inverse(covariance, dimension: dimension)
-            for entry in 0..<(dimension * dimension) { precisions[index * dimension * dimension + entry] = inverse.matrix[entry] }
+            // Evolved covariances m^2 Sigma + v I of valid components are positive definite.
+            let inverse = DenseAlgebra.positiveDefiniteInverse(covariance, dimension: dimension)!
+            for entry in 0..<(dimension * dimension) { precisions[index * dimension * dimension + entry] = inverse.inverse[entry] }
             for axis in 0..<dimension { evolvedMeans[index * dimension + axis] = scale * component.mean[axis] }
             logNormalizers[index] = log(component.weight) - 0.5 * (Double(dimension) * log(2 * Double.pi) + inverse.logDeterminant)
             for row in 0..<dimension {
                 for column in 0..<dimension {
                     var sum = 0.0
                     for inner in 0..<dimension {
-                        sum += component.covariance[row * dimension + inner] * inverse.matrix[inner * dimension + column]
+                        sum += component.covariance[row * dimension + inner] * inverse.inverse[inner * dimension + column]
                     }
                     gains[index * dimension * dimension + row * dimension + column] = scale * sum
                 }
@@ -145,32 +146,5 @@ public struct ExactMixtureScore: ScoreProvider {
                 }
             }
         }
-    }
-}
-
-/// Inverse and log-determinant of a small symmetric positive definite matrix by Gauss–Jordan, O(d^3).
-enum SmallMatrix {
-    static func inverse(_ matrix: [Double], dimension: Int) -> (matrix: [Double], logDeterminant: Double) {
-        var work = matrix
-        var inverse = [Double](repeating: 0, count: dimension * dimension)
-        for axis in 0..<dimension { inverse[axis * dimension + axis] = 1 }
-        var logDeterminant = 0.0
-        for pivot in 0..<dimension {
-            let pivotValue = work[pivot * dimension + pivot]
-            logDeterminant += log(pivotValue)
-            for column in 0..<dimension {
-                work[pivot * dimension + column] /= pivotValue
-                inverse[pivot * dimension + column] /= pivotValue
-            }
-            for row in 0..<dimension where row != pivot {
-                let factor = work[row * dimension + pivot]
-                if factor == 0 { continue }
-                for column in 0..<dimension {
-                    work[row * dimension + column] -= factor * work[pivot * dimension + column]
-                    inverse[row * dimension + column] -= factor * inverse[pivot * dimension + column]
-                }
-            }
-        }
-        return (inverse, logDeterminant)
     }
 }
