@@ -46,13 +46,7 @@ public struct Forward: ParsableCommand {
 
     public mutating func run() throws {
         let outcome = try experiment().run(progress: ProgressReporter.forTerminal(label: "forward"))
-        try outputOptions.deliver(outcome.report)
-        guard outcome.status.isCompleted else {
-            FileHandle.standardError.write(Data(
-                "Error: the run stopped early: \(outcome.status); the results up to then are printed.\n".utf8
-            ))
-            throw ExitCode(2)
-        }
+        try outputOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 
     /// The run these options describe, every default resolved; throws a `ValidationError` naming the option

@@ -35,6 +35,15 @@ public struct OutputOptions: ParsableArguments {
         FileHandle.standardOutput.write(Data(report.rendered(as: format).utf8))
     }
 
+    /// Delivers the report, then, when the run stopped early (`stopReason` is not nil), says so on one line of
+    /// standard error and exits with status 2: what was measured up to then is printed and written either way.
+    public func deliver(_ report: CommandReport, stopReason: String?) throws {
+        try deliver(report)
+        guard let stopReason else { return }
+        FileHandle.standardError.write(Data("Error: the run stopped early: \(stopReason); the results up to then are printed.\n".utf8))
+        throw ExitCode(2)
+    }
+
     /// With `--output`: `manifest.json` (the report's JSON object plus a "files" list) and the report's own
     /// files, written all-or-nothing by `OutputDirectory`. Without it, nothing.
     public func writeFiles(for report: CommandReport) throws {

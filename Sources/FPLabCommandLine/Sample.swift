@@ -94,11 +94,7 @@ public struct Sample: ParsableCommand {
 
     public mutating func run() throws {
         let outcome = try experiment().run()
-        try outputOptions.deliver(outcome.report)
-        guard outcome.result.status == .completed else {
-            FileHandle.standardError.write(Data("Error: the run stopped early: \(outcome.result.status).\n".utf8))
-            throw ExitCode(2)
-        }
+        try outputOptions.deliver(outcome.report, stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
     }
 
     /// The run these options describe, every default resolved and every option checked.

@@ -58,7 +58,7 @@ import Testing
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let directory = scratch.path("results")
-        let message = try #require(forwardParseFailure(input.arguments + ["--output", directory]))
+        let message = try #require(parseFailure("forward", input.arguments + ["--output", directory]))
         #expect(message.contains(input.option), "\(message)")
         #expect(message.contains(input.allowed), "\(message)")
         #expect(!message.contains("\n"))
@@ -71,7 +71,7 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         let file = scratch.path("file.txt")
         try "not a directory".write(toFile: file, atomically: false, encoding: .utf8)
-        let message = try #require(forwardParseFailure(["--output", file + "/results"]))
+        let message = try #require(parseFailure("forward", ["--output", file + "/results"]))
         #expect(message.hasPrefix("--output "), "\(message)")
         #expect(message.contains("not a directory"))
         #expect(scratch.contents() == ["file.txt"])

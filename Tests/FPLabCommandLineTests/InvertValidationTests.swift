@@ -2,16 +2,6 @@ import FPLabCommandLine
 import Foundation
 import Testing
 
-/// The one-line message `fplab invert arguments` fails with at parse time, or nil if it parses.
-func invertParseFailure(_ arguments: [String]) -> String? {
-    do {
-        _ = try FPLab.parseAsRoot(["invert"] + arguments)
-        return nil
-    } catch {
-        return FPLab.oneLineMessage(for: error)
-    }
-}
-
 /// Bad input to `fplab invert`: refused while parsing, before any work, with one sentence that names the option;
 /// with `--output` given, nothing is created; from the executable, exit status 64.
 @Suite struct InvertValidationTests {
@@ -49,7 +39,7 @@ func invertParseFailure(_ arguments: [String]) -> String? {
     func refusedWithTheOptionNamedAndNothingCreated(_ input: BadInput) throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let message = try #require(invertParseFailure(input.arguments + ["--output", scratch.path("results")]))
+        let message = try #require(parseFailure("invert", input.arguments + ["--output", scratch.path("results")]))
         #expect(message.contains(input.option), "\(message)")
         #expect(message.contains(input.allowed), "\(message)")
         #expect(!message.contains("\n"))

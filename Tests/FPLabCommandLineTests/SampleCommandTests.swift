@@ -3,16 +3,6 @@ import FokkerPlanckLab
 import Foundation
 import Testing
 
-/// The one-line message `fplab sample arguments` fails with at parse time, or nil if it parses.
-func sampleParseFailure(_ arguments: [String]) -> String? {
-    do {
-        _ = try FPLab.parseAsRoot(["sample"] + arguments)
-        return nil
-    } catch {
-        return FPLab.oneLineMessage(for: error)
-    }
-}
-
 func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
     let command = try #require(try FPLab.parseAsRoot(["sample"] + arguments) as? Sample)
     return try command.experiment().run()
@@ -91,7 +81,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         let dataPath = scratch.path("good.csv")
         try "0,1\n2,3\n".write(toFile: dataPath, atomically: true, encoding: .utf8)
         let arguments = input.arguments.map { $0 == "DATA" ? dataPath : $0 } + ["--output", scratch.path("out")]
-        let message = try #require(sampleParseFailure(arguments))
+        let message = try #require(parseFailure("sample", arguments))
         #expect(message.contains(input.expected), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("out")))
     }
@@ -103,7 +93,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path("data.csv")
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
-        let message = try #require(sampleParseFailure(["--data", path, "--output", scratch.path("out")]))
+        let message = try #require(parseFailure("sample", ["--data", path, "--output", scratch.path("out")]))
         #expect(message.hasPrefix("--data: ") && message.contains(reason), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("out")))
     }

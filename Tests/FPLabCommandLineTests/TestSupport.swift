@@ -99,11 +99,11 @@ func parseJSONObject(_ text: String) throws -> [String: Any] {
     return try #require(object as? [String: Any], "not a JSON object: \(text.prefix(200))")
 }
 
-/// The one-line message `fplab forward arguments` fails with at parse time, or nil if it parses. (The exit
+/// The one-line message `fplab <subcommand> arguments` fails with at parse time, or nil if it parses. (The exit
 /// status is checked against the executable: building it here costs as much again as the message.)
-func forwardParseFailure(_ arguments: [String]) -> String? {
+func parseFailure(_ subcommand: String, _ arguments: [String]) -> String? {
     do {
-        _ = try FPLab.parseAsRoot(["forward"] + arguments)
+        _ = try FPLab.parseAsRoot([subcommand] + arguments)
         return nil
     } catch {
         return FPLab.oneLineMessage(for: error)
