@@ -235,31 +235,16 @@ final class FourierState {
         gridBlocks = PointwiseBlocks(rowCount: rowCount, columnCount: gridColumnCount, threads: threads)
         spectrumBlocks = PointwiseBlocks(rowCount: rowCount, columnCount: spectrumColumnCount, threads: threads)
 
-        let unit = Double.pi / grid.halfWidth   // 2 pi / (2 L)
-        func wavenumbers(axis: Int, count: Int, nyquistZero: Bool) -> [Double] {
-            let length = grid.shape[axis]
-            return (0..<count).map { index in
-                let frequency = RealFourierTransform.signedFrequency(index, length: length)
-                if nyquistZero && length % 2 == 0 && abs(frequency) == length / 2 { return 0 }
-                return unit * Double(frequency)
-            }
-        }
-        /// The index along leading `axis` of every row.
-        func axisIndexPerRow(axis: Int) -> [Int] {
-            let innerStride = spectrumShape[(axis + 1)..<(dimension - 1)].reduce(1, *)
-            return (0..<rowCount).map { row in (row / innerStride) % grid.shape[axis] }
-        }
-        columnSquaredWavenumber = wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: false).map { $0 * $0 }
-        columnDerivativeWavenumber = AlignedBuffer(wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: true))
-        var rowSquared = [Double](repeating: 0, count: rowCount)
+        let layout = SpectrumLayout(shape: grid.shape, halfWidth: grid.halfWidth)
+        columnSquaredWavenumber = layout.lastSquaredWavenumber
+        columnDerivativeWavenumber = AlignedBuffer(layout.wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: true))
+        let rowSquared = layout.outerSquaredWavenumber
         var rowDerivatives: [AlignedBuffer] = []
         var rowCentres: [AlignedBuffer] = []
         for axis in 0..<(dimension - 1) {
-            let axisSquared = wavenumbers(axis: axis, count: grid.shape[axis], nyquistZero: false).map { $0 * $0 }
-            let axisDerivative = wavenumbers(axis: axis, count: grid.shape[axis], nyquistZero: true)
+            let axisDerivative = layout.wavenumbers(axis: axis, count: grid.shape[axis], nyquistZero: true)
             let axisCoordinates = grid.coordinates(axis: axis)
-            let indices = axisIndexPerRow(axis: axis)
-            for row in 0..<rowCount { rowSquared[row] += axisSquared[indices[row]] }
+            let indices = layout.axisIndexPerRow(axis: axis)
             rowDerivatives.append(AlignedBuffer(indices.map { axisDerivative[$0] }))
             rowCentres.append(AlignedBuffer(indices.map { axisCoordinates[$0] }))
         }
