@@ -163,7 +163,9 @@ public struct Verify: ParsableCommand {
                                                     settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
             compared.closing.insert(String(format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
                                            report.outcomes.count, report.wallSeconds), at: 0)
-            FileHandle.standardOutput.write(Data(compared.rendered(as: format).utf8))
+            let text = comparison.differences.isEmpty && format == .text
+                ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
+            FileHandle.standardOutput.write(Data(text.utf8))
             if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
             return
         }
