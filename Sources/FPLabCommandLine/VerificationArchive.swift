@@ -43,7 +43,7 @@ struct VerificationArchive {
     static func checksTable(_ outcome: ClaimOutcome) -> DataTable {
         var table = DataTable("checks", title: "The checks of \(outcome.name), one a row: what was measured, what theory predicts or bounds, the verdict.", columns: [
             .init("quantity", "what is compared", tolerance: .exact),
-            .init("measured", "the measured value (compared within each check's tolerance: 1e-6 relative or a thousandth of its band)"),
+            .init("measured", "the measured value (compared within each check's tolerance: 1e-6 relative or a hundredth of its band)"),
             .init("expectation", "the bound or prediction of the theory, with the tolerance", tolerance: .exact),
             .init("verdict", "pass or FAILED", tolerance: .exact),
         ])
@@ -227,8 +227,8 @@ struct VerificationArchive {
 
             - **CSV**: a header of snake_case column keys, one observation a row, numbers in full precision (the \
             shortest text that reads back to the same double), `nan`, `inf` and `-inf` as numpy and pandas read them; \
-            fields holding commas are quoted. Load with `numpy.genfromtxt(path, delimiter=",", names=True, dtype=None, \
-            encoding="utf-8")` or `pandas.read_csv(path)`.
+            fields holding commas are quoted. Load with `pandas.read_csv(path)` or Python's `csv` module (as \
+            `notebook.ipynb` does); `numpy.genfromtxt(path, delimiter=",", names=True)` reads the all-numeric tables.
             - **Markdown** (`.md`) and **LaTeX** (`.tex`, booktabs: `\\usepackage{booktabs}`) tables: the same rows with \
             four significant digits, for every table of at most \(Self.typesetRowLimit) rows (longer ones are CSV only).
             - **`.npy`**: NumPy format 1.0, little-endian float64, C order (last index fastest; axis 0 is x), header \
@@ -262,21 +262,27 @@ struct VerificationArchive {
             (listed below): `exact` (text, counts, verdicts), `rel r` or `abs a + rel r` (|new − old| ≤ a + r·|old|), \
             `k SE (column)` (statistical estimates: |new − old| ≤ k·√(se_old² + se_new²), the standard errors read from \
             that column) and `not compared` (timings). A check's measured value moves when it shifts by more than 1e-6 \
-            relative or a thousandth of the band the check allows.
+            relative or a hundredth of the band the check allows.
 
             ## Claims
 
             """
         for outcome in report.outcomes {
             text += "\n### `\(outcome.name)/`\n\n\(outcome.statement)\n\n| file | contents |\n|---|---|\n"
-            for (name, description) in Self.fileDescriptions(outcome) { text += "| `\(name)` | \(description) |\n" }
+            for (name, description) in Self.fileDescriptions(outcome) { text += "| `\(name)` | \(Self.cell(description)) |\n" }
             for table in [Self.checksTable(outcome)] + outcome.record.tables {
                 text += "\nColumns of `\(table.name).csv`:\n\n| column | contents | tolerance |\n|---|---|---|\n"
-                for column in table.columns { text += "| `\(column.key)` | \(column.description) | \(column.tolerance.text) |\n" }
+                for column in table.columns {
+                    let tolerance = table.name == "checks" && column.key == "measured" ? "per check" : column.tolerance.text
+                    text += "| `\(column.key)` | \(Self.cell(column.description)) | \(tolerance) |\n"
+                }
             }
         }
         return text
     }
+
+    /// Text for a Markdown table cell (a "|" would end the cell).
+    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 
     /// Names of `otherEntries` present in the output directory (set by the writer before rendering).
     var presentOtherEntries: [String] = []

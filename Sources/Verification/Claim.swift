@@ -25,7 +25,7 @@ public struct Check: Sendable, Equatable {
     /// The bound or prediction in words, e.g. "≤ 1e-10" or "2 ± 0.2".
     public var expectation: String
     public var passed: Bool
-    /// How `fplab verify --compare` compares `measured` with a committed value: 1e-6 relative, or a thousandth of
+    /// How `fplab verify --compare` compares `measured` with a committed value: 1e-6 relative, or a hundredth of
     /// the band the check allows (the bound, the tolerance around a target), whichever is larger.
     public var comparison: Tolerance = .reproducible
 
@@ -41,7 +41,7 @@ public struct Check: Sendable, Equatable {
         self.measured = measured
         self.expectation = expectation
         self.passed = passed
-        self.comparison = .within(relative: 1e-6, absolute: band.isFinite ? 1e-3 * abs(band) : 0)
+        self.comparison = .within(relative: 1e-6, absolute: band.isFinite ? 1e-2 * abs(band) : 0)
     }
 
     /// measured ≤ bound (tolerance-scaled).
