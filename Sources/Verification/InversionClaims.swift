@@ -144,7 +144,7 @@ extension VerificationSuite {
             }
         }
         record.tables.append(table)
-        let plot = ScatterPlot(title: "Log-convexity of ‖u(t)‖", xAxis: Axis("t / T"), yAxis: Axis("‖u(t)‖ / bound"),
+        let plot = ScatterPlot(title: "Log-convexity of ‖u(t)‖", xAxis: Axis("t / T", limits: 0...1), yAxis: Axis("‖u(t)‖ / bound", limits: 0...1.1),
                                sets: [.init("random data", x: table.numbers("time").map { $0 / 0.2 },
                                             y: zip(table.numbers("norm"), table.numbers("bound")).map { $0 / $1 }, radius: 2.5)],
                                referenceLines: [.horizontal(1, label: "bound", dash: .dashed)], opacity: 0.5)
