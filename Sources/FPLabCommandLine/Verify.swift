@@ -19,8 +19,10 @@ public struct Verify: ParsableCommand {
             Data: the full default run writes ./notebooks-data (per claim a folder with manifest.json, CSV tables, \
             Markdown and LaTeX tables, SVG figures and .npy arrays; plus REPORT.md and README.md), unless --no-output \
             is given. --quick, --only and --compare write nothing unless --output DIR names a folder, so that the \
-            committed full-run data is never overwritten by a smaller run. The tree is written into a temporary \
-            sibling folder and swapped in at the end: a failed run leaves earlier results untouched.
+            committed full-run data is never overwritten by a smaller run. The folder then holds this run's claims \
+            only; entries fplab verify does not write (a notebook, configs) are kept. The tree is written into a \
+            temporary sibling folder and swapped in at the end: a failed run leaves earlier results untouched. \
+            Regenerate the committed data with: swift run -c release fplab verify
 
             --compare DIR reruns the claims with the seed and quick flag recorded in DIR/manifest.json and compares \
             every number with DIR's CSV and .npy files, each within the tolerance its column declares (statistical \
