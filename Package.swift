@@ -55,7 +55,7 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures"]
         ),
         // The library as one import.
         .target(

@@ -2,19 +2,35 @@ import ArgumentParser
 import Foundation
 import FokkerPlanckLab
 
-/// `fplab verify`: every claim the project checks, on built-in defaults, with one summary table.
+/// `fplab verify`: every claim the project checks, on built-in defaults, with one summary table, its data written
+/// into notebooks-data, and `--compare` against committed data.
 public struct Verify: ParsableCommand {
+    /// Where a default full run writes its data (relative to the working directory).
+    public static let defaultOutputDirectory = "notebooks-data"
+
     public static let configuration = CommandConfiguration(
         abstract: "Check every claim of the theory numerically and print a verdict for each.",
         discussion: """
             Each claim compares measurements with an exact solution, a declared order or a bound of the theory \
             (THEORY.md). The table gives, per check, what was measured, what theory predicts or bounds, and the \
-            verdict. Exit status 1 when any claim fails. Progress goes to standard error. --quick runs smaller \
-            problems (the continuous-integration setting).
+            verdict. Exit status 1 when any claim fails. Progress goes to standard error (a live line at a \
+            terminal, a line per claim otherwise). --quick runs smaller problems (the continuous-integration setting).
+
+            Data: the full default run writes ./notebooks-data (per claim a folder with manifest.json, CSV tables, \
+            Markdown and LaTeX tables, SVG figures and .npy arrays; plus REPORT.md and README.md), unless --no-output \
+            is given. --quick, --only and --compare write nothing unless --output DIR names a folder, so that the \
+            committed full-run data is never overwritten by a smaller run. The folder then holds this run's claims \
+            only; entries fplab verify does not write (a notebook, configs) are kept. The tree is written into a \
+            temporary sibling folder and swapped in at the end: a failed run leaves earlier results untouched. \
+            Regenerate the committed data with: swift run -c release fplab verify
+
+            --compare DIR reruns the claims with the seed and quick flag recorded in DIR/manifest.json and compares \
+            every number with DIR's CSV and .npy files, each within the tolerance its column declares (statistical \
+            estimates within their standard errors, timings ignored); it lists what moved and exits 1 if anything did.
             """
     )
 
-    @Flag(help: "Smaller problems and fewer particles.")
+    @Flag(help: "Smaller problems and fewer particles (writes no data unless --output is given).")
     public var quick = false
 
     @Option(help: ArgumentHelp("Run only this claim (see --list).", valueName: "name"))
@@ -26,8 +42,19 @@ public struct Verify: ParsableCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
+    @Option(help: "How results are printed on standard output.")
+    public var format: OutputFormat = .text
+
+    @Option(name: .customLong("output"),
+            help: ArgumentHelp("Write the data into this folder (default for a full run: ./\(Verify.defaultOutputDirectory)).", valueName: "dir"))
+    public var outputDirectory: String?
+
+    @Flag(name: .customLong("no-output"), help: "Write no data (only the table on standard output).")
+    public var noOutput = false
+
+    @Option(help: ArgumentHelp("Rerun and compare every number with the data in this folder; exit 1 if any moved beyond its tolerance.",
+                               valueName: "dir"))
+    public var compare: String?
 
     /// Multiplies every tolerance (internal: tests break tolerances on purpose to see claims fail).
     @Option(name: .customLong("tolerance-scale"), help: .hidden)
@@ -41,6 +68,60 @@ public struct Verify: ParsableCommand {
                                     "--only: no claim named '\(only)'; the claims are: \(VerificationSuite.claims.map(\.name).joined(separator: ", ")).")
         }
         try OptionCheck.finite(toleranceScale, option: "--tolerance-scale", mustBe: "greater than 0") { $0 > 0 }
+        try OptionCheck.require(!(noOutput && outputDirectory != nil), "--no-output and --output exclude each other; give one.")
+        if let compare {
+            let manifest = try Self.committedRun(in: compare)
+            try OptionCheck.require(!quick || manifest.quick,
+                                    "--compare \(compare): the data was written by a full run; compare without --quick.")
+        }
+        if let outputDirectory {
+            do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let error as CommandLineError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    /// The quick flag and seed recorded in DIR/manifest.json by the run that wrote DIR.
+    static func committedRun(in directory: String) throws -> (quick: Bool, seed: UInt64) {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("manifest.json").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--compare \(directory): no manifest.json there; name a folder written by fplab verify --output.")
+        }
+        guard case let .object(members)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
+              members["command"] == .string("verify"), case let .bool(quick)? = members["quick"] else {
+            throw ValidationError("--compare \(directory): manifest.json was not written by fplab verify.")
+        }
+        let seed: UInt64
+        switch members["seed"] {
+        case let .integer(value)? where value >= 0: seed = UInt64(value)
+        case let .unsignedInteger(value)?: seed = value
+        default: throw ValidationError("--compare \(directory): manifest.json has no seed.")
+        }
+        return (quick, seed)
+    }
+
+    /// A folder `fplab verify` may replace: it holds a verify manifest, or only entries verify writes or knows.
+    static func isVerifyOutput(_ directory: URL) -> Bool {
+        if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path),
+           case let .object(members)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) {
+            return members["command"] == .string("verify")
+        }
+        let known = VerificationArchive.topLevelNames.union(VerificationSuite.claims.map(\.name))
+            .union(VerificationArchive.otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.allSatisfy { known.contains($0) }
+    }
+
+    /// Whether a folder entry is written by `fplab verify` (replaced) rather than carried over.
+    static func ownsEntry(_ name: String) -> Bool {
+        VerificationArchive.topLevelNames.contains(name) || VerificationSuite.claims.contains { $0.name == name }
+    }
+
+    /// The folder this run writes, or nil: --output when given; otherwise notebooks-data for a full default run.
+    public var outputTarget: String? {
+        if let outputDirectory { return outputDirectory }
+        if noOutput || quick || only != nil || compare != nil || toleranceScale != 1 { return nil }
+        return Self.defaultOutputDirectory
     }
 
     public var selectedClaims: [Claim] {
@@ -48,7 +129,12 @@ public struct Verify: ParsableCommand {
     }
 
     public var settings: VerificationSettings {
-        VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
+        var settings = VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
+        if let compare, let committed = try? Self.committedRun(in: compare) {
+            settings.quick = committed.quick
+            settings.seed = committed.seed
+        }
+        return settings
     }
 
     public mutating func run() throws {
@@ -59,18 +145,49 @@ public struct Verify: ParsableCommand {
             }
             return
         }
-        let claims = selectedClaims
+        let target = outputTarget
+        if let target { try OutputTree(path: target).checkWritable(isRecognized: Self.isVerifyOutput) }
+        let report = Self.runClaims(selectedClaims, settings: settings)
+        if let target {
+            var archive = VerificationArchive(report: report)
+            let directory = URL(fileURLWithPath: target)
+            archive.presentOtherEntries = VerificationArchive.otherEntries.map(\.name).filter { name in
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
+            }
+            try OutputTree(path: target).write(archive.files, owns: Self.ownsEntry)
+            FileHandle.standardError.write(Data("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n".utf8))
+        }
+        if let compare {
+            var comparison = VerificationComparison(directory: compare)
+            comparison.compare(report.outcomes)
+            let settings = report.settings
+            var compared = comparison.commandReport(claimCount: report.outcomes.count,
+                                                    settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
+            compared.closing.insert(String(format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
+                                           report.outcomes.count, report.wallSeconds), at: 0)
+            let text = comparison.differences.isEmpty && format == .text
+                ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
+            FileHandle.standardOutput.write(Data(text.utf8))
+            if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
+            return
+        }
+        FileHandle.standardOutput.write(Data(report.commandReport.rendered(as: format).utf8))
+        if !report.allPassed { throw ExitCode(1) }
+    }
+
+    /// Runs the claims in order with a progress display on standard error.
+    static func runClaims(_ claims: [Claim], settings: VerificationSettings) -> VerificationReport {
         var outcomes: [ClaimOutcome] = []
         let clock = ContinuousClock.now
+        let progress = VerifyProgress(claimCount: claims.count)
         for (index, claim) in claims.enumerated() {
-            FileHandle.standardError.write(Data("[\(index + 1)/\(claims.count)] \(claim.name) ...".utf8))
+            progress.start(index: index, name: claim.name)
             let outcome = claim.run(settings)
             outcomes.append(outcome)
-            FileHandle.standardError.write(Data(String(format: " %@ (%.1f s)\n", outcome.passed ? "passed" : "FAILED", outcome.seconds).utf8))
+            progress.finish(passed: outcome.passed, seconds: outcome.seconds)
         }
-        let report = VerificationReport(outcomes: outcomes, settings: settings, wallSeconds: ForwardExperiment.seconds(since: clock))
-        try outputOptions.deliver(report.commandReport)
-        if !report.allPassed { throw ExitCode(1) }
+        progress.close(totalSeconds: ForwardExperiment.seconds(since: clock))
+        return VerificationReport(outcomes: outcomes, settings: settings, wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }
 
@@ -118,9 +235,7 @@ public struct VerificationReport {
             table: table,
             closing: [String(format: "%d of %d claims passed (%.1f s)", passedCount, outcomes.count, wallSeconds)]
                 + outcomes.filter { !$0.passed }.map { "FAILED: \($0.name): \($0.statement)" },
-            json: json,
-            files: [OutputFile(name: "summary.csv", contents: table.rendered(as: .csv)),
-                    OutputFile(name: "summary.md", contents: table.rendered(as: .markdown))]
+            json: json
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GridFields
 
 /// A set of points in R^d, flat (point j at entries j d ..< (j + 1) d): training data, samples.
 ///
@@ -113,20 +114,10 @@ public struct PointSet: Sendable, Equatable {
 
     // MARK: Writing
 
-    /// The points as `.npy` version 1.0: little-endian float64, shape (N, d), header padded to 64 bytes.
+    /// The points as `.npy` version 1.0: little-endian float64, shape (N, d), header padded to 64 bytes
+    /// (`NumpyArray`).
     public var numpyData: Data {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(count), \(dimension)), }"
-        let unpadded = 10 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-        let length = UInt16(header.utf8.count)
-        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
-        data.append(contentsOf: Array(header.utf8))
-        data.reserveCapacity(data.count + points.count * 8)
-        for value in points {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
+        NumpyArray(values: points, shape: [count, dimension]).npyData
     }
 
     /// The points as CSV with a header `x` (1-D), `x,y` (2-D) or `x1,...,xd`, full precision.

@@ -25,11 +25,29 @@ public struct Check: Sendable, Equatable {
     /// The bound or prediction in words, e.g. "≤ 1e-10" or "2 ± 0.2".
     public var expectation: String
     public var passed: Bool
+    /// How `fplab verify --compare` compares `measured` with a committed value: 1e-6 relative, or a hundredth of
+    /// the band the check allows (the bound, the tolerance around a target), whichever is larger.
+    public var comparison: Tolerance = .reproducible
+
+    public init(quantity: String, measured: Double, expectation: String, passed: Bool) {
+        self.quantity = quantity
+        self.measured = measured
+        self.expectation = expectation
+        self.passed = passed
+    }
+
+    init(quantity: String, measured: Double, expectation: String, passed: Bool, band: Double) {
+        self.quantity = quantity
+        self.measured = measured
+        self.expectation = expectation
+        self.passed = passed
+        self.comparison = .within(relative: 1e-6, absolute: band.isFinite ? 1e-2 * abs(band) : 0)
+    }
 
     /// measured ≤ bound (tolerance-scaled).
     public static func atMost(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
         let scaled = bound * settings.toleranceScale
-        return Check(quantity: quantity, measured: measured, expectation: "≤ \(format(scaled))", passed: measured <= scaled)
+        return Check(quantity: quantity, measured: measured, expectation: "≤ \(format(scaled))", passed: measured <= scaled, band: bound)
     }
 
     /// |measured - target| ≤ tolerance (tolerance-scaled).
@@ -37,13 +55,14 @@ public struct Check: Sendable, Equatable {
                             settings: VerificationSettings) -> Check {
         let scaled = tolerance * settings.toleranceScale
         return Check(quantity: quantity, measured: measured, expectation: "\(format(target)) ± \(format(scaled))",
-                     passed: abs(measured - target) <= scaled)
+                     passed: abs(measured - target) <= scaled, band: tolerance)
     }
 
     /// measured ≥ bound (the tolerance scale raises the bound toward 1 for fractions: a broken tolerance must fail).
     public static func atLeast(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
         let scaled = settings.toleranceScale < 1 ? 1 + (1 - settings.toleranceScale) * max(abs(bound), 1) : bound
-        return Check(quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled)
+        return Check(quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled,
+                     band: max(abs(bound), 1e-3))
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
@@ -57,17 +76,32 @@ public struct ClaimOutcome: Sendable {
     public var seconds: Double
     /// Why a claim could not run (an error), if it could not.
     public var failure: String?
+    /// What the claim recorded besides its checks (empty for a claim written with the checks-only body).
+    public var record = ClaimRecord()
 
     public var passed: Bool { failure == nil && !checks.isEmpty && checks.allSatisfy(\.passed) }
 }
 
 /// A claim of the theory, checked numerically: a name for `--only`, the statement in one sentence, and the run.
+///
+/// Two forms: `Claim(name:statement:) { settings in … return checks }` returns its checks only;
+/// `Claim(name:statement:) { settings, record in … return checks }` also records its parameters,
+/// observations (tables, one observation a row), arrays and figures in `record` for `fplab verify --output`.
 public struct Claim: Sendable {
     public let name: String
     public let statement: String
-    let body: @Sendable (VerificationSettings) throws -> [Check]
+    let body: @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]
 
+    /// A claim that returns its checks only.
     public init(name: String, statement: String, body: @escaping @Sendable (VerificationSettings) throws -> [Check]) {
+        self.name = name
+        self.statement = statement
+        self.body = { settings, _ in try body(settings) }
+    }
+
+    /// A claim that records its data in `record` besides returning its checks.
+    public init(name: String, statement: String,
+                body: @escaping @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]) {
         self.name = name
         self.statement = statement
         self.body = body
@@ -77,11 +111,14 @@ public struct Claim: Sendable {
     public func run(_ settings: VerificationSettings) -> ClaimOutcome {
         let clock = ContinuousClock.now
         var checks: [Check] = []
+        var record = ClaimRecord()
         var failure: String?
-        do { checks = try body(settings) } catch { failure = "\(error)" }
+        do { checks = try body(settings, &record) } catch { failure = "\(error)" }
         let elapsed = ContinuousClock.now - clock
-        return ClaimOutcome(name: name, statement: statement, checks: checks,
-                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                            failure: failure)
+        var outcome = ClaimOutcome(name: name, statement: statement, checks: checks,
+                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                                   failure: failure)
+        outcome.record = record
+        return outcome
     }
 }

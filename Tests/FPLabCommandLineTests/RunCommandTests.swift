@@ -1,0 +1,73 @@
+@testable import FPLabCommandLine
+import Foundation
+import Testing
+
+/// `fplab run FILE`: configuration files turned into command lines, and their errors.
+@Suite struct RunCommandTests {
+    func arguments(_ json: String) throws -> [String] {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("config.json")
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return try RunConfiguration(path: path).arguments()
+    }
+
+    func failure(_ json: String) -> String? {
+        do { _ = try arguments(json); return nil } catch { return FPLab.oneLineMessage(for: error) }
+    }
+
+    @Test func keysBecomeOptionsFlagsAndLists() throws {
+        #expect(try arguments(#"{"command": "forward", "options": {"half_width": 8, "points": 128, "mixture": "1:0:1"}}"#)
+                == ["forward", "--half-width=8", "--mixture=1:0:1", "--points=128"])
+        #expect(try arguments(#"{"command": "verify", "options": {"quick": true, "list": false, "toleranceScale": 0.5}}"#)
+                == ["verify", "--quick", "--tolerance-scale=0.5"])
+        #expect(try arguments(#"{"command": "invert", "description": "d", "options": {"sweep": true, "noise": [0.01, 1e-6]}}"#)
+                == ["invert", "--noise=0.01,1e-06", "--sweep"])
+        #expect(RunConfiguration.kebabCase("tMin") == "t-min" && RunConfiguration.kebabCase("t_min") == "t-min")
+    }
+
+    @Test func errorsNameTheKeyOrTheLine() {
+        #expect(failure(#"{"command": "forward", "options": {"pionts": 3}}"#)?.contains("unknown key 'pionts' for fplab forward") == true)
+        #expect(failure(#"{"command": "verify", "options": {"quick": "yes"}}"#)?.contains("key 'quick' is a flag") == true)
+        #expect(failure(#"{"command": "forward", "options": {"points": true}}"#)?.contains("key 'points' takes a value") == true)
+        #expect(failure(#"{"command": "forward", "options": {"points": null}}"#)?.contains("key 'points' is null") == true)
+        #expect(failure(#"{"command": "forward", "extra": 1}"#)?.contains("unknown key 'extra' at the top level") == true)
+        #expect(failure(#"{"command": "warp"}"#)?.contains("no subcommand 'warp'") == true)
+        #expect(failure(#"{"command": "run"}"#)?.contains("no subcommand 'run'") == true)
+        #expect(failure("{\"command\": \"forward\",\n  \"options\": {\"points\": 64,}\n}")?.contains("malformed JSON at line 2, column 28") == true)
+        #expect(failure("[1, 2]")?.contains("one JSON object") == true)
+    }
+
+    @Test func goodAndBadConfigsThroughTheExecutable() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let good = scratch.path("good.json")
+        try #"{"command": "verify", "options": {"quick": true, "only": "ve-exact", "format": "json"}}"#.write(toFile: good, atomically: true, encoding: .utf8)
+        let passed = try FPLabExecutable.run(["run", good])
+        #expect(passed.status == 0)
+        #expect(try parseJSONObject(passed.standardOutput)["passed"] as? Bool == true)
+        let bad = scratch.path("bad.json")
+        try #"{"command": "forward", "options": {"points": 1, "output": "out"}}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try FPLabExecutable.run(["run", bad])
+        #expect(refused.status == 64 && refused.standardError.contains("key 'points': --points must be"))
+        #expect(!FileManager.default.fileExists(atPath: "out"))
+        let malformed = scratch.path("malformed.json")
+        try "{\"command\": \"forward\" \"options\": {}}".write(toFile: malformed, atomically: true, encoding: .utf8)
+        let broken = try FPLabExecutable.run(["run", malformed])
+        #expect(broken.status == 64 && broken.standardError.contains("line 1, column 23"))
+    }
+
+    /// Every example configuration names a subcommand and keys it declares.
+    @Test func exampleConfigsAreValid() throws {
+        let folder = repositoryRoot.appendingPathComponent("notebooks-data/configs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        #expect(names.count >= 4)
+        for name in names {
+            let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments()
+            #expect(throws: Never.self, "\(name)") { _ = try FPLab.parseAsRoot(command) }
+        }
+    }
+}
+
+/// The repository's root (this file is Tests/FPLabCommandLineTests/RunCommandTests.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
