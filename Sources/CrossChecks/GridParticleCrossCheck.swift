@@ -131,22 +131,21 @@ public struct GridParticleCrossCheck: Sendable {
         let comparison = comparisonTimes(direction)
         let gridShare = 0.2
         let grid = try gridDensities(direction, times: comparison) { progress?(gridShare * $0) }
-        let particles = try particleSnapshots(direction, times: comparison) { progress?(gridShare + (1 - gridShare) * $0) }
         let meaning = solver.cellValueMeaning
-        let largest = particleCounts.max()!
-        let dimension = grid.densities.first?.grid.dimension ?? self.grid.dimension
+        let dimension = self.grid.dimension
         var comparisons: [CrossCheckComparison] = []
-        for (index, time) in comparison.enumerated() where index < grid.densities.count && index < particles.snapshots.count {
+        let particles = try particleSnapshots(direction, times: comparison, progress: { progress?(gridShare + (1 - gridShare) * $0) }) { _, positions in
+            let index = comparisons.count
+            guard index < grid.densities.count else { return }
             let density = grid.densities[index]
             let masses = CellMasses(density: density, meaning: meaning)
-            let positions = particles.snapshots[index].positions
             let rows = particleCounts.map { count in
-                CrossCheckRow(direction: direction, time: time, particleCount: count,
+                CrossCheckRow(direction: direction, time: comparison[index], particleCount: count,
                               discrepancy: HistogramDiscrepancy(positions: Array(positions.prefix(count * dimension)), cellMasses: masses,
                                                                 klFloor: klFloor, slicedDirections: slicedDirections))
             }
-            comparisons.append(CrossCheckComparison(time: time, gridDensity: density, cellMasses: masses,
-                                                    largestHistogram: ParticleHistogram(positions: Array(positions.prefix(largest * dimension)), grid: density.grid),
+            comparisons.append(CrossCheckComparison(time: comparison[index], gridDensity: density, cellMasses: masses,
+                                                    largestHistogram: ParticleHistogram(positions: positions, grid: density.grid),
                                                     rows: rows))
         }
         return CrossCheckResult(direction: direction, comparisons: comparisons, plannedTimes: comparison, cellValueMeaning: meaning,
@@ -188,10 +187,9 @@ public struct GridParticleCrossCheck: Sendable {
         return (Array(densities.prefix(times.count)), result.status, stepCount, result.elapsedSeconds)
     }
 
-    /// The particles at each comparison time (fewer when a coordinate went non-finite).
-    func particleSnapshots(_ direction: CrossCheckDirection, times: [Double], progress: @escaping (Double) -> Void) throws
-        -> ParticleSnapshots.Outcome
-    {
+    /// Runs the particles of `direction`, handing the positions at each comparison time to `atStop`.
+    func particleSnapshots(_ direction: CrossCheckDirection, times: [Double], progress: @escaping (Double) -> Void,
+                           atStop: (_ time: Double, _ positions: [Double]) throws -> Void) throws -> ParticleSnapshots.Outcome {
         let count = particleCounts.max()!
         switch direction {
         case .forward:
@@ -200,14 +198,14 @@ public struct GridParticleCrossCheck: Sendable {
                 : ParticleSnapshots.stepCounts(stops: stops, totalSteps: forwardSteps, geometric: false)
             let snapshots = ParticleSnapshots(dynamics: .forward(model), integrator: forwardIntegrator, stops: stops, stepsPerInterval: steps,
                                               seed: seed, streamBase: Self.forwardStreamBase, threads: threads)
-            return try snapshots.run(initial: .mixture(mixture), count: count, progress: progress)
+            return try snapshots.run(initial: .mixture(mixture), count: count, progress: progress, atStop: atStop)
         case .reverse:
             let stops = [horizon] + times
             let score = ExactMixtureScore(mixture: mixture, model: model)
             let snapshots = ParticleSnapshots(dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: .eulerMaruyama,
                                               stops: stops, stepsPerInterval: ParticleSnapshots.stepCounts(stops: stops, totalSteps: reverseSteps, geometric: true),
                                               geometricSteps: true, seed: seed, streamBase: Self.reverseStreamBase, threads: threads)
-            return try snapshots.run(initial: .mixture(mixture.evolved(under: model, to: horizon)), count: count, progress: progress)
+            return try snapshots.run(initial: .mixture(mixture.evolved(under: model, to: horizon)), count: count, progress: progress, atStop: atStop)
         }
     }
 }

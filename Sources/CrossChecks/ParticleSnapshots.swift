@@ -44,18 +44,20 @@ public struct ParticleSnapshots: Sendable {
         return lengths.map { max(1, Int((Double(totalSteps) * $0 / total).rounded())) }
     }
 
-    /// What a run produced: the positions at each stop after the start, and how it ended.
+    /// How a run ended.
     public struct Outcome: Sendable {
-        /// (forward time, flat positions) for the stops reached, in integration order.
-        public var snapshots: [(time: Double, positions: [Double])]
+        /// The stops reached after the start (each was handed to `atStop`).
+        public var stopsReached: Int
         public var status: ParticleRunStatus
         public var elapsedSeconds: Double
     }
 
-    /// Runs `count` particles from `initial`; `progress` gets the fraction of intervals done.
-    public func run(initial: InitialLaw, count: Int, progress: ((Double) -> Void)? = nil) throws -> Outcome {
+    /// Runs `count` particles from `initial`, handing the forward time and the flat positions to `atStop` at every
+    /// stop after the start (only the current positions are kept: memory O(M d)); `progress` gets the fraction of
+    /// intervals done.
+    public func run(initial: InitialLaw, count: Int, progress: ((Double) -> Void)? = nil,
+                    atStop: (_ time: Double, _ positions: [Double]) throws -> Void) throws -> Outcome {
         var law = initial
-        var snapshots: [(time: Double, positions: [Double])] = []
         var seconds = 0.0
         let dimension = initial.dimension
         for interval in 0..<(stops.count - 1) {
@@ -68,12 +70,12 @@ public struct ParticleSnapshots: Sendable {
             let result = try sampler.run(initial: law, count: count)
             seconds += result.elapsedSeconds
             guard result.status == .completed else {
-                return Outcome(snapshots: snapshots, status: result.status, elapsedSeconds: seconds)
+                return Outcome(stopsReached: interval, status: result.status, elapsedSeconds: seconds)
             }
-            snapshots.append((end, result.positions))
+            try atStop(end, result.positions)
             law = .points(result.positions, dimension: dimension)
             progress?(Double(interval + 1) / Double(stops.count - 1))
         }
-        return Outcome(snapshots: snapshots, status: .completed, elapsedSeconds: seconds)
+        return Outcome(stopsReached: stops.count - 1, status: .completed, elapsedSeconds: seconds)
     }
 }
