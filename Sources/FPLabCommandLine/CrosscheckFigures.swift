@@ -2,8 +2,9 @@ import FokkerPlanckLab
 
 /// The figures `fplab crosscheck --output` writes beside its CSV and Markdown tables.
 extension CrosscheckOutcome {
-    /// TV against M on log–log axes, one series per comparison time, the expected sampling levels dashed, and the
-    /// M^(-1/2) reference line through the first time's expected level at the smallest M.
+    /// TV against M on log–log axes, one series per comparison time with markers, the expected sampling levels
+    /// dashed in the same colour, and the M^(-1/2) reference line through the first time's expected level at the
+    /// smallest M.
     func decayFigure(_ result: CrossCheckResult) -> LinePlot {
         var plot = LinePlot(title: "\(result.direction.rawValue.capitalized): TV between grid and histogram against M",
                             xAxis: Axis("particles M", scale: .logarithmic), yAxis: Axis("total variation", scale: .logarithmic),
@@ -12,7 +13,8 @@ extension CrosscheckOutcome {
             let counts = comparison.rows.map { Double($0.particleCount) }
             let color = Palette.color(at: index)
             plot.series.append(.init("t = \(comparison.time.shortText)", x: counts, y: comparison.rows.map(\.discrepancy.totalVariation), color: color))
-            plot.series.append(.init("", x: counts, y: comparison.rows.map(\.discrepancy.expectedTotalVariation), color: color, dash: .dashed))
+            plot.series.append(.init(index == 0 ? "E TV (dashed)" : "", x: counts,
+                                     y: comparison.rows.map(\.discrepancy.expectedTotalVariation), color: color, dash: .dashed, marker: Marker.none))
         }
         if let first = result.comparisons.first?.rows.min(by: { $0.particleCount < $1.particleCount }) {
             plot.referenceLines.append(.powerLaw(exponent: -0.5, through: (x: Double(first.particleCount), y: first.discrepancy.expectedTotalVariation),
@@ -22,7 +24,8 @@ extension CrosscheckOutcome {
     }
 
     /// 1-D: the histogram of the largest M (as steps) under the grid's cell-average density; 2-D: a heat map of the
-    /// histogram minus the grid density, in units of the histogram's standard error per cell.
+    /// histogram minus the grid density, in units of the histogram's standard error per cell, the colours clipped
+    /// to ±4 (a lone particle in a far cell is many standard errors of that cell).
     func densityFigure(_ direction: CrossCheckDirection, _ comparison: CrossCheckComparison) -> any Figure {
         let grid = comparison.gridDensity.grid
         let histogram = comparison.largestHistogram
@@ -51,6 +54,7 @@ extension CrosscheckOutcome {
         }
         let extent = -grid.halfWidth...grid.halfWidth
         return HeatMap(values: residuals, shape: grid.shape, xExtent: extent, yExtent: extent,
-                       title: title + ": (histogram − grid) / SE", xLabel: "x", yLabel: "y", colorLabel: "standard errors")
+                       title: title + ": (histogram − grid) / SE", xLabel: "x", yLabel: "y", colorLabel: "standard errors",
+                       colorLimits: -4...4)
     }
 }
