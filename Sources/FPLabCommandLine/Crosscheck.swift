@@ -51,7 +51,7 @@ public struct Crosscheck: ParsableCommand {
     public var times: String?
 
     @Option(name: .customLong("t-min"), parsing: .unconditional,
-            help: ArgumentHelp("Reverse: the last time, 0 < t-min < T (default 0.05).", valueName: "t"))
+            help: ArgumentHelp("Reverse: the last time, 0 < t-min < T.", valueName: "t"))
     public var timeMinimum: Double = 0.05
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Particle counts M, comma-separated, each from 1 to 10^8.", valueName: "list"))
