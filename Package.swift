@@ -50,17 +50,23 @@ let package = Package(
         ),
         // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
         .target(name: "SampleStatistics"),
+        // Grid densities against particle histograms of the same SDE: distances, goodness-of-fit tests, the
+        // multinomial sampling level and the decay exponent in the particle count.
+        .target(
+            name: "CrossChecks",
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams", "SampleStatistics"]
+        ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures"),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -79,6 +85,7 @@ let package = Package(
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
         .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
+        .testTarget(name: "CrossChecksTests", dependencies: ["CrossChecks", "SampleStatistics"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),

@@ -12,7 +12,7 @@ public enum VerificationSuite {
         forwardSpectralExact, forwardTemporalOrders, forwardSpatialOrder, variancePreservingTimeChange,
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
-        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, endpointFrequencies,
+        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, endpointFrequencies, gridParticleCrossCheck,
     ]
 
     /// The claim called `name`, or nil.

@@ -43,7 +43,7 @@ struct VerificationTestError: Error {}
         }
     }
 
-    @Test(arguments: ["forward-spectral-exact", "entropy-decay", "dirac-bridge", "forward-temporal-orders"])
+    @Test(arguments: ["forward-spectral-exact", "entropy-decay", "dirac-bridge", "forward-temporal-orders", "grid-particle-crosscheck"])
     func brokenTolerancesFail(name: String) throws {
         let claim = try #require(VerificationSuite.claim(named: name))
         #expect(!claim.run(VerificationSettings(quick: true, toleranceScale: 1e-9)).passed)
