@@ -51,6 +51,8 @@ let package = Package(
             name: "InverseHeat",
             dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams"]
         ),
+        // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
+        .target(name: "SampleStatistics"),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures"),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
@@ -61,7 +63,7 @@ let package = Package(
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
+        .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),
