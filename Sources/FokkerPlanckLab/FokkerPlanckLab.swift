@@ -6,6 +6,8 @@
 @_exported import ParticleSampling
 @_exported import InverseHeat
 @_exported import SampleStatistics
+@_exported import Datasets
+@_exported import Memorization
 @_exported import Figures
 @_exported import Verification
 

@@ -11,7 +11,8 @@ public enum VerificationSuite {
         forwardSpectralExact, forwardTemporalOrders, forwardSpatialOrder, variancePreservingTimeChange,
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
-        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, endpointFrequencies,
+        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, memorization, endpointFrequencies,
+        voronoiLimit, scoreErrorNovelty,
     ]
 
     /// The claim called `name`, or nil.
@@ -254,25 +255,5 @@ public enum VerificationSuite {
             checks.append(.atMost("|variance − data variance| / SE, \(name)", abs(moments.variance[0] - paperMixture.covariance[0]) / moments.varianceStandardError[0], 4, settings: settings))
         }
         return checks
-    }
-
-    static let endpointFrequencies = Claim(
-        name: "endpoint-frequencies",
-        statement: "With the exact score of data {0, 2, 2.5}, reverse diffusion from y ends at training point i with probability λ_i(y, T)."
-    ) { settings in
-        let data = [0.0, 2.0, 2.5]
-        let score = FiniteDatasetScore(data: data, dimension: 1)
-        let count = settings.quick ? 10_000 : 20_000
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: ornsteinUhlenbeck, score: score, form: .score),
-                                      integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 1000), seed: settings.seed, threads: settings.threads)
-        let ends = try sampler.run(initial: .dirac([0.4]), count: count).positions
-        let memorized = Double(ends.filter { end in data.contains { abs(end - $0) < 1e-3 } }.count) / Double(count)
-        let predicted = score.weights(at: [0.4], time: 1)
-        let worst = data.indices.map { index -> Double in
-            let fraction = Double(ends.filter { abs($0 - data[index]) < 1e-3 }.count) / Double(count)
-            return abs(fraction - predicted[index]) / (predicted[index] * (1 - predicted[index]) / Double(count)).squareRoot()
-        }.max()!
-        return [.atLeast("fraction within 1e-3 of a training point", memorized, 0.999, settings: settings),
-                .atMost("largest |frequency − λ_i| / SE", worst, 4, settings: settings)]
     }
 }
