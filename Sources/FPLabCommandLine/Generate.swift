@@ -59,7 +59,6 @@ public struct Generate: ParsableCommand {
     @Option(name: .customLong("error-t-min"), parsing: .unconditional, help: ArgumentHelp("Lower end of the score error's time integral (0 < t < T).", valueName: "t"))
     public var errorTimeMinimum: Double = 1e-3
 
-
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 

@@ -20,11 +20,11 @@ extension VerificationSuite {
         statement: "With the exact score of data {0, 2, 2.5}, reverse diffusion from μ ends at training point i with frequency E_μ[λ_i(Y, T)] (χ² test; uniform 1/N for μ = ρ_T)."
     ) { settings in
         let data = PointSet(points: [0, 2, 2.5], dimension: 1)
-        let count = settings.quick ? 4000 : 20_000
+        let count = settings.quick ? 3000 : 12_000
         var checks: [Check] = []
         for law in StartLaw.allCases {
             let setup = FiniteDataSetup(training: data, horizon: 1, startLaw: law, seed: settings.seed, threads: settings.threads)
-            let frequencies = try EndpointFrequencyStudy(setup: setup, count: count, steps: settings.quick ? 200 : 500, threshold: 1e-3).run()
+            let frequencies = try EndpointFrequencyStudy(setup: setup, count: count, steps: 1000, threshold: 1e-3).run()
             checks.append(.atMost("largest |frequency − E_μ λ_i| / SE, μ = \(law.rawValue)", frequencies.largestStandardizedDeviation, 4, settings: settings))
             checks.append(.atLeast("χ² p-value, μ = \(law.rawValue)", frequencies.chiSquare.pValue, 0.01, settings: settings))
             if law == .rhoT {
