@@ -79,7 +79,7 @@ public struct Generate: ParsableCommand {
         try OptionCheck.require((1...1_000_000).contains(particles), "--particles must be from 1 to 1000000; got \(particles).")
         try OptionCheck.require((2...100_000).contains(steps), "--steps must be from 2 to 100000; got \(steps).")
         try reverseOptions.validate()
-        let (epsilon, time) = (reverseOptions.epsilon, reverseOptions.time)
+        let time = reverseOptions.time
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "greater than 0") { $0 > 0 }
         try OptionCheck.finite(bias, option: "--bias", mustBe: "(any finite value)") { _ in true }
         try OptionCheck.finite(noiseLevel, option: "--noise-level", mustBe: "at least 0") { $0 >= 0 }

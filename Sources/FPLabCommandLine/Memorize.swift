@@ -68,7 +68,7 @@ public struct Memorize: ParsableCommand {
         try OptionCheck.require((1...10_000_000).contains(particles), "--particles must be from 1 to 10000000; got \(particles).")
         try OptionCheck.require((1...1_000_000).contains(steps), "--steps must be from 1 to 1000000; got \(steps).")
         try reverseOptions.validate()
-        let (epsilon, time) = (reverseOptions.epsilon, reverseOptions.time)
+        let time = reverseOptions.time
         try OptionCheck.require((1...10_000_000).contains(voronoiRuns), "--voronoi-runs must be from 1 to 10000000; got \(voronoiRuns).")
         try OptionCheck.require((1000...100_000_000).contains(predictionSamples), "--prediction-samples must be from 1000 to 100000000; got \(predictionSamples).")
         let sweep = try parsePositiveList(stepSweep, option: "--step-sweep")
