@@ -42,6 +42,14 @@ let package = Package(
             name: "ParticleSampling",
             dependencies: ["RandomStreams", "DiffusionModels", "GridFields"]
         ),
+        // Seeded datasets (Swiss roll with its curve geometry, moons, mixtures, square, two intervals), loading with
+        // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
+        .target(name: "Datasets", dependencies: ["RandomStreams", "ParticleSampling", "DiffusionModels"]),
+        // The finite-data experiments: memorization, endpoint frequencies, Voronoi cells, imperfect scores.
+        .target(
+            name: "Memorization",
+            dependencies: ["Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics"]
+        ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
         // and the regularized inversions beside it.
         .target(
@@ -61,12 +69,12 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -83,6 +91,8 @@ let package = Package(
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "MemorizationTests", dependencies: ["Memorization"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
         .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
         .testTarget(name: "CrossChecksTests", dependencies: ["CrossChecks", "SampleStatistics"]),

@@ -7,6 +7,8 @@
 @_exported import InverseHeat
 @_exported import SampleStatistics
 @_exported import CrossChecks
+@_exported import Datasets
+@_exported import Memorization
 @_exported import Figures
 @_exported import Verification
 

@@ -12,7 +12,8 @@ public enum VerificationSuite {
         forwardSpectralExact, forwardTemporalOrders, forwardSpatialOrder, variancePreservingTimeChange,
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
-        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, endpointFrequencies, gridParticleCrossCheck,
+        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, gridParticleCrossCheck, memorization, endpointFrequencies,
+        voronoiLimit, scoreErrorNovelty,
     ]
 
     /// The claim called `name`, or nil.
@@ -491,38 +492,5 @@ public enum VerificationSuite {
                 ("data mixture", histogram.numbers("data"), .dashed)])))
         record.summary = "Particles drawn from the exact ρ_1 run backward to t = 1e-4 with the exact score, by DDPM steps of the reverse SDE and by RK4 on the probability-flow ODE; their mean and variance are compared with the mixture's within 4 standard errors."
         return checks
-    }
-
-    static let endpointFrequencies = Claim(
-        name: "endpoint-frequencies",
-        statement: "With the exact score of data {0, 2, 2.5}, reverse diffusion from y ends at training point i with probability λ_i(y, T)."
-    ) { settings, record in
-        let data = [0.0, 2.0, 2.5]
-        let score = FiniteDatasetScore(data: data, dimension: 1)
-        let count = settings.quick ? 10_000 : 20_000
-        record.parameter("data", list: data)
-        record.parameter("start", 0.4)
-        record.parameter("particles", count)
-        record.parameter("step_count", 1000)
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: ornsteinUhlenbeck, score: score, form: .score),
-                                      integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 1000), seed: settings.seed, threads: settings.threads)
-        let ends = try sampler.run(initial: .dirac([0.4]), count: count).positions
-        let memorized = Double(ends.filter { end in data.contains { abs(end - $0) < 1e-3 } }.count) / Double(count)
-        let predicted = score.weights(at: [0.4], time: 1)
-        var table = DataTable("frequencies", title: "How often the reverse runs end at each training point, one point a row.", columns: [
-            .init("training_point", "x_i", tolerance: .exact), .init("predicted", "λ_i(0.4, 1), the posterior weight"),
-            .init("frequency", "fraction of runs ending within 1e-3 of x_i", tolerance: .standardErrors(4, column: "standard_error")),
-            .init("standard_error", "√(λ_i(1 − λ_i) / M)"), .init("z", "|frequency − predicted| / standard_error", tolerance: .within(relative: 1e-6, absolute: 1e-3)),
-        ])
-        let worst = data.indices.map { index -> Double in
-            let fraction = Double(ends.filter { abs($0 - data[index]) < 1e-3 }.count) / Double(count)
-            let standardError = (predicted[index] * (1 - predicted[index]) / Double(count)).squareRoot()
-            table.append(data[index], predicted[index], fraction, standardError, abs(fraction - predicted[index]) / standardError)
-            return abs(fraction - predicted[index]) / standardError
-        }.max()!
-        record.tables.append(table)
-        record.summary = "Reverse diffusion with the exact score of three training points starts M times from y = 0.4 and takes 1000 DDPM steps; the end points are counted at each training point."
-        return [.atLeast("fraction within 1e-3 of a training point", memorized, 0.999, settings: settings),
-                .atMost("largest |frequency − λ_i| / SE", worst, 4, settings: settings)]
     }
 }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import FokkerPlanckLab
+
+/// `--dataset`, `--data`, `--points`, `--training-count`, `--jitter`: the training set of the finite-data commands.
+public struct DatasetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).", valueName: "name"))
+    public var dataset: String?
+
+    @Option(help: ArgumentHelp("Training points from a file: CSV (one point a row) or .npy, shape (N, d).", valueName: "file"))
+    public var data: String?
+
+    @Option(help: ArgumentHelp("Training points inline: \"0,2,2.5\" (1-D) or \"0,0; 1,0.5\" (rows separated by ';').", valueName: "list"))
+    public var points: String?
+
+    @Option(name: .customLong("training-count"), parsing: .unconditional,
+            help: ArgumentHelp("Number of training points drawn from a named dataset (1 to 100000).", valueName: "n"))
+    public var trainingCount: Int = 200
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Gaussian jitter of the Swiss roll (standard deviation, at least 0).", valueName: "s"))
+    public var jitter: Double = 0
+
+    public init() {}
+
+    /// The training set and, for a named dataset, its law (for fresh draws). Without any option: `fallback`
+    /// ("points" reads `defaultPoints`).
+    /// Errors name the option: an unknown dataset, a bad count, an empty, ragged or non-finite file or list.
+    public func trainingSet(fallback: String, defaultPoints: String? = nil, seed: UInt64) throws -> (points: PointSet, law: SyntheticDataset?) {
+        try OptionCheck.require((1...100_000).contains(trainingCount), "--training-count must be from 1 to 100000; got \(trainingCount).")
+        try OptionCheck.finite(jitter, option: "--jitter", mustBe: "at least 0") { $0 >= 0 }
+        try OptionCheck.require(data == nil || points == nil, "--data and --points: give one of them, not both.")
+        let name = dataset ?? (data != nil || points != nil ? "points" : fallback)
+        if name == "points" {
+            if let data {
+                do { return (try PointSet.dataset(contentsOf: data), nil) } catch let error as PointFileError {
+                    throw ValidationError("--data: \(error.description)")
+                }
+            }
+            guard let points = points ?? defaultPoints else { throw ValidationError("--dataset points needs --points or --data.") }
+            do { return (try PointSet(listing: points), nil) } catch let error as PointFileError {
+                throw ValidationError("--points: \(error.description)")
+            }
+        }
+        try OptionCheck.require(data == nil && self.points == nil, "--dataset \(name) draws its points: --data and --points go with --dataset points.")
+        guard var law = SyntheticDataset.named(name) else {
+            throw ValidationError("--dataset must be one of \((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'.")
+        }
+        if case .swissRoll = law { law = .swissRoll(SwissRoll(jitter: jitter)) }
+        return (law.generate(count: trainingCount, seed: seed, stream: 0x4441_5441), law)
+    }
+
+    /// A description for summaries and manifests.
+    public func describe(fallback: String) -> String {
+        if let data { return "file \(data)" }
+        if let points { return "points \(points)" }
+        return dataset ?? fallback
+    }
+}
+
+/// `--epsilon`, `--time`, `--start`: the settings every finite-data reverse run shares.
+public struct ReverseRunOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Memorization (novelty) radius ε > 0.", valueName: "ε"))
+    public var epsilon: Double = 1e-3
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Horizon T > 0 (at most 50).", valueName: "T"))
+    public var time: Double = 1
+
+    @Option(help: ArgumentHelp("Start law: gaussian (N(0, I)) or rho-t (the data's law at T: uniform endpoint frequencies).", valueName: "law"))
+    public var start: StartLaw = .gaussian
+
+    public init() {}
+
+    public func validate() throws {
+        try OptionCheck.finite(epsilon, option: "--epsilon", mustBe: "greater than 0") { $0 > 0 }
+        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 50") { $0 > 0 && $0 <= 50 }
+    }
+}
+
+/// Comma-separated positive numbers for list options ("0.5,0.1,0.01").
+func parsePositiveList(_ text: String, option: String) throws -> [Double] {
+    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 }) else {
+        throw ValidationError("\(option) must be a comma-separated list of positive finite numbers; got '\(text)'.")
+    }
+    return values.map { $0! }
+}
+
+extension StartLaw: ExpressibleByArgument {}

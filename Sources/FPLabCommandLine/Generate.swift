@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import FokkerPlanckLab
+
+/// `fplab generate`: samples from a named score on a finite training set, with the novelty metrics, next to the
+/// exact score's samples (table (1) of the memorization study with `--score all`).
+public struct Generate: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        abstract: "Generate with an exact or imperfect score and measure novelty against the training set.",
+        discussion: """
+            Runs the bridge (ddpm) update from --time to 0 (geometric steps down to --final-time, then one step to \
+            0) with the exact finite-data score and with the score chosen by --score: smoothed (kernel --bandwidth), \
+            biased (a constant --bias on every axis), noisy (score times 1 + --noise-level z, z a frozen normal \
+            field), early-stop (exact score, stopped at --t-min), or all of them (table (1)). For each: the score \
+            error (excess denoising loss integrated over [--error-t-min, T], Monte Carlo with its SE), the \
+            memorized and novelty fractions at --epsilon, the mean nearest-training-point distance, the sliced W2 to \
+            fresh data (named datasets), and on the Swiss roll the mean distance to the noise-free curve and the \
+            coverage along it. Default data: 200 points of the Swiss roll.
+            """
+    )
+
+    public enum ScoreChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case exact, smoothed, biased, noisy, earlyStop = "early-stop", all
+    }
+
+    @OptionGroup(title: "Data")
+    public var datasetOptions: DatasetOptions
+
+    @Option(help: ArgumentHelp("exact, smoothed, biased, noisy, early-stop or all.", valueName: "name"))
+    public var score: ScoreChoice = .smoothed
+
+    // A trained network plugs in here: `--checkpoint FILE` loads a network score (any `ScoreProvider`) and adds
+    // `GenerationMethod(name: "network", score: network)` to `methods` below; the study measures it like the rest.
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Kernel bandwidth of the smoothed score (> 0).", valueName: "b"))
+    public var bandwidth: Double = 0.05
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Constant added to every score component (biased score).", valueName: "b"))
+    public var bias: Double = 0.5
+
+    @Option(name: .customLong("noise-level"), parsing: .unconditional, help: ArgumentHelp("Relative score noise (noisy score, >= 0).", valueName: "a"))
+    public var noiseLevel: Double = 0.3
+
+    @Option(name: .customLong("t-min"), parsing: .unconditional, help: ArgumentHelp("Early-stopping time (0 < t-min < T).", valueName: "t"))
+    public var timeMinimum: Double = 1e-3
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Samples per score (1 to 1000000).", valueName: "M"))
+    public var particles: Int = 2000
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Bridge steps (2 to 100000).", valueName: "K"))
+    public var steps: Int = 200
+
+    @OptionGroup(title: "Reverse runs")
+    public var reverseOptions: ReverseRunOptions
+
+    @Option(name: .customLong("final-time"), parsing: .unconditional, help: ArgumentHelp("Last positive time before the step to 0 (0 < t < T).", valueName: "t"))
+    public var finalTime: Double = 1e-9
+
+    @Option(name: .customLong("error-t-min"), parsing: .unconditional, help: ArgumentHelp("Lower end of the score error's time integral (0 < t < T).", valueName: "t"))
+    public var errorTimeMinimum: Double = 1e-3
+
+    @OptionGroup(title: "Run and output")
+    public var runOptions: RunOptions
+
+    @OptionGroup(title: "Run and output")
+    public var outputOptions: OutputOptions
+
+    public init() {}
+
+    public func validate() throws { _ = try experiment() }
+
+    public mutating func run() throws {
+        let outcome = try experiment().run()
+        let failed = outcome.rows.first { $0.status != .completed }
+        try outputOptions.deliver(outcome.report, stopReason: failed.map { "\($0.name): \($0.status)" })
+    }
+
+    public func experiment() throws -> GenerateExperiment {
+        try OptionCheck.require((1...1_000_000).contains(particles), "--particles must be from 1 to 1000000; got \(particles).")
+        try OptionCheck.require((2...100_000).contains(steps), "--steps must be from 2 to 100000; got \(steps).")
+        try reverseOptions.validate()
+        let time = reverseOptions.time
+        try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "greater than 0") { $0 > 0 }
+        try OptionCheck.finite(bias, option: "--bias", mustBe: "(any finite value)") { _ in true }
+        try OptionCheck.finite(noiseLevel, option: "--noise-level", mustBe: "at least 0") { $0 >= 0 }
+        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
+        try OptionCheck.finite(finalTime, option: "--final-time", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
+        try OptionCheck.finite(errorTimeMinimum, option: "--error-t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
+        let training = try datasetOptions.trainingSet(fallback: "swiss-roll", seed: runOptions.seed)
+        return GenerateExperiment(options: self, training: training.points, law: training.law)
+    }
+}
+
+/// One `fplab generate` run with every option resolved.
+public struct GenerateExperiment {
+    public let options: Generate
+    public let training: PointSet
+    public let law: SyntheticDataset?
+
+    public var isSwissRoll: Bool { if case .swissRoll = law { return true } else { return false } }
+
+    /// The exact score first, then the chosen ones.
+    public var methods: [GenerationMethod] {
+        var list: [GenerationMethod] = [.exact(training)]
+        let choice = options.score
+        if choice == .smoothed || choice == .all { list.append(.smoothed(training, bandwidth: options.bandwidth)) }
+        if choice == .biased || choice == .all { list.append(.biased(training, bias: options.bias)) }
+        if choice == .noisy || choice == .all { list.append(.noisy(training, level: options.noiseLevel, seed: options.runOptions.seed)) }
+        if choice == .earlyStop || choice == .all { list.append(.earlyStop(training, timeMinimum: options.timeMinimum)) }
+        return list
+    }
+
+    public var study: ImperfectScoreStudy {
+        let setup = FiniteDataSetup(training: training, horizon: options.reverseOptions.time, startLaw: options.reverseOptions.start, seed: options.runOptions.seed,
+                                    threads: options.runOptions.threads)
+        let fresh = law?.generate(count: options.particles, seed: options.runOptions.seed, stream: 0x4652_4553_48)
+        return ImperfectScoreStudy(setup: setup, count: options.particles, steps: options.steps, threshold: options.reverseOptions.epsilon,
+                                   freshData: fresh, isSwissRoll: isSwissRoll, errorTimeMinimum: options.errorTimeMinimum,
+                                   finalTime: options.finalTime)
+    }
+
+    public func run() throws -> GenerateOutcome {
+        let clock = ContinuousClock.now
+        let study = self.study
+        let progress = ProgressReporter.forTerminal(label: "generate")
+        var rows: [GenerationMetrics] = [], samples: [PointSet] = []
+        for (index, method) in methods.enumerated() {
+            progress?.update(fraction: Double(index) / Double(methods.count))
+            let result = try study.samples(method)
+            samples.append(PointSet(points: result.positions, dimension: training.dimension))
+            rows.append(study.metrics(method, samples: result))
+        }
+        progress?.finish()
+        return GenerateOutcome(experiment: self, rows: rows, samples: samples, wallSeconds: ForwardExperiment.seconds(since: clock))
+    }
+}
+
+/// What `fplab generate` measured.
+public struct GenerateOutcome {
+    public let experiment: GenerateExperiment
+    public let rows: [GenerationMetrics]
+    public let samples: [PointSet]
+    public let wallSeconds: Double
+
+    public var report: CommandReport {
+        let options = experiment.options, training = experiment.training
+        var table = ResultTable(columns: [
+            .init("score", key: "score"),
+            .init("score error", key: "score_error", style: .scientific(fractionDigits: 3)),
+            .init("± SE", key: "score_error_standard_error", style: .scientific(fractionDigits: 1)),
+            .init("memorized", key: "memorized_fraction", style: .general(significantDigits: 4)),
+            .init("novelty", key: "novelty_fraction", style: .general(significantDigits: 4)),
+            .init("± SE", key: "novelty_standard_error", style: .scientific(fractionDigits: 1)),
+            .init("mean nearest", key: "mean_nearest_distance", style: .scientific(fractionDigits: 3)),
+            .init("to curve", key: "manifold_distance", style: .scientific(fractionDigits: 3)),
+            .init("sliced W2", key: "sliced_w2", style: .general(significantDigits: 4)),
+            .init("coverage", key: "coverage", style: .general(significantDigits: 4)),
+        ])
+        for row in rows {
+            table.append([.text(row.name), .number(row.scoreError.integral), .number(row.scoreError.standardError),
+                          .number(row.novelty.memorizedFraction), .number(row.novelty.noveltyFraction), .number(row.novelty.fractionStandardError),
+                          .number(row.novelty.meanNearestDistance), .number(row.manifoldDistance?.mean), .number(row.slicedWasserstein),
+                          .number(row.coverage)])
+        }
+        let summary = [
+            "generate: \(training.count) training points (\(options.datasetOptions.describe(fallback: "swiss-roll"))), d = \(training.dimension), "
+                + "\(options.particles) samples per score, \(options.steps) bridge steps from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), then 0), ε = \(options.reverseOptions.epsilon.shortText)",
+        ]
+        let closing = [
+            "score error: ∫ E|s − s_exact|² dt over [\(options.errorTimeMinimum.shortText), T] (early stopping: over [t-min, T]); novelty: farther than ε from every training point",
+            String(format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed, options.runOptions.threads),
+        ]
+        let json: [String: JSONValue] = [
+            "command": "generate", "dataset": .string(options.datasetOptions.describe(fallback: "swiss-roll")),
+            "training_count": .integer(training.count), "dimension": .integer(training.dimension), "score": .string(options.score.rawValue),
+            "particles": .integer(options.particles), "steps": .integer(options.steps), "epsilon": .number(options.reverseOptions.epsilon),
+            "time": .number(options.reverseOptions.time), "final_time": .number(options.finalTime), "start": .string(options.reverseOptions.start.rawValue),
+            "seed": .unsignedInteger(options.runOptions.seed), "threads": .integer(options.runOptions.threads),
+            "rows": table.jsonValue(), "wall_seconds": .number(wallSeconds), "version": .string(fokkerPlanckLabVersion),
+        ]
+        var files: [OutputFile] = []
+        if options.outputOptions.outputDirectory != nil {
+            files.append(OutputFile(name: "table.csv", contents: table.rendered(as: .csv)))
+            files.append(OutputFile(name: "training.csv", contents: training.csvText))
+            for (row, set) in zip(rows, samples) {
+                let stem = "samples-" + row.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                files.append(OutputFile(name: stem + ".csv", contents: set.csvText))
+                files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
+            }
+            if training.dimension == 2 {
+                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet {
+                    .init(name, x: stride(from: 0, to: set.points.count, by: 2).map { set.points[$0] },
+                          y: stride(from: 1, to: set.points.count, by: 2).map { set.points[$0] })
+                }
+                for (row, set) in zip(rows, samples) {
+                    let plot = ScatterPlot(title: "Samples: \(row.name) score (novelty \(String(format: "%.3f", row.novelty.noveltyFraction)))",
+                                           xAxis: Axis("x"), yAxis: Axis("y"),
+                                           sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
+                                           preservesAspectRatio: true)
+                    let stem = row.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                    files.append(OutputFile(name: "scatter-\(stem).svg", contents: plot.svg()))
+                }
+            }
+        }
+        return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
+    }
+}

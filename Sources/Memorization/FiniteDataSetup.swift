@@ -1,0 +1,83 @@
+import Datasets
+import DiffusionModels
+import Foundation
+import ParticleSampling
+import RandomStreams
+
+/// Where the reverse runs start: N(0, I) (the usual choice) or rho_T itself (the exact forward law at the horizon,
+/// for which the exact reverse process reproduces the data law: endpoint frequencies 1/N).
+public enum StartLaw: String, Sendable, CaseIterable {
+    case gaussian
+    case rhoT = "rho-t"
+}
+
+/// A finite training set under the paper's OU process (THEORY §2, §7) and the runs every experiment shares.
+///
+/// rho_t = (1/N) sum_i N(e^-t x_i, (1 - e^-2t) I). Start points are drawn serially from their own stream
+/// (`startStream`), and the sampler's blocks draw from streams 0, 1, ... of the same seed, so a result depends on
+/// the seed only, never on the thread count.
+public struct FiniteDataSetup: Sendable {
+    public let training: PointSet
+    public let model: LinearSDE
+    public let horizon: Double
+    public let startLaw: StartLaw
+    public let seed: UInt64
+    public let threads: Int
+
+    /// The stream offset of start points (far from the sampler's block streams 0, 1, 2, ...).
+    public static let startStream: UInt64 = 0x5354_4152_5400_0000
+
+    public init(training: PointSet, horizon: Double = 1, startLaw: StartLaw = .gaussian, seed: UInt64 = 1, threads: Int = 1) {
+        precondition(training.count >= 1 && horizon > 0, "FiniteDataSetup: a non-empty training set and T > 0")
+        self.training = training
+        model = .ornsteinUhlenbeck
+        self.horizon = horizon
+        self.startLaw = startLaw
+        self.seed = seed
+        self.threads = max(1, threads)
+    }
+
+    public var dimension: Int { training.dimension }
+
+    /// The exact score of the training set (no smoothing).
+    public var exactScore: FiniteDatasetScore {
+        FiniteDatasetScore(data: training.points, dimension: training.dimension, model: model)
+    }
+
+    /// `count` draws from rho_t (a uniformly chosen training point, scaled by m(t), plus sqrt(v(t)) z), flat,
+    /// from stream `stream`. Cost O(count d).
+    public func drawsFromForwardLaw(at time: Double, count: Int, stream: UInt64) -> [Double] {
+        var generator = Xoshiro256StarStar(seed: seed, stream: stream)
+        let (scale, spread) = (model.meanScale(to: time), model.variance(to: time).squareRoot())
+        let dimension = self.dimension, trainingCount = training.count
+        var points = [Double](repeating: 0, count: count * dimension)
+        for index in 0..<count {
+            let source = min(trainingCount - 1, Int(generator.nextUniform() * Double(trainingCount)))
+            for axis in 0..<dimension {
+                points[index * dimension + axis] = scale * training.points[source * dimension + axis] + spread * Ziggurat.normal(using: &generator)
+            }
+        }
+        return points
+    }
+
+    /// `count` start points from the start law, flat (stream `startStream + offset`).
+    public func startPoints(count: Int, offset: UInt64 = 0) -> [Double] {
+        switch startLaw {
+        case .rhoT:
+            return drawsFromForwardLaw(at: horizon, count: count, stream: Self.startStream &+ offset)
+        case .gaussian:
+            var generator = Xoshiro256StarStar(seed: seed, stream: Self.startStream &+ offset)
+            return (0..<(count * dimension)).map { _ in Ziggurat.normal(using: &generator) }
+        }
+    }
+
+    /// The reverse-time SDE in score form driven by `score`, run from `start` over `timeGrid` with `integrator`
+    /// (`ddpm`: the bridge update, exact in law for Dirac data; `eulerMaruyama`: x += h (x + 2 s) + sqrt(2 h) z).
+    /// Cost: steps x (particles x the score's per-point cost).
+    public func reverseRun(score: any ScoreProvider, integrator: ParticleIntegrator, timeGrid: TimeGrid, start: [Double],
+                           seedOffset: UInt64 = 0) throws -> ParticleRunResult {
+        let sampler = ParticleSampler(dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: integrator,
+                                      timeGrid: timeGrid, seed: seed &+ seedOffset, threads: threads)
+        return try sampler.run(initial: .points(start, dimension: dimension), count: start.count / dimension)
+    }
+}

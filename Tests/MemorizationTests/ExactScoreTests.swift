@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import Memorization
+import Datasets
+import ParticleSampling
+import SampleStatistics
+
+/// The exact-score experiments on the 1-D data {0, 2, 2.5} (THEORY §5, §7).
+@Suite struct ExactScoreTests {
+    static let data = PointSet(points: [0, 2, 2.5], dimension: 1)
+
+    /// Bridge update, start N(0, 1), T = 1, 1000 uniform steps: the last step returns <X0>, one-hot up to
+    /// e^(-0.25 / (4e-3)) ~ e^-62, so at least 99.9 % of 10 000 ends lie within 1e-3 of a training point.
+    /// Euler–Maruyama on the same grid leaves sqrt(2 h) of noise (h = 1e-3): its RMS distance to the data is
+    /// sqrt(2 h) (1 + O(h)) (RMS estimate's relative SE about 0.7 %: tolerance 5 %), and few ends are within 1e-3
+    /// (P(|N(0, 2h)| < 1e-3) = 0.018); 3000 runs for Euler–Maruyama (RMS relative SE about 1.3 %).
+    @Test func bridgeMemorizesAndEulerMaruyamaSpreads() throws {
+        let setup = FiniteDataSetup(training: Self.data, horizon: 1, seed: 3, threads: 2)
+        let bridge = try MemorizationStudy(setup: setup, count: 10_000, threshold: 1e-3).measure(integrator: .ddpm, steps: 1000)
+        #expect(bridge.status == .completed)
+        #expect(bridge.memorizedFraction >= 0.999, "bridge memorized \(bridge.memorizedFraction)")
+        let study = MemorizationStudy(setup: setup, count: 3000, threshold: 1e-3)
+        let euler = try study.measure(integrator: .eulerMaruyama, steps: 1000)
+        #expect(abs(euler.rootMeanSquareDistance / euler.predictedSpread - 1) < 0.05,
+                "RMS \(euler.rootMeanSquareDistance) against sqrt(2h) = \(euler.predictedSpread)")
+        #expect(euler.memorizedFraction < 0.05)
+        #expect(euler.stabilityRatio < 1)
+        // A smaller final step shrinks the spread as sqrt(h_last): 100x smaller h, 10x smaller RMS (within 10 %).
+        let refined = try study.measure(integrator: .eulerMaruyama, steps: 1000, finalStepSize: 1e-5)
+        #expect(abs(refined.rootMeanSquareDistance / refined.predictedSpread - 1) < 0.1)
+        #expect(abs(euler.rootMeanSquareDistance / refined.rootMeanSquareDistance - 10) < 1)
+    }
+
+    /// The stability ratio max h / (2 tanh t): T = 8, two steps of 4 to t = 1e-3, then one to 0, gives
+    /// 4 / (2 tanh 8) at t = 8, beyond Euler–Maruyama's limit (its linear factor 1 - h coth t is -3 there). The
+    /// exact score's pull in the last step (h coth t = 1 at t = h) still puts the ends within sqrt(2 h_last) of the
+    /// data, and the bridge on the same grid ends on training points.
+    @Test func stabilityRatioAndTheLastStep() throws {
+        let study = MemorizationStudy(setup: FiniteDataSetup(training: Self.data, horizon: 8, seed: 4), count: 2000, threshold: 1e-3)
+        let euler = try study.measure(integrator: .eulerMaruyama, steps: 3, finalStepSize: 1e-3)
+        let bridge = try study.measure(integrator: .ddpm, steps: 3, finalStepSize: 1e-3)
+        let step = (8 - 1e-3) / 2
+        #expect(abs(euler.stabilityRatio - max(step / (2 * tanh(8)), step / (2 * tanh(8 - step)))) < 1e-12)
+        #expect(euler.stabilityRatio > 1.9)
+        #expect(abs(euler.rootMeanSquareDistance / euler.predictedSpread - 1) < 0.1)
+        #expect(bridge.memorizedFraction >= 0.99)
+    }
+
+    /// Start N(0, 1): frequencies against E_gamma[lambda_i(Y, 1)] by quadrature, within 4 SE (binomial) for each
+    /// point (8000 runs of 1000 steps), and chi-square p > 0.01. The chi-square test must reject the uniform prediction, which is wrong
+    /// for this start law (p < 1e-6), so the check can fail.
+    @Test func endpointFrequenciesMatchThePrediction() throws {
+        let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 5, threads: 2)
+        let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()
+        #expect(frequencies.unassigned <= 20)
+        #expect(frequencies.largestStandardizedDeviation < 4, "frequencies \(frequencies.frequencies) against \(frequencies.prediction.probabilities)")
+        #expect(frequencies.chiSquare.pValue > 0.01)
+        let ends = frequencies.counts.map(Double.init)
+        let total = ends.reduce(0, +)
+        let wrong = ChiSquareTest(observed: ends, expected: Array(repeating: total / 3, count: 3))
+        #expect(wrong.pValue < 1e-6, "p against uniform \(wrong.pValue), frequencies \(frequencies.frequencies)")
+    }
+
+    /// Start rho_T: the prediction (quadrature) is the uniform 1/N to quadrature accuracy, and the frequencies pass
+    /// the chi-square test against 1/N.
+    @Test func startFromRhoTGivesUniformFrequencies() throws {
+        let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .rhoT, seed: 6, threads: 2)
+        let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()
+        #expect(frequencies.prediction.probabilities.allSatisfy { abs($0 - 1.0 / 3) < 1e-8 })
+        #expect(frequencies.chiSquare.pValue > 0.01, "p \(frequencies.chiSquare.pValue), frequencies \(frequencies.frequencies)")
+        // Monte Carlo prediction (the d >= 2 path) on the same data embedded in 2-D agrees with quadrature within 4 SE.
+        let planar = FiniteDataSetup(training: PointSet(points: [0, 0, 2, 0, 2.5, 0], dimension: 2), horizon: 1, startLaw: .gaussian, seed: 6)
+        let monteCarlo = EndpointPrediction(setup: planar, samples: 40_000)
+        let quadrature = EndpointPrediction(setup: FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 6))
+        for index in 0..<3 {
+            #expect(abs(monteCarlo.probabilities[index] - quadrature.probabilities[index]) < 4 * monteCarlo.standardErrors[index])
+        }
+    }
+
+    /// Same seed, same ends with 1 and 2 threads (2500 particles: three blocks).
+    @Test func sameSeedSameEndsForOneAndTwoThreads() throws {
+        let ends = try [1, 2].map { threads in
+            let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .rhoT, seed: 8, threads: threads)
+            return try setup.reverseRun(score: setup.exactScore, integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 50),
+                                        start: setup.startPoints(count: 2500)).positions
+        }
+        #expect(ends[0] == ends[1])
+    }
+
+    /// Voronoi limit, 20 points uniform in [-1, 1]^2: the fraction of runs ending at the point nearest to
+    /// e^(t*) x rises with 1/t* (each step up within 3 combined binomial SE) and is >= 0.99 at t* = 1e-5; the
+    /// one-step prediction agrees with the end as often. (At t* = 1e-3 the softmax width (2 t*)^(1/2) = 0.045 still
+    /// mixes the closest pairs of points: about 0.93.)
+    @Test func voronoiAgreementRisesToOne() throws {
+        let points = SyntheticDataset.uniformSquare(halfWidth: 1).generate(count: 20, seed: 12)
+        let study = VoronoiStudy(setup: FiniteDataSetup(training: points, seed: 13, threads: 2), count: 2000, steps: 100)
+        let measurements = try [0.5, 0.1, 0.01, 1e-3, 1e-4, 1e-5].map { try study.measure(startTime: $0) }
+        for (coarse, fine) in zip(measurements, measurements.dropFirst()) {
+            let slack = 3 * (pow(coarse.standardError(coarse.endsAtNearest), 2) + pow(fine.standardError(fine.endsAtNearest), 2)).squareRoot()
+            #expect(fine.endsAtNearest >= coarse.endsAtNearest - slack, "\(measurements.map(\.endsAtNearest))")
+        }
+        #expect(measurements.first!.endsAtNearest < 0.9)
+        #expect(measurements.last!.endsAtNearest >= 0.99)
+        #expect(measurements.last!.oneStepAgreement >= 0.99)
+        print("voronoi", measurements.map { ($0.startTime, $0.endsAtNearest, $0.oneStepAgreement, $0.oneStepAtNearest) })
+    }
+}
