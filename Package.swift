@@ -48,17 +48,23 @@ let package = Package(
             name: "InverseHeat",
             dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams"]
         ),
+        // Back from rho_T to rho_0: the completed score-guided reverse Fokker–Planck solver, the four-way contrast
+        // (naive inversion, reverse PDE, reverse-SDE and probability-flow particles), support containment.
+        .target(
+            name: "Reconstruction",
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams"]
+        ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures"),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Reconstruction"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Reconstruction", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -76,6 +82,7 @@ let package = Package(
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
+        .testTarget(name: "ReconstructionTests", dependencies: ["Reconstruction"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),

@@ -71,11 +71,7 @@ public struct GridScore: ScoreProvider {
     }
 
     public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
-        // Bracketing snapshots and the interpolation weight.
-        let upperIndex = times.firstIndex { $0 >= time } ?? times.count - 1
-        let lowerIndex = max(0, times[upperIndex] >= time && upperIndex > 0 ? upperIndex - 1 : upperIndex)
-        let span = times[upperIndex] - times[lowerIndex]
-        let upperWeight = span > 0 ? min(1, max(0, (time - times[lowerIndex]) / span)) : 1
+        let (lowerIndex, upperIndex, upperWeight) = bracket(time)
         let dimension = self.dimension
         var lower = [Double](repeating: 0, count: dimension), upper = lower
         for start in stride(from: 0, to: points.count, by: dimension) {
@@ -84,6 +80,72 @@ public struct GridScore: ScoreProvider {
             evaluate(snapshot: upperIndex, at: point, into: &upper)
             for axis in 0..<dimension { scores[start + axis] = (1 - upperWeight) * lower[axis] + upperWeight * upper[axis] }
         }
+    }
+
+    /// s(x_i, t) at every cell centre x_i of the score's own grid, one array per axis, equal to
+    /// `score(at:time:into:)` there: the multilinear stencil of each centre is found once per axis (n positions, not
+    /// N), so a cell costs 2^d corner reads per snapshot and no allocation; the Gaussian fallback applies where a
+    /// corner is floored and in the last cell of every axis (outside the interpolation range), as pointwise.
+    /// Cost O(2^d d N): the fast path of the score-guided reverse equation on the grid the score was read on.
+    public func scoreAtCellCentres(time: Double, into output: [UnsafeMutableBufferPointer<Double>]) {
+        let dimension = self.dimension
+        precondition(output.count == dimension && output.allSatisfy { $0.count == grid.count }, "GridScore: one array of cells per axis")
+        let (lowerIndex, upperIndex, upperWeight) = bracket(time)
+        // Per axis and centre index: the stencil's base cell and fraction (nil outside the interpolation range),
+        // computed as `evaluate` does.
+        let stencils: [[(base: Int, fraction: Double)?]] = (0..<dimension).map { axis in
+            (0..<grid.shape[axis]).map { index in
+                let position = (grid.coordinate(axis: axis, index: index) + grid.halfWidth) / grid.spacing(axis: axis) - 0.5
+                let cell = position.rounded(.down)
+                return cell >= 0 && cell < Double(grid.shape[axis] - 1) ? (Int(cell), position - cell) : nil
+            }
+        }
+        let strides = (0..<dimension).map { grid.indexStride(axis: $0) }
+        var point = [Double](repeating: 0, count: dimension)
+        var lower = point, upper = point
+        for cell in 0..<grid.count {
+            var usable = true
+            var base = 0
+            for axis in 0..<dimension {
+                guard let stencil = stencils[axis][(cell / strides[axis]) % grid.shape[axis]] else { usable = false; break }
+                base += stencil.base * strides[axis]
+            }
+            if usable {
+                for axis in 0..<dimension { lower[axis] = 0; upper[axis] = 0 }
+                for corner in 0..<(1 << dimension) {
+                    var weight = 1.0, flat = base
+                    for axis in 0..<dimension {
+                        let fraction = stencils[axis][(cell / strides[axis]) % grid.shape[axis]]!.fraction
+                        let offset = (corner >> axis) & 1
+                        weight *= offset == 1 ? fraction : 1 - fraction
+                        flat += offset * strides[axis]
+                    }
+                    for axis in 0..<dimension {
+                        let lowerValue = components[lowerIndex][axis][flat], upperValue = components[upperIndex][axis][flat]
+                        if lowerValue.isNaN || upperValue.isNaN { usable = false }
+                        lower[axis] += weight * lowerValue
+                        upper[axis] += weight * upperValue
+                    }
+                }
+            }
+            if !usable {
+                // The pointwise path, fallback included, for this cell.
+                for axis in 0..<dimension { point[axis] = grid.coordinate(axis: axis, index: (cell / strides[axis]) % grid.shape[axis]) }
+                point.withUnsafeBufferPointer { centre in
+                    evaluate(snapshot: lowerIndex, at: centre, into: &lower)
+                    evaluate(snapshot: upperIndex, at: centre, into: &upper)
+                }
+            }
+            for axis in 0..<dimension { output[axis][cell] = (1 - upperWeight) * lower[axis] + upperWeight * upper[axis] }
+        }
+    }
+
+    /// The snapshots bracketing forward time t and the weight of the upper one.
+    private func bracket(_ time: Double) -> (lower: Int, upper: Int, upperWeight: Double) {
+        let upperIndex = times.firstIndex { $0 >= time } ?? times.count - 1
+        let lowerIndex = max(0, times[upperIndex] >= time && upperIndex > 0 ? upperIndex - 1 : upperIndex)
+        let span = times[upperIndex] - times[lowerIndex]
+        return (lowerIndex, upperIndex, span > 0 ? min(1, max(0, (time - times[lowerIndex]) / span)) : 1)
     }
 
     /// Multilinear interpolation of snapshot `snapshot` at one point; the Gaussian fallback outside the box or
