@@ -4,6 +4,10 @@ import Foundation
 /// posteriors of interval data.
 enum NormalTails {
     static let logSquareRootTwoPi = 0.5 * Foundation.log(2 * Double.pi)
+    static let inverseSquareRootTwo = 1 / 2.0.squareRoot()
+    static let logTwo = Foundation.log(2.0)
+    /// e^(-46) < 1e-20: a ratio below it does not change a sum of order 1 in double precision.
+    static let negligibleExponent = 46.0
 
     /// log phi(z), phi the standard normal density.
     @inline(__always)
@@ -22,7 +26,7 @@ enum NormalTails {
 
     /// log P(Z > z) = log(erfc(z / sqrt 2) / 2) for z >= 0.
     static func logUpperTail(_ z: Double) -> Double {
-        logComplementaryErrorFunction(z / 2.0.squareRoot()) - Foundation.log(2)
+        logComplementaryErrorFunction(z * inverseSquareRootTwo) - logTwo
     }
 
     /// log P(alpha < Z < beta) and E[Z | alpha < Z < beta] for alpha < beta, without cancellation:
@@ -39,24 +43,30 @@ enum NormalTails {
             let reference = logDensity(nearest)
             var mass = 0.0, moment = 0.0
             let centre = 0.5 * (alpha + beta), half = 0.5 * width
-            for (node, weight) in zip(gaussNodes, gaussWeights) {
-                for sign in [-1.0, 1.0] {
-                    let z = centre + sign * half * node
-                    let value = weight * Foundation.exp(logDensity(z) - reference)
-                    mass += value
-                    moment += value * z
-                }
+            for index in 0..<gaussNodes.count {
+                let weight = gaussWeights[index], offset = half * gaussNodes[index]
+                let left = centre - offset, right = centre + offset
+                let leftValue = weight * Foundation.exp(logDensity(left) - reference)
+                let rightValue = weight * Foundation.exp(logDensity(right) - reference)
+                mass += leftValue + rightValue
+                moment += leftValue * left + rightValue * right
             }
             return (reference + Foundation.log(mass * half), min(max(moment / mass, alpha), beta))
         }
         let logProbability: Double
         if alpha >= 0 || beta <= 0 {
             let near = alpha >= 0 ? alpha : -beta, far = alpha >= 0 ? beta : -alpha
-            let logNear = logUpperTail(near), logFar = logUpperTail(far)
-            logProbability = logNear + Foundation.log1p(-Foundation.exp(logFar - logNear))
+            let logNear = logUpperTail(near)
+            // Q(far)/Q(near) < e^(-near (far - near)) (Mills' ratio); below 1e-20 it leaves log P and the mean's
+            // far term (relatively e^(-near (far - near))) unchanged in double precision, and is skipped.
+            if near * (far - near) > negligibleExponent {
+                logProbability = logNear
+                let nearTerm = Foundation.exp(logDensity(near) - logProbability)
+                return (logProbability, alpha >= 0 ? min(max(nearTerm, alpha), beta) : min(max(-nearTerm, alpha), beta))
+            }
+            logProbability = logNear + Foundation.log1p(-Foundation.exp(logUpperTail(far) - logNear))
         } else {
-            let root = 2.0.squareRoot()
-            logProbability = Foundation.log(0.5 * (Foundation.erf(beta / root) - Foundation.erf(alpha / root)))
+            logProbability = Foundation.log(0.5 * (Foundation.erf(beta * inverseSquareRootTwo) - Foundation.erf(alpha * inverseSquareRootTwo)))
         }
         let mean = Foundation.exp(logDensity(alpha) - logProbability) - Foundation.exp(logDensity(beta) - logProbability)
         return (logProbability, min(max(mean, alpha), beta))

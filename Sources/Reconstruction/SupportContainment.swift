@@ -53,7 +53,7 @@ public struct SupportRegions: Sendable {
 /// the law at the end is h(., 0) rho_0 with h(x, 0) = int p_T(y | x) mu(y) / rho_T(y) dy, so piece j receives
 /// int_(a_j)^(b_j) h(x, 0) rho_0(x) dx. Computed by quadrature, independently of every solver:
 /// - `pieceMasses`: the outer integral over each piece by composite 16-point Gauss–Legendre (8 panels), the inner
-///   one over y = m x + sqrt(v) z, z in [-12, 12] (48 panels), with the exact log rho_T;
+///   one over y = m x + sqrt(v) z, z in [-12, 12] (24 panels), with the exact log rho_T;
 /// - `pieceMassesByPosterior`: Bayes' form int mu(y) P(X0 in piece j | X_T = y) dy over y in [-14, 14]
 ///   (112 panels): the same numbers by another route (the tests compare the two).
 public enum ReweightingPrediction {
@@ -62,7 +62,7 @@ public enum ReweightingPrediction {
         return data.pieces.map { piece in
             let uniform = piece.weight / (piece.upper - piece.lower)
             return uniform * compositeGaussLegendre(from: piece.lower, to: piece.upper, panels: 8) { x in
-                compositeGaussLegendre(from: -12, to: 12, panels: 48) { z in
+                compositeGaussLegendre(from: -12, to: 12, panels: 24) { z in
                     let y = scale * x + spread * z
                     return Foundation.exp(NormalTails.logDensity(z) - data.logDensity(at: y, time: horizon, model: model)) * startDensity(y)
                 }
@@ -130,6 +130,8 @@ public struct SupportContainment {
     public var finish: ReverseFinish
     public var particleCount: Int
     public var particleSteps: Int
+    /// The particles' update: DDPM's ancestral step by default (THEORY §5: no step-size restriction near t = 0).
+    public var particleIntegrator: ParticleIntegrator
     public var seed: UInt64
     public var threads: Int
     public var runsGrid: Bool
@@ -139,7 +141,7 @@ public struct SupportContainment {
         data: UniformIntervals = .twoIntervals, model: LinearSDE = .ornsteinUhlenbeck, horizon: Double = 1, minimumTime: Double = 1e-3,
         grid: Grid = Grid(dimension: 1, points: 1024, halfWidth: 8, boundary: .reflecting), solver: ReverseSolver = .finiteVolume(.trBDF2),
         steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 200, geometricSteps: 600), finish: ReverseFinish = .posteriorMeanMap,
-        particleCount: Int = 100_000, particleSteps: Int = 500, seed: UInt64 = 1, threads: Int = 1, runsGrid: Bool = true, runsParticles: Bool = true
+        particleCount: Int = 100_000, particleSteps: Int = 200, particleIntegrator: ParticleIntegrator = .ddpm, seed: UInt64 = 1, threads: Int = 1, runsGrid: Bool = true, runsParticles: Bool = true
     ) {
         self.data = data
         self.model = model
@@ -151,6 +153,7 @@ public struct SupportContainment {
         self.finish = finish
         self.particleCount = particleCount
         self.particleSteps = particleSteps
+        self.particleIntegrator = particleIntegrator
         self.seed = seed
         self.threads = threads
         self.runsGrid = runsGrid
@@ -211,7 +214,7 @@ public struct SupportContainment {
             var start = [Double](repeating: 0, count: particleCount)
             start.withUnsafeMutableBufferPointer { MixtureDraws(mixture: .standardNormal(dimension: 1)).fill($0, using: &generator) }
             var run = ParticleReconstruction(model: model, score: score, horizon: horizon, minimumTime: minimumTime, dynamics: .reverseSDE,
-                                             steps: particleSteps, finish: finish, snapshotCount: 30, seed: seed, threads: threads)
+                                             integrator: particleIntegrator, steps: particleSteps, finish: finish, snapshotCount: 30, seed: seed, threads: threads)
             run.keepPositions = true
             let outcome = try run.run(from: start, grid: Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: .periodic))
             let points = outcome.history.compactMap { point -> RegionHistory.Point? in

@@ -31,6 +31,8 @@ public struct UniformIntervals: Sendable, Equatable {
 
     /// Sorted, disjoint pieces with positive weights summing to 1.
     public let pieces: [Piece]
+    /// log(w_j / (b_j - a_j)), the log density of each piece.
+    let logPieceDensities: [Double]
 
     public init(pieces: [Piece]) throws {
         let sorted = pieces.sorted { $0.lower < $1.lower }
@@ -42,6 +44,7 @@ public struct UniformIntervals: Sendable, Equatable {
         }
         guard abs(sorted.reduce(0) { $0 + $1.weight } - 1) <= 1e-9 else { throw ReconstructionError("the interval weights must sum to 1") }
         self.pieces = sorted
+        logPieceDensities = sorted.map { Foundation.log($0.weight / ($0.upper - $0.lower)) }
     }
 
     /// The default of the support experiment: 0.3 U[-2, -1] + 0.7 U[1, 2].
@@ -63,28 +66,53 @@ public struct UniformIntervals: Sendable, Equatable {
         pieces.reduce(0) { $0 + ($1.lower <= x && x <= $1.upper ? $1.weight / ($1.upper - $1.lower) : 0) }
     }
 
-    /// log rho_t(x), the posterior weights r_j and the standardized truncated means E_j at X_t = x (t > 0).
-    func posterior(at x: Double, time: Double, model: LinearSDE) -> (logDensity: Double, weights: [Double], means: [Double], scale: Double, spread: Double) {
-        let scale = model.meanScale(to: time), variance = model.variance(to: time)
-        let spread = variance.squareRoot() / scale
+    /// The model's m(t) and sqrt(v(t)) at forward time t > 0: computed once per block of points.
+    func marginal(time: Double, model: LinearSDE) -> (scale: Double, spread: Double) {
+        (model.meanScale(to: time), model.variance(to: time).squareRoot())
+    }
+
+    /// At X_t = x: writes the posterior piece probabilities r_j into `weights` and the standardized truncated means
+    /// E_j into `means` (both J long), and returns log rho_t(x). No allocation.
+    func posterior(at x: Double, scale: Double, spread: Double, weights: UnsafeMutableBufferPointer<Double>,
+                   means: UnsafeMutableBufferPointer<Double>) -> Double {
+        let relativeSpread = spread / scale
         let centre = x / scale
-        var logWeights = [Double](repeating: 0, count: pieces.count), means = logWeights
         var largest = -Double.infinity
-        for (index, piece) in pieces.enumerated() {
-            let moments = NormalTails.truncatedMoments(alpha: (piece.lower - centre) / spread, beta: (piece.upper - centre) / spread)
-            logWeights[index] = Foundation.log(piece.weight / (piece.upper - piece.lower)) + moments.logProbability
+        for index in pieces.indices {
+            let piece = pieces[index]
+            let moments = NormalTails.truncatedMoments(alpha: (piece.lower - centre) / relativeSpread, beta: (piece.upper - centre) / relativeSpread)
+            weights[index] = logPieceDensities[index] + moments.logProbability
             means[index] = moments.mean
-            largest = max(largest, logWeights[index])
+            largest = max(largest, weights[index])
         }
         var total = 0.0
-        for index in logWeights.indices { total += Foundation.exp(logWeights[index] - largest) }
-        let weights = logWeights.map { Foundation.exp($0 - largest) / total }
-        return (largest + Foundation.log(total) - Foundation.log(scale), weights, means, scale, spread)
+        for index in pieces.indices {
+            weights[index] = Foundation.exp(weights[index] - largest)
+            total += weights[index]
+        }
+        for index in pieces.indices { weights[index] /= total }
+        return largest + Foundation.log(total) - Foundation.log(scale)
+    }
+
+    /// The three point quantities at once: log rho_t(x), <X0>(x, t) and the score sum_j r_j E_j / sqrt(v).
+    func evaluate(at x: Double, scale: Double, spread: Double) -> (logDensity: Double, posteriorMean: Double, score: Double) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * pieces.count) { buffer in
+            let weights = UnsafeMutableBufferPointer(rebasing: buffer[0..<pieces.count])
+            let means = UnsafeMutableBufferPointer(rebasing: buffer[pieces.count...])
+            let logDensity = posterior(at: x, scale: scale, spread: spread, weights: weights, means: means)
+            var mean = 0.0, score = 0.0
+            for index in pieces.indices {
+                mean += weights[index] * (x / scale + spread / scale * means[index])
+                score += weights[index] * means[index]
+            }
+            return (logDensity, mean, score / spread)
+        }
     }
 
     /// log rho_t(x) for t > 0.
     public func logDensity(at x: Double, time: Double, model: LinearSDE) -> Double {
-        posterior(at: x, time: time, model: model).logDensity
+        let marginal = self.marginal(time: time, model: model)
+        return evaluate(at: x, scale: marginal.scale, spread: marginal.spread).logDensity
     }
 
     /// rho_t(x): the exact density for t > 0, rho_0 at t = 0.
@@ -94,23 +122,26 @@ public struct UniformIntervals: Sendable, Equatable {
 
     /// <X0>(x, t) = E[X0 | X_t = x].
     public func posteriorMean(at x: Double, time: Double, model: LinearSDE) -> Double {
-        let posterior = self.posterior(at: x, time: time, model: model)
-        var mean = 0.0
-        for index in pieces.indices { mean += posterior.weights[index] * (x / posterior.scale + posterior.spread * posterior.means[index]) }
-        return mean
+        let marginal = self.marginal(time: time, model: model)
+        return evaluate(at: x, scale: marginal.scale, spread: marginal.spread).posteriorMean
     }
 
     /// grad log rho_t(x) = sum_j r_j E_j / sqrt(v).
     public func score(at x: Double, time: Double, model: LinearSDE) -> Double {
-        let posterior = self.posterior(at: x, time: time, model: model)
-        var sum = 0.0
-        for index in pieces.indices { sum += posterior.weights[index] * posterior.means[index] }
-        return sum / model.variance(to: time).squareRoot()
+        let marginal = self.marginal(time: time, model: model)
+        return evaluate(at: x, scale: marginal.scale, spread: marginal.spread).score
     }
 
     /// P(X0 in piece j | X_t = x), every j.
     public func pieceProbabilities(at x: Double, time: Double, model: LinearSDE) -> [Double] {
-        posterior(at: x, time: time, model: model).weights
+        let marginal = self.marginal(time: time, model: model)
+        var weights = [Double](repeating: 0, count: pieces.count), means = weights
+        weights.withUnsafeMutableBufferPointer { weightBuffer in
+            means.withUnsafeMutableBufferPointer { meanBuffer in
+                _ = posterior(at: x, scale: marginal.scale, spread: marginal.spread, weights: weightBuffer, means: meanBuffer)
+            }
+        }
+        return weights
     }
 
     /// rho_t on a 1-D grid: cell averages at t = 0 (the exact mass of each cell over its width, so edges between
@@ -142,10 +173,14 @@ public struct UniformIntervalsScore: ScoreProvider {
     }
 
     public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<points.count { scores[index] = data.score(at: points[index], time: time, model: model) }
+        let marginal = data.marginal(time: time, model: model)
+        for index in 0..<points.count { scores[index] = data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).score }
     }
 
     public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<points.count { means[index] = data.posteriorMean(at: points[index], time: time, model: model) }
+        let marginal = data.marginal(time: time, model: model)
+        for index in 0..<points.count {
+            means[index] = data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).posteriorMean
+        }
     }
 }
