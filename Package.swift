@@ -54,6 +54,8 @@ let package = Package(
             name: "Reconstruction",
             dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams"]
         ),
+        // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
+        .target(name: "SampleStatistics"),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures"),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
@@ -64,7 +66,7 @@ let package = Package(
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Reconstruction", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "Reconstruction", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
         .testTarget(name: "ReconstructionTests", dependencies: ["Reconstruction"]),
+        .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),

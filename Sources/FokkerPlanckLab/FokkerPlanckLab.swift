@@ -6,6 +6,7 @@
 @_exported import ParticleSampling
 @_exported import InverseHeat
 @_exported import Reconstruction
+@_exported import SampleStatistics
 @_exported import Figures
 @_exported import Verification
 
