@@ -12,6 +12,7 @@ public enum VerificationSuite {
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, endpointFrequencies,
+        reverseContrast, supportContainment,
     ]
 
     /// The claim called `name`, or nil.
