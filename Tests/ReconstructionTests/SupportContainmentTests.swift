@@ -68,10 +68,11 @@ import ParticleSampling
             #expect(abs(particles.finalPieceMasses[index] - result.prediction[index]) <= 4 * standardError,
                     "particles piece \(index): \(particles.finalPieceMasses[index]) vs \(result.prediction[index]) (SE \(standardError))")
         }
-        // Early on the mass sits across the gap; it drains as reverse time runs (at t_min, before the map, what is
-        // left is the grid's smearing of the edges, O(h)).
+        // Early on the mass sits across the gap; it drains as reverse time runs. At t_min, before the map, what is
+        // left is the edges' Gaussian tails, about 0.4 sqrt(v(t_min)) (rho_0 at the two inner edges: 0.3 + 0.7),
+        // 0.018 at t_min = 1e-3 (measured 0.019): the map removes it.
         #expect(grid.points.first!.gapMass > 0.3)
-        #expect(grid.points[grid.points.count - 2].gapMass < 0.01)
+        #expect(grid.points[grid.points.count - 2].gapMass < 0.03)
         #expect(particles.points.first!.gapMass > 0.3)
     }
 }
