@@ -83,58 +83,79 @@ public struct GridScore: ScoreProvider {
     }
 
     /// s(x_i, t) at every cell centre x_i of the score's own grid, one array per axis, equal to
-    /// `score(at:time:into:)` there: the multilinear stencil of each centre is found once per axis (n positions, not
-    /// N), so a cell costs 2^d corner reads per snapshot and no allocation; the Gaussian fallback applies where a
-    /// corner is floored and in the last cell of every axis (outside the interpolation range), as pointwise.
-    /// Cost O(2^d d N): the fast path of the score-guided reverse equation on the grid the score was read on.
+    /// `score(at:time:into:)` there bit for bit: the multilinear stencil of each centre is found once per axis
+    /// (n positions, not N) and the corners are summed in the same order; cells where a corner is floored, and the
+    /// last cell of every axis (outside the interpolation range), take the pointwise path with its Gaussian
+    /// fallback. One pass per axis over flat arrays, no allocation per cell: cost O(2^d d N). The fast path of the
+    /// score-guided reverse equation on the grid the score was read on.
     public func scoreAtCellCentres(time: Double, into output: [UnsafeMutableBufferPointer<Double>]) {
         let dimension = self.dimension
         precondition(output.count == dimension && output.allSatisfy { $0.count == grid.count }, "GridScore: one array of cells per axis")
         let (lowerIndex, upperIndex, upperWeight) = bracket(time)
-        // Per axis and centre index: the stencil's base cell and fraction (nil outside the interpolation range),
-        // computed as `evaluate` does.
-        let stencils: [[(base: Int, fraction: Double)?]] = (0..<dimension).map { axis in
-            (0..<grid.shape[axis]).map { index in
+        // Per axis and centre index (flat: axis offsets), the stencil's base cell and fraction as `evaluate` finds
+        // them; `inRange` false outside the interpolation range.
+        let offsets = (0..<dimension).map { axis in grid.shape[..<axis].reduce(0, +) }
+        var bases: [Int] = [], fractions: [Double] = [], inRange: [Bool] = []
+        for axis in 0..<dimension {
+            for index in 0..<grid.shape[axis] {
                 let position = (grid.coordinate(axis: axis, index: index) + grid.halfWidth) / grid.spacing(axis: axis) - 0.5
                 let cell = position.rounded(.down)
-                return cell >= 0 && cell < Double(grid.shape[axis] - 1) ? (Int(cell), position - cell) : nil
+                let valid = cell >= 0 && cell < Double(grid.shape[axis] - 1)
+                bases.append(valid ? Int(cell) : 0)
+                fractions.append(position - cell)
+                inRange.append(valid)
             }
         }
         let strides = (0..<dimension).map { grid.indexStride(axis: $0) }
+        let shape = grid.shape
+        var needsFallback = [Bool](repeating: false, count: grid.count)
+        for axis in 0..<dimension {
+            let lowerField = components[lowerIndex][axis], upperField = components[upperIndex][axis]
+            let target = output[axis]
+            var indices = [Int](repeating: 0, count: dimension)
+            for cell in 0..<grid.count {
+                var usable = true, base = 0
+                for inner in 0..<dimension {
+                    let entry = offsets[inner] + indices[inner]
+                    if !inRange[entry] { usable = false }
+                    base += bases[entry] * strides[inner]
+                }
+                if usable {
+                    var lowerSum = 0.0, upperSum = 0.0
+                    for corner in 0..<(1 << dimension) {
+                        var weight = 1.0, flat = base
+                        for inner in 0..<dimension {
+                            let fraction = fractions[offsets[inner] + indices[inner]]
+                            let offset = (corner >> inner) & 1
+                            weight *= offset == 1 ? fraction : 1 - fraction
+                            flat += offset * strides[inner]
+                        }
+                        let lowerValue = lowerField[flat], upperValue = upperField[flat]
+                        if lowerValue.isNaN || upperValue.isNaN { usable = false }
+                        lowerSum += weight * lowerValue
+                        upperSum += weight * upperValue
+                    }
+                    target[cell] = (1 - upperWeight) * lowerSum + upperWeight * upperSum
+                }
+                if !usable { needsFallback[cell] = true }
+                // The next cell's indices (last axis fastest).
+                var carry = dimension - 1
+                while carry >= 0 {
+                    indices[carry] += 1
+                    if indices[carry] < shape[carry] { break }
+                    indices[carry] = 0
+                    carry -= 1
+                }
+            }
+        }
+        // The pointwise path, fallback included, where a stencil was not usable.
         var point = [Double](repeating: 0, count: dimension)
         var lower = point, upper = point
-        for cell in 0..<grid.count {
-            var usable = true
-            var base = 0
-            for axis in 0..<dimension {
-                guard let stencil = stencils[axis][(cell / strides[axis]) % grid.shape[axis]] else { usable = false; break }
-                base += stencil.base * strides[axis]
-            }
-            if usable {
-                for axis in 0..<dimension { lower[axis] = 0; upper[axis] = 0 }
-                for corner in 0..<(1 << dimension) {
-                    var weight = 1.0, flat = base
-                    for axis in 0..<dimension {
-                        let fraction = stencils[axis][(cell / strides[axis]) % grid.shape[axis]]!.fraction
-                        let offset = (corner >> axis) & 1
-                        weight *= offset == 1 ? fraction : 1 - fraction
-                        flat += offset * strides[axis]
-                    }
-                    for axis in 0..<dimension {
-                        let lowerValue = components[lowerIndex][axis][flat], upperValue = components[upperIndex][axis][flat]
-                        if lowerValue.isNaN || upperValue.isNaN { usable = false }
-                        lower[axis] += weight * lowerValue
-                        upper[axis] += weight * upperValue
-                    }
-                }
-            }
-            if !usable {
-                // The pointwise path, fallback included, for this cell.
-                for axis in 0..<dimension { point[axis] = grid.coordinate(axis: axis, index: (cell / strides[axis]) % grid.shape[axis]) }
-                point.withUnsafeBufferPointer { centre in
-                    evaluate(snapshot: lowerIndex, at: centre, into: &lower)
-                    evaluate(snapshot: upperIndex, at: centre, into: &upper)
-                }
+        for cell in 0..<grid.count where needsFallback[cell] {
+            for axis in 0..<dimension { point[axis] = grid.coordinate(axis: axis, index: (cell / strides[axis]) % shape[axis]) }
+            point.withUnsafeBufferPointer { centre in
+                evaluate(snapshot: lowerIndex, at: centre, into: &lower)
+                evaluate(snapshot: upperIndex, at: centre, into: &upper)
             }
             for axis in 0..<dimension { output[axis][cell] = (1 - upperWeight) * lower[axis] + upperWeight * upper[axis] }
         }
@@ -151,9 +172,17 @@ public struct GridScore: ScoreProvider {
     /// Multilinear interpolation of snapshot `snapshot` at one point; the Gaussian fallback outside the box or
     /// where any corner is floored.
     private func evaluate(snapshot: Int, at point: UnsafeBufferPointer<Double>, into result: inout [Double]) {
+        // The stencil on the stack (no allocation per point).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: dimension) { base in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { fraction in
+                evaluate(snapshot: snapshot, at: point, into: &result, base: base, fraction: fraction)
+            }
+        }
+    }
+
+    private func evaluate(snapshot: Int, at point: UnsafeBufferPointer<Double>, into result: inout [Double],
+                          base: UnsafeMutableBufferPointer<Int>, fraction: UnsafeMutableBufferPointer<Double>) {
         let dimension = self.dimension
-        var base = [Int](repeating: 0, count: dimension)
-        var fraction = [Double](repeating: 0, count: dimension)
         var inside = true
         for axis in 0..<dimension {
             let width = grid.spacing(axis: axis)
@@ -165,6 +194,7 @@ public struct GridScore: ScoreProvider {
         }
         if inside {
             for axis in 0..<dimension { result[axis] = 0 }
+            let fields = components[snapshot]
             var usable = true
             for corner in 0..<(1 << dimension) {
                 var weight = 1.0, flat = 0
@@ -174,7 +204,7 @@ public struct GridScore: ScoreProvider {
                     flat += (base[axis] + offset) * grid.indexStride(axis: axis)
                 }
                 for axis in 0..<dimension {
-                    let value = components[snapshot][axis][flat]
+                    let value = fields[axis][flat]
                     if value.isNaN { usable = false }
                     result[axis] += weight * value
                 }

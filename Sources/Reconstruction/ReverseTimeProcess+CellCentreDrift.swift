@@ -14,12 +14,15 @@ extension ReverseTimeProcess: CellCentreDrift {
         let rate = forward.driftRate(at: forwardTime)
         let scale = forward.diffusionScale(at: forwardTime)
         gridScore.scoreAtCellCentres(time: forwardTime, into: components)
+        let squaredScale = scale * scale
         for axis in 0..<grid.dimension {
             let coordinates = grid.coordinates(axis: axis)
             let stride = grid.indexStride(axis: axis), length = grid.shape[axis]
             let output = components[axis]
-            for cell in 0..<grid.count {
-                output[cell] = scale * scale * output[cell] - rate * coordinates[(cell / stride) % length]
+            // Runs of `stride` cells share the coordinate of this axis.
+            for runStart in Swift.stride(from: 0, to: grid.count, by: stride) {
+                let shift = rate * coordinates[(runStart / stride) % length]
+                for cell in runStart..<(runStart + stride) { output[cell] = squaredScale * output[cell] - shift }
             }
         }
         return true
