@@ -36,14 +36,15 @@ public enum PosteriorMeanMap {
     ///   rho_i h goes, uniformly, onto the image interval [<X0>(e_i), <X0>(e_(i+1))] of its edges and is shared
     ///   among the target cells by exact overlap; an image shorter than 1e-12 h is a point mass in its cell.
     /// - d-D: each cell is cut into `subdivisions`^d sub-cells whose centres are mapped, and each carries its mass
-    ///   share to the 2^d nearest cell centres with multilinear (cloud-in-cell) weights.
+    ///   share to the cell holding its image (first order in h / subdivisions where images cross faces; a
+    ///   cloud-in-cell deposit would smear every cell over its neighbours, adding variance h^2/6 per axis).
     /// Mass is conserved exactly except what lands outside the box (`lostMass`). Signed values (noise, Gibbs
     /// undershoots) are carried as they are. Cost: (n + 1) (1-D) or N s^d (d-D) posterior means and O(N s^d).
     public static func pushForward(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int = 4) -> (density: Field, lostMass: Double) {
         let grid = density.grid
         precondition(score.dimension == grid.dimension, "PosteriorMeanMap: the score is \(score.dimension)-D, the grid \(grid.dimension)-D")
         return grid.dimension == 1 ? pushForwardOneDimensional(density, score: score, time: time)
-                                   : pushForwardByCloudInCell(density, score: score, time: time, subdivisions: max(1, subdivisions))
+                                   : pushForwardBySubcells(density, score: score, time: time, subdivisions: max(1, subdivisions))
     }
 
     static func pushForwardOneDimensional(_ density: Field, score: any ScoreProvider, time: Double) -> (density: Field, lostMass: Double) {
@@ -78,7 +79,7 @@ public enum PosteriorMeanMap {
         return (Field(grid: grid, values: masses.map { $0 / width }), lost)
     }
 
-    static func pushForwardByCloudInCell(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int) -> (density: Field, lostMass: Double) {
+    static func pushForwardBySubcells(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int) -> (density: Field, lostMass: Double) {
         let grid = density.grid
         let dimension = grid.dimension
         let subCellCount = Int(pow(Double(subdivisions), Double(dimension)))
@@ -101,29 +102,15 @@ public enum PosteriorMeanMap {
             }
             PosteriorMeanMap.apply(to: &points, dimension: dimension, score: score, time: time)
             for sub in 0..<subCellCount {
-                // Multilinear weights onto the 2^d surrounding cell centres.
-                // A point outside the box (or not finite) is lost; inside, multilinear weights onto the 2^d
-                // surrounding cell centres, a centre beyond the edge folded into the edge cell.
-                var base = [Int](repeating: 0, count: dimension), fraction = [Double](repeating: 0, count: dimension)
-                var inside = true
+                // The sub-cell's mass goes to the cell holding its image (a point outside the box, or not finite,
+                // is lost): a map that moves points by less than a sub-cell leaves the density as it was.
+                var flat = 0, inside = true
                 for axis in 0..<dimension {
-                    let coordinate = points[sub * dimension + axis]
-                    guard abs(coordinate) <= grid.halfWidth else { inside = false; break }
-                    let position = (coordinate + grid.halfWidth) / widths[axis] - 0.5
-                    let lower = position.rounded(.down)
-                    base[axis] = Int(lower)
-                    fraction[axis] = position - lower
+                    let cell = ((points[sub * dimension + axis] + grid.halfWidth) / widths[axis]).rounded(.down)
+                    guard cell >= 0 && cell < Double(grid.shape[axis]) else { inside = false; break }
+                    flat += Int(cell) * strides[axis]
                 }
-                guard inside else { lost += mass; continue }
-                for corner in 0..<(1 << dimension) {
-                    var weight = 1.0, flat = 0
-                    for axis in 0..<dimension {
-                        let offset = (corner >> axis) & 1
-                        weight *= offset == 1 ? fraction[axis] : 1 - fraction[axis]
-                        flat += min(max(base[axis] + offset, 0), grid.shape[axis] - 1) * strides[axis]
-                    }
-                    masses[flat] += weight * mass
-                }
+                if inside { masses[flat] += mass } else { lost += mass }
             }
         }
         return (Field(grid: grid, values: masses.map { $0 / grid.cellVolume }), lost)
