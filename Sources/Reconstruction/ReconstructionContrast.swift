@@ -140,7 +140,8 @@ public struct ReconstructionContrast {
         let data = Field(grid: grid, values: zip(forward.finalDensity.values, noise.values).map { $0 + $1 })
         let scoreProvider: any ScoreProvider = score == .exact
             ? ExactMixtureScore(mixture: mixture, model: model)
-            : GridScore(snapshots: forward.snapshots.compactMap { snapshot in snapshot.density.map { (snapshot.diagnostics.time, $0) } }, model: model)
+            : GridScore(snapshots: forward.snapshots.compactMap { snapshot in snapshot.density.map { (snapshot.diagnostics.time, $0) } }, model: model,
+                        storesCellCentreValues: true)
 
         var rows: [ContrastRow] = []
         let plan = pdeSteps ?? ReverseStepPlan(

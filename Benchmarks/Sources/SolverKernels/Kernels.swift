@@ -194,7 +194,8 @@ public final class Kernel {
             // The score of the OU evolution of the mixture, read off its exact fields at t = 0.5 and 0.6; the run
             // starts at forward time 0.59 (reverse time 0.41) and each step goes back by the time step.
             let mixture = try BenchmarkDensity.mixture(dimension: grid.dimension)
-            let score = GridScore(snapshots: [0.5, 0.6].map { ($0, mixture.evolved(under: process, to: $0).field(on: grid)) }, model: process)
+            let score = GridScore(snapshots: [0.5, 0.6].map { ($0, mixture.evolved(under: process, to: $0).field(on: grid)) }, model: process,
+                                  storesCellCentreValues: true)
             let reverse = ReverseTimeProcess(forward: process, score: score, horizon: 1)
             let solver = try SpectralFokkerPlanckSolver(process: reverse, initialDensity: mixture.evolved(under: process, to: 0.59).field(on: grid),
                                                         startTime: 0.41, rigor: configuration.rigor, threads: configuration.threads)
