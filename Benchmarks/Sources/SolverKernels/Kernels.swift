@@ -23,8 +23,8 @@ public enum KernelKind: String, CaseIterable, Sendable {
     case naiveInversionStep = "naive-inversion-step"
     /// One `SpectralFokkerPlanckSolver` IF-RK4 step of the score-guided reverse equation (`ReverseTimeProcess` of
     /// OU, horizon 1) driven by a `GridScore` read on the same grid (two snapshots, at t = 0.5 and 0.6, centre values
-    /// stored): the drift
-    /// is written at the cell centres at each stage time (`CellCentreDrift`), the transforms are the forward step's.
+    /// stored): the drift is written at the cell centres at each stage time (`CellCentreDrift`), the transforms are
+    /// the forward step's.
     case reversePDEStep = "reverse-pde-step"
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
