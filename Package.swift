@@ -56,6 +56,12 @@ let package = Package(
             name: "InverseHeat",
             dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams"]
         ),
+        // Back from rho_T to rho_0: the completed score-guided reverse Fokker–Planck solver, the four-way contrast
+        // (naive inversion, reverse PDE, reverse-SDE and probability-flow particles), support containment.
+        .target(
+            name: "Reconstruction",
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams"]
+        ),
         // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
         .target(name: "SampleStatistics"),
         // Grid densities against particle histograms of the same SDE: distances, goodness-of-fit tests, the
@@ -69,12 +75,12 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -94,6 +100,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "MemorizationTests", dependencies: ["Memorization"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
+        .testTarget(name: "ReconstructionTests", dependencies: ["Reconstruction"]),
         .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
         .testTarget(name: "CrossChecksTests", dependencies: ["CrossChecks", "SampleStatistics"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),

@@ -399,6 +399,11 @@ final class FourierState {
         let dimension = grid.dimension
         if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
         let field = driftField
+        if let direct = process as? CellCentreDrift,
+           direct.drift(atCellCentresOf: grid, time: time, into: field.map(\.values)) {
+            driftFieldTime = time
+            return
+        }
         // One block evaluation over every cell centre (a score field pays its per-time set-up once).
         let points = grid.allPoints()
         var drift = [Double](repeating: 0, count: points.count)

@@ -5,6 +5,7 @@
 @_exported import RandomStreams
 @_exported import ParticleSampling
 @_exported import InverseHeat
+@_exported import Reconstruction
 @_exported import SampleStatistics
 @_exported import CrossChecks
 @_exported import Datasets

@@ -187,7 +187,10 @@ public struct InversionRun {
         )
     }
 
-    public func run(_ problem: InverseHeatProblem) throws -> InversionResult {
+    /// - Parameter data: the data g at T on `problem.grid`, when it comes from elsewhere (e.g. a forward solve);
+    ///   nil takes `problem.data()` (the exact solution plus the problem's noise). Errors are always measured
+    ///   against the problem's exact solution.
+    public func run(_ problem: InverseHeatProblem, data suppliedData: Field? = nil) throws -> InversionResult {
         guard threshold > 0, threshold.isFinite else {
             throw InverseHeatError("the blow-up threshold must be a positive finite number; got \(threshold)")
         }
@@ -196,7 +199,10 @@ public struct InversionRun {
             throw InverseHeatError("the regularization parameter must be a positive finite number; got \(parameter)")
         }
         let clock = ContinuousClock.now
-        let data = try problem.data()
+        if let suppliedData, suppliedData.grid.shape != problem.grid.shape || suppliedData.grid.halfWidth != problem.grid.halfWidth {
+            throw InverseHeatError("the supplied data lives on another grid than the problem's")
+        }
+        let data = try suppliedData.map { Field(grid: problem.grid, values: $0.values) } ?? problem.data()
         let exact = try ExactSolution(problem: problem)
         let initialNorm = try problem.initialNorm()
         let equation = problem.equation

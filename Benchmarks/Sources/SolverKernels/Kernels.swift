@@ -21,6 +21,11 @@ public enum KernelKind: String, CaseIterable, Sendable {
     /// One step of the naive backward OU inversion (`NaiveBackwardStepper`): one r2c, a diagonal multiply with
     /// the spectrum summary, one c2r.
     case naiveInversionStep = "naive-inversion-step"
+    /// One `SpectralFokkerPlanckSolver` IF-RK4 step of the score-guided reverse equation (`ReverseTimeProcess` of
+    /// OU, horizon 1) driven by a `GridScore` read on the same grid (two snapshots, at t = 0.5 and 0.6, centre values
+    /// stored): the drift is written at the cell centres at each stage time (`CellCentreDrift`), the transforms are
+    /// the forward step's.
+    case reversePDEStep = "reverse-pde-step"
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
     public var isPeriodic: Bool { self != .finiteVolumeTRBDF2 }
@@ -186,6 +191,16 @@ public final class Kernel {
                 reverseTime += 1e-6
                 stepper.step(toReverseTime: reverseTime)
             }, observe: { stepper.values[0] })
+        case .reversePDEStep:
+            // The score of the OU evolution of the mixture, read off its exact fields at t = 0.5 and 0.6; the run
+            // starts at forward time 0.59 (reverse time 0.41) and each step goes back by the time step.
+            let mixture = try BenchmarkDensity.mixture(dimension: grid.dimension)
+            let score = GridScore(snapshots: [0.5, 0.6].map { ($0, mixture.evolved(under: process, to: $0).field(on: grid)) }, model: process,
+                                  storesCellCentreValues: true)
+            let reverse = ReverseTimeProcess(forward: process, score: score, horizon: 1)
+            let solver = try SpectralFokkerPlanckSolver(process: reverse, initialDensity: mixture.evolved(under: process, to: 0.59).field(on: grid),
+                                                        startTime: 0.41, rigor: configuration.rigor, threads: configuration.threads)
+            return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
         case .normals:
             fatalError("handled above")
         }

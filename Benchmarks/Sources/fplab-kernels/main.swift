@@ -173,6 +173,8 @@ struct Derived: Encodable {
     /// Step minus its transforms: the pointwise work (diffusion factors, combinations, drift products).
     var pointwiseSecondsPerStep: Double?
     var pointwiseFractionOfStep: Double?
+    /// reverse-pde-step / spectral-if-rk4 (target: at most 2).
+    var reverseStepPerForwardStep: Double?
 }
 
 struct ConfigurationRecord: Encodable {
@@ -257,6 +259,7 @@ func derive(_ timings: [KernelKind: KernelTiming], dimension: Int) -> Derived {
         derived.spectralStepPerPairEquivalent = step / (equivalents * pair)
     }
     if let pair, let strang { derived.strangStepPerPair = strang / pair }
+    if let step, let reverse = timings[.reversePDEStep]?.secondsPerCall { derived.reverseStepPerForwardStep = reverse / step }
     if let pair, let forward {
         let backward = max(pair - forward, 0)
         derived.forwardSeconds = forward
