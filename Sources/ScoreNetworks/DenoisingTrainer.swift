@@ -134,21 +134,25 @@ public final class DenoisingTrainer {
         let secondCorrection = 1 / (1 - pow(secondDecay, Double(update)))
         let (rate, epsilon) = (configuration.learningRate, configuration.adamEpsilon)
         var allFinite = true
+        var (firstMoments, secondMoments) = (state.firstMoments, state.secondMoments)
         workspace.totalGradient.withUnsafeBufferPointer { gradient in
-            state.firstMoments.withUnsafeMutableBufferPointer { first in
-                state.secondMoments.withUnsafeMutableBufferPointer { second in
-                    for index in 0..<parameters.count {
-                        let value = gradient[index]
-                        first[index] = firstDecay * first[index] + (1 - firstDecay) * value
-                        second[index] = secondDecay * second[index] + (1 - secondDecay) * value * value
-                        parameters[index] -= rate * (first[index] * firstCorrection)
-                            / ((second[index] * secondCorrection).squareRoot() + epsilon)
-                        if !parameters[index].isFinite { allFinite = false }
+            firstMoments.withUnsafeMutableBufferPointer { first in
+                secondMoments.withUnsafeMutableBufferPointer { second in
+                    parameters.withUnsafeMutableBufferPointer { parameters in
+                        for index in 0..<parameters.count {
+                            let value = gradient[index]
+                            first[index] = firstDecay * first[index] + (1 - firstDecay) * value
+                            second[index] = secondDecay * second[index] + (1 - secondDecay) * value * value
+                            parameters[index] -= rate * (first[index] * firstCorrection)
+                                / ((second[index] * secondCorrection).squareRoot() + epsilon)
+                            if !parameters[index].isFinite { allFinite = false }
+                        }
                     }
                 }
             }
         }
         guard allFinite else { return nil }
+        (state.firstMoments, state.secondMoments) = (firstMoments, secondMoments)
         state.network.parameters = parameters
         state.step = update
         state.lossHistory.append(loss)
