@@ -48,6 +48,9 @@ let package = Package(
             name: "ParticleSampling",
             dependencies: ["RandomStreams", "DiffusionModels", "GridFields"]
         ),
+        // Seeded datasets (Swiss roll with its curve geometry, moons, mixtures, square, two intervals), loading with
+        // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
+        .target(name: "Datasets", dependencies: ["RandomStreams", "ParticleSampling", "DiffusionModels"]),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
         // and the regularized inversions beside it.
         .target(
@@ -87,6 +90,7 @@ let package = Package(
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
         .testTarget(name: "ScoreNetworksTests", dependencies: ["ScoreNetworks"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
