@@ -68,12 +68,12 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "ScoreNetworks"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "Datasets", "InverseHeat", "ScoreNetworks"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "ScoreNetworks", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "Datasets", "InverseHeat", "ScoreNetworks", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
-        .testTarget(name: "ScoreNetworksTests", dependencies: ["ScoreNetworks"]),
+        .testTarget(name: "ScoreNetworksTests", dependencies: ["ScoreNetworks", "Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),

@@ -8,7 +8,7 @@ public struct FPLab: ParsableCommand {
         commandName: "fplab",
         abstract: "Check the Fokker–Planck view of diffusion models numerically.",
         version: fokkerPlanckLabVersion,
-        subcommands: [Verify.self, Forward.self, Sample.self, Invert.self]
+        subcommands: [Verify.self, Forward.self, Sample.self, Invert.self, Train.self]
     )
 
     public init() {}

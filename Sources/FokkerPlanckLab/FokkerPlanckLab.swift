@@ -4,7 +4,9 @@
 @_exported import DensitySolvers
 @_exported import RandomStreams
 @_exported import ParticleSampling
+@_exported import Datasets
 @_exported import InverseHeat
+@_exported import ScoreNetworks
 @_exported import Figures
 @_exported import Verification
 
