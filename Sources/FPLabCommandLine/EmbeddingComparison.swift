@@ -12,6 +12,10 @@ public struct EmbeddingComparison {
     public let experiment: TrainExperiment
     public static let seedCount = 3
 
+    public init(experiment: TrainExperiment) {
+        self.experiment = experiment
+    }
+
     /// One trained network's measurements.
     public struct Run {
         public var embedding: TimeEmbedding
