@@ -74,15 +74,15 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (its architecture, batch, learning rate and seed).", valueName: "file"))
     public var resume: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Samples drawn from the trained network (default 2000).", valueName: "M"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Samples drawn from the trained network.", valueName: "M"))
     public var samples: Int = 2000
 
     @Option(name: .customLong("sampling-steps"), parsing: .unconditional,
-            help: ArgumentHelp("DDPM bridge steps for sampling, 1 to 1000, on every (1000/K)-th step of the schedule (default 250).", valueName: "K"))
+            help: ArgumentHelp("DDPM bridge steps for sampling, 1 to 1000, on every (1000/K)-th step of the schedule.", valueName: "K"))
     public var samplingSteps: Int = 250
 
     @Option(name: .customLong("novelty-threshold"), parsing: .unconditional,
-            help: ArgumentHelp("A sample is novel when farther than this from every training point (default 0.02).", valueName: "ε"))
+            help: ArgumentHelp("A sample is novel when farther than this from every training point.", valueName: "ε"))
     public var noveltyThreshold: Double = 0.02
 
     @Flag(name: .customLong("compare-embeddings"),
