@@ -116,7 +116,9 @@ public struct EmbeddingComparisonOutcome {
             let (firstMean, firstError) = Self.meanAndError(first), (secondMean, secondError) = Self.meanAndError(second)
             let (difference, differenceError) = Self.meanAndError(zip(first, second).map { $0 - $1 })
             var verdict = "—"
-            if preference != .none && difference.isFinite {
+            if preference != .none && difference == 0 {
+                verdict = "tie"
+            } else if preference != .none && difference.isFinite {
                 let sinusoidalWins = preference == .lower ? difference < 0 : difference > 0
                 let significance = differenceError > 0 ? abs(difference) / differenceError : .infinity
                 verdict = (sinusoidalWins ? "sinusoidal" : "scalar") + String(format: " (%.1f SE)", significance)

@@ -17,9 +17,10 @@ public struct Train: ParsableCommand {
             data (sliced W2), the noise-free roll (mean distance, coverage) and the training set (novelty: the \
             fraction farther than --novelty-threshold from every training point). Progress (step, loss, examples/s, \
             ETA) on standard error at a terminal. Same --seed, same weights, whatever --threads. \
-            Defaults (3×128 SiLU, 2000 steps of batch 512, 2000 samples) take about a minute on 2 cores; \
+            Defaults (3×128 SiLU, 2000 steps of batch 512, 2000 samples) take under a minute on 2 cores \
+            (--threads 2); the Swiss roll needs about 10000 steps to come out sharp (1–3 minutes). \
             --compare-embeddings trains six networks (two embeddings × three seeds) on the same settings with \
-            --steps 1500 by default, about four minutes on 2 cores.
+            --steps 1500 by default: 3–6 minutes on 2 cores.
             """
     )
 
