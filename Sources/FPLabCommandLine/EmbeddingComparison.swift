@@ -52,7 +52,7 @@ public struct EmbeddingComparison {
                     throw CommandLineError("--compare-embeddings: training \(embedding.rawValue) with seed \(seed) stopped: \(status); lower --learning-rate.")
                 }
                 let trainingSeconds = ForwardExperiment.seconds(since: trainingClock)
-                let evaluation = try NetworkEvaluation.measure(network: trainer.state.network, training: training, isSwissRoll: true,
+                let evaluation = try NetworkEvaluation.measure(network: trainer.state.network, training: training, dataset: .swissRoll(SwissRoll()),
                                                                options: options, seed: seed)
                 runs.append(Run(embedding: embedding, seed: seed, losses: trainer.state.lossHistory,
                                 evaluation: evaluation, trainingSeconds: trainingSeconds))

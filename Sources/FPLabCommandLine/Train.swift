@@ -24,16 +24,14 @@ public struct Train: ParsableCommand {
             """
     )
 
-    public enum DatasetName: String, ExpressibleByArgument, CaseIterable, Sendable { case swissRoll = "swiss-roll" }
-
     public static let widthRange = 1...4096
     public static let depthRange = 1...64
     public static let stepRange = 1...10_000_000
     public static let batchRange = 1...1_000_000
     public static let sampleRange = 1...10_000_000
 
-    @Option(help: ArgumentHelp("Training data: swiss-roll (THEORY §9, --training-points points drawn with --seed).", valueName: "name"))
-    public var dataset: DatasetName = .swissRoll
+    @Option(help: ArgumentHelp("Training data, --training-points points drawn with --seed: swiss-roll (THEORY §9), moons, mixture, square or two-intervals (the roll's distance and coverage apply to swiss-roll only).", valueName: "name"))
+    public var dataset: String = "swiss-roll"
 
     @Option(help: ArgumentHelp("Training points from a file instead: CSV (one point a row) or .npy, shape (N, d).", valueName: "file"))
     public var data: String?
@@ -134,16 +132,18 @@ public struct Train: ParsableCommand {
         if compareEmbeddings {
             try OptionCheck.require(resume == nil && checkpoint == nil, "--compare-embeddings trains six fresh networks: it takes no --resume or --checkpoint.")
             try OptionCheck.require(embedding == nil, "--compare-embeddings trains both embeddings: leave out --embedding.")
-            try OptionCheck.require(data == nil, "--compare-embeddings measures distances to the Swiss roll: leave out --data.")
+            try OptionCheck.require(data == nil && dataset == "swiss-roll", "--compare-embeddings measures distances to the Swiss roll: leave out --data and --dataset.")
         }
 
+        let synthetic = SyntheticDataset.named(dataset)
+        try OptionCheck.require(synthetic != nil, "--dataset must be one of \(SyntheticDataset.names.joined(separator: ", ")); got '\(dataset)'.")
         let training: PointSet
         if let data {
             do { training = try PointSet(contentsOf: data) } catch let error as PointFileError {
                 throw ValidationError("--data: \(error.description)")
             }
         } else {
-            training = TrainExperiment.swissRoll(count: trainingPoints, seed: runOptions.seed, stream: 0)
+            training = synthetic!.generate(count: trainingPoints, seed: runOptions.seed, stream: 0)
         }
 
         let resumed: TrainingState?
@@ -178,7 +178,8 @@ public struct Train: ParsableCommand {
                                                activation: activation ?? .silu, embedding: embedding ?? .sinusoidal)
             configuration = TrainingConfiguration(batchSize: batch ?? 512, learningRate: learningRate ?? 1e-3, seed: runOptions.seed)
         }
-        return TrainExperiment(options: self, training: training, architecture: architecture, configuration: configuration,
+        return TrainExperiment(options: self, training: training, dataset: data == nil ? synthetic : nil,
+                               architecture: architecture, configuration: configuration,
                                resumed: resumed, totalSteps: steps ?? (compareEmbeddings ? 1500 : 2000))
     }
 

@@ -5,6 +5,8 @@ import FokkerPlanckLab
 public struct TrainExperiment {
     public let options: Train
     public let training: PointSet
+    /// The synthetic dataset the training points were drawn from (nil for --data).
+    public let dataset: SyntheticDataset?
     public let architecture: NetworkArchitecture
     public let configuration: TrainingConfiguration
     /// The state read with --resume.
@@ -13,7 +15,7 @@ public struct TrainExperiment {
     public let totalSteps: Int
 
     /// Whether the training points are the Swiss roll (so the roll's geometry applies).
-    public var isSwissRoll: Bool { options.data == nil }
+    public var isSwissRoll: Bool { dataset?.name == "swiss-roll" }
 
     /// Swiss-roll points of THEORY §9 from stream `stream` of `seed`.
     static func swissRoll(count: Int, seed: UInt64, stream: UInt64) -> PointSet {
@@ -45,7 +47,7 @@ public struct TrainExperiment {
         if let checkpointError { throw CommandLineError("--checkpoint: \(checkpointError)") }
         if let path = options.checkpoint { try NetworkCheckpoint.save(trainer.state, to: path) }
         let network = trainer.state.network
-        let evaluation = try NetworkEvaluation.measure(network: network, training: training, isSwissRoll: isSwissRoll,
+        let evaluation = try NetworkEvaluation.measure(network: network, training: training, dataset: dataset,
                                                        options: options, seed: configuration.seed)
         return TrainOutcome(experiment: self, state: trainer.state, status: status, startStep: startStep,
                             trainingSeconds: trainingSeconds, evaluation: evaluation,
@@ -67,18 +69,20 @@ public struct NetworkEvaluation: Sendable {
     public var novelty: NoveltySummary
     public var samplingSeconds: Double
 
-    /// Held-out examples: 4000 per bucket, from fresh Swiss-roll points (stream 1) or the training points;
-    /// samples from stream 3 of the seed; sliced W2 on 64 directions against fresh points (stream 2).
-    static func measure(network: ScoreNetwork, training: PointSet, isSwissRoll: Bool, options: Train, seed: UInt64) throws -> NetworkEvaluation {
+    /// Held-out examples: 4000 per bucket, from fresh points of the dataset (stream 1) or, for --data, the training
+    /// points; samples from stream 3 of the seed; sliced W2 on 64 directions against fresh points (stream 2); the
+    /// roll's distance and coverage for the Swiss roll.
+    static func measure(network: ScoreNetwork, training: PointSet, dataset: SyntheticDataset?, options: Train, seed: UInt64) throws -> NetworkEvaluation {
         let threads = options.runOptions.threads
-        let heldOut = isSwissRoll ? TrainExperiment.swissRoll(count: 4000, seed: seed, stream: 1) : training
+        let isSwissRoll = dataset?.name == "swiss-roll"
+        let heldOut = dataset?.generate(count: 4000, seed: seed, stream: 1) ?? training
         let losses = network.heldOutLoss(data: heldOut.points, buckets: network.defaultBuckets, examplesPerBucket: 4000, seed: seed)
         let clock = ContinuousClock.now
         let result = try network.generate(count: options.samples, steps: options.samplingSteps, seed: seed &+ 3, threads: threads)
         let samplingSeconds = ForwardExperiment.seconds(since: clock)
         guard result.status == .completed else { throw CommandLineError("sampling from the network stopped early: \(result.status)") }
         let samples = PointSet(points: result.positions, dimension: result.dimension)
-        let reference = isSwissRoll ? TrainExperiment.swissRoll(count: max(options.samples, 2000), seed: seed, stream: 2) : training
+        let reference = dataset?.generate(count: max(options.samples, 2000), seed: seed, stream: 2) ?? training
         let sliced = SlicedWasserstein(dimension: samples.dimension, directionCount: 64, seed: seed).distance(samples, reference)
         let novelty = NoveltySummary(samples: samples, training: training, threshold: options.noveltyThreshold, threads: threads)
         return NetworkEvaluation(
@@ -123,7 +127,7 @@ public struct TrainOutcome {
                           .number(bucket.standardError), .integer(bucket.count)])
         }
         let data = options.data.map { "\($0) (\(experiment.training.count) points, \(experiment.training.dimension)-D)" }
-            ?? "swiss-roll (\(experiment.training.count) points, seed \(configuration.seed))"
+            ?? "\(options.dataset) (\(experiment.training.count) points, seed \(configuration.seed))"
         let summary = [
             "train: \(architecture.summary), \(architecture.parameterCount) parameters; batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText), seed \(configuration.seed), \(options.runOptions.threads) thread(s)",
             "data: \(data)" + (experiment.resumed != nil ? "; resumed from \(options.resume!) at update \(startStep)" : ""),
@@ -134,7 +138,7 @@ public struct TrainOutcome {
                    status.description, state.step, state.step - startStep, trainingSeconds, throughput, finalLoss?.shortText ?? "—"),
             String(format: "samples: %d by the DDPM bridge in %d steps (%.3g s); sliced W2 to %@ %.4g; novelty %.3f ± %.3f (farther than %@ from every training point)",
                    evaluation.samples.count, options.samplingSteps, evaluation.samplingSeconds,
-                   experiment.isSwissRoll ? "fresh roll points" : "the training points", evaluation.slicedWasserstein,
+                   experiment.dataset != nil ? "fresh \(experiment.dataset!.name) points" : "the training points", evaluation.slicedWasserstein,
                    evaluation.novelty.noveltyFraction, evaluation.novelty.fractionStandardError, options.noveltyThreshold.shortText),
         ]
         if let distance = evaluation.rollDistance, let coverage = evaluation.coverage {
@@ -145,7 +149,7 @@ public struct TrainOutcome {
         closing.append(String(format: "wall %.3g s", wallSeconds))
         var json: [String: JSONValue] = [
             "command": "train", "version": .string(fokkerPlanckLabVersion),
-            "dataset": .string(options.data == nil ? options.dataset.rawValue : "file"), "training_points": .integer(experiment.training.count),
+            "dataset": .string(options.data == nil ? options.dataset : "file"), "training_points": .integer(experiment.training.count),
             "dimension": .integer(architecture.dimension), "width": .integer(architecture.width), "depth": .integer(architecture.depth),
             "activation": .string(architecture.activation.rawValue), "embedding": .string(architecture.embedding.rawValue),
             "parameter_count": .integer(architecture.parameterCount), "batch": .integer(configuration.batchSize),

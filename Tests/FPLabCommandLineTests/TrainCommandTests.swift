@@ -36,6 +36,15 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         #expect(state.network.parameters == outcome.state.network.parameters)
     }
 
+    /// Another synthetic dataset: the roll's metrics are left out, sliced W2 is against fresh moons.
+    @Test func moonsDataset() throws {
+        let outcome = try trainCommand(tinyTraining + ["--steps", "20", "--dataset", "moons"]).experiment().run()
+        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        #expect(json["dataset"] as? String == "moons")
+        #expect(json["roll_distance"] == nil && json["coverage"] == nil)
+        #expect((json["sliced_wasserstein"] as? Double).map { $0 > 0 && $0.isFinite } == true)
+    }
+
     /// Stopping at update 30 and resuming to 50 gives the same checkpoint, byte for byte, as 50 updates at once
     /// (with a different thread count for the second half).
     @Test func resumeContinuesExactly() throws {
@@ -89,6 +98,7 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         .init(arguments: ["--resume", "CORRUPT"], expected: "--resume: "),
         .init(arguments: ["--resume", "TRUNCATED"], expected: "is truncated"),
         .init(arguments: ["--compare-embeddings", "--embedding", "scalar"], expected: "--compare-embeddings trains both embeddings"),
+        .init(arguments: ["--dataset", "spiral"], expected: "--dataset must be one of swiss-roll, moons"),
     ]
 
     /// One line naming the option and its range; nothing written (the --output directory is not created, the
