@@ -18,6 +18,12 @@ let package = Package(
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        // OpenBLAS from the system (Debian: libopenblas-dev): dgemm for the score networks.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // Plan-once/execute-many FFTW wrappers: real-to-complex, cosine; the planner lock, threads, wisdom.
         .target(name: "SpectralTransforms", dependencies: ["CFFTW"]),
         // Uniform cell-centred grids on [-L, L]^d and the fields that live on them.
@@ -69,18 +75,23 @@ let package = Package(
         .target(
             name: "CrossChecks",
             dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams", "SampleStatistics"]
+        // Score networks: an MLP predicting the noise from (x, time embedding), trained by denoising score matching
+        // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
+        .target(
+            name: "ScoreNetworks",
+            dependencies: ["CBLAS", "DiffusionModels", "ParticleSampling", "RandomStreams"]
         ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures"),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks"]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "Figures", "Verification"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -103,6 +114,7 @@ let package = Package(
         .testTarget(name: "ReconstructionTests", dependencies: ["Reconstruction"]),
         .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
         .testTarget(name: "CrossChecksTests", dependencies: ["CrossChecks", "SampleStatistics"]),
+        .testTarget(name: "ScoreNetworksTests", dependencies: ["ScoreNetworks", "Datasets"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
         .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),

@@ -8,7 +8,7 @@ public struct FPLab: ParsableCommand {
         commandName: "fplab",
         abstract: "Check the Fokker–Planck view of diffusion models numerically.",
         version: fokkerPlanckLabVersion,
-        subcommands: [Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self, Memorize.self, Generate.self, Run.self]
+        subcommands: [Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self, Memorize.self, Generate.self, Train.self, Run.self]
     )
 
     public init() {}

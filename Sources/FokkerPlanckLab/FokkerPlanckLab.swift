@@ -4,12 +4,14 @@
 @_exported import DensitySolvers
 @_exported import RandomStreams
 @_exported import ParticleSampling
+@_exported import Datasets
 @_exported import InverseHeat
 @_exported import Reconstruction
 @_exported import SampleStatistics
 @_exported import CrossChecks
 @_exported import Datasets
 @_exported import Memorization
+@_exported import ScoreNetworks
 @_exported import Figures
 @_exported import Verification
 

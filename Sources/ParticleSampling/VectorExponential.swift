@@ -5,8 +5,8 @@
 /// (truncation below 1e-17 relative); 2^k assembled from its exponent bits. Relative error about 2 ulp; lanes below
 /// -708 return 0 (those weights are below 1e-307 of the largest). Runs on the baseline x86-64 vector unit; eight
 /// lanes are four independent register chains, which hides the latency of the polynomial's Horner steps.
-@inline(__always)
-func vectorExponential(_ value: SIMD8<Double>) -> SIMD8<Double> {
+@inlinable @inline(__always)
+public func vectorExponential(_ value: SIMD8<Double>) -> SIMD8<Double> {
     let underflow = value .< -708
     let clamped = value.replacing(with: -708, where: underflow)
     let magic = SIMD8<Double>(repeating: 6_755_399_441_055_744.0)      // 1.5 * 2^52

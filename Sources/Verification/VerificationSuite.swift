@@ -13,7 +13,7 @@ public enum VerificationSuite {
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment, gridParticleCrossCheck, memorization, endpointFrequencies,
-        voronoiLimit, scoreErrorNovelty,
+        voronoiLimit, scoreErrorNovelty, networkGeneralizes,
     ]
 
     /// The claim called `name`, or nil.
