@@ -75,6 +75,7 @@ let package = Package(
         .target(
             name: "CrossChecks",
             dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams", "SampleStatistics"]
+        ),
         // Score networks: an MLP predicting the noise from (x, time embedding), trained by denoising score matching
         // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
         .target(
