@@ -76,7 +76,7 @@ import Testing
 
     /// Every claim records at least one table, and every table's rows match its columns; the claims with figures
     /// draw SVG that Foundation's XML parser accepts.
-    @Test(arguments: ["entropy-decay", "forward-temporal-orders", "naive-inversion-blowup"])
+    @Test(arguments: ["entropy-decay", "forward-temporal-orders", "naive-inversion-blowup", "grid-particle-crosscheck", "voronoi-limit"])
     func recordedFiguresAreWellFormedSVG(name: String) throws {
         let outcome = try #require(VerificationSuite.claim(named: name)).run(VerificationSettings(quick: true))
         #expect(outcome.passed)
