@@ -29,8 +29,9 @@ public struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("exact, smoothed, biased, noisy, early-stop or all.", valueName: "name"))
     public var score: ScoreChoice = .smoothed
 
-    // A trained network plugs in here: `--checkpoint FILE` loads a network score (any `ScoreProvider`) and adds
-    // `GenerationMethod(name: "network", score: network)` to `methods` below; the study measures it like the rest.
+    @Option(name: .customLong("checkpoint"), parsing: .singleValue,
+            help: ArgumentHelp("A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, so give the data the network was trained on.", valueName: "file"))
+    public var checkpoints: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Kernel bandwidth of the smoothed score (> 0).", valueName: "b"))
     public var bandwidth: Double = 0.05
@@ -87,7 +88,18 @@ public struct Generate: ParsableCommand {
         try OptionCheck.finite(finalTime, option: "--final-time", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
         try OptionCheck.finite(errorTimeMinimum, option: "--error-t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
         let training = try datasetOptions.trainingSet(fallback: "swiss-roll", seed: runOptions.seed)
-        return GenerateExperiment(options: self, training: training.points, law: training.law)
+        let networks = try checkpoints.map { path -> GenerationMethod in
+            let state: TrainingState
+            do { state = try NetworkCheckpoint.load(from: path) } catch let error as CheckpointError {
+                throw ValidationError("--checkpoint: \(error.description)")
+            }
+            let networkDimension = state.network.architecture.dimension
+            try OptionCheck.require(networkDimension == training.points.dimension,
+                                    "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D.")
+            let file = URL(fileURLWithPath: path).lastPathComponent
+            return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
+        }
+        return GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
     }
 }
 
@@ -96,6 +108,8 @@ public struct GenerateExperiment {
     public let options: Generate
     public let training: PointSet
     public let law: SyntheticDataset?
+    /// Trained networks from `--checkpoint`, measured after the named scores.
+    public var networks: [GenerationMethod] = []
 
     public var isSwissRoll: Bool { if case .swissRoll = law { return true } else { return false } }
 
@@ -107,7 +121,7 @@ public struct GenerateExperiment {
         if choice == .biased || choice == .all { list.append(.biased(training, bias: options.bias)) }
         if choice == .noisy || choice == .all { list.append(.noisy(training, level: options.noiseLevel, seed: options.runOptions.seed)) }
         if choice == .earlyStop || choice == .all { list.append(.earlyStop(training, timeMinimum: options.timeMinimum)) }
-        return list
+        return list + networks
     }
 
     public var study: ImperfectScoreStudy {
