@@ -182,7 +182,7 @@ public struct DensityRun {
             stepsTaken: stepsTaken,
             finalDensity: finalDensity,
             finalTime: stepper.time,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            elapsedSeconds: elapsed / .seconds(1)
         )
     }
 

@@ -149,7 +149,7 @@ public struct ReverseExperiment {
         }
         let elapsed = ContinuousClock.now - clock
         return ReverseOutcome(experiment: self, result: result,
-                              wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                              wallSeconds: elapsed / .seconds(1))
     }
 }
 

@@ -82,7 +82,7 @@ public struct Support: ParsableCommand {
         reporter?.finish()
         let elapsed = ContinuousClock.now - clock
         let outcome = SupportOutcome(options: self, experiment: experiment, result: result,
-                                     wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                                     wallSeconds: elapsed / .seconds(1))
         let stopped = [("grid", result.grid), ("particles", result.particles)].compactMap { name, history in
             history.flatMap { $0.status == "completed" ? nil : "\(name): \($0.statusDetail)" }
         }

@@ -22,7 +22,7 @@ final class VerifyProgress: @unchecked Sendable {
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        duration / .seconds(1)
     }
 
     private func prefix(_ index: Int, _ name: String) -> String { "[\(index + 1)/\(claimCount)] \(name)" }

@@ -331,7 +331,7 @@ public struct InversionRun {
             regularization: regularization, status: status, history: history, stepCount: steps, prediction: prediction,
             amplification: amplification, halfTimeCheck: halfTimeCheck, initialNorm: initialNorm,
             effectiveNoiseLevel: prediction.effectiveNoiseLevel, finalField: finalField,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            elapsedSeconds: elapsed / .seconds(1)
         )
     }
 

@@ -163,7 +163,7 @@ public struct ParticleSampler: Sendable {
         }
         let elapsed = ContinuousClock.now - clock
         return ParticleRunResult(positions: positions, dimension: dimension, status: status,
-                                 elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                                 elapsedSeconds: elapsed / .seconds(1))
     }
 
     static func initialize(_ block: UnsafeMutableBufferPointer<Double>, from law: InitialLaw, firstParticle: Int,

@@ -127,7 +127,7 @@ public struct ParticleReconstruction {
         return ParticleReconstructionResult(
             status: status, positions: positions, histogram: ParticleHistogram(positions: positions, grid: grid),
             reconstructionTime: reconstructionTime, history: history,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            elapsedSeconds: elapsed / .seconds(1))
     }
 
     private func point(_ positions: [Double], grid: Grid, forwardTime: Double) -> ParticleHistoryPoint {

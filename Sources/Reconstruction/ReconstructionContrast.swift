@@ -196,7 +196,7 @@ public struct ReconstructionContrast {
                                   history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
             }
             let elapsed = ContinuousClock.now - clock
-            row.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            row.wallSeconds = elapsed / .seconds(1)
             rows.append(row)
             progress?(Double(index + 1) / Double(methods.count))
         }

@@ -232,7 +232,7 @@ public struct ReverseDensityRun {
             status: result.status, densityAtStop: stopped, reconstruction: reconstruction, reconstructionTime: reconstructionTime,
             finish: finish, lostMass: lost, history: history, stepsTaken: result.stepsTaken,
             worstMinimum: history.map(\.minimumDensity).min() ?? .nan,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            elapsedSeconds: elapsed / .seconds(1),
             stopLocation: location, snapshots: snapshots)
     }
 }

@@ -205,7 +205,7 @@ public struct SupportContainment {
             let elapsed = ContinuousClock.now - clock
             result.grid = RegionHistory(points: points, finalPieceMasses: final.pieces, finalStandardErrors: nil,
                                         status: outcome.status.name, statusDetail: outcome.status.description,
-                                        wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                                        wallSeconds: elapsed / .seconds(1))
             result.gridDensity = outcome.reconstruction
         }
         if runsParticles {
@@ -228,7 +228,7 @@ public struct SupportContainment {
             result.particles = RegionHistory(points: points, finalPieceMasses: final.pieces,
                                              finalStandardErrors: final.pieces.map { ($0 * (1 - $0) / count).squareRoot() },
                                              status: outcome.status.name, statusDetail: outcome.status.description,
-                                             wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                                             wallSeconds: elapsed / .seconds(1))
             result.particlePositions = outcome.positions
         }
         return result

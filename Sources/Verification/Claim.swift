@@ -116,7 +116,7 @@ public struct Claim: Sendable {
         do { checks = try body(settings, &record) } catch { failure = "\(error)" }
         let elapsed = ContinuousClock.now - clock
         var outcome = ClaimOutcome(name: name, statement: statement, checks: checks,
-                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                                   seconds: elapsed / .seconds(1),
                                    failure: failure)
         outcome.record = record
         return outcome
