@@ -54,7 +54,7 @@ let package = Package(
         // The finite-data experiments: memorization, endpoint frequencies, Voronoi cells, imperfect scores.
         .target(
             name: "Memorization",
-            dependencies: ["Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics"]
+            dependencies: ["Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics", "ScoreNetworks"]
         ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
         // and the regularized inversions beside it.

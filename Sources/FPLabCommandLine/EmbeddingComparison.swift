@@ -1,102 +1,43 @@
 import Foundation
 import FokkerPlanckLab
 
-/// `fplab train --compare-embeddings`: the sinusoidal and the scalar time embedding trained on the Swiss roll
-/// with the same architecture, batch, learning rate and number of updates, over three seeds (s, s + 1, s + 2:
-/// each seed draws its own training set, initialization and minibatches; both embeddings of one seed share them,
-/// and share the held-out examples, the fresh reference points and the sampling noise, so each metric's difference
-/// is paired). For each metric: the mean over seeds ± its standard error (sd/√3), the mean paired difference
-/// (sinusoidal − scalar) ± its standard error, and which embedding wins (lower is better for losses, sliced W2 and
-/// distance to the roll; higher for coverage; novelty is reported, not ranked).
+/// `fplab train --compare-embeddings`: `EmbeddingComparisonStudy` on the command's width, depth, activation,
+/// batch, learning rate, updates, training points, samples and seed (three seeds: s, s + 1, s + 2), reported as
+/// table (2).
 public struct EmbeddingComparison {
     public let experiment: TrainExperiment
-    public static let seedCount = 3
 
     public init(experiment: TrainExperiment) {
         self.experiment = experiment
     }
 
-    /// One trained network's measurements.
-    public struct Run {
-        public var embedding: TimeEmbedding
-        public var seed: UInt64
-        public var losses: [Double]
-        public var evaluation: NetworkEvaluation
-        public var trainingSeconds: Double
+    /// The study the command describes.
+    public var study: EmbeddingComparisonStudy {
+        let options = experiment.options, architecture = experiment.architecture
+        return EmbeddingComparisonStudy(
+            width: architecture.width, depth: architecture.depth, activation: architecture.activation,
+            configuration: experiment.configuration, updates: experiment.totalSteps, trainingPoints: options.trainingPoints,
+            samples: options.samples, samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
+            threads: options.runOptions.threads)
     }
 
     public func run(progress: ProgressReporter? = nil) throws -> EmbeddingComparisonOutcome {
-        let clock = ContinuousClock.now
-        let options = experiment.options
-        var runs: [Run] = []
-        let total = Double(2 * Self.seedCount)
-        for seedIndex in 0..<Self.seedCount {
-            let seed = experiment.configuration.seed &+ UInt64(seedIndex)
-            let training = TrainExperiment.swissRoll(count: options.trainingPoints, seed: seed, stream: 0)
-            for embedding in [TimeEmbedding.sinusoidal, .scalar] {
-                let base = experiment.architecture
-                let architecture = NetworkArchitecture(dimension: 2, width: base.width, depth: base.depth,
-                                                       activation: base.activation, embedding: embedding)
-                var configuration = experiment.configuration
-                configuration.seed = seed
-                let trainer = DenoisingTrainer(state: TrainingState(architecture: architecture, configuration: configuration),
-                                               data: training.points, threads: options.runOptions.threads)
-                let trainingClock = ContinuousClock.now
-                let done = Double(runs.count)
-                let status = trainer.train(steps: experiment.totalSteps) { step, loss in
-                    progress?.update(fraction: (done + Double(step) / Double(experiment.totalSteps)) / total) {
-                        String(format: "%@ seed %llu, step %d, loss %.4f", embedding.rawValue, seed, step, loss)
-                    }
-                }
-                guard status == .completed else {
-                    throw CommandLineError("--compare-embeddings: training \(embedding.rawValue) with seed \(seed) stopped: \(status); lower --learning-rate.")
-                }
-                let trainingSeconds = ForwardExperiment.seconds(since: trainingClock)
-                let evaluation = try NetworkEvaluation.measure(network: trainer.state.network, training: training, dataset: .swissRoll(SwissRoll()),
-                                                               options: options, seed: seed)
-                runs.append(Run(embedding: embedding, seed: seed, losses: trainer.state.lossHistory,
-                                evaluation: evaluation, trainingSeconds: trainingSeconds))
-            }
+        do {
+            let result = try study.run { fraction, line in progress?.update(fraction: fraction) { line } }
+            progress?.finish()
+            return EmbeddingComparisonOutcome(experiment: experiment, result: result)
+        } catch let error as SamplerError {
+            throw CommandLineError("--compare-embeddings: \(error)")
         }
-        progress?.finish()
-        return EmbeddingComparisonOutcome(experiment: experiment, runs: runs, wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }
 
 /// What the embedding comparison measured, as table (2).
 public struct EmbeddingComparisonOutcome {
     public let experiment: TrainExperiment
-    public let runs: [EmbeddingComparison.Run]
-    public let wallSeconds: Double
+    public let result: EmbeddingComparisonResult
 
-    /// Which way a metric improves.
-    enum Preference { case lower, higher, none }
-
-    /// (name, key, preference, value of a run) for every row of the table.
-    var metrics: [(String, String, Preference, (EmbeddingComparison.Run) -> Double)] {
-        var rows: [(String, String, Preference, (EmbeddingComparison.Run) -> Double)] = []
-        for (index, bucket) in (runs.first?.evaluation.bucketLosses ?? []).enumerated() {
-            rows.append(("held-out ε-loss, n \(bucket.steps.lowerBound)–\(bucket.steps.upperBound)",
-                         "loss_\(bucket.steps.lowerBound)_\(bucket.steps.upperBound)", .lower, { $0.evaluation.bucketLosses[index].mean }))
-        }
-        rows.append(("held-out ε-loss, all n (bucket mean)", "loss_all", .lower, { run in
-            run.evaluation.bucketLosses.reduce(0) { $0 + $1.mean * Double($1.steps.count) } / Double(run.evaluation.bucketLosses.reduce(0) { $0 + $1.steps.count })
-        }))
-        rows.append(("sliced W2 to fresh roll points", "sliced_wasserstein", .lower, { $0.evaluation.slicedWasserstein }))
-        rows.append(("mean distance to the roll", "roll_distance", .lower, { $0.evaluation.rollDistance?.mean ?? .nan }))
-        rows.append(("coverage along τ (30 bins)", "coverage", .higher, { $0.evaluation.coverage ?? .nan }))
-        rows.append(("novelty fraction", "novelty_fraction", .none, { $0.evaluation.novelty.noveltyFraction }))
-        rows.append(("training seconds", "training_seconds", .none, { $0.trainingSeconds }))
-        return rows
-    }
-
-    /// Mean and standard error (sd/√n) of a list.
-    static func meanAndError(_ values: [Double]) -> (Double, Double) {
-        let mean = values.reduce(0, +) / Double(values.count)
-        guard values.count > 1 else { return (mean, .nan) }
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
-        return (mean, (variance / Double(values.count)).squareRoot())
-    }
+    public var runs: [EmbeddingComparisonStudy.Run] { result.runs }
 
     public var report: CommandReport {
         let options = experiment.options
@@ -110,33 +51,25 @@ public struct EmbeddingComparisonOutcome {
             .init("± SE", key: "difference_standard_error", style: .scientific(fractionDigits: 1)),
             .init("better", key: "better"),
         ])
-        let sinusoidal = runs.filter { $0.embedding == .sinusoidal }, scalar = runs.filter { $0.embedding == .scalar }
-        for (name, _, preference, value) in metrics {
-            let first = sinusoidal.map(value), second = scalar.map(value)
-            let (firstMean, firstError) = Self.meanAndError(first), (secondMean, secondError) = Self.meanAndError(second)
-            let (difference, differenceError) = Self.meanAndError(zip(first, second).map { $0 - $1 })
-            var verdict = "—"
-            if preference != .none && difference == 0 {
-                verdict = "tie"
-            } else if preference != .none && difference.isFinite {
-                let sinusoidalWins = preference == .lower ? difference < 0 : difference > 0
-                let significance = differenceError > 0 ? abs(difference) / differenceError : .infinity
-                verdict = (sinusoidalWins ? "sinusoidal" : "scalar") + String(format: " (%.1f SE)", significance)
-            }
-            table.append([.text(name), .number(firstMean), .number(firstError), .number(secondMean), .number(secondError),
-                          .number(difference), .number(differenceError), .text(verdict)])
+        let metrics = result.metrics
+        for metric in metrics {
+            let first = metric.sinusoidalSummary, second = metric.scalarSummary, difference = metric.difference
+            var verdict = metric.better
+            if verdict == "scalar" || verdict == "sinusoidal" { verdict += String(format: " (%.1f SE)", abs(metric.scalarAdvantage)) }
+            table.append([.text(metric.name), .number(first.mean), .number(first.standardError), .number(second.mean), .number(second.standardError),
+                          .number(difference.mean), .number(difference.standardError), .text(verdict)])
         }
         let architecture = experiment.architecture, configuration = experiment.configuration
-        let seeds = (0..<EmbeddingComparison.seedCount).map { "\(configuration.seed &+ UInt64($0))" }.joined(separator: ", ")
+        let seeds = result.study.seeds.map(String.init).joined(separator: ", ")
         let summary = [
             "train --compare-embeddings: sinusoidal (64 features) against scalar (n/N), \(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), \(experiment.totalSteps) updates of batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText)",
             "Swiss roll: \(options.trainingPoints) training points per seed, seeds \(seeds); \(options.samples) samples per network (DDPM bridge, \(options.samplingSteps) steps); means over seeds ± SE, differences paired by seed",
         ]
-        let closing = [String(format: "wall %.3g s (%d networks, %d thread(s))", wallSeconds, runs.count, options.runOptions.threads)]
+        let closing = [String(format: "wall %.3g s (%d networks, %d thread(s))", result.wallSeconds, runs.count, options.runOptions.threads)]
         var runJSON: [JSONValue] = []
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             var members: [String: JSONValue] = ["embedding": .string(run.embedding.rawValue), "seed": .unsignedInteger(run.seed)]
-            for (_, key, _, value) in metrics { members[key] = .number(value(run)) }
+            for metric in metrics { members[metric.key] = .number((run.embedding == .sinusoidal ? metric.sinusoidal : metric.scalar)[index / 2]) }
             members["final_loss"] = .number(run.losses.suffix(100).reduce(0, +) / Double(max(1, run.losses.suffix(100).count)))
             runJSON.append(.object(members))
         }
@@ -146,7 +79,7 @@ public struct EmbeddingComparisonOutcome {
             "steps": .integer(experiment.totalSteps), "batch": .integer(configuration.batchSize), "learning_rate": .number(configuration.learningRate),
             "seed": .unsignedInteger(configuration.seed), "threads": .integer(options.runOptions.threads),
             "training_points": .integer(options.trainingPoints), "samples": .integer(options.samples),
-            "comparison": table.jsonValue(), "runs": .array(runJSON), "wall_seconds": .number(wallSeconds),
+            "comparison": table.jsonValue(), "runs": .array(runJSON), "wall_seconds": .number(result.wallSeconds),
         ])
         var files: [OutputFile] = []
         if options.outputOptions.outputDirectory != nil {
@@ -158,7 +91,7 @@ public struct EmbeddingComparisonOutcome {
             if let first = runs.first(where: { $0.embedding == .sinusoidal }), let second = runs.first(where: { $0.embedding == .scalar }) {
                 files.append(OutputFile(name: "samples.svg", contents: TrainFigures.scatter(
                     title: "samples, seed \(first.seed): sinusoidal and scalar embedding",
-                    sets: [("fresh roll points", TrainExperiment.swissRoll(count: options.samples, seed: first.seed, stream: 2)),
+                    sets: [("fresh roll points", EmbeddingComparisonStudy.swissRoll(count: options.samples, seed: first.seed, stream: 2)),
                            ("sinusoidal", first.evaluation.samples), ("scalar", second.evaluation.samples)])))
             }
         }

@@ -17,11 +17,6 @@ public struct TrainExperiment {
     /// Whether the training points are the Swiss roll (so the roll's geometry applies).
     public var isSwissRoll: Bool { dataset?.name == "swiss-roll" }
 
-    /// Swiss-roll points of THEORY §9 from stream `stream` of `seed`.
-    static func swissRoll(count: Int, seed: UInt64, stream: UInt64) -> PointSet {
-        SyntheticDataset.swissRoll(SwissRoll()).generate(count: count, seed: seed, stream: stream)
-    }
-
     /// Trains (from scratch or from the checkpoint) up to `totalSteps`, writing checkpoints as asked, then measures
     /// the network: held-out loss by time bucket and samples with their quality metrics.
     public func run(progress: ProgressReporter? = nil) throws -> TrainOutcome {
@@ -47,49 +42,12 @@ public struct TrainExperiment {
         if let checkpointError { throw CommandLineError("--checkpoint: \(checkpointError)") }
         if let path = options.checkpoint { try NetworkCheckpoint.save(trainer.state, to: path) }
         let network = trainer.state.network
-        let evaluation = try NetworkEvaluation.measure(network: network, training: training, dataset: dataset,
-                                                       options: options, seed: configuration.seed)
+        let evaluation = try NetworkEvaluation.measure(network: network, training: training, dataset: dataset, samples: options.samples,
+                                                       samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
+                                                       seed: configuration.seed, threads: options.runOptions.threads)
         return TrainOutcome(experiment: self, state: trainer.state, status: status, startStep: startStep,
                             trainingSeconds: trainingSeconds, evaluation: evaluation,
                             wallSeconds: ForwardExperiment.seconds(since: clock))
-    }
-}
-
-/// What a trained network is measured by: the held-out DSM loss by time bucket, and samples drawn from it.
-public struct NetworkEvaluation: Sendable {
-    public var bucketLosses: [BucketLoss]
-    /// Samples from the network (DDPM bridge, --sampling-steps steps from N(0, I)).
-    public var samples: PointSet
-    /// Sliced W2 between the samples and fresh data (the training points for --data).
-    public var slicedWasserstein: Double
-    /// Mean distance of the samples to the noise-free roll, with its standard error (Swiss roll only).
-    public var rollDistance: (mean: Double, standardError: Double)?
-    /// Fraction of 30 bins along τ reached by samples within 0.05 of the roll (Swiss roll only).
-    public var coverage: Double?
-    public var novelty: NoveltySummary
-    public var samplingSeconds: Double
-
-    /// Held-out examples: 4000 per bucket, from fresh points of the dataset (stream 1) or, for --data, the training
-    /// points; samples from stream 3 of the seed; sliced W2 on 64 directions against fresh points (stream 2); the
-    /// roll's distance and coverage for the Swiss roll.
-    static func measure(network: ScoreNetwork, training: PointSet, dataset: SyntheticDataset?, options: Train, seed: UInt64) throws -> NetworkEvaluation {
-        let threads = options.runOptions.threads
-        let isSwissRoll = dataset?.name == "swiss-roll"
-        let heldOut = dataset?.generate(count: 4000, seed: seed, stream: 1) ?? training
-        let losses = network.heldOutLoss(data: heldOut.points, buckets: network.defaultBuckets, examplesPerBucket: 4000, seed: seed)
-        let clock = ContinuousClock.now
-        let result = try network.generate(count: options.samples, steps: options.samplingSteps, seed: seed &+ 3, threads: threads)
-        let samplingSeconds = ForwardExperiment.seconds(since: clock)
-        guard result.status == .completed else { throw CommandLineError("sampling from the network stopped early: \(result.status)") }
-        let samples = PointSet(points: result.positions, dimension: result.dimension)
-        let reference = dataset?.generate(count: max(options.samples, 2000), seed: seed, stream: 2) ?? training
-        let sliced = SlicedWasserstein(dimension: samples.dimension, directionCount: 64, seed: seed).distance(samples, reference)
-        let novelty = NoveltySummary(samples: samples, training: training, threshold: options.noveltyThreshold, threads: threads)
-        return NetworkEvaluation(
-            bucketLosses: losses, samples: samples, slicedWasserstein: sliced,
-            rollDistance: isSwissRoll && samples.dimension == 2 ? SwissRoll.meanDistanceToCurve(of: samples) : nil,
-            coverage: isSwissRoll && samples.dimension == 2 ? SwissRoll.coverage(of: samples) : nil,
-            novelty: novelty, samplingSeconds: samplingSeconds)
     }
 }
 

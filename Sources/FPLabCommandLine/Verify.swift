@@ -73,6 +73,8 @@ public struct Verify: ParsableCommand {
             let manifest = try Self.committedRun(in: compare)
             try OptionCheck.require(!quick || manifest.quick,
                                     "--compare \(compare): the data was written by a full run; compare without --quick.")
+            try OptionCheck.require(runOptions.seed == 1 || runOptions.seed == manifest.seed,
+                                    "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed).")
         }
         if let outputDirectory {
             do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let error as CommandLineError {

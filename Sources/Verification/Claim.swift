@@ -58,9 +58,12 @@ public struct Check: Sendable, Equatable {
                      passed: abs(measured - target) <= scaled, band: tolerance)
     }
 
-    /// measured ≥ bound (the tolerance scale raises the bound toward 1 for fractions: a broken tolerance must fail).
+    /// measured ≥ bound. A tolerance scale below 1 makes the bound stricter so that a broken tolerance fails: a
+    /// bound above 1 (a count of standard errors) is divided by the scale; a smaller one (a fraction, a
+    /// p-value, a sign) is raised past 1.
     public static func atLeast(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
-        let scaled = settings.toleranceScale < 1 ? 1 + (1 - settings.toleranceScale) * max(abs(bound), 1) : bound
+        let scale = settings.toleranceScale
+        let scaled = scale >= 1 ? bound : (bound > 1 ? bound / scale : 1 + (1 - scale) * max(abs(bound), 1))
         return Check(quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled,
                      band: max(abs(bound), 1e-3))
     }

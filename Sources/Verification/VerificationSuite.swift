@@ -13,7 +13,7 @@ public enum VerificationSuite {
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment, gridParticleCrossCheck, memorization, endpointFrequencies,
-        voronoiLimit, scoreErrorNovelty, networkGeneralizes,
+        voronoiLimit, scoreErrorNovelty, networkGeneralizes, timeEmbedding,
     ]
 
     /// The claim called `name`, or nil.

@@ -74,6 +74,9 @@ func snapshot(of directory: String) -> [String: Data] {
         let same = try FPLabExecutable.run(["verify", "--only", "entropy-decay", "--compare", output])
         #expect(same.status == 0, "\(same.standardOutput) \(same.standardError)")
         #expect(same.standardOutput.contains("nothing moved") && same.standardOutput.contains("quick run, seed 1"))
+        // Another seed cannot be compared with data written with seed 1.
+        let otherSeed = try FPLabExecutable.run(["verify", "--only", "entropy-decay", "--seed", "7", "--compare", output])
+        #expect(otherSeed.status == 64 && otherSeed.standardError.contains("written with seed 1") && otherSeed.standardError.contains("--seed 7"))
         // Edit one number of the mixture table (row 3, the KL value) well beyond its tolerance.
         let path = output + "/entropy-decay/mixture.csv"
         var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")

@@ -15,6 +15,9 @@ import Testing
         #expect(Check.atLeast("fraction", 0.9995, 0.999, settings: normal).passed)
         #expect(!Check.atLeast("fraction", 0.998, 0.999, settings: normal).passed)
         #expect(!Check.atLeast("fraction", 0.9995, 0.999, settings: broken).passed)
+        #expect(Check.atLeast("standard errors", 12, 10, settings: normal).passed)
+        #expect(!Check.atLeast("standard errors", 9, 10, settings: normal).passed)
+        #expect(!Check.atLeast("standard errors", 1e4, 10, settings: broken).passed, "a count of SEs is divided by the scale")
         #expect(!Check.atMost("x", .nan, 1, settings: normal).passed, "NaN never passes")
     }
 
