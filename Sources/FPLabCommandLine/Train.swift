@@ -169,6 +169,11 @@ public struct Train: ParsableCommand {
             try agree(learningRate, savedConfiguration.learningRate, "--learning-rate")
             try OptionCheck.require(saved.dimension == training.dimension,
                                     "--resume: the checkpoint's network is \(saved.dimension)-D, the training data \(training.dimension)-D.")
+            if let savedData = resumed.trainingData {
+                let current = TrainingDataFingerprint(data: training.points, dimension: training.dimension)
+                try OptionCheck.require(savedData == current,
+                                        "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is \(current). Give the same --data, or the same --dataset, --training-points and --seed.")
+            }
             try OptionCheck.require((steps ?? 2000) >= resumed.step,
                                     "--steps \(steps ?? 2000) is below the checkpoint's \(resumed.step) updates (--steps is the total count).")
             architecture = saved

@@ -42,6 +42,8 @@ public struct TrainingState: Sendable, Equatable {
     public var step: Int
     /// The minibatch loss of every update so far (before the update).
     public var lossHistory: [Double]
+    /// The data the network is trained on (set by `DenoisingTrainer` when nil; stored in checkpoints).
+    public var trainingData: TrainingDataFingerprint?
 
     /// A fresh run: the network initialized from `configuration.seed`, zero moments.
     public init(architecture: NetworkArchitecture, schedule: NoiseSchedule = NoiseSchedule(), configuration: TrainingConfiguration) {
@@ -52,7 +54,7 @@ public struct TrainingState: Sendable, Equatable {
     }
 
     public init(network: ScoreNetwork, configuration: TrainingConfiguration, firstMoments: [Double], secondMoments: [Double],
-                step: Int, lossHistory: [Double]) {
+                step: Int, lossHistory: [Double], trainingData: TrainingDataFingerprint? = nil) {
         precondition(firstMoments.count == network.parameters.count && secondMoments.count == network.parameters.count,
                      "TrainingState: one moment per parameter")
         self.network = network
@@ -61,6 +63,7 @@ public struct TrainingState: Sendable, Equatable {
         self.secondMoments = secondMoments
         self.step = step
         self.lossHistory = lossHistory
+        self.trainingData = trainingData
     }
 }
 
@@ -105,6 +108,8 @@ public final class DenoisingTrainer {
         precondition(!data.isEmpty && data.count % dimension == 0 && data.allSatisfy(\.isFinite),
                      "DenoisingTrainer: data must be N x d finite values")
         precondition(state.configuration.batchSize >= 1, "DenoisingTrainer: batch size must be positive")
+        var state = state
+        if state.trainingData == nil { state.trainingData = TrainingDataFingerprint(data: data, dimension: dimension) }
         self.state = state
         self.data = data
         self.threads = max(1, threads)

@@ -15,7 +15,7 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
 /// | 8 | magic "FPLABNET" |
 /// | 4 | format version (UInt32, currently 1) |
 /// | 4 | header length H (UInt32) |
-/// | H | header: JSON (UTF-8) with `architecture` (dimension, width, depth, activation, embedding), `schedule`, `configuration` (batch, learning rate, Adam constants, seed), `step`, `parameter_count`, `loss_count` |
+/// | H | header: JSON (UTF-8) with `architecture` (dimension, width, depth, activation, embedding), `schedule`, `configuration` (batch, learning rate, Adam constants, seed), `step`, `parameter_count`, `loss_count`, and `training_data` (count, dimension, hash: `TrainingDataFingerprint`) when known |
 /// | 8 P | parameters (Float64) |
 /// | 8 P | Adam first moments |
 /// | 8 P | Adam second moments |
@@ -37,10 +37,12 @@ public enum NetworkCheckpoint {
         var step: Int
         var parameterCount: Int
         var lossCount: Int
+        /// Absent in checkpoints written before the fingerprint was recorded (then nil).
+        var trainingData: TrainingDataFingerprint?
 
         enum CodingKeys: String, CodingKey {
             case architecture, schedule, configuration, step
-            case parameterCount = "parameter_count", lossCount = "loss_count"
+            case parameterCount = "parameter_count", lossCount = "loss_count", trainingData = "training_data"
         }
     }
 
@@ -48,7 +50,8 @@ public enum NetworkCheckpoint {
     public static func encode(_ state: TrainingState) -> Data {
         let header = Header(architecture: state.network.architecture, schedule: state.network.schedule,
                             configuration: state.configuration, step: state.step,
-                            parameterCount: state.network.parameters.count, lossCount: state.lossHistory.count)
+                            parameterCount: state.network.parameters.count, lossCount: state.lossHistory.count,
+                            trainingData: state.trainingData)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes = [UInt8](try! encoder.encode(header))
@@ -104,7 +107,7 @@ public enum NetworkCheckpoint {
         guard parameters.allSatisfy(\.isFinite) else { throw CheckpointError("'\(name)' holds non-finite weights.") }
         return TrainingState(network: ScoreNetwork(architecture: architecture, schedule: header.schedule, parameters: parameters),
                              configuration: header.configuration, firstMoments: first, secondMoments: second,
-                             step: header.step, lossHistory: losses)
+                             step: header.step, lossHistory: losses, trainingData: header.trainingData)
     }
 
     /// The file length a header implies, or nil when the header is inconsistent (sizes out of range, a parameter

@@ -59,6 +59,16 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         #expect(FileManager.default.contents(atPath: straight) == FileManager.default.contents(atPath: split))
     }
 
+    /// Resuming on other training data (here fewer points) is refused, naming --resume.
+    @Test func resumeOnOtherDataIsRefused() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let checkpoint = scratch.path("net.fpnet")
+        _ = try trainCommand(tinyTraining + ["--steps", "10", "--checkpoint", checkpoint]).experiment().run()
+        let message = try #require(parseFailure("train", ["--resume", checkpoint, "--steps", "20", "--training-points", "299"]))
+        #expect(message.contains("--resume") && message.contains("other data") && message.contains("299 points"), "\(message)")
+    }
+
     /// Table (2) in miniature: every metric row has both embeddings, a paired difference and a verdict.
     @Test func compareEmbeddingsTable() throws {
         let command = try trainCommand(["--compare-embeddings", "--steps", "20", "--width", "8", "--depth", "1", "--batch", "64",

@@ -83,6 +83,23 @@ struct CheckpointTests {
         #expect(loaded.configuration.learningRate == state.configuration.learningRate)
     }
 
+    /// The trainer records its data; the checkpoint keeps the record; other data gives another fingerprint.
+    @Test func trainingDataFingerprintIsKept() throws {
+        let state = trainedState()
+        let fingerprint = try #require(state.trainingData)
+        #expect(fingerprint.dimension == state.network.architecture.dimension && fingerprint.hash.count == 16)
+        let loaded = try NetworkCheckpoint.decode(NetworkCheckpoint.encode(state), name: "net.fpnet")
+        #expect(loaded.trainingData == fingerprint)
+        let data = [0.0, 1, 2, 3]
+        #expect(TrainingDataFingerprint(data: data, dimension: 2) == TrainingDataFingerprint(data: data, dimension: 2))
+        #expect(TrainingDataFingerprint(data: data, dimension: 2) != TrainingDataFingerprint(data: [0.0, 1, 2, 3.0000000000000004], dimension: 2))
+        #expect(TrainingDataFingerprint(data: data, dimension: 2) != TrainingDataFingerprint(data: [2.0, 3, 0, 1], dimension: 2))
+        // A checkpoint without the record (written before it existed) still reads, with none.
+        var bare = state
+        bare.trainingData = nil
+        #expect(try NetworkCheckpoint.decode(NetworkCheckpoint.encode(bare), name: "net.fpnet").trainingData == nil)
+    }
+
     @Test func truncatedOrCorruptFilesAreRefused() {
         let bytes = NetworkCheckpoint.encode(trainedState())
         func message(_ data: Data) -> String? {
