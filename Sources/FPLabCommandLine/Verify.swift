@@ -182,9 +182,11 @@ public struct Verify: ParsableCommand {
         var outcomes: [ClaimOutcome] = []
         let clock = ContinuousClock.now
         let progress = VerifyProgress(claimCount: claims.count)
+        var reporting = settings
+        reporting.progress = { fraction, detail in progress.update(fraction: fraction, detail: detail) }
         for (index, claim) in claims.enumerated() {
             progress.start(index: index, name: claim.name)
-            let outcome = claim.run(settings)
+            let outcome = claim.run(reporting)
             outcomes.append(outcome)
             progress.finish(passed: outcome.passed, seconds: outcome.seconds)
         }

@@ -8,12 +8,21 @@ public struct VerificationSettings: Sendable {
     public var seed: UInt64
     /// Multiplies every tolerance. 1 in normal use; tests set it near 0 to check that claims can fail.
     public var toleranceScale: Double
+    /// Receives a long claim's progress: the fraction done (0 to 1) and a short line on what it is doing.
+    public var progress: (@Sendable (Double, String) -> Void)?
 
-    public init(quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1) {
+    public init(quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1,
+                progress: (@Sendable (Double, String) -> Void)? = nil) {
         self.quick = quick
         self.threads = threads
         self.seed = seed
         self.toleranceScale = toleranceScale
+        self.progress = progress
+    }
+
+    /// Passes a claim's progress on, when someone listens.
+    public func report(_ fraction: Double, _ detail: @autoclosure () -> String) {
+        progress?(min(max(fraction, 0), 1), detail())
     }
 }
 

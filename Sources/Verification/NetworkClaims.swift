@@ -30,7 +30,10 @@ extension VerificationSuite {
         record.parameter("network_sampling_steps", networkSteps)
         record.parameter("exact_sampling_steps", exactSteps)
         record.parameter("novelty_threshold", threshold)
-        guard trainer.train(steps: updates) == .completed else { throw SamplerError("the network's training stopped: non-finite loss") }
+        let trained = trainer.train(steps: updates) { step, loss in
+            settings.report(Double(step) / Double(updates), String(format: "update %d of %d, loss %.4f", step, updates, loss))
+        }
+        guard trained == .completed else { throw SamplerError("the network's training stopped: non-finite loss") }
         let losses = trainer.state.lossHistory
         let lossRatio = (losses.suffix(100).reduce(0, +) / 100) / (losses.prefix(10).reduce(0, +) / 10)
         let network = trainer.state.network
@@ -113,7 +116,7 @@ extension VerificationSuite {
         record.parameter("sampling_steps", study.samplingSteps)
         record.parameter("novelty_threshold", study.noveltyThreshold)
         record.parameter("seeds", list: study.seeds.map { Int($0) })
-        let result = try study.run()
+        let result = try study.run { fraction, line in settings.report(fraction, line) }
         let metrics = result.metrics.filter { $0.key != "training_seconds" }
 
         var comparison = DataTable("comparison", title: "Table (2): sinusoidal against scalar time embedding, one metric a row (means over the seeds, differences paired by seed).", columns: [

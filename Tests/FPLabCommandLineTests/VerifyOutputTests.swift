@@ -157,3 +157,24 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n") == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
     }
 }
+
+/// The progress lines of `fplab verify` away from a terminal: a long claim's quarters, each written once.
+@Suite struct VerifyProgressTests {
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pieces: [String] = []
+        func append(_ text: String) { lock.lock(); pieces.append(text); lock.unlock() }
+        var text: String { lock.lock(); defer { lock.unlock() }; return pieces.joined() }
+    }
+
+    @Test func plainLinesShowQuartersOnce() {
+        let collected = Collected()
+        let progress = VerifyProgress(claimCount: 2, isTerminal: false, output: { collected.append($0) })
+        progress.start(index: 0, name: "short")
+        progress.finish(passed: true, seconds: 0.5)
+        progress.start(index: 1, name: "long")
+        for fraction in [0.1, 0.3, 0.3, 0.8, 1.0] { progress.update(fraction: fraction, detail: "working") }
+        progress.finish(passed: false, seconds: 12)
+        #expect(collected.text == "[1/2] short ... passed (0.5 s)\n[2/2] long ... 25 % 50 % 75 % FAILED (12.0 s)\n")
+    }
+}
