@@ -3,6 +3,10 @@ import FokkerPlanckLab
 
 /// `--dataset`, `--data`, `--points`, `--training-count`, `--jitter`: the training set of the finite-data commands.
 public struct DatasetOptions: ParsableArguments {
+    /// The stream a drawn training set comes from under --seed ("DATA"): `fplab memorize`, `generate` and `train`
+    /// draw the same points for the same dataset, count and seed, so a network is measured on the data it saw.
+    public static let trainingStream: UInt64 = 0x4441_5441
+
     @Option(help: ArgumentHelp("Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).", valueName: "name"))
     public var dataset: String?
 
@@ -45,7 +49,7 @@ public struct DatasetOptions: ParsableArguments {
             throw ValidationError("--dataset must be one of \((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'.")
         }
         if case .swissRoll = law { law = .swissRoll(SwissRoll(jitter: jitter)) }
-        return (law.generate(count: trainingCount, seed: seed, stream: 0x4441_5441), law)
+        return (law.generate(count: trainingCount, seed: seed, stream: Self.trainingStream), law)
     }
 
     /// A description for summaries and manifests.

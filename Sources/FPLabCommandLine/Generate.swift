@@ -30,7 +30,7 @@ public struct Generate: ParsableCommand {
     public var score: ScoreChoice = .smoothed
 
     @Option(name: .customLong("checkpoint"), parsing: .singleValue,
-            help: ArgumentHelp("A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, so give the data the network was trained on.", valueName: "file"))
+            help: ArgumentHelp("A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, which must be the data the network was trained on (checked when the checkpoint records it).", valueName: "file"))
     public var checkpoints: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Kernel bandwidth of the smoothed score (> 0).", valueName: "b"))
@@ -96,6 +96,11 @@ public struct Generate: ParsableCommand {
             let networkDimension = state.network.architecture.dimension
             try OptionCheck.require(networkDimension == training.points.dimension,
                                     "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D.")
+            if let trained = state.trainingData {
+                let current = TrainingDataFingerprint(data: training.points.points, dimension: training.points.dimension)
+                try OptionCheck.require(trained == current,
+                                        "--checkpoint '\(path)': the network was trained on other data (\(trained)); novelty is counted against this run's training set (\(current)). Give the data it was trained on: --dataset, --training-count and --seed, or --data.")
+            }
             let file = URL(fileURLWithPath: path).lastPathComponent
             return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }

@@ -143,7 +143,7 @@ public struct Train: ParsableCommand {
                 throw ValidationError("--data: \(error.description)")
             }
         } else {
-            training = synthetic!.generate(count: trainingPoints, seed: runOptions.seed, stream: 0)
+            training = synthetic!.generate(count: trainingPoints, seed: runOptions.seed, stream: DatasetOptions.trainingStream)
         }
 
         let resumed: TrainingState?

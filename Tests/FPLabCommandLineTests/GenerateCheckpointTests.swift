@@ -38,5 +38,10 @@ import Testing
         let result = try FPLabExecutable.run(["generate", "--checkpoint", line])
         #expect(result.status == 64)
         #expect(result.standardError.contains("--checkpoint") && result.standardError.contains("1-D"), "\(result.standardError)")
+        // Trained on 300 roll points, measured against the default 200: refused, the option named.
+        let roll = scratch.path("roll.fpnet")
+        _ = try trainCommand(tinyTraining + ["--steps", "5", "--checkpoint", roll]).experiment().run()
+        let other = try #require(parseFailure("generate", ["--checkpoint", roll]))
+        #expect(other.contains("--checkpoint") && other.contains("other data") && other.contains("200 points"), "\(other)")
     }
 }
