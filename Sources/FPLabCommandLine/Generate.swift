@@ -97,7 +97,7 @@ public struct Generate: ParsableCommand {
             try OptionCheck.require(networkDimension == training.points.dimension,
                                     "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D.")
             if let trained = state.trainingData {
-                let current = TrainingDataFingerprint(data: training.points.points, dimension: training.points.dimension)
+                let current = TrainingDataFingerprint(training.points)
                 try OptionCheck.require(trained == current,
                                         "--checkpoint '\(path)': the network was trained on other data (\(trained)); novelty is counted against this run's training set (\(current)). Give the data it was trained on: --dataset, --training-count and --seed, or --data.")
             }
@@ -207,10 +207,7 @@ public struct GenerateOutcome {
                 files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
             }
             if training.dimension == 2 {
-                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet {
-                    .init(name, x: stride(from: 0, to: set.points.count, by: 2).map { set.points[$0] },
-                          y: stride(from: 1, to: set.points.count, by: 2).map { set.points[$0] })
-                }
+                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet { .init(name, interleaved: set.points) }
                 for (row, set) in zip(rows, samples) {
                     let plot = ScatterPlot(title: "Samples: \(row.name) score (novelty \(String(format: "%.3f", row.novelty.noveltyFraction)))",
                                            xAxis: Axis("x"), yAxis: Axis("y"),

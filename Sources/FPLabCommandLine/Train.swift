@@ -170,7 +170,7 @@ public struct Train: ParsableCommand {
             try OptionCheck.require(saved.dimension == training.dimension,
                                     "--resume: the checkpoint's network is \(saved.dimension)-D, the training data \(training.dimension)-D.")
             if let savedData = resumed.trainingData {
-                let current = TrainingDataFingerprint(data: training.points, dimension: training.dimension)
+                let current = TrainingDataFingerprint(training)
                 try OptionCheck.require(savedData == current,
                                         "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is \(current). Give the same --data, or the same --dataset, --training-points and --seed.")
             }

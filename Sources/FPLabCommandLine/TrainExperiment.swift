@@ -167,8 +167,7 @@ enum TrainFigures {
     /// 2-D point sets on equal axes.
     static func scatter(title: String, sets: [(label: String, points: PointSet)]) -> String {
         let plot = ScatterPlot(title: title, xAxis: Axis("x"), yAxis: Axis("y"), sets: sets.map { label, points in
-            ScatterPlot.PointSet(label, x: stride(from: 0, to: points.points.count, by: 2).map { points.points[$0] },
-                                 y: stride(from: 1, to: points.points.count, by: 2).map { points.points[$0] }, radius: 1.5)
+            ScatterPlot.PointSet(label, interleaved: points.points, radius: 1.5)
         }, preservesAspectRatio: true)
         return plot.svg()
     }

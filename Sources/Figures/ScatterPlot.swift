@@ -36,6 +36,13 @@ public struct ScatterPlot: Figure {
         public init(_ name: String, points: [(x: Double, y: Double)], color: RGBColor? = nil, radius: Double = 2.2, opacity: Double? = nil) {
             self.init(name, x: points.map(\.x), y: points.map(\.y), color: color, radius: radius, opacity: opacity)
         }
+
+        /// Points stored interleaved, x0, y0, x1, y1, … (a 2-D point set's flat coordinates).
+        public init(_ name: String, interleaved coordinates: [Double], color: RGBColor? = nil, radius: Double = 2.2, opacity: Double? = nil) {
+            precondition(coordinates.count % 2 == 0, "ScatterPlot.PointSet \(name): an odd number of interleaved coordinates")
+            self.init(name, x: stride(from: 0, to: coordinates.count, by: 2).map { coordinates[$0] },
+                      y: stride(from: 1, to: coordinates.count, by: 2).map { coordinates[$0] }, color: color, radius: radius, opacity: opacity)
+        }
     }
 
     public var title: String

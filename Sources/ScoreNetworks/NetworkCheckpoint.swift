@@ -136,11 +136,11 @@ public enum NetworkCheckpoint {
         return try decode(data, name: path)
     }
 
-    /// FNV-1a, 64 bits: h ← (h xor byte) · 1099511628211 from h = 14695981039346656037.
+    /// FNV-1a, 64 bits, of the bytes (`FowlerNollVoHash`).
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
+        var hasher = FowlerNollVoHash()
+        for byte in bytes { hasher.add(byte) }
+        return hasher.value
     }
 
     private static func append<Value: FixedWidthInteger>(_ value: Value, to bytes: inout [UInt8]) {

@@ -191,8 +191,7 @@ extension VerificationSuite {
     /// 2-D point sets on equal axes, each set in its colour, thinned to at most 800 points a set (the SVG stays small).
     static func scatter(title: String, sets: [(name: String, points: PointSet)], colors: [RGBColor]) -> ScatterPlot {
         ScatterPlot(title: title, xAxis: Axis("x"), yAxis: Axis("y"), sets: zip(sets, colors).map { set, color in
-            ScatterPlot.PointSet(set.name, x: stride(from: 0, to: set.points.points.count, by: 2).map { set.points.points[$0] },
-                                 y: stride(from: 1, to: set.points.points.count, by: 2).map { set.points.points[$0] }, color: color, radius: 1.5)
+            ScatterPlot.PointSet(set.name, interleaved: set.points.points, color: color, radius: 1.5)
         }, maximumPointsPerSet: 800, preservesAspectRatio: true)
     }
 }

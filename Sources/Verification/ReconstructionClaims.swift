@@ -143,8 +143,7 @@ extension VerificationSuite {
         record.figures.append(DataFigure("gap_mass", caption: "Mass in the gap (−1, 1) as the exact reverse dynamics run from N(0, 1), against the time t left (read right to left): it drains as t → 0 on the grid and for the particles alike; what is left at t_min = 1e-3 is the Gaussian tail of width (2 t_min)^½ around the intervals, so it falls like t^½ (dashed guide); the <X0> map at the end moves it onto them (the history table's last rows: 1.6e-77 on the grid, 0 for the particles).", figure: massPlot))
         if let density = result.gridDensity {
             let x = density.grid.coordinates(axis: 0)
-            let data = experiment.data
-            let target = x.map { point in data.pieces.reduce(0.0) { $0 + (point >= $1.lower && point <= $1.upper ? $1.weight / ($1.upper - $1.lower) : 0) } }
+            let target = x.map(experiment.data.initialDensity(at:))
             record.figures.append(DataFigure("density", caption: "The grid's end density from N(0, 1) (solid) against ρ_0 (dashed): the mass sits on the two intervals only, in proportions set by the h-reweighting (0.343 and 0.657) rather than by ρ_0's weights 0.3 and 0.7; the spikes at the interval ends are the mass that at t_min still lay within (2 t_min)^½ of an end, which the <X0> map places at that end.",
                                              figure: RecordFigures.densities(title: "End density from N(0, 1)", x: x,
                                                                              lines: [("grid, from N(0, 1)", density.values, .solid), ("ρ_0", target, .dashed)], xLimits: -3...3)))
