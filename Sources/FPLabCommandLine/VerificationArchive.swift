@@ -164,6 +164,23 @@ struct VerificationArchive {
         for outcome in report.outcomes {
             text += "| [\(outcome.name)](#\(anchor(outcome.name))) | \(outcome.checks.count) | \(outcome.passed ? "pass" : "**FAILED**") |\n"
         }
+        text += """
+
+            ## What each claim checks, how its bounds were derived, what it catches
+
+            Every claim is shown to fail under each defect listed (the negative-control tests plant the broken \
+            component and require a failing verdict; `fplab verify --list --verbose` prints the same).
+
+            | claim | bounds and their derivation | fails under |
+            |---|---|---|
+
+            """
+        for outcome in report.outcomes {
+            let claim = VerificationSuite.claim(named: outcome.name)
+            let bounds = claim?.bounds.joined(separator: "<br>") ?? ""
+            let controls = claim?.controls.map { "**\($0.name)**: \($0.description)" }.joined(separator: "<br>") ?? ""
+            text += "| \(outcome.name) | \(bounds.replacingOccurrences(of: "|", with: "\\|")) | \(controls.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
         for (index, outcome) in report.outcomes.enumerated() {
             text += "\n## \(index + 1). \(outcome.name)\n\n"
             var paragraph = "**Claim.** \(outcome.statement) "

@@ -39,6 +39,9 @@ public struct Verify: ParsableCommand {
     @Flag(help: "List the claims and exit.")
     public var list = false
 
+    @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
+    public var verbose = false
+
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
@@ -143,7 +146,14 @@ public struct Verify: ParsableCommand {
         if list {
             let width = VerificationSuite.claims.map(\.name.count).max() ?? 0
             for claim in VerificationSuite.claims {
-                print(claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement)
+                if verbose {
+                    print(claim.name + "\n  " + claim.statement)
+                    for bound in claim.bounds { print("  bound: " + bound) }
+                    for control in claim.controls { print("  fails under: \(control.name) (\(control.description))") }
+                    print("")
+                } else {
+                    print(claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement)
+                }
             }
             return
         }

@@ -10,6 +10,8 @@ public struct VerificationSettings: Sendable {
     public var toleranceScale: Double
     /// Receives a long claim's progress: the fraction done (0 to 1) and a short line on what it is doing.
     public var progress: (@Sendable (Double, String) -> Void)?
+    /// The components under test (the library's own in normal use; a negative control plants a defect here).
+    public var subjects = ClaimSubjects.library
 
     public init(quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1,
                 progress: (@Sendable (Double, String) -> Void)? = nil) {
@@ -94,7 +96,8 @@ public struct ClaimOutcome: Sendable {
     public var passed: Bool { failure == nil && !checks.isEmpty && checks.allSatisfy(\.passed) }
 }
 
-/// A claim of the theory, checked numerically: a name for `--only`, the statement in one sentence, and the run.
+/// A claim of the theory, checked numerically: a name for `--only`, the statement in one sentence, how each
+/// bound was derived, the defects it is shown to catch, and the run.
 ///
 /// Two forms: `Claim(name:statement:) { settings in … return checks }` returns its checks only;
 /// `Claim(name:statement:) { settings, record in … return checks }` also records its parameters,
@@ -102,20 +105,30 @@ public struct ClaimOutcome: Sendable {
 public struct Claim: Sendable {
     public let name: String
     public let statement: String
+    /// Each bound the checks use with its derivation (round-off allowance, discretization estimate, a multiple of
+    /// an SE with the right distribution), one sentence a bound.
+    public let bounds: [String]
+    /// Plausible defects under which the claim fails (the negative-control tests plant each one and require a fail).
+    public let controls: [PlantedDefect]
     let body: @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]
 
     /// A claim that returns its checks only.
-    public init(name: String, statement: String, body: @escaping @Sendable (VerificationSettings) throws -> [Check]) {
+    public init(name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
+                body: @escaping @Sendable (VerificationSettings) throws -> [Check]) {
         self.name = name
         self.statement = statement
+        self.bounds = bounds
+        self.controls = controls
         self.body = { settings, _ in try body(settings) }
     }
 
     /// A claim that records its data in `record` besides returning its checks.
-    public init(name: String, statement: String,
+    public init(name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
                 body: @escaping @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]) {
         self.name = name
         self.statement = statement
+        self.bounds = bounds
+        self.controls = controls
         self.body = body
     }
 
