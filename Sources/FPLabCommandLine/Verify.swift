@@ -42,6 +42,10 @@ public struct Verify: ParsableCommand {
     @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
     public var verbose = false
 
+    @Option(help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
+                               valueName: "n"))
+    public var plant: Int?
+
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
@@ -72,6 +76,15 @@ public struct Verify: ParsableCommand {
         }
         try OptionCheck.finite(toleranceScale, option: "--tolerance-scale", mustBe: "greater than 0") { $0 > 0 }
         try OptionCheck.require(!(noOutput && outputDirectory != nil), "--no-output and --output exclude each other; give one.")
+        if let plant {
+            guard let only, let claim = VerificationSuite.claim(named: only) else {
+                throw ValidationError("--plant needs --only NAME: a defect belongs to one claim (see --list --verbose).")
+            }
+            try OptionCheck.require((1...max(claim.controls.count, 1)).contains(plant) && !claim.controls.isEmpty,
+                                    "--plant: \(only) lists \(claim.controls.count) defect(s); give a number from 1 to \(claim.controls.count).")
+            try OptionCheck.require(outputDirectory == nil && compare == nil,
+                                    "--plant writes and compares nothing: leave out --output and --compare.")
+        }
         if let compare {
             let manifest = try Self.committedRun(in: compare)
             try OptionCheck.require(!quick || manifest.quick,
@@ -135,6 +148,10 @@ public struct Verify: ParsableCommand {
 
     public var settings: VerificationSettings {
         var settings = VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
+        if let plant, let only, let claim = VerificationSuite.claim(named: only), claim.controls.indices.contains(plant - 1) {
+            settings = claim.controls[plant - 1].planted(in: settings)
+            FileHandle.standardError.write(Data("planted in \(only): \(claim.controls[plant - 1].description)\n".utf8))
+        }
         if let compare, let committed = try? Self.committedRun(in: compare) {
             settings.quick = committed.quick
             settings.seed = committed.seed
