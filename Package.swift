@@ -87,7 +87,7 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks"]
+            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "SampleStatistics", "ScoreNetworks"]
         ),
         // The library as one import.
         .target(
