@@ -156,13 +156,19 @@ public struct InversionRun {
     public var keepAmplificationModes: Bool
     /// Called after every step with the fraction done.
     public var progress: ((Double) -> Void)?
+    /// The equation the stepper or the reconstruction inverts; nil: the problem's own. The data, the exact
+    /// solution, the blow-up prediction and the a priori rule always come from the problem (a verification hands a
+    /// wrong equation here to show that its checks notice).
+    public var invertedEquation: BackwardEquation?
 
     public init(
         method: InversionMethod = .naive, parameter: Double? = nil, stepCount: Int? = nil, threshold: Double = 1,
         rigor: PlanningRigor = .estimate, threads: Int = 1, amplificationFloorLimit: Double = 1e-13,
-        keepAmplificationModes: Bool = false, progress: ((Double) -> Void)? = nil
+        keepAmplificationModes: Bool = false, invertedEquation: BackwardEquation? = nil,
+        progress: ((Double) -> Void)? = nil
     ) {
         self.method = method
+        self.invertedEquation = invertedEquation
         self.parameter = parameter
         self.stepCount = stepCount
         self.threshold = threshold
@@ -216,14 +222,15 @@ public struct InversionRun {
         let reconstruction: SpectralReconstruction?
         let dataSummary: SpectrumSummary
         let transform: RealFourierTransform
+        let inverted = invertedEquation ?? equation
         if method.isRegularized {
-            let made = try SpectralReconstruction(equation: equation, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
+            let made = try SpectralReconstruction(equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
             stepper = nil
             reconstruction = made
             dataSummary = made.dataSummary
             transform = made.transform
         } else {
-            let made = try NaiveBackwardStepper(equation: equation, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
+            let made = try NaiveBackwardStepper(equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
             stepper = made
             reconstruction = nil
             dataSummary = made.dataSummary

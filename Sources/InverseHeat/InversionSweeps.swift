@@ -40,15 +40,18 @@ public struct BlowUpSweep {
     public var seed: UInt64
     public var rigor: PlanningRigor
     public var threads: Int
+    /// The equation the stepper inverts (`InversionRun.invertedEquation`); nil: `equation`.
+    public var invertedEquation: BackwardEquation?
     /// Called after each run with the fraction of runs done.
     public var progress: ((Double) -> Void)?
 
     public init(
         equation: BackwardEquation, finalTime: Double, mixture: GaussianMixture, halfWidth: Double, pointCounts: [Int],
         noiseLevels: [Double], threshold: Double = 1, seed: UInt64 = 1, rigor: PlanningRigor = .estimate, threads: Int = 1,
-        progress: ((Double) -> Void)? = nil
+        invertedEquation: BackwardEquation? = nil, progress: ((Double) -> Void)? = nil
     ) {
         self.equation = equation
+        self.invertedEquation = invertedEquation
         self.finalTime = finalTime
         self.mixture = mixture
         self.halfWidth = halfWidth
@@ -72,7 +75,9 @@ public struct BlowUpSweep {
                     equation: equation, grid: grid, finalTime: finalTime, initialData: .mixture(mixture),
                     noiseLevel: noiseLevel, seed: seed
                 )
-                let result = try InversionRun(method: .naive, threshold: threshold, rigor: rigor, threads: threads).run(problem)
+                let result = try InversionRun(
+                    method: .naive, threshold: threshold, rigor: rigor, threads: threads, invertedEquation: invertedEquation
+                ).run(problem)
                 measurements.append(BlowUpMeasurement(
                     pointCount: pointCount, noiseLevel: noiseLevel,
                     largestWavenumber: result.prediction.largestWavenumber,
@@ -112,14 +117,17 @@ public struct MethodComparison {
     public var regularizedStepCount: Int
     public var rigor: PlanningRigor
     public var threads: Int
+    /// The equation every method inverts (`InversionRun.invertedEquation`); nil: the problem's.
+    public var invertedEquation: BackwardEquation?
     public var progress: ((Double) -> Void)?
 
     public init(
         problem: InverseHeatProblem, noiseLevels: [Double], methods: [InversionMethod] = InversionMethod.allCases,
         threshold: Double = 1, regularizedStepCount: Int = 10, rigor: PlanningRigor = .estimate, threads: Int = 1,
-        progress: ((Double) -> Void)? = nil
+        invertedEquation: BackwardEquation? = nil, progress: ((Double) -> Void)? = nil
     ) {
         self.problem = problem
+        self.invertedEquation = invertedEquation
         self.noiseLevels = noiseLevels
         self.methods = methods
         self.threshold = threshold
@@ -138,7 +146,7 @@ public struct MethodComparison {
             for method in methods {
                 let run = InversionRun(
                     method: method, stepCount: method.isRegularized ? regularizedStepCount : nil, threshold: threshold,
-                    rigor: rigor, threads: threads
+                    rigor: rigor, threads: threads, invertedEquation: invertedEquation
                 )
                 let result = try run.run(noisy)
                 rows.append(MethodErrorMeasurement(

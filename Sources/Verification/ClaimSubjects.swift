@@ -1,5 +1,6 @@
 import DensitySolvers
 import DiffusionModels
+import InverseHeat
 import ParticleSampling
 
 /// The components a claim puts to the test, handed to it so that a broken one can be handed instead.
@@ -20,6 +21,9 @@ public struct ClaimSubjects: Sendable {
     public var score: @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 }
     /// Transforms particle end positions (flat, point-major) before they are counted, binned or averaged.
     public var particles: @Sendable ([Double]) -> [Double] = { $0 }
+    /// The equation an inversion (the naive backward stepper, a regularized reconstruction) inverts, for the
+    /// equation of the problem a claim poses; the data and the oracles keep the problem's own.
+    public var inversionEquation: @Sendable (BackwardEquation) -> BackwardEquation = { $0 }
 
     public init() {}
 
