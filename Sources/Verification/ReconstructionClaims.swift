@@ -19,7 +19,7 @@ extension VerificationSuite {
             "PDE against ρ_0: the triangle inequality, L1(ρ_map, ρ_0) (closed form, the map's O(t_min) variance shrinkage) + the bound after the map.",
             "particles: TV of the histogram to the closed-form cell masses of the mapped law ≤ E TV + 4 SE of a multinomial histogram of M draws from those masses (MultinomialSamplingLevel) + the TV between the closed-form laws the integrator actually produces (Euler–Maruyama for the SDE, RK4 for the flow: mean and variance recursions of each Gaussian component under the same geometric steps, from ρ_T plus the start draws' h²/12) and the mapped law.",
         ],
-        controls: [.scaledScore(1.05), .firstOrderStepError(2), .shiftedParticles(0.25 * 20 / 256)]
+        controls: [.scaledScore(1.05), .firstOrderStepError(2), .shiftedParticles(0.5 * 20 / 256)]
     ) { settings, record in
         let particleCount = settings.quick ? 10_000 : 20_000
         var contrast = ReconstructionContrast(
@@ -173,7 +173,7 @@ extension VerificationSuite {
             "particle interval fractions: |p̂ − prediction| ≤ 4 binomial SE.",
             "prediction by two quadratures (h-reweighting, Bayes' form): 1e-9, the composite Gauss–Legendre rules' accuracy on these smooth integrands (they agree to 2e-16).",
         ],
-        controls: [.scaledScore(1.05), .shiftedParticles(0.02), .firstOrderStepError(20)]
+        controls: [.scaledScore(1.05), .shiftedParticles(0.05), .firstOrderStepError(5)]
     ) { settings, record in
         let particleCount = settings.quick ? 20_000 : 50_000
         var experiment = SupportContainment(minimumTime: 1e-4, steps: ReverseStepPlan(uniformSteps: 50, geometricSteps: 256), particleCount: particleCount,
