@@ -76,6 +76,15 @@ public struct GridParticleCrossCheck: Sendable {
     public var klFloor: Double = 1e-12
     /// Directions of the sliced W1 in 2-D.
     public var slicedDirections: Int = 64
+    /// The components under test, each the identity in normal use (a test hands in broken ones): the process the
+    /// grid solver runs, the process the particles run (their exact score is built for it), the score handed to
+    /// the reverse grid equation and the reverse particles, the grid stepper, and the particle positions before
+    /// they are binned.
+    public var gridProcessTransform: @Sendable (LinearSDE) -> LinearSDE = { $0 }
+    public var particleProcessTransform: @Sendable (LinearSDE) -> LinearSDE = { $0 }
+    public var scoreTransform: @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 }
+    public var stepperTransform: @Sendable (any DensityStepper) -> any DensityStepper = { $0 }
+    public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     /// Random streams of the forward and reverse particle runs (each interval adds its index).
     static let forwardStreamBase: UInt64 = 1 << 40
@@ -134,7 +143,9 @@ public struct GridParticleCrossCheck: Sendable {
         let meaning = solver.cellValueMeaning
         let dimension = self.grid.dimension
         var comparisons: [CrossCheckComparison] = []
-        let particles = try particleSnapshots(direction, times: comparison, progress: { progress?(gridShare + (1 - gridShare) * $0) }) { _, positions in
+        let transform = positionTransform
+        let particles = try particleSnapshots(direction, times: comparison, progress: { progress?(gridShare + (1 - gridShare) * $0) }) { _, raw in
+            let positions = transform(raw)
             let index = comparisons.count
             guard index < grid.densities.count else { return }
             let density = grid.densities[index]
@@ -160,11 +171,12 @@ public struct GridParticleCrossCheck: Sendable {
         let start = direction == .forward ? mixture : mixture.evolved(under: model, to: horizon)
         var initial = start.field(on: grid)
         if solver == .finiteVolume { initial = CellMasses(density: initial, meaning: .cellCentreValues).averageDensity }
-        let process: any ForwardProcess = direction == .forward ? model
-            : ReverseTimeProcess(forward: model, score: ExactMixtureScore(mixture: mixture, model: model), horizon: horizon)
-        let stepper: any DensityStepper = solver == .spectral
+        let gridModel = gridProcessTransform(model)
+        let process: any ForwardProcess = direction == .forward ? gridModel
+            : ReverseTimeProcess(forward: gridModel, score: scoreTransform(ExactMixtureScore(mixture: mixture, model: gridModel)), horizon: horizon)
+        let stepper: any DensityStepper = stepperTransform(solver == .spectral
             ? try SpectralFokkerPlanckSolver(process: process, initialDensity: initial)
-            : try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initial)
+            : try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initial))
         let loop: DensityRun
         let stepCount: Int
         switch direction {
@@ -191,6 +203,7 @@ public struct GridParticleCrossCheck: Sendable {
     func particleSnapshots(_ direction: CrossCheckDirection, times: [Double], progress: @escaping (Double) -> Void,
                            atStop: (_ time: Double, _ positions: [Double]) throws -> Void) throws -> ParticleSnapshots.Outcome {
         let count = particleCounts.max()!
+        let model = particleProcessTransform(self.model)
         switch direction {
         case .forward:
             let stops = [0] + times
@@ -201,11 +214,11 @@ public struct GridParticleCrossCheck: Sendable {
             return try snapshots.run(initial: .mixture(mixture), count: count, progress: progress, atStop: atStop)
         case .reverse:
             let stops = [horizon] + times
-            let score = ExactMixtureScore(mixture: mixture, model: model)
+            let score = scoreTransform(ExactMixtureScore(mixture: mixture, model: model))
             let snapshots = ParticleSnapshots(dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: .eulerMaruyama,
                                               stops: stops, stepsPerInterval: ParticleSnapshots.stepCounts(stops: stops, totalSteps: reverseSteps, geometric: true),
                                               geometricSteps: true, seed: seed, streamBase: Self.reverseStreamBase, threads: threads)
-            return try snapshots.run(initial: .mixture(mixture.evolved(under: model, to: horizon)), count: count, progress: progress, atStop: atStop)
+            return try snapshots.run(initial: .mixture(mixture.evolved(under: self.model, to: horizon)), count: count, progress: progress, atStop: atStop)
         }
     }
 }
@@ -261,6 +274,16 @@ public struct CrossCheckResult: Sendable {
         DecayFit.exponent(groups: comparisons.map { $0.rows.map { ($0.particleCount, $0.discrepancy.expectedTotalVariation) } })
     }
 
-    /// The largest |TV - E TV| / SE over the rows.
-    public var largestStandardScore: Double { rows.map { abs($0.discrepancy.standardScore) }.max() ?? .nan }
+    /// The standard error of `decayExponent` from the rows' multinomial SEs (`DecayFit.exponentStandardError`).
+    public var decayExponentStandardError: Double? {
+        DecayFit.exponentStandardError(groups: comparisons.map { comparison in
+            comparison.rows.map { ($0.particleCount, $0.discrepancy.expectedTotalVariation, $0.discrepancy.totalVariationStandardError) }
+        })
+    }
+
+    /// The largest |TV - E TV| / SE over the rows: NaN when there are none or any is NaN (never skipped).
+    public var largestStandardScore: Double {
+        let scores = rows.map { abs($0.discrepancy.standardScore) }
+        return scores.isEmpty || scores.contains(where: \.isNaN) ? .nan : scores.max()!
+    }
 }

@@ -61,6 +61,10 @@ public struct ParticleReconstruction {
     public var threads: Int
     /// Keep the positions at every history point.
     public var keepPositions: Bool = false
+    /// Applied to the positions before they are binned, counted or returned (at every history point and at the
+    /// end; the dynamics go on from the positions as they are). The identity in normal use; a test hands in a
+    /// broken read-out.
+    public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     public init(
         model: LinearSDE, score: any ScoreProvider, horizon: Double, minimumTime: Double, dynamics: ParticleReverseDynamics,
@@ -124,13 +128,15 @@ public struct ParticleReconstruction {
             history.append(point(positions, grid: grid, forwardTime: 0))
         }
         let elapsed = ContinuousClock.now - clock
+        positions = positionTransform(positions)
         return ParticleReconstructionResult(
             status: status, positions: positions, histogram: ParticleHistogram(positions: positions, grid: grid),
             reconstructionTime: reconstructionTime, history: history,
             elapsedSeconds: elapsed / .seconds(1))
     }
 
-    private func point(_ positions: [Double], grid: Grid, forwardTime: Double) -> ParticleHistoryPoint {
+    private func point(_ raw: [Double], grid: Grid, forwardTime: Double) -> ParticleHistoryPoint {
+        let positions = positionTransform(raw)
         let density = ParticleHistogram(positions: positions, grid: grid).density
         return ParticleHistoryPoint(reverseTime: horizon - forwardTime, forwardTime: forwardTime,
                                     l1Error: exactDensity.map { density.distanceL1(to: $0(forwardTime)) }, mass: density.integral,

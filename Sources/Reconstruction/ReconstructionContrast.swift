@@ -39,6 +39,8 @@ public struct ContrastRow: Sendable {
     public var wallSeconds: Double
     /// The reconstruction on the grid (nil when none).
     public var reconstruction: Field?
+    /// The pde method's density at t_min before the finish (nil for the other methods, or when it stopped early).
+    public var densityAtMinimumTime: Field? = nil
     /// L1 error against the exact rho(T - s) as reverse time s runs (the naive method on its own stretched grid).
     public var history: [(reverseTime: Double, l1Error: Double)]
 }
@@ -56,6 +58,8 @@ public struct ContrastResult: Sendable {
     /// The finish of the pde, sde and flow methods.
     public var finishSentence: String
     public var pdeSteps: String
+    /// The step plan of the pde method.
+    public var pdePlan: ReverseStepPlan
 }
 
 /// The four-way reconstruction contrast (issue "the heart of the project"): on one grid, evolve rho_0 forward to T
@@ -82,6 +86,14 @@ public struct ReconstructionContrast {
     public var particleSteps: Int
     public var seed: UInt64
     public var threads: Int
+    /// The components under test, each the identity in normal use (a test hands in broken ones): the score handed
+    /// to the reverse PDE and the particles, every grid stepper (the forward solve and the reverse PDE), the
+    /// process the particles run (and their exact score is built for), and the particles' end positions before
+    /// they are binned.
+    public var scoreTransform: @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 }
+    public var stepperTransform: @Sendable (any DensityStepper) -> any DensityStepper = { $0 }
+    public var particleProcessTransform: @Sendable (LinearSDE) -> LinearSDE = { $0 }
+    public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     public init(
         model: LinearSDE, mixture: GaussianMixture, grid: Grid, horizon: Double = 1, minimumTime: Double = 1e-5,
@@ -133,15 +145,17 @@ public struct ReconstructionContrast {
                         + TimeGrid.geometric(from: horizon, to: minimumTime, steps: 100).times)).sorted()
             : []
         let forward = DensityRun(endTime: horizon, stepCount: forwardSteps, snapshotTimes: snapshotTimes, keepDensities: score == .grid)
-            .run(try SpectralFokkerPlanckSolver(process: model, initialDensity: initialDensity, threads: threads))
+            .run(stepperTransform(try SpectralFokkerPlanckSolver(process: model, initialDensity: initialDensity, threads: threads)))
         guard forward.status.isCompleted else { throw ReconstructionError("the forward solve to T stopped early: \(forward.status)") }
         let noise = try InverseHeatProblem(equation: .heat(diffusivity: 1), grid: grid, finalTime: horizon,
                                            initialData: .mixture(mixture), noiseLevel: noiseLevel, seed: seed).noise()
         let data = Field(grid: grid, values: zip(forward.finalDensity.values, noise.values).map { $0 + $1 })
-        let scoreProvider: any ScoreProvider = score == .exact
-            ? ExactMixtureScore(mixture: mixture, model: model)
+        let particleModel = particleProcessTransform(model)
+        let gridScore = score == .exact ? nil
             : GridScore(snapshots: forward.snapshots.compactMap { snapshot in snapshot.density.map { (snapshot.diagnostics.time, $0) } }, model: model,
                         storesCellCentreValues: true)
+        let scoreProvider: any ScoreProvider = scoreTransform(gridScore ?? ExactMixtureScore(mixture: mixture, model: model))
+        let particleScore: any ScoreProvider = scoreTransform(gridScore ?? ExactMixtureScore(mixture: mixture, model: particleModel))
 
         var rows: [ContrastRow] = []
         let plan = pdeSteps ?? ReverseStepPlan(
@@ -168,9 +182,10 @@ public struct ReconstructionContrast {
                                   status: outcome.inversion.status.name, statusDetail: detail, blowUpTime: outcome.blowUpTime,
                                   wallSeconds: 0, reconstruction: outcome.reconstruction, history: outcome.history)
             case .pde:
-                let result = try ReverseDensityRun(model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
-                                                   solver: pdeSolver, steps: plan, finish: finish, exactDensity: exact, threads: threads)
-                    .run(from: data)
+                var run = ReverseDensityRun(model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
+                                            solver: pdeSolver, steps: plan, finish: finish, exactDensity: exact, threads: threads)
+                run.stepperTransform = stepperTransform
+                let result = try run.run(from: data)
                 let completed = result.status.isCompleted
                 var detail = result.status.description.replacingOccurrences(of: "at t =", with: "at reverse time s =")
                 if let location = result.stopLocation {
@@ -181,13 +196,16 @@ public struct ReconstructionContrast {
                                   blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
                                   reconstruction: completed ? result.reconstruction : nil,
                                   history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
+                row.densityAtMinimumTime = completed ? result.densityAtStop : nil
             case .sde, .flow:
                 let start = try GridDensityDraws(density: data).draw(count: particleCount, seed: seed, stream: Self.startStream)
-                let result = try ParticleReconstruction(
-                    model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
+                var run = ParticleReconstruction(
+                    model: particleModel, score: particleScore, horizon: horizon, minimumTime: minimumTime,
                     dynamics: method == .sde ? .reverseSDE : .probabilityFlow, steps: particleSteps, finish: finish,
                     exactDensity: exact, seed: seed, threads: threads
-                ).run(from: start, grid: grid)
+                )
+                run.positionTransform = positionTransform
+                let result = try run.run(from: start, grid: grid)
                 let completed = result.status == .completed
                 row = ContrastRow(method: method, comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
                                   status: result.status.name, statusDetail: result.status.description,
@@ -202,6 +220,6 @@ public struct ReconstructionContrast {
         }
         return ContrastResult(initialDensity: initialDensity, data: data, forwardStatus: forward.status,
                               forwardError: forward.finalDensity.distanceL1(to: exact(horizon)), rows: rows,
-                              finishSentence: finish.sentence(minimumTime: minimumTime), pdeSteps: plan.summary)
+                              finishSentence: finish.sentence(minimumTime: minimumTime), pdeSteps: plan.summary, pdePlan: plan)
     }
 }

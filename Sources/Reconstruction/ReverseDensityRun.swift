@@ -137,6 +137,8 @@ public struct ReverseDensityRun {
     public var massDriftTolerance: Double
     /// Keep the density of every snapshot (`ReverseDensityResult.snapshots`).
     public var keepSnapshots: Bool = false
+    /// Wraps the stepper the run builds before it steps (the identity in normal use; a test hands in a broken one).
+    public var stepperTransform: (any DensityStepper) -> any DensityStepper = { $0 }
     public var progress: ((Double) -> Void)?
 
     public init(
@@ -177,7 +179,7 @@ public struct ReverseDensityRun {
         }
         let clock = ContinuousClock.now
         let inputGrid = data.grid
-        let stepper: any DensityStepper
+        var stepper: any DensityStepper
         switch solver {
         case .spectral(let method):
             let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .periodic)
@@ -186,6 +188,7 @@ public struct ReverseDensityRun {
             let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .reflecting)
             stepper = try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: Field(grid: grid, values: data.values), method: method)
         }
+        stepper = stepperTransform(stepper)
         let horizon = self.horizon
         let end = horizon - minimumTime
         let snapshotReverseTimes = snapshotCount > 0

@@ -136,6 +136,16 @@ public struct SupportContainment {
     public var threads: Int
     public var runsGrid: Bool
     public var runsParticles: Bool
+    /// Snapshots n: the grid records the region masses at the forward times T (t_min/T)^(k/(n+1)), k = 1...n + 1;
+    /// the particles at their step nearest to each (exactly there when `particleSteps` is a multiple of n + 1).
+    public var snapshotCount: Int = 30
+    /// The components under test, each the identity in normal use (a test hands in broken ones): the score handed
+    /// to the grid run and the particles, the grid stepper, the process the particles run (their score is built
+    /// for it), and the particle positions before they are counted.
+    public var scoreTransform: @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 }
+    public var stepperTransform: @Sendable (any DensityStepper) -> any DensityStepper = { $0 }
+    public var particleProcessTransform: @Sendable (LinearSDE) -> LinearSDE = { $0 }
+    public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     public init(
         data: UniformIntervals = .twoIntervals, model: LinearSDE = .ornsteinUhlenbeck, horizon: Double = 1, minimumTime: Double = 1e-3,
@@ -182,7 +192,7 @@ public struct SupportContainment {
         guard minimumTime > 0, minimumTime < horizon else {
             throw ReconstructionError("t_min must be greater than 0 and below T = \(horizon); got \(minimumTime)")
         }
-        let score = UniformIntervalsScore(data: data, model: model)
+        let score = scoreTransform(UniformIntervalsScore(data: data, model: model))
         let regions = SupportRegions(data: data)
         let prediction = ReweightingPrediction.pieceMasses(data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
         let byPosterior = ReweightingPrediction.pieceMassesByPosterior(data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
@@ -191,8 +201,9 @@ public struct SupportContainment {
             let start = Field(grid: grid, sampling: { Self.startDensity($0[0]) })
             let clock = ContinuousClock.now
             var run = ReverseDensityRun(model: model, score: score, horizon: horizon, minimumTime: minimumTime, solver: solver,
-                                        steps: steps, finish: finish, snapshotCount: 30, threads: threads, progress: progress)
+                                        steps: steps, finish: finish, snapshotCount: snapshotCount, threads: threads, progress: progress)
             run.keepSnapshots = true
+            run.stepperTransform = stepperTransform
             let outcome = try run.run(from: start)
             var points = outcome.snapshots.map { snapshot -> RegionHistory.Point in
                 let masses = regions.masses(of: snapshot.density)
@@ -213,9 +224,12 @@ public struct SupportContainment {
             var generator = Xoshiro256StarStar(seed: seed, stream: Self.startStream)
             var start = [Double](repeating: 0, count: particleCount)
             start.withUnsafeMutableBufferPointer { MixtureDraws(mixture: .standardNormal(dimension: 1)).fill($0, using: &generator) }
-            var run = ParticleReconstruction(model: model, score: score, horizon: horizon, minimumTime: minimumTime, dynamics: .reverseSDE,
-                                             integrator: particleIntegrator, steps: particleSteps, finish: finish, snapshotCount: 30, seed: seed, threads: threads)
+            let particleModel = particleProcessTransform(model)
+            var run = ParticleReconstruction(model: particleModel, score: scoreTransform(UniformIntervalsScore(data: data, model: particleModel)),
+                                             horizon: horizon, minimumTime: minimumTime, dynamics: .reverseSDE, integrator: particleIntegrator,
+                                             steps: particleSteps, finish: finish, snapshotCount: snapshotCount + 1, seed: seed, threads: threads)
             run.keepPositions = true
+            run.positionTransform = positionTransform
             let outcome = try run.run(from: start, grid: Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: .periodic))
             let points = outcome.history.compactMap { point -> RegionHistory.Point? in
                 guard let positions = point.positions else { return nil }

@@ -8,7 +8,12 @@ import GridFields
 extension VerificationSuite {
     static let gridParticleCrossCheck = Claim(
         name: "grid-particle-crosscheck",
-        statement: "Grid densities and particle histograms of the same SDE, forward and reverse (exact score, t_min = 0.05), differ by the multinomial sampling level (|TV − E TV| ≤ 4 SE) and the TV decays like M^(−1/2)."
+        statement: "Grid densities and particle histograms of the same SDE, forward and reverse (exact score, t_min = 0.05), differ by the multinomial sampling level (|TV − E TV| ≤ 4 SE) and the TV decays in M with the exponent of its expected level E TV (within 4 SE of the fitted slope).",
+        bounds: [
+            "|TV − E TV| ≤ 4 SE per row: E TV exact (de Moivre's binomial mean absolute deviation) and SE from the multinomial variance of TV over the grid's cell masses (MultinomialSamplingLevel); the grid's own error (spectral, below 1e-8 in L1) and the particles' (exact transitions forward; Euler–Maruyama reverse) are far below the smallest SE (~1e-4 at the largest M) and get no allowance.",
+            "decay exponent: |q − q_E| ≤ 4 SE(q), with q the common slope of log TV against log M over the times and q_E the same fit to E TV; SE(q) by the delta method from the rows' SE / E TV, nested-prefix correlation √(M_i/M_j) within a time and full correlation across times (the worst case; DecayFit.exponentStandardError).",
+        ],
+        controls: [.diffusionScale(1.05, grid: false), .firstOrderStepError(20), .shiftedParticles(0.5 * 20 / 256)]
     ) { settings, record in
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         var forward = GridParticleCrossCheck(mixture: paperMixture, model: ornsteinUhlenbeck, grid: grid, times: [0.25, 0.5, 1],
@@ -18,6 +23,15 @@ extension VerificationSuite {
         reverse.reverseSteps = settings.quick ? 200 : 400
         (forward.seed, forward.threads) = (settings.seed, settings.threads)
         (reverse.seed, reverse.threads) = (settings.seed, settings.threads)
+        for index in 0..<2 {
+            var check = index == 0 ? forward : reverse
+            check.gridProcessTransform = settings.subjects.gridProcess
+            check.particleProcessTransform = settings.subjects.particleProcess
+            check.scoreTransform = settings.subjects.score
+            check.stepperTransform = settings.subjects.stepper
+            check.positionTransform = settings.subjects.particles
+            if index == 0 { forward = check } else { reverse = check }
+        }
         record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
         record.parameter("points", grid.count)
         record.parameter("half_width", grid.halfWidth)
@@ -46,6 +60,7 @@ extension VerificationSuite {
             .init("completed", "1 when both runs reached every time", tolerance: .exact),
             .init("decay_exponent", "common slope of log TV against log M over the times (theory −½)", tolerance: .within(relative: 0, absolute: 0.02)),
             .init("expected_decay_exponent", "the same fit to E TV", tolerance: .roundOff(1e-9)),
+            .init("decay_exponent_standard_error", "SE of the fitted slope (delta method, nested-prefix correlation, full correlation across times)", tolerance: .within(relative: 0.05, absolute: 0)),
             .init("largest_standard_score", "largest |z| over the rows", tolerance: .within(relative: 0, absolute: 1)),
             .init("grid_steps", "steps of the grid solver", tolerance: .exact),
             .init("grid_seconds", "wall time of the grid run", tolerance: .ignored),
@@ -62,8 +77,9 @@ extension VerificationSuite {
                                    discrepancy.totalVariationStandardError, discrepancy.standardScore, discrepancy.chiSquarePValue,
                                    discrepancy.kolmogorovSmirnovPValue ?? .nan, discrepancy.hellinger, discrepancy.wasserstein)
             }
+            let slopeError = result.decayExponentStandardError ?? .nan
             fits.append(direction.rawValue, result.completed ? 1 as Int : 0, result.decayExponent ?? .nan, result.expectedDecayExponent ?? .nan,
-                        result.largestStandardScore, result.gridStepCount, result.gridSeconds, result.particleSeconds)
+                        slopeError, result.largestStandardScore, result.gridStepCount, result.gridSeconds, result.particleSeconds)
             for comparison in result.comparisons {
                 let color = Palette.color(at: plot.series.count / 2)
                 let label = "\(direction.rawValue), t = \(Check.format(comparison.time))"
@@ -74,14 +90,15 @@ extension VerificationSuite {
             let counts = check.particleCounts.map(String.init).joined(separator: ", ")
             let score = result.completed ? result.largestStandardScore : .infinity
             checks.append(.atMost("\(direction.rawValue): largest |TV − E TV| / SE, M = \(counts)", score, 4, settings: settings))
-            checks.append(.near("\(direction.rawValue): decay exponent of TV in M", result.decayExponent ?? .nan, -0.5, within: 0.1, settings: settings))
+            let slopeScore = abs((result.decayExponent ?? .nan) - (result.expectedDecayExponent ?? .nan)) / slopeError
+            checks.append(.atMost("\(direction.rawValue): |decay exponent of TV − that of E TV| / SE of the slope", slopeScore, 4, settings: settings))
         }
         if let first = comparisons.rows.first, let particles = first[2].number, let level = first[4].number {
             plot.referenceLines.append(.powerLaw(exponent: -0.5, through: (particles, level), label: "slope −½"))
         }
         record.tables += [comparisons, fits]
         record.figures.append(DataFigure("total_variation", caption: "TV between grid and particles against M on log–log axes (solid, marked), the multinomial level E TV of each (dashed, same colour) and the slope −½ guide: the measured TV follows its expected level down the M^(−½) line.", figure: plot))
-        record.summary = "The spectral solver and the particle sampler run the same OU process from the paper's mixture on 256 cells (forward: exact OU transitions; reverse: the exact-score reverse SDE to t_min = 0.05); at each time the particles are binned on the solver's cells and their total variation from the grid's cell masses is compared with the multinomial sampling level E TV and its SE for every particle count M, and log TV is fitted against log M."
+        record.summary = "The spectral solver and the particle sampler run the same OU process from the paper's mixture on 256 cells (forward: exact OU transitions; reverse: the exact-score reverse SDE to t_min = 0.05); at each time the particles are binned on the solver's cells and their total variation from the grid's cell masses is compared with the multinomial sampling level E TV and its SE for every particle count M, and log TV is fitted against log M, its slope compared with the same fit to E TV within the slope's SE."
         return checks
     }
 }
