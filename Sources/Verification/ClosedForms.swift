@@ -9,7 +9,7 @@ import GridFields
 /// - OU, dX = −X dt + √2 dB: m = e^(−t), v = 1 − e^(−2t).
 /// - VP, dX = −½ β(t) X dt + β(t)^½ dB with β(t) = β_min + t (β_max − β_min): in score_sde's form
 ///   (`VPSDE.marginal_prob`), log m = −¼ t² (β_max − β_min) − ½ t β_min; v is the definition
-///   v(t) = ∫_0^t β(r) m(t)²/m(r)² dr integrated by composite Simpson on 4096 panels (relative error about 1e-15
+///   v(t) = ∫_0^t β(r) m(t)²/m(r)² dr integrated by composite Simpson on 32 768 panels (relative error below 1e-14
 ///   for these smooth integrands), not the closed form 1 − m², so the two routes check each other.
 /// - VE, dX = (dσ²/dt)^½ dB with σ(t) = σ_min (σ_max/σ_min)^t: m = 1, v = σ(t)² − σ(0)² =
 ///   σ_min² ((σ_max/σ_min)^(2t) − 1). score_sde's `VESDE.marginal_prob` returns σ(t) itself as the standard
@@ -23,7 +23,7 @@ enum ClosedForms {
     static func variancePreserving(time: Double, betaMinimum: Double, betaMaximum: Double) -> (scale: Double, variance: Double) {
         func logScale(_ t: Double) -> Double { -0.25 * t * t * (betaMaximum - betaMinimum) - 0.5 * t * betaMinimum }
         let beta = { (r: Double) in betaMinimum + r * (betaMaximum - betaMinimum) }
-        let variance = simpson(from: 0, to: time, panels: 4096) { r in beta(r) * exp(2 * (logScale(time) - logScale(r))) }
+        let variance = simpson(from: 0, to: time, panels: 32_768) { r in beta(r) * exp(2 * (logScale(time) - logScale(r))) }
         return (exp(logScale(time)), variance)
     }
 

@@ -1,3 +1,4 @@
+import CrossChecks
 import DensitySolvers
 import DiffusionModels
 import Figures
@@ -40,6 +41,32 @@ public enum VerificationSuite {
     static func centralHalf(_ values: [Double], points: Int) -> [Double] {
         let (start, half) = (points / 4, points / 2)
         return (0..<(half * half)).map { index in values[(start + index / half) * points + start + index % half] }
+    }
+
+    /// VP's coefficients as samplers and scores use them (m(t), v(t), g(t)²) against VP's definition (ClosedForms,
+    /// g² = β(t)) at t = 0.1, 0.2, …, 1: the table and the largest relative gap (NaN counts as infinite).
+    static func modelCoefficientGap(_ model: LinearSDE, betaMinimum: Double, betaMaximum: Double) -> (table: DataTable, largest: Double) {
+        var table = DataTable("coefficients", title: "VP's coefficients as samplers and scores use them against VP's definition, one time a row.", columns: [
+            .init("time", "t", tolerance: .exact),
+            .init("mean_scale", "m(t) from the model", tolerance: .roundOff(1e-14)),
+            .init("mean_scale_definition", "exp(−¼ t² (β_max − β_min) − ½ t β_min)"),
+            .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
+            .init("variance_definition", "∫_0^t β(r) m(t)²/m(r)² dr by Simpson's rule"),
+            .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
+            .init("beta", "β(t) = β_min + t (β_max − β_min)"),
+        ])
+        var largest = 0.0
+        for time in stride(from: 0.1, through: 1.0, by: 0.1) {
+            let definition = ClosedForms.variancePreserving(time: time, betaMinimum: betaMinimum, betaMaximum: betaMaximum)
+            let beta = betaMinimum + time * (betaMaximum - betaMinimum)
+            let (scale, variance, diffusion) = (model.meanScale(to: time), model.variance(to: time), model.diffusionScale(at: time))
+            table.append(time, scale, definition.scale, variance, definition.variance, diffusion * diffusion, beta)
+            for gap in [abs(scale - definition.scale) / definition.scale, abs(variance - definition.variance) / definition.variance,
+                        abs(diffusion * diffusion - beta) / beta] {
+                largest = max(largest, gap.isNaN ? .infinity : gap)
+            }
+        }
+        return (table, largest)
     }
 
     /// Least-squares slope of log(error) against log(size).
@@ -244,9 +271,12 @@ public enum VerificationSuite {
         name: "vp-time-change",
         statement: "VP (β from 0.1 to 20 on [0, 1]) at t = 0.3 and t = 1 is OU run to τ = B(t)/2, and both match the VP mixture whose marginals are written out from VP's definition (score_sde's log-mean coefficient, the variance integrated from the SDE).",
         bounds: [
+            "coefficients within 1e-12 relative: the library's closed forms and the definition's (score_sde's log-mean "
+                + "coefficient, Simpson's rule for v on 32 768 panels, error h⁴ max|f⁗|/180 ≈ 1e-14, g² = β(t)) are a few correctly rounded "
+                + "operations apart; v(t) at t = 0.1 is 0.26, so expm1 loses nothing.",
             "L∞ ≤ 1e-10 for both differences: round-off of the spectral runs (about 1e-11, as in forward-spectral-exact) "
                 + "plus the time error of the suggested step counts (below 1e-12 here); the oracle's variance is "
-                + "Simpson's rule on 4096 panels, relative error about 1e-15.",
+                + "Simpson's rule on 32 768 panels, relative error below 1e-14.",
         ],
         controls: [.driftRate(1.02), .diffusionScale(1.01)]
     ) { settings, record in
@@ -278,9 +308,12 @@ public enum VerificationSuite {
             differences.append(viaVariancePreserving.distanceLInfinity(to: viaOrnsteinUhlenbeck))
             errors.append(viaVariancePreserving.distanceLInfinity(to: exact))
         }
+        let coefficients = modelCoefficientGap(settings.subjects.particleProcess(variancePreserving), betaMinimum: betaMinimum, betaMaximum: betaMaximum)
+        record.tables.append(coefficients.table)
         record.tables.append(table)
         record.summary = "The VP solutions at t = 0.3 and 1 and the OU solutions at τ = ∫β/2 are computed by the spectral solver on the same grid and compared cell by cell, and with the VP mixture whose mean scale and variance are written out from VP's definition in the claim."
-        return [.atMost("largest L∞ difference VP(t) − OU(B(t)/2), t = 0.3, 1", differences.max()!, 1e-10, settings: settings),
+        return [.atMost("largest relative gap of VP's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition", coefficients.largest, 1e-12, settings: settings),
+                .atMost("largest L∞ difference VP(t) − OU(B(t)/2), t = 0.3, 1", differences.max()!, 1e-10, settings: settings),
                 .atMost("largest L∞ error VP against its definition's mixture, t = 0.3, 1", errors.max()!, 1e-10, settings: settings)]
     }
 
@@ -288,6 +321,8 @@ public enum VerificationSuite {
         name: "ve-exact",
         statement: "VE (σ from 0.01 to 2) is pure diffusion: the spectral solver (Fourier and cosine bases) gives the Gaussian of variance σ_0² + σ_min²((σ_max/σ_min)^(2t) − 1) at t = 0.5 and 1 (score_sde's marginal σ(t)² less σ_min², the SDE integrated from a sharp X_0).",
         bounds: [
+            "coefficients within 1e-12 relative: v and g² from the model against σ_min²((σ_max/σ_min)^(2t) − 1) and "
+                + "dσ²/dt written out; both are pow and log of the same arguments, a few ε apart.",
             "L∞ ≤ 1e-12: pure diffusion is diagonal in both bases, so seven steps multiply each mode by its exact factor; "
                 + "what is left is round-off of one forward and one inverse transform per step on values of size "
                 + "max ρ ≈ 1.3, 7 · 2 · 8ε · 1.3 ≈ 3e-14, times 30 for the accumulated error of the exponentials.",
@@ -320,6 +355,27 @@ public enum VerificationSuite {
             }
             checks.append(.atMost("largest L∞ error, \(boundary.rawValue) walls, t = 0.5, 1", worst, 1e-12, settings: settings))
         }
+        let process = settings.subjects.particleProcess(model)
+        var coefficients = DataTable("coefficients", title: "VE's coefficients as samplers and scores use them against the definition, one time a row.", columns: [
+            .init("time", "t", tolerance: .exact),
+            .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
+            .init("variance_definition", "σ_min² ((σ_max/σ_min)^(2t) − 1)"),
+            .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
+            .init("squared_diffusion_definition", "dσ²/dt = 2 ln(σ_max/σ_min) σ_min² (σ_max/σ_min)^(2t)"),
+        ])
+        var largestGap = 0.0
+        for time in stride(from: 0.1, through: 1.0, by: 0.1) {
+            let definition = ClosedForms.varianceExploding(time: time, sigmaMinimum: 0.01, sigmaMaximum: 2)
+            let squaredDiffusion = 2 * log(2 / 0.01) * 0.01 * 0.01 * pow(2 / 0.01, 2 * time)
+            let (variance, scale) = (process.variance(to: time), process.diffusionScale(at: time))
+            coefficients.append(time, variance, definition.variance, scale * scale, squaredDiffusion)
+            for gap in [abs(variance - definition.variance) / definition.variance, abs(scale * scale - squaredDiffusion) / squaredDiffusion,
+                        abs(process.meanScale(to: time) - 1)] {
+                largestGap = max(largestGap, gap.isNaN ? .infinity : gap)
+            }
+        }
+        record.tables.append(coefficients)
+        checks.append(.atMost("largest relative gap of VE's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition", largestGap, 1e-12, settings: settings))
         record.tables.append(table)
         record.summary = "Pure diffusion is diagonal in the Fourier and cosine bases, so seven steps integrate it exactly; the error left against the Gaussian whose variance is written out from VE's definition is round-off."
         return checks
@@ -623,12 +679,17 @@ public enum VerificationSuite {
         statement: "With the exact score, from exact ρ_T, the reverse SDE and the probability-flow ODE return the data mixture: mean and variance within 4 SE, and the Kolmogorov–Smirnov test against the mixture's distribution function at p ≥ 1e-3.",
         bounds: [
             "|z| ≤ 4 for 4 moments (2 runs × mean and variance), CLT-normal, family-wise false-fail rate below 2.6e-4.",
+            "histogram TV ≤ E TV + 4 SE: the binned end points against the closed-form cell masses of the law each run "
+                + "produces (probability flow: ρ at t = 1e-4; DDPM: the <X0> map of it, per component "
+                + "N(μ_k, m² σ_k⁴ / (m² σ_k² + v))); E TV and its SE are those of a multinomial histogram of the same "
+                + "count (TV is a sum of many bins' deviations, close to normal); the integrators' own bias is not "
+                + "allowed for and is measured to sit inside the band.",
             "KS p ≥ 1e-3 for each run: under the hypothesis p is uniform, so the pair fails by chance with probability "
                 + "2e-3. The runs stop at t = 1e-4 (probability flow) or map ρ_(1e-4) through <X0> (DDPM); either shifts "
                 + "the narrow component's variance by 2e-4 / 0.04 = 0.5 %, a KS distance below 4e-4, under a tenth of "
                 + "the test's resolution 1.95/√n at 10^5 particles.",
         ],
-        controls: [.scaledScore(1.05), .diffusionScale(1.03), .shiftedParticles(0.02)]
+        controls: [.scaledScore(1.05), .diffusionScale(1.03), .shiftedParticles(0.02), .shiftedParticles(0.25 * 8 / 120)]
     ) { settings, record in
         // The score is the true one; a defect in the process reaches the dynamics' drift and noise (the DDPM update
         // takes its coefficients from the score's model, the probability flow its drift f x − ½ g² s from the process).
@@ -659,6 +720,12 @@ public enum VerificationSuite {
             .init(weight: $0.weight, mean: $0.mean.map { marginal.scale * $0 },
                   covariance: [marginal.scale * marginal.scale * $0.covariance[0] + marginal.variance])
         })
+        var binned = DataTable("histogram_total_variation", title: "Total variation of each run's histogram (120 bins and the outside) from the closed-form cell masses of the law it produces, against the multinomial sampling level, one run a row.", columns: [
+            .init("run", "dynamics and integrator", tolerance: .exact),
+            .init("total_variation", "½ Σ |histogram mass − exact mass|", tolerance: .standardErrors(4, column: "standard_error")),
+            .init("expected_total_variation", "E TV of a multinomial histogram of the same count", tolerance: .roundOff(1e-12)),
+            .init("standard_error", "SE of TV under multinomial sampling", tolerance: .roundOff(1e-12)),
+        ])
         var tests = DataTable("kolmogorov_smirnov", title: "Kolmogorov–Smirnov test of the end points against the mixture's distribution function, one run a row.", columns: [
             .init("run", "dynamics and integrator", tolerance: .exact),
             .init("statistic", "sup |F_n − F|", tolerance: .within(relative: 0.5, absolute: 2e-3)),
@@ -675,7 +742,22 @@ public enum VerificationSuite {
             checks.append(.atLeast("KS p-value against the mixture, \(name)", test.pValue.isNaN ? 0 : test.pValue, 1e-3, settings: settings))
             table.append(name, moments.mean[0], moments.meanStandardError[0], paperMixture.mean[0],
                          moments.variance[0], moments.varianceStandardError[0], paperMixture.covariance[0])
-            densities.append(ParticleHistogram(positions: samples, grid: histogramGrid).density.values)
+            let histogram = ParticleHistogram(positions: samples, grid: histogramGrid).density.values
+            densities.append(histogram)
+            // The law each run produces, in closed form: the DDPM run ends with the <X0> map of ρ_(1e-4), the
+            // probability flow at ρ_(1e-4) itself.
+            let law = ClosedForms.ornsteinUhlenbeck(time: 1e-4)
+            let expected = name.hasPrefix("reverse SDE") ? MixtureOracle.paper.mappedCellMasses(grid: histogramGrid, time: 1e-4)
+                : MixtureOracle.cellMasses(grid: histogramGrid, laws: MixtureOracle.paper.components.map {
+                    ($0.weight, law.scale * $0.mean, law.scale * law.scale * $0.deviation * $0.deviation + law.variance) })
+            let width = histogramGrid.spacing(axis: 0)
+            let masses = histogram.map { $0 * width }
+            let outside = 1 - masses.reduce(0, +), expectedOutside = max(1 - expected.reduce(0, +), 0)
+            let totalVariation = 0.5 * (zip(masses, expected).reduce(0) { $0 + abs($1.0 - $1.1) } + abs(outside - expectedOutside))
+            let level = MultinomialSamplingLevel(binMasses: expected + [expectedOutside], particleCount: count)
+            binned.append(name, totalVariation, level.expectedTotalVariation, level.totalVariationStandardError)
+            checks.append(.atMost("histogram TV to the closed-form cell masses, \(name) (E TV + 4 SE)", totalVariation,
+                                  level.expectedTotalVariation + 4 * level.totalVariationStandardError, settings: settings))
             checks.append(.atMost("|mean − data mean| / SE, \(name)", abs(moments.mean[0] - paperMixture.mean[0]) / moments.meanStandardError[0], 4, settings: settings))
             checks.append(.atMost("|variance − data variance| / SE, \(name)", abs(moments.variance[0] - paperMixture.covariance[0]) / moments.varianceStandardError[0], 4, settings: settings))
         }
@@ -689,7 +771,7 @@ public enum VerificationSuite {
         for (index, x) in histogramGrid.coordinates(axis: 0).enumerated() {
             histogram.append(x, densities[0][index], densities[1][index], exact[index])
         }
-        record.tables += [table, tests, histogram]
+        record.tables += [table, tests, binned, histogram]
         record.figures.append(DataFigure("histogram", caption: "End points of both reverse runs binned on [−4, 4] against the data density.",
             figure: RecordFigures.densities(title: "Reverse dynamics with the exact score", x: histogram.numbers("x"), lines: [
                 ("reverse SDE (DDPM)", histogram.numbers("reverse_sde"), .solid), ("probability flow (RK4)", histogram.numbers("probability_flow"), .solid),
