@@ -1,6 +1,7 @@
 import DensitySolvers
 import DiffusionModels
 import ParticleSampling
+import ScoreNetworks
 
 /// The components a claim puts to the test, handed to it so that a broken one can be handed instead.
 ///
@@ -20,6 +21,8 @@ public struct ClaimSubjects: Sendable {
     public var score: @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 }
     /// Transforms particle end positions (flat, point-major) before they are counted, binned or averaged.
     public var particles: @Sendable ([Double]) -> [Double] = { $0 }
+    /// Applied to every trained score network before it is evaluated or sampled from.
+    public var network: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }
 
     public init() {}
 
