@@ -25,6 +25,8 @@ public struct EmbeddingComparisonStudy: Sendable {
     public var noveltyThreshold: Double
     public var seedCount: Int
     public var threads: Int
+    /// Applied to every trained network before it is measured (identity; a negative control hands in a broken one).
+    public var trainedNetwork: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }
 
     public init(width: Int = 128, depth: Int = 3, activation: Activation = .silu, configuration: TrainingConfiguration = TrainingConfiguration(),
                 updates: Int = 1500, trainingPoints: Int = 2000, samples: Int = 2000, samplingSteps: Int = 250,
@@ -86,7 +88,7 @@ public struct EmbeddingComparisonStudy: Sendable {
                 }
                 let trainingSeconds = (ContinuousClock.now - trainingClock) / .seconds(1)
                 let evaluation = try NetworkEvaluation.measure(
-                    network: trainer.state.network, training: training, dataset: .swissRoll(SwissRoll()), samples: samples,
+                    network: trainedNetwork(trainer.state.network), training: training, dataset: .swissRoll(SwissRoll()), samples: samples,
                     samplingSteps: samplingSteps, noveltyThreshold: noveltyThreshold, seed: seed, threads: threads)
                 runs.append(Run(embedding: embedding, seed: seed, losses: trainer.state.lossHistory, evaluation: evaluation,
                                 trainingSeconds: trainingSeconds))

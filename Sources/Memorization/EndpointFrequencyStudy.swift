@@ -100,20 +100,25 @@ public struct EndpointFrequencyStudy: Sendable {
     public let steps: Int
     public let threshold: Double
     public let predictionSamples: Int
+    /// Offset of the start points' stream and of the sampler's seed (1 by default; another offset gives an
+    /// independent repetition).
+    public let seedOffset: UInt64
 
-    public init(setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, predictionSamples: Int = 100_000) {
+    public init(setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, predictionSamples: Int = 100_000,
+                seedOffset: UInt64 = 1) {
         precondition(count >= 1 && steps >= 1 && threshold > 0, "EndpointFrequencyStudy: count, steps >= 1, threshold > 0")
         self.setup = setup
         self.count = count
         self.steps = steps
         self.threshold = threshold
         self.predictionSamples = predictionSamples
+        self.seedOffset = seedOffset
     }
 
     public func run() throws -> EndpointFrequencies {
-        let result = try setup.reverseRun(score: setup.exactScore, integrator: .ddpm,
+        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: .ddpm,
                                           timeGrid: .uniform(from: setup.horizon, to: 0, steps: steps),
-                                          start: setup.startPoints(count: count, offset: 1), seedOffset: 1)
+                                          start: setup.startPoints(count: count, offset: seedOffset), seedOffset: seedOffset)
         return Self.frequencies(ends: PointSet(points: result.positions, dimension: setup.dimension), setup: setup,
                                 threshold: threshold, prediction: EndpointPrediction(setup: setup, samples: predictionSamples))
     }
@@ -132,5 +137,16 @@ public struct EndpointFrequencyStudy: Sendable {
         let assigned = Double(counts.reduce(0, +))
         let chiSquare = ChiSquareTest(observed: counts.map(Double.init), expected: prediction.probabilities.map { $0 * assigned })
         return EndpointFrequencies(counts: counts, unassigned: unassigned, prediction: prediction, chiSquare: chiSquare, runCount: ends.count)
+    }
+
+    /// Pearson's χ² homogeneity test of two count vectors over the same bins: expected counts from the pooled
+    /// proportions, (2 − 1)(k − 1) degrees of freedom (the goodness-of-fit test with k estimated proportions on 2k cells).
+    /// Nil when either vector counts nothing (no test is possible). Cost O(k).
+    public static func homogeneityTest(_ first: [Int], _ second: [Int]) -> ChiSquareTest? {
+        let (firstTotal, secondTotal) = (Double(first.reduce(0, +)), Double(second.reduce(0, +)))
+        guard firstTotal > 0 && secondTotal > 0 && first.count == second.count else { return nil }
+        let pooled = zip(first, second).map { Double($0 + $1) / (firstTotal + secondTotal) }
+        return ChiSquareTest(observed: (first + second).map(Double.init), expected: pooled.map { $0 * firstTotal } + pooled.map { $0 * secondTotal },
+                             estimatedParameters: first.count)
     }
 }

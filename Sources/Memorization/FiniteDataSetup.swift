@@ -23,11 +23,21 @@ public struct FiniteDataSetup: Sendable {
     public let startLaw: StartLaw
     public let seed: UInt64
     public let threads: Int
+    /// The process the reverse runs and the exact score they receive are built with (identity: `model`; a
+    /// negative control hands in a broken one). Predictions (`drawsFromForwardLaw`, `exactScore`) keep `model`.
+    public let samplerProcess: @Sendable (LinearSDE) -> LinearSDE
+    /// Wraps every score handed to a reverse run (identity by default).
+    public let scoreTransform: @Sendable (any ScoreProvider) -> any ScoreProvider
+    /// Transforms the end positions of every reverse run (flat) before they are measured (identity by default).
+    public let endTransform: @Sendable ([Double]) -> [Double]
 
     /// The stream offset of start points (far from the sampler's block streams 0, 1, 2, ...).
     public static let startStream: UInt64 = 0x5354_4152_5400_0000
 
-    public init(training: PointSet, horizon: Double = 1, startLaw: StartLaw = .gaussian, seed: UInt64 = 1, threads: Int = 1) {
+    public init(training: PointSet, horizon: Double = 1, startLaw: StartLaw = .gaussian, seed: UInt64 = 1, threads: Int = 1,
+                samplerProcess: @escaping @Sendable (LinearSDE) -> LinearSDE = { $0 },
+                scoreTransform: @escaping @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 },
+                endTransform: @escaping @Sendable ([Double]) -> [Double] = { $0 }) {
         precondition(training.count >= 1 && horizon > 0, "FiniteDataSetup: a non-empty training set and T > 0")
         self.training = training
         model = .ornsteinUhlenbeck
@@ -35,6 +45,9 @@ public struct FiniteDataSetup: Sendable {
         self.startLaw = startLaw
         self.seed = seed
         self.threads = max(1, threads)
+        self.samplerProcess = samplerProcess
+        self.scoreTransform = scoreTransform
+        self.endTransform = endTransform
     }
 
     public var dimension: Int { training.dimension }
@@ -42,6 +55,12 @@ public struct FiniteDataSetup: Sendable {
     /// The exact score of the training set (no smoothing).
     public var exactScore: FiniteDatasetScore {
         FiniteDatasetScore(data: training.points, dimension: training.dimension, model: model)
+    }
+
+    /// The exact score as the reverse runs receive it: built with `samplerProcess(model)` (wrapped by
+    /// `scoreTransform` in `reverseRun`).
+    public var samplerExactScore: FiniteDatasetScore {
+        FiniteDatasetScore(data: training.points, dimension: training.dimension, model: samplerProcess(model))
     }
 
     /// `count` draws from rho_t (a uniformly chosen training point, scaled by m(t), plus sqrt(v(t)) z), flat,
@@ -71,13 +90,16 @@ public struct FiniteDataSetup: Sendable {
         }
     }
 
-    /// The reverse-time SDE in score form driven by `score`, run from `start` over `timeGrid` with `integrator`
-    /// (`ddpm`: the bridge update, exact in law for Dirac data; `eulerMaruyama`: x += h (x + 2 s) + sqrt(2 h) z).
+    /// The reverse-time SDE in score form driven by `scoreTransform(score)` on `samplerProcess(model)`, run from
+    /// `start` over `timeGrid` with `integrator` (`ddpm`: the bridge update, exact in law for Dirac data;
+    /// `eulerMaruyama`: x += h (x + 2 s) + sqrt(2 h) z); the end positions pass through `endTransform`.
     /// Cost: steps x (particles x the score's per-point cost).
     public func reverseRun(score: any ScoreProvider, integrator: ParticleIntegrator, timeGrid: TimeGrid, start: [Double],
                            seedOffset: UInt64 = 0) throws -> ParticleRunResult {
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: integrator,
-                                      timeGrid: timeGrid, seed: seed &+ seedOffset, threads: threads)
-        return try sampler.run(initial: .points(start, dimension: dimension), count: start.count / dimension)
+        let sampler = ParticleSampler(dynamics: .reverseSDE(process: samplerProcess(model), score: scoreTransform(score), form: .score),
+                                      integrator: integrator, timeGrid: timeGrid, seed: seed &+ seedOffset, threads: threads)
+        var result = try sampler.run(initial: .points(start, dimension: dimension), count: start.count / dimension)
+        result.positions = endTransform(result.positions)
+        return result
     }
 }

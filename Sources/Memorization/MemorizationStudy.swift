@@ -54,7 +54,7 @@ public struct MemorizationStudy: Sendable {
     public func measure(integrator: ParticleIntegrator, steps: Int, finalStepSize: Double? = nil) throws -> MemorizationMeasurement {
         precondition(integrator == .ddpm || integrator == .eulerMaruyama, "MemorizationStudy: ddpm or euler-maruyama")
         let grid = timeGrid(steps: steps, finalStepSize: finalStepSize)
-        let result = try setup.reverseRun(score: setup.exactScore, integrator: integrator, timeGrid: grid,
+        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: integrator, timeGrid: grid,
                                           start: setup.startPoints(count: count))
         let times = grid.times
         let last = times[times.count - 2] - times[times.count - 1]

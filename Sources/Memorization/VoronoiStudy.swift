@@ -44,7 +44,7 @@ public struct VoronoiStudy: Sendable {
         start.withUnsafeBufferPointer { points in
             oneStep.withUnsafeMutableBufferPointer { score.posteriorMean(at: points, time: startTime, into: $0) }
         }
-        let result = try setup.reverseRun(score: score, integrator: .ddpm, timeGrid: .uniform(from: startTime, to: 0, steps: steps),
+        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: .ddpm, timeGrid: .uniform(from: startTime, to: 0, steps: steps),
                                           start: start, seedOffset: 100 &+ offset)
         let growth = exp(startTime)
         let search = NearestNeighbourSearch(reference: setup.training)

@@ -2,6 +2,7 @@ import DensitySolvers
 import DiffusionModels
 import InverseHeat
 import ParticleSampling
+import ScoreNetworks
 
 /// The components a claim puts to the test, handed to it so that a broken one can be handed instead.
 ///
@@ -24,6 +25,8 @@ public struct ClaimSubjects: Sendable {
     /// The equation an inversion (the naive backward stepper, a regularized reconstruction) inverts, for the
     /// equation of the problem a claim poses; the data and the oracles keep the problem's own.
     public var inversionEquation: @Sendable (BackwardEquation) -> BackwardEquation = { $0 }
+    /// Applied to every trained score network before it is evaluated or sampled from.
+    public var network: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }
 
     public init() {}
 
