@@ -64,6 +64,9 @@ extension VerificationSuite {
         name: "endpoint-frequencies",
         statement: "With the exact score of data {0, 2, 2.5}, reverse diffusion from μ ends at training point i with frequency E_μ[λ_i(Y, T)] (χ² test; uniform 1/N for μ = ρ_T), at 1000 bridge steps and at 4000 (independent runs); the χ² homogeneity test of the 1000- and 4000-step counts finds no difference at the 1 % level, where a discretization bias of the 1000-step runs would show.",
         bounds: [
+            "<X0> within 1e-12 relative of the softmax written out in the claim: both are log-sum-exp over three points, "
+                + "a few ε apart (the weights' exponents are at most 30 in size at t = 0.01, where exp loses nothing "
+                + "after the shift by the largest).",
             "|frequency − E_μ λ_i| / SE ≤ 4: SE² = p(1 − p)/M + SE(p)² is the binomial SE (the prediction is quadrature, SE(p) = 0); |Z| > 4 has probability 6.3e-5 under the theory, below 1e-3 over the 12 values.",
             "χ² p-value ≥ 0.01: Pearson's test of the assigned counts against p_i times their total (2 degrees of freedom) falsely fails with probability 1 % per run.",
             "Step refinement: the 1000-step and 4000-step counts of one start law are compared by the χ² homogeneity test of the 2 × 3 table (2 degrees of freedom), p ≥ 0.01; a discretization bias of the 1000-step runs that the 4000-step runs lack would show here, chance alone fails it 1 % of the time.",
@@ -136,6 +139,22 @@ extension VerificationSuite {
                 checks.append(.atMost("largest |E_ρT λ_i − 1/N| (quadrature)", spread, 1e-8, settings: settings))
             }
         }
+        // The posterior mean the runs use, against THEORY §7's softmax written out here:
+        // <X0>(x, t) = Σ λ_i x_i, λ = softmax((x x_i − e^(−t) x_i²/2) / (2 sinh t)), by log-sum-exp.
+        let runScore = settings.subjects.score(finiteDataSetup(data, settings: settings).samplerExactScore)
+        var softmaxGap = 0.0
+        for time in [1.0, 0.3, 0.1, 0.01] {
+            for x in stride(from: -3.0, through: 4.0, by: 0.25) {
+                let exponents = data.points.map { (x * $0 - exp(-time) * $0 * $0 / 2) / (2 * sinh(time)) }
+                let top = exponents.max()!, weights = exponents.map { exp($0 - top) }
+                let mean = zip(weights, data.points).reduce(0) { $0 + $1.0 * $1.1 } / weights.reduce(0, +)
+                let gap = abs(runScore.posteriorMean(at: [x], time: time)[0] - mean) / max(abs(mean), 1)
+                softmaxGap = max(softmaxGap, gap.isNaN ? .infinity : gap)
+            }
+        }
+        record.parameter("posterior_mean_gap_to_softmax", softmaxGap)
+        checks.append(.atMost("largest relative gap of the runs' <X0>(x, t) to the softmax of THEORY §7 (29 x × 4 t)", softmaxGap, 1e-12,
+                              settings: settings))
         record.tables += [points, tests, refinement]
         record.summary = "For each start law μ (N(0, 1) and ρ_T) the bridge update with the exact score of {0, 2, 2.5} runs 1000 steps from T = 1 to 0; each end within 1e-3 of a training point is counted there, and the frequencies are compared with the prediction E_μ λ_i(Y, T) point by point (binomial plus prediction SE) and by Pearson's χ² test. An independent set of runs with 4000 steps repeats the comparison, and the χ² homogeneity test of the two count vectors separates a discretization bias (which the refinement would change) from chance. The tables record only the 1000-step runs point by point."
         return checks
