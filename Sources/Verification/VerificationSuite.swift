@@ -684,6 +684,10 @@ public enum VerificationSuite {
                 + "N(μ_k, m² σ_k⁴ / (m² σ_k² + v))); E TV and its SE are those of a multinomial histogram of the same "
                 + "count (TV is a sum of many bins' deviations, close to normal); the integrators' own bias is not "
                 + "allowed for and is measured to sit inside the band.",
+            "histogram centre of mass within 4 h/(12 n)^½ of the binned particles' mean: binning moves each particle to "
+                + "its cell centre by an offset close to uniform on [−h/2, h/2) (the density varies little across a cell "
+                + "of h = 1/15; the offsets' mean is O(h² ∫ρ') = 0 to first order), variance h²/12, so the difference "
+                + "of the means is normal with SD h/(12 n)^½.",
             "KS p ≥ 1e-3 for each run: under the hypothesis p is uniform, so the pair fails by chance with probability "
                 + "2e-3. The runs stop at t = 1e-4 (probability flow) or map ρ_(1e-4) through <X0> (DDPM); either shifts "
                 + "the narrow component's variance by 2e-4 / 0.04 = 0.5 %, a KS distance below 4e-4, under a tenth of "
@@ -725,6 +729,9 @@ public enum VerificationSuite {
             .init("total_variation", "½ Σ |histogram mass − exact mass|", tolerance: .standardErrors(4, column: "standard_error")),
             .init("expected_total_variation", "E TV of a multinomial histogram of the same count", tolerance: .roundOff(1e-12)),
             .init("standard_error", "SE of TV under multinomial sampling", tolerance: .roundOff(1e-12)),
+            .init("histogram_mean", "Σ cell centre × cell mass / Σ cell mass", tolerance: .within(relative: 0, absolute: 0.02)),
+            .init("particle_mean", "mean of the particles inside the histogram's range", tolerance: .within(relative: 0, absolute: 0.02)),
+            .init("centring_score", "|histogram_mean − particle_mean| / (h / (12 n)^½)", tolerance: .within(relative: 0, absolute: 8)),
         ])
         var tests = DataTable("kolmogorov_smirnov", title: "Kolmogorov–Smirnov test of the end points against the mixture's distribution function, one run a row.", columns: [
             .init("run", "dynamics and integrator", tolerance: .exact),
@@ -755,9 +762,20 @@ public enum VerificationSuite {
             let outside = 1 - masses.reduce(0, +), expectedOutside = max(1 - expected.reduce(0, +), 0)
             let totalVariation = 0.5 * (zip(masses, expected).reduce(0) { $0 + abs($1.0 - $1.1) } + abs(outside - expectedOutside))
             let level = MultinomialSamplingLevel(binMasses: expected + [expectedOutside], particleCount: count)
-            binned.append(name, totalVariation, level.expectedTotalVariation, level.totalVariationStandardError)
             checks.append(.atMost("histogram TV to the closed-form cell masses, \(name) (E TV + 4 SE)", totalVariation,
                                   level.expectedTotalVariation + 4 * level.totalVariationStandardError, settings: settings))
+            // The histogram's centre of mass against the binned particles' own mean: binning moves each particle to
+            // its cell centre, by an offset close to uniform on [−h/2, h/2), so the two means differ by about
+            // h / (12 n)^½.
+            let centres = histogramGrid.coordinates(axis: 0)
+            let inside = samples.filter { abs($0) < histogramGrid.halfWidth }
+            let binnedMean = zip(centres, masses).reduce(0) { $0 + $1.0 * $1.1 } / masses.reduce(0, +)
+            let rawMean = inside.reduce(0, +) / Double(inside.count)
+            let roundingError = width / (12 * Double(inside.count)).squareRoot()
+            let centring = abs(binnedMean - rawMean) / roundingError
+            binned.append(name, totalVariation, level.expectedTotalVariation, level.totalVariationStandardError, binnedMean, rawMean, centring)
+            checks.append(.atMost("histogram centre of mass − particles' mean, in units of h / (12 n)^½, \(name)",
+                                  centring.isNaN ? .infinity : centring, 4, settings: settings))
             checks.append(.atMost("|mean − data mean| / SE, \(name)", abs(moments.mean[0] - paperMixture.mean[0]) / moments.meanStandardError[0], 4, settings: settings))
             checks.append(.atMost("|variance − data variance| / SE, \(name)", abs(moments.variance[0] - paperMixture.covariance[0]) / moments.varianceStandardError[0], 4, settings: settings))
         }
