@@ -147,3 +147,14 @@ public struct Claim: Sendable {
         return outcome
     }
 }
+
+/// The larger of two values, NaN when either is (a missing prediction or a NaN statistic must fail the check, never
+/// be skipped the way `max` skips it).
+func worseOf(_ current: Double, _ value: Double) -> Double {
+    current.isNaN || value.isNaN ? .nan : max(current, value)
+}
+
+/// The largest value, NaN when there is none or any is NaN (a missing statistic must fail its check).
+func largestValue(_ values: [Double]) -> Double {
+    values.isEmpty || values.contains(where: \.isNaN) ? .nan : values.max()!
+}

@@ -435,12 +435,6 @@ extension VerificationSuite {
     }
 }
 
-/// The larger of two values, NaN when either is (a missing prediction or a NaN statistic must fail the check, never
-/// be skipped the way `max` skips it).
-func worseOf(_ current: Double, _ value: Double) -> Double {
-    current.isNaN || value.isNaN ? .nan : max(current, value)
-}
-
 /// The discrete Fourier transform of real cell values written out as a direct sum, apart from FFTW: X_j =
 /// sum_n u_n e^(-2 pi i j n / N) for j = 0 ... N/2 (FFTW's unnormalized half spectrum, the library's convention), and
 /// its inverse. Twiddles come from the exact residue j n mod N. Round-off of one coefficient: about

@@ -149,7 +149,7 @@ extension VerificationSuite {
                 let top = exponents.max()!, weights = exponents.map { exp($0 - top) }
                 let mean = zip(weights, data.points).reduce(0) { $0 + $1.0 * $1.1 } / weights.reduce(0, +)
                 let gap = abs(runScore.posteriorMean(at: [x], time: time)[0] - mean) / max(abs(mean), 1)
-                softmaxGap = max(softmaxGap, gap.isNaN ? .infinity : gap)
+                softmaxGap = worseOf(softmaxGap, gap)
             }
         }
         record.parameter("posterior_mean_gap_to_softmax", softmaxGap)

@@ -466,7 +466,3 @@ struct IntervalOracle {
     }
 }
 
-/// The largest value, NaN when there is none or any is NaN (a missing statistic must fail its check).
-private func largestValue(_ values: [Double]) -> Double {
-    values.isEmpty || values.contains(where: \.isNaN) ? .nan : values.max()!
-}
