@@ -25,13 +25,14 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         // Plan-once/execute-many FFTW wrappers: real-to-complex, cosine; the planner lock, threads, wisdom.
-        .target(name: "SpectralTransforms", dependencies: ["CFFTW"]),
+        .target(name: "SpectralTransforms", dependencies: ["CFFTW", "Safeguards"]),
         // Uniform cell-centred grids on [-L, L]^d and the fields that live on them.
-        .target(name: "GridFields"),
+        .target(name: "Safeguards"),
+        .target(name: "GridFields", dependencies: ["Safeguards"]),
         // Forward SDE models (OU, VP, VE, linear, general drift) and the exact Gaussian-mixture oracles.
         .target(
             name: "DiffusionModels",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["Safeguards", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
         .target(
@@ -46,7 +47,7 @@ let package = Package(
         // The particle core: SDE/ODE integrators, time grids, score providers, histograms on the solver's grid.
         .target(
             name: "ParticleSampling",
-            dependencies: ["RandomStreams", "DiffusionModels", "GridFields"]
+            dependencies: ["RandomStreams", "DiffusionModels", "GridFields", "Safeguards"]
         ),
         // Seeded datasets (Swiss roll with its curve geometry, moons, mixtures, square, two intervals), loading with
         // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
@@ -80,10 +81,10 @@ let package = Package(
         // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
         .target(
             name: "ScoreNetworks",
-            dependencies: ["CBLAS", "DiffusionModels", "ParticleSampling", "RandomStreams"]
+            dependencies: ["CBLAS", "DiffusionModels", "ParticleSampling", "RandomStreams", "Safeguards"]
         ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
-        .target(name: "Figures"),
+        .target(name: "Figures", dependencies: ["Safeguards"]),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
@@ -92,7 +93,7 @@ let package = Package(
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
+            dependencies: ["Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(
@@ -103,8 +104,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fplab", dependencies: ["FPLabCommandLine"]),
+        .testTarget(name: "SafeguardsTests", dependencies: ["Safeguards"]),
         .testTarget(name: "SpectralTransformsTests", dependencies: ["SpectralTransforms"]),
-        .testTarget(name: "GridFieldsTests", dependencies: ["GridFields"]),
+        .testTarget(name: "GridFieldsTests", dependencies: ["GridFields", "Safeguards"]),
         .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels", "GridFields"]),
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),

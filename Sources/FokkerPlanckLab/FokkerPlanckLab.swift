@@ -1,3 +1,4 @@
+@_exported import Safeguards
 @_exported import SpectralTransforms
 @_exported import GridFields
 @_exported import DiffusionModels
