@@ -203,7 +203,7 @@ public struct InvertReport: Sendable {
             files: files
         )
         try outputOptions.writeFiles(for: carrier)
-        FileHandle.standardOutput.write(Data(rendered(as: outputOptions.format).utf8))
+        try StandardStreams.writeOutput(rendered(as: outputOptions.format))
     }
 
     /// At most `limit` rows of `table`, evenly spaced, the first and the last always included.

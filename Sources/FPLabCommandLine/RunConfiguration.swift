@@ -168,7 +168,7 @@ public struct Run: ParsableCommand {
                 argument.allSatisfy { $0.isLetter || $0.isNumber || "-_=.,:/+".contains($0) }
                     ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
             }
-            print((["fplab"] + quoted).joined(separator: " "))
+            try StandardStreams.writeOutput((["fplab"] + quoted).joined(separator: " ") + "\n")
             return
         }
         var command: ParsableCommand

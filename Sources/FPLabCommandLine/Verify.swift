@@ -150,7 +150,7 @@ public struct Verify: ParsableCommand {
         var settings = VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
         if let plant, let only, let claim = VerificationSuite.claim(named: only), claim.controls.indices.contains(plant - 1) {
             settings = claim.controls[plant - 1].planted(in: settings)
-            FileHandle.standardError.write(Data("planted in \(only): \(claim.controls[plant - 1].description)\n".utf8))
+            StandardStreams.writeError("planted in \(only): \(claim.controls[plant - 1].description)\n")
         }
         if let compare, let committed = try? Self.committedRun(in: compare) {
             settings.quick = committed.quick
@@ -162,16 +162,18 @@ public struct Verify: ParsableCommand {
     public mutating func run() throws {
         if list {
             let width = VerificationSuite.claims.map(\.name.count).max() ?? 0
+            var text = ""
             for claim in VerificationSuite.claims {
                 if verbose {
-                    print(claim.name + "\n  " + claim.statement)
-                    for bound in claim.bounds { print("  bound: " + bound) }
-                    for control in claim.controls { print("  fails under: \(control.name) (\(control.description))") }
-                    print("")
+                    text += claim.name + "\n  " + claim.statement + "\n"
+                    for bound in claim.bounds { text += "  bound: " + bound + "\n" }
+                    for control in claim.controls { text += "  fails under: \(control.name) (\(control.description))\n" }
+                    text += "\n"
                 } else {
-                    print(claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement)
+                    text += claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement + "\n"
                 }
             }
+            try StandardStreams.writeOutput(text)
             return
         }
         let target = outputTarget
@@ -184,7 +186,7 @@ public struct Verify: ParsableCommand {
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
             }
             try OutputTree(path: target).write(archive.files, owns: Self.ownsEntry)
-            FileHandle.standardError.write(Data("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n".utf8))
+            StandardStreams.writeError("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n")
         }
         if let compare {
             var comparison = VerificationComparison(directory: compare)
@@ -196,11 +198,11 @@ public struct Verify: ParsableCommand {
                                            report.outcomes.count, report.wallSeconds), at: 0)
             let text = comparison.differences.isEmpty && format == .text
                 ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try StandardStreams.writeOutput(text)
             if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
             return
         }
-        FileHandle.standardOutput.write(Data(report.commandReport.rendered(as: format).utf8))
+        try StandardStreams.writeOutput(report.commandReport.rendered(as: format))
         if !report.allPassed { throw ExitCode(1) }
     }
 
