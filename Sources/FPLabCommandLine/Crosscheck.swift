@@ -141,6 +141,16 @@ public struct Crosscheck: ParsableCommand {
         check.seed = runOptions.seed
         check.threads = runOptions.threads
         do { try check.validate() } catch let error as CrossCheckError { throw ValidationError(error.description) }
+        // Cost of the particle runs: every count of --particles, through --steps steps in each direction, each
+        // step a mixture score of components × d^2 terms (20 operations a term).
+        let directionCount = direction == .both ? 2.0 : 1
+        try OptionCheck.work(
+            20 * directionCount * Double(counts.reduce(0, +)) * Double(steps + comparisonTimes.count)
+                * Double(mixture.components.count * mixture.dimension * mixture.dimension),
+            subject: "crosscheck with --particles \(particles) and --steps \(steps)",
+            formula: "20 × directions × total particles × steps × components × dimension²",
+            advice: "lower --particles or --steps"
+        )
         let directions: [CrossCheckDirection] = direction == .both ? [.forward, .reverse] : [direction == .forward ? .forward : .reverse]
         return CrosscheckExperiment(options: self, check: check, directions: directions)
     }

@@ -104,7 +104,18 @@ public struct Generate: ParsableCommand {
             let file = URL(fileURLWithPath: path).lastPathComponent
             return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
-        return GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
+        // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
+        // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
+        let points = experiment.training
+        try OptionCheck.work(
+            20 * Double(experiment.methods.count) * Double(particles) * Double(steps) * Double(points.count) * Double(points.dimension),
+            subject: "generate with \(experiment.methods.count) scores, --particles \(particles) and --steps \(steps)",
+            formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension (\(points.dimension))",
+            advice: "lower --particles, --steps or --training-count, or choose one --score"
+        )
+        return experiment
     }
 }
 
