@@ -143,10 +143,13 @@ public struct Crosscheck: ParsableCommand {
         do { try check.validate() } catch let error as CrossCheckError { throw ValidationError(error.description) }
         // Cost of the particle runs: every count of --particles, through --steps steps in each direction, each
         // step a mixture score of components × d^2 terms (20 operations a term).
-        let directionCount = direction == .both ? 2.0 : 1
+        let directionCount: Double = direction == .both ? 2 : 1
+        let totalParticles = Double(counts.reduce(0, +))
+        let stepCount = Double(steps + comparisonTimes.count)
+        let terms = Double(mixture.components.count * mixture.dimension * mixture.dimension)
+        let operations: Double = 20 * directionCount * totalParticles * stepCount * terms
         try OptionCheck.work(
-            20 * directionCount * Double(counts.reduce(0, +)) * Double(steps + comparisonTimes.count)
-                * Double(mixture.components.count * mixture.dimension * mixture.dimension),
+            operations,
             subject: "crosscheck with --particles \(particles) and --steps \(steps)",
             formula: "20 × directions × total particles × steps × components × dimension²",
             advice: "lower --particles or --steps"

@@ -109,8 +109,11 @@ public struct Generate: ParsableCommand {
         // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
         // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
         let points = experiment.training
+        let scoreCount = Double(experiment.methods.count), pointCount = Double(points.count)
+        let perSample: Double = Double(steps) * pointCount * Double(points.dimension)
+        let operations: Double = 20 * scoreCount * Double(particles) * perSample
         try OptionCheck.work(
-            20 * Double(experiment.methods.count) * Double(particles) * Double(steps) * Double(points.count) * Double(points.dimension),
+            operations,
             subject: "generate with \(experiment.methods.count) scores, --particles \(particles) and --steps \(steps)",
             formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension (\(points.dimension))",
             advice: "lower --particles, --steps or --training-count, or choose one --score"

@@ -133,10 +133,13 @@ public struct Reverse: ParsableCommand {
         let chosen = try resolvedMethods()
         // Cost of the particle runs: sde (one score per step) and flow (RK4: four), each score a sum over the
         // mixture's components of d^2 terms; 20 operations a term.
-        let particleScores = (chosen.contains(.sde) ? 1.0 : 0) + (chosen.contains(.flow) ? 4 : 0)
+        let sdeScores: Double = chosen.contains(.sde) ? 1 : 0
+        let flowScores: Double = chosen.contains(.flow) ? 4 : 0
         let dimension = Double(mixture.dimension)
+        let terms: Double = (sdeScores + flowScores) * Double(mixture.components.count) * dimension * dimension
+        let operations: Double = 20 * Double(particles) * Double(steps) * terms
         try OptionCheck.work(
-            20 * Double(particles) * Double(steps) * particleScores * Double(mixture.components.count) * dimension * dimension,
+            operations,
             subject: "reverse with --particles \(particles) and --steps \(steps)",
             formula: "20 × particles × steps × scores per step × components × dimension²",
             advice: "lower --particles or --steps"
