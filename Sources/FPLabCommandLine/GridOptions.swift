@@ -10,10 +10,11 @@ public struct GridOptions: ParsableArguments {
     /// The smallest L: the largest wavenumber pi n / (2 L) and the stable step counts stay finite (a subnormal L
     /// such as 1e-320 overflows them to infinity), and a cell 2 L / n is still far above the spacing of doubles.
     public static let halfWidthMinimum = 1e-6
-    /// Memory a solver needs per cell: 8 bytes times about 24 arrays (the state, four Runge–Kutta stages and the
+    /// Memory a run needs per cell: 8 bytes times about 32 arrays (the state, four Runge–Kutta stages and the
     /// fluxes in spectral space, the drift field per axis, the initial, exact, stationary and current densities,
-    /// and the cell coordinates), measured as about 150 bytes a cell for a 1024 x 1024 spectral run.
-    public static let bytesPerCell = 8.0 * 24
+    /// the cell coordinates, FFTW's plans); measured: 254 bytes a cell of peak resident memory beyond the
+    /// executable's own for a 1024 x 1024 spectral run (`forward --dimension 2 --points 1024 --steps 2`).
+    public static let bytesPerCell = 8.0 * 32
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Space dimension, 1 or 2.", valueName: "d"))
     public var dimension: Int = 1
@@ -21,7 +22,7 @@ public struct GridOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Cells per axis (at least 2, at most what fits in the available memory at about 192 bytes a cell; "
+            "Cells per axis (at least 2, at most what fits in the available memory at about 256 bytes a cell; "
                 + "default: 256 in 1-D, 128 in 2-D).",
             valueName: "n"
         )
