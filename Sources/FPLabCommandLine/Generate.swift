@@ -104,7 +104,21 @@ public struct Generate: ParsableCommand {
             let file = URL(fileURLWithPath: path).lastPathComponent
             return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
-        return GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
+        // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
+        // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
+        let points = experiment.training
+        let scoreCount = Double(experiment.methods.count), pointCount = Double(points.count)
+        let perSample: Double = Double(steps) * pointCount * Double(points.dimension)
+        let operations: Double = 20 * scoreCount * Double(particles) * perSample
+        try OptionCheck.work(
+            operations,
+            subject: "generate with \(experiment.methods.count) scores, --particles \(particles) and --steps \(steps)",
+            formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension (\(points.dimension))",
+            advice: "lower --particles, --steps or --training-count, or choose one --score"
+        )
+        return experiment
     }
 }
 

@@ -42,7 +42,7 @@ public struct Verify: ParsableCommand {
     @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
     public var verbose = false
 
-    @Option(help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
                                valueName: "n"))
     public var plant: Int?
 
@@ -64,7 +64,7 @@ public struct Verify: ParsableCommand {
     public var compare: String?
 
     /// Multiplies every tolerance (internal: tests break tolerances on purpose to see claims fail).
-    @Option(name: .customLong("tolerance-scale"), help: .hidden)
+    @Option(name: .customLong("tolerance-scale"), parsing: .unconditional, help: .hidden)
     public var toleranceScale: Double = 1
 
     public init() {}
