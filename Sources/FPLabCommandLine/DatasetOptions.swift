@@ -89,9 +89,9 @@ public struct ReverseRunOptions: ParsableArguments {
     }
 }
 
-/// Comma-separated positive numbers for list options ("0.5,0.1,0.01").
+/// Comma-separated positive numbers for list options ("0.5,0.1,0.01"), each a decimal literal (`StrictNumber`).
 func parsePositiveList(_ text: String, option: String) throws -> [Double] {
-    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    let values = text.split(separator: ",").map { StrictNumber.double($0.trimmingCharacters(in: .whitespaces)) }
     guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 }) else {
         throw ValidationError("\(option) must be a comma-separated list of positive finite numbers; got '\(text)'.")
     }

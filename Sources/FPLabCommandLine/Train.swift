@@ -176,6 +176,9 @@ public struct Train: ParsableCommand {
                 try OptionCheck.require(savedData == current,
                                         "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is \(current). Give the same --data, or the same --dataset, --training-points and --seed.")
             }
+            let scheduleSteps = resumed.network.schedule.stepCount
+            try OptionCheck.require(samplingSteps <= scheduleSteps,
+                                    "--sampling-steps \(samplingSteps) exceeds the \(scheduleSteps) steps of the noise schedule in --resume \(resume!) (from 1 to \(scheduleSteps)).")
             try OptionCheck.require((steps ?? 2000) >= resumed.step,
                                     "--steps \(steps ?? 2000) is below the checkpoint's \(resumed.step) updates (--steps is the total count).")
             architecture = saved
@@ -219,8 +222,12 @@ public struct Train: ParsableCommand {
         )
     }
 
-    /// The file at `path` can be written: its directory exists and is writable, and it is not a directory.
+    /// The file at `path` can be written: its directory exists and is writable, and it is not a directory, a
+    /// device, a FIFO or a socket (never replaced: `InputFile.checkReplaceable`).
     static func checkWritable(_ path: String, option: String) throws {
+        do { try InputFile.checkReplaceable(path, subject: "\(option) '\(path)'") } catch let error as InputFileError {
+            throw ValidationError(error.description)
+        }
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {

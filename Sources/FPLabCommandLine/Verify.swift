@@ -91,6 +91,9 @@ public struct Verify: ParsableCommand {
                                     "--compare \(compare): the data was written by a full run; compare without --quick.")
             try OptionCheck.require(runOptions.seed == 1 || runOptions.seed == manifest.seed,
                                     "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed).")
+            do { try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name)) } catch let error as CompareTreeError {
+                throw ValidationError("--compare \(compare): \(error.description)")
+            }
         }
         if let outputDirectory {
             do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let error as CommandLineError {
