@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "FokkerPlanckLab", targets: ["FokkerPlanckLab"]),
         .executable(name: "fplab", targets: ["fplab"]),
+        // The subcommands as a library, for the fuzz targets in Fuzz/ (FuzzEntryPoints).
+        .library(name: "FPLabCommandLine", targets: ["FPLabCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

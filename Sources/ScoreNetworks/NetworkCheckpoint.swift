@@ -189,7 +189,8 @@ public enum NetworkCheckpoint {
     }
 
     /// Writes `state` to `path` so that the previous checkpoint stays whole at every moment: the bytes go to a
-    /// temporary file beside it (`.NAME.PID.tmp`, same directory, so the rename is atomic), flushed with fsync,
+    /// temporary file beside it (`.NAME.PID-RANDOM.tmp`, same directory, so the rename is atomic; those of killed
+    /// processes are removed first, `StaleTemporaries`), flushed with fsync,
     /// then renamed over `path`; all inside `Interruption.deferringInterruption`, so SIGINT or SIGTERM takes effect
     /// after the rename or after the temporary is removed. A path that exists and is not a regular file (a device,
     /// a FIFO, a directory) is never replaced.
@@ -199,9 +200,11 @@ public enum NetworkCheckpoint {
             throw CheckpointError(error.description)
         }
         let url = URL(fileURLWithPath: path)
+        let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+            .appendingPathComponent(".\(url.lastPathComponent).\(token).tmp").path
         try Interruption.deferringInterruption {
+            StaleTemporaries.remove(in: url.deletingLastPathComponent().path)
             func fail(_ what: String) -> CheckpointError {
                 let reason = String(cString: strerror(errno))
                 unlink(temporary)

@@ -114,11 +114,11 @@ import Testing
         ("0.3:-2", "must have the form weight:mean:std"),
         ("0.3:-2:0.2;0.6:1:1", "weights sum to"),
         ("1:abc:1", "mean 'abc' is not a number"),
-        ("1:nan:1", "must be finite"),
+        ("1:nan:1", "'nan' is not a number"),
         ("1:0:-1", "std must be positive"),
         ("-1:0:1;2:0:1", "weight must be one positive number"),
         ("1:0,1:1", "mean has 2 coordinate(s)"),
-        ("1:inf:1", "must be finite"),
+        ("1:inf:1", "'inf' is not a number"),
     ])
     func malformedSpecificationsAreRefusedWithAReason(specification: String, reason: String) {
         do {

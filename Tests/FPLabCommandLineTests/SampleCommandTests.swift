@@ -69,7 +69,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         .init(arguments: ["--t-min", "1"], expected: "--t-min must be a finite number greater than 0 and below --time"),
         .init(arguments: ["--t-min", "2", "--time", "1"], expected: "--t-min"),
         .init(arguments: ["--time", "nan"], expected: "--time must be a finite number"),
-        .init(arguments: ["--data", "/nonexistent/points.csv"], expected: "--data: cannot read"),
+        .init(arguments: ["--data", "/nonexistent/points.csv"], expected: "cannot read the file"),
         .init(arguments: ["--direction", "forward", "--integrator", "rk4"], expected: "--integrator rk4 is not a forward integrator"),
         .init(arguments: ["--score", "exact", "--data", "DATA"], expected: "--score exact needs a --mixture"),
     ]
@@ -87,7 +87,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
     }
 
     /// Ragged rows and NaN in a data file are refused with the line named; nothing is written.
-    @Test(arguments: [("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "NaN or infinity"), ("0,1\nabc,2\n", "not a row of numbers"), ("", "no points")])
+    @Test(arguments: [("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "'nan' is not a decimal number"), ("0,1\nabc,2\n", "'abc' is not a decimal number"), ("", "no points")])
     func malformedDataFiles(contents: String, reason: String) throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
