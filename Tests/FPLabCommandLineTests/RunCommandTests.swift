@@ -9,7 +9,7 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path("config.json")
         try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return try RunConfiguration(path: path).arguments()
+        return try RunConfiguration(path: path).arguments
     }
 
     func failure(_ json: String) -> String? {
@@ -63,7 +63,7 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
         #expect(names.count >= 4)
         for name in names {
-            let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments()
+            let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments
             #expect(throws: Never.self, "\(name)") { _ = try FPLab.parseAsRoot(command) }
         }
     }
