@@ -14,7 +14,7 @@ extension JSONValue {
         /// Integers that fit in `Int` become `.integer`, larger ones that fit in `UInt64` `.unsignedInteger`,
         /// every other number `.number`; a number beyond the range of `Double` (`1e999`) is an error.
         case values
-        /// Every number becomes `.string` with its text exactly as written (`007` is still refused): for a reader
+        /// Every number becomes `.numberLiteral` with its text exactly as written (`007` is still refused): for a reader
         /// that passes numbers on as text, as a configuration passes them to options, so that the option's own
         /// check sees `18446744073709551615` or `1e999` rather than a rounded double.
         case literals
@@ -30,15 +30,14 @@ extension JSONValue {
     public static let maximumDepth = 512
 
     /// Reads a JSON text (RFC 8259) into a value. Stricter than the RFC in one way: a key given twice in one
-    /// object is an error (it would hide a typo). A leading byte-order mark is skipped (the RFC lets a reader
-    /// ignore it). Escapes are checked: a `\u` high surrogate must be followed by a `\u` low surrogate, and a lone
+    /// object is an error (it would hide a typo). A byte-order mark is not JSON (RFC 8259 §8.1); the UTF-8
+    /// decoding of `InputFile.readText` drops a leading one before the text gets here. Escapes are checked: a `\u` high surrogate must be followed by a `\u` low surrogate, and a lone
     /// low surrogate is refused. Errors give the 1-based line and column (columns count Unicode scalars; a line
     /// ends at LF, CR LF or CR). Cost: O(length) time, recursion depth at most `maximumDepth`.
     public static func parse(_ text: String, numbers: NumberReading = .values) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { bytes in
             var reader = JSONReader(bytes: bytes, numbers: numbers)
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.position = 3; reader.textStart = 3 }
             reader.skipWhitespace()
             let value = try reader.value()
             reader.skipWhitespace()
@@ -54,8 +53,6 @@ private struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let numbers: JSONValue.NumberReading
     var position = 0
-    /// Where the text begins (after a byte-order mark), for columns.
-    var textStart = 0
     var depth = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, numbers: JSONValue.NumberReading) {
@@ -66,7 +63,7 @@ private struct JSONReader {
     /// The error at `position` (or at `at`), with its line and column.
     func error(_ reason: String, at errorPosition: Int? = nil) -> JSONSyntaxError {
         let end = min(errorPosition ?? position, bytes.count)
-        var line = 1, column = 1, index = textStart
+        var line = 1, column = 1, index = 0
         while index < end {
             let byte = bytes[index]
             if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
@@ -308,7 +305,7 @@ private struct JSONReader {
             skipDigits()
         }
         let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        if numbers == .literals { return .string(literal) }
+        if numbers == .literals { return .numberLiteral(literal) }
         if isInteger, let integer = Int(literal) { return .integer(integer) }
         if isInteger, let integer = UInt64(literal) { return .unsignedInteger(integer) }
         guard let number = Double(literal), number.isFinite else {

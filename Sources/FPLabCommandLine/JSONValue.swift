@@ -9,6 +9,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case integer(Int)
     case unsignedInteger(UInt64)
     case number(Double)
+    /// A number exactly as written in a JSON text (`18446744073709551615`, `1e999`, `-0`), from
+    /// `parse(_:numbers: .literals)`; written back verbatim.
+    case numberLiteral(String)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -40,6 +43,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .integer(let value): text.append(String(value))
         case .unsignedInteger(let value): text.append(String(value))
         case .number(let value): text.append(value.isFinite ? "\(value)" : "null")
+        case .numberLiteral(let literal): text.append(literal)
         case .string(let value): JSONValue.writeString(value, to: &text)
         case .array(let elements):
             guard !elements.isEmpty else { text.append("[]"); return }

@@ -180,7 +180,7 @@ struct RunConfiguration {
     }
 
     /// A value's text as the option receives it; numbers arrive as written (the file is read with
-    /// `.literals`), so the option's own check judges `18446744073709551615` or `1e999`.
+    /// `.literals`), so the option's own check judges `18446744073709551615` or `1e999`, not a rounded double.
     private static func scalarText(_ value: JSONValue, key: String, failure: (String) -> ValidationError) throws -> String {
         switch value {
         case let .string(text):
@@ -197,6 +197,7 @@ struct RunConfiguration {
         case let .integer(number): return String(number)
         case let .unsignedInteger(number): return String(number)
         case let .number(number): return "\(number)"
+        case let .numberLiteral(literal): return literal
         case .bool: throw failure("key \(shown(key)) takes a value (a string or a number), not true or false.")
         case .null: throw failure("key \(shown(key)) is null; give a value or leave the key out.")
         case .object: throw failure("key \(shown(key)) takes a string, a number or an array, not an object.")
@@ -229,17 +230,20 @@ public struct Run: ParsableCommand {
 
     public init() {}
 
-    /// Reads the file and checks the command it stands for (the subcommand's own validation included).
+    /// Reads the file and checks the command it stands for: with `--print-command` the configuration only (the
+    /// command may be meant for another machine, whose files are not here), otherwise with the subcommand's own
+    /// validation too.
     public mutating func validate() throws {
-        _ = try resolved()
+        if printCommand { _ = try RunConfiguration(path: file) } else { _ = try resolved() }
     }
 
     public mutating func run() throws {
-        var (arguments, command) = try resolved()
         if printCommand {
+            let arguments = try RunConfiguration(path: file).arguments
             print((["fplab"] + arguments.map(Self.shellQuoted)).joined(separator: " "))
             return
         }
+        var (_, command) = try resolved()
         try command.run()
     }
 
