@@ -14,9 +14,9 @@ extension JSONValue {
         /// Integers that fit in `Int` become `.integer`, larger ones that fit in `UInt64` `.unsignedInteger`,
         /// every other number `.number`; a number beyond the range of `Double` (`1e999`) is an error.
         case values
-        /// Every number becomes `.numberLiteral` with its text exactly as written (`007` is still refused): for a reader
-        /// that passes numbers on as text, as a configuration passes them to options, so that the option's own
-        /// check sees `18446744073709551615` or `1e999` rather than a rounded double.
+        /// Every number becomes `.numberLiteral` with its text exactly as written (`007` is still refused):
+        /// for a reader that passes numbers on as text, as a configuration passes them to options, so that the
+        /// option's own check sees `18446744073709551615` or `1e999` rather than a rounded double.
         case literals
     }
 
@@ -31,7 +31,8 @@ extension JSONValue {
 
     /// Reads a JSON text (RFC 8259) into a value. Stricter than the RFC in one way: a key given twice in one
     /// object is an error (it would hide a typo). A byte-order mark is not JSON (RFC 8259 §8.1); the UTF-8
-    /// decoding of `InputFile.readText` drops a leading one before the text gets here. Escapes are checked: a `\u` high surrogate must be followed by a `\u` low surrogate, and a lone
+    /// decoding of `InputFile.readText` drops a leading one before the text gets here. Escapes are checked: a
+    /// `\u` high surrogate must be followed by a `\u` low surrogate, and a lone
     /// low surrogate is refused. Errors give the 1-based line and column (columns count Unicode scalars; a line
     /// ends at LF, CR LF or CR). Cost: O(length) time, recursion depth at most `maximumDepth`.
     public static func parse(_ text: String, numbers: NumberReading = .values) throws -> JSONValue {
@@ -108,8 +109,8 @@ private struct JSONReader {
     mutating func value() throws -> JSONValue {
         guard let byte = current else { throw error("unexpected end of the text; a value was expected") }
         switch byte {
-        case UInt8(ascii: "{"): return try nested { try $0.object() }
-        case UInt8(ascii: "["): return try nested { try $0.array() }
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try expect("true"); return .bool(true)
         case UInt8(ascii: "f"): try expect("false"); return .bool(false)
@@ -121,17 +122,17 @@ private struct JSONReader {
         }
     }
 
-    /// One more level of nesting, refused past `JSONValue.maximumDepth`.
-    mutating func nested(_ read: (inout JSONReader) throws -> JSONValue) throws -> JSONValue {
+    /// One more level of nesting, refused past `JSONValue.maximumDepth` (the caller decrements `depth`).
+    mutating func enterLevel() throws {
         guard depth < JSONValue.maximumDepth else {
             throw error("arrays and objects nested deeper than \(JSONValue.maximumDepth) levels")
         }
         depth += 1
-        defer { depth -= 1 }
-        return try read(&self)
     }
 
     mutating func object() throws -> JSONValue {
+        try enterLevel()
+        defer { depth -= 1 }
         position += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -161,6 +162,8 @@ private struct JSONReader {
     }
 
     mutating func array() throws -> JSONValue {
+        try enterLevel()
+        defer { depth -= 1 }
         position += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -215,28 +218,28 @@ private struct JSONReader {
         case UInt8(ascii: "u"):
             var code = try hexQuad()
             if (0xDC00...0xDFFF).contains(code) {
-                throw error("a lone low surrogate \\u\(hex(code)); it must follow a high surrogate (\\uD800 to \\uDBFF)",
-                            at: start)
+                throw error("a lone low surrogate \\u\(hex(code)); it must follow a high surrogate "
+                    + "(\\uD800 to \\uDBFF)", at: start)
             }
             if (0xD800...0xDBFF).contains(code) {
-                guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
-                else {
+                guard current == UInt8(ascii: "\\"), position + 1 < bytes.count,
+                      bytes[position + 1] == UInt8(ascii: "u") else {
                     throw error("the high surrogate \\u\(hex(code)) is not followed by a low surrogate "
                         + "(\\uDC00 to \\uDFFF)", at: start)
                 }
                 position += 2
                 let low = try hexQuad()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error("the high surrogate \\u\(hex(code)) is followed by \\u\(hex(low)), not by a low surrogate "
-                        + "(\\uDC00 to \\uDFFF)", at: start)
+                    throw error("the high surrogate \\u\(hex(code)) is followed by \\u\(hex(low)), not by a low "
+                        + "surrogate (\\uDC00 to \\uDFFF)", at: start)
                 }
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             }
             text.append(contentsOf: String(Unicode.Scalar(code)!).utf8)
             return
         default:
-            throw error("invalid escape '\\' then \(describe(escaped)); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t "
-                + "and \\uXXXX", at: start)
+            throw error("invalid escape '\\' then \(describe(escaped)); the escapes are \\\" \\\\ \\/ \\b \\f \\n "
+                + "\\r \\t and \\uXXXX", at: start)
         }
         text.append(simple)
     }

@@ -45,7 +45,9 @@ struct RunConfiguration {
     /// Reads the file (a regular file of at most `byteLimit` bytes of UTF-8 text without NUL bytes).
     init(path: String) throws {
         let text: String
-        do { text = try InputFile.readText(path, subject: "config \(path)", byteLimit: Self.byteLimit) } catch let error as InputFileError {
+        do {
+            text = try InputFile.readText(path, subject: "config \(path)", byteLimit: Self.byteLimit)
+        } catch let error as InputFileError {
             throw ValidationError(error.description)
         }
         try self.init(path: path, text: text)
@@ -64,7 +66,9 @@ struct RunConfiguration {
     /// An error about the configuration file: "config FILE: …" (exit status 64 through `ValidationError`).
     func failure(_ message: String) -> ValidationError { Self.failure(path, message) }
 
-    static func failure(_ path: String, _ message: String) -> ValidationError { ValidationError("config \(path): \(message)") }
+    static func failure(_ path: String, _ message: String) -> ValidationError {
+        ValidationError("config \(path): \(message)")
+    }
 
     /// The subcommands and their declared options, from the parser's description of the tool (read once).
     static let declaredOptions: [String: [Declared]] = {
@@ -105,15 +109,20 @@ struct RunConfiguration {
     /// A key or value as a message shows it: 'half_width', or a JSON string literal with escapes when it holds
     /// control characters (a line break in a key must not break the one-line message) or is very long.
     static func shown(_ text: String) -> String {
-        text.count <= 80 && !text.unicodeScalars.contains(where: JSONValue.isInvisibleControl) ? "'\(text)'" : JSONValue.quoted(text)
+        let isPlain = text.count <= 80 && !text.unicodeScalars.contains(where: JSONValue.isInvisibleControl)
+        return isPlain ? "'\(text)'" : JSONValue.quoted(text)
     }
 
     /// The arguments and the option keys of a parsed document.
-    private static func translate(_ document: JSONValue, path: String) throws -> ([String], [(key: String, name: String)]) {
+    private static func translate(_ document: JSONValue, path: String) throws
+        -> ([String], [(key: String, name: String)]) {
         func failure(_ message: String) -> ValidationError { Self.failure(path, message) }
-        guard case let .object(members) = document else { throw failure("the file must hold one JSON object with a \"command\" key.") }
+        guard case let .object(members) = document else {
+            throw failure("the file must hold one JSON object with a \"command\" key.")
+        }
         for key in members.keys.sorted() where !["command", "options", "description"].contains(key) {
-            throw failure("unknown key \(shown(key)) at the top level; the keys are \"command\", \"options\" and \"description\".")
+            throw failure("unknown key \(shown(key)) at the top level; the keys are \"command\", \"options\" and "
+                + "\"description\".")
         }
         let subcommands = Self.declaredOptions
         let names = subcommands.keys.sorted().joined(separator: ", ")
@@ -138,7 +147,8 @@ struct RunConfiguration {
             let name = Self.kebabCase(key)
             guard let option = declared.first(where: { $0.name == name }) else {
                 let dashes = key.hasPrefix("-") ? " (write the option without its leading dashes)" : ""
-                throw failure("unknown key \(shown(key)) for fplab \(command)\(dashes); its options are: \(declared.map(\.name).joined(separator: ", ")).")
+                let names = declared.map(\.name).joined(separator: ", ")
+                throw failure("unknown key \(shown(key)) for fplab \(command)\(dashes); its options are: \(names).")
             }
             if let other = keyOfOption[name] {
                 throw failure("keys \(shown(other)) and \(shown(key)) both stand for --\(name); give it once.")
@@ -152,14 +162,17 @@ struct RunConfiguration {
     private static func arguments(for value: JSONValue, key: String, option: Declared,
                                   failure: (String) -> ValidationError) throws -> [String] {
         if option.isFlag {
-            guard case let .bool(on) = value else { throw failure("key \(shown(key)) is a flag: its value must be true or false.") }
+            guard case let .bool(on) = value else {
+                throw failure("key \(shown(key)) is a flag: its value must be true or false.")
+            }
             return on ? ["--\(option.name)"] : []
         }
         switch value {
         case let .array(elements):
             guard !elements.isEmpty else { throw failure("key \(shown(key)): the array is empty.") }
             guard elements.count <= arrayElementLimit else {
-                throw failure("key \(shown(key)): the array has \(elements.count) elements, more than the \(arrayElementLimit) allowed.")
+                throw failure("key \(shown(key)): the array has \(elements.count) elements, more than the "
+                    + "\(arrayElementLimit) allowed.")
             }
             let texts = try elements.map { try scalarText($0, key: key, failure: failure) }
             let values = option.isRepeating ? texts : [texts.joined(separator: ",")]
@@ -181,7 +194,8 @@ struct RunConfiguration {
 
     /// A value's text as the option receives it; numbers arrive as written (the file is read with
     /// `.literals`), so the option's own check judges `18446744073709551615` or `1e999`, not a rounded double.
-    private static func scalarText(_ value: JSONValue, key: String, failure: (String) -> ValidationError) throws -> String {
+    private static func scalarText(_ value: JSONValue, key: String,
+                                   failure: (String) -> ValidationError) throws -> String {
         switch value {
         case let .string(text):
             if let index = text.unicodeScalars.firstIndex(where: JSONValue.isInvisibleControl) {
@@ -189,10 +203,12 @@ struct RunConfiguration {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index)
-                throw failure("key \(shown(key)): the value holds the control character \(code) at character \(offset + 1); "
-                    + "option values are printable text.")
+                throw failure("key \(shown(key)): the value holds the control character \(code) at character "
+                    + "\(offset + 1); option values are printable text.")
             }
-            guard !text.isEmpty else { throw failure("key \(shown(key)): the value is empty; give a value or leave the key out.") }
+            guard !text.isEmpty else {
+                throw failure("key \(shown(key)): the value is empty; give a value or leave the key out.")
+            }
             return text
         case let .integer(number): return String(number)
         case let .unsignedInteger(number): return String(number)
@@ -262,8 +278,8 @@ public struct Run: ParsableCommand {
     /// `-_=.,:/+@%`, otherwise in single quotes (inside which only `'` needs care: it becomes `'\''`).
     static func shellQuoted(_ argument: String) -> String {
         let bare = !argument.isEmpty && argument.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || "-_=.,:/+@%".unicodeScalars.contains(scalar))
+            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || ("0"..."9").contains(scalar) || "-_=.,:/+@%".unicodeScalars.contains(scalar))
         }
         return bare ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -106,7 +106,9 @@ public struct Verify: ParsableCommand {
             throw ValidationError("--compare \(directory): no manifest.json there; name a folder written by fplab verify --output.")
         }
         let members: [String: JSONValue]
-        do { members = try readManifest(path, subject: "--compare \(directory): manifest.json") } catch let error as InputFileError {
+        do {
+            members = try readManifest(path, subject: "--compare \(directory): manifest.json")
+        } catch let error as InputFileError {
             throw ValidationError(error.description)
         }
         guard members["command"] == .string("verify"), case let .bool(quick)? = members["quick"] else {

@@ -24,7 +24,8 @@ import Testing
     static var corpus: [[UInt8]] {
         var texts = [
             #"{"command": "forward", "options": {"half_width": 8, "points": 128, "mixture": "1:0:1", "seed": 7}}"#,
-            #"{"command": "verify", "options": {"quick": true, "only": "ve-exact", "format": "json"}, "description": "d"}"#,
+            #"{"command": "verify", "options": {"quick": true, "only": "ve-exact", "format": "json"}, "description": "#
+                + #""d"}"#,
             #"{"command": "invert", "options": {"sweep": true, "noise": [0.01, 1e-6, 2.5E+3, -0]}}"#,
             #"{"command": "sample", "options": {"t_min": 0.001, "seed": 18446744073709551615, "histogram": false}}"#,
             #"{"s": "\ud83d\ude00 \u00e9 \/ \b\f\n\r\t \\ \"", "n": null, "a": [[], {}, [{"x": [true]}]]}"#,
@@ -33,10 +34,14 @@ import Testing
         let configs = root.appendingPathComponent("configs")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: configs.path)) ?? []
         for name in names.sorted() where name.hasSuffix(".json") {
-            if let text = try? String(contentsOf: configs.appendingPathComponent(name), encoding: .utf8) { texts.append(text) }
+            if let text = try? String(contentsOf: configs.appendingPathComponent(name), encoding: .utf8) {
+                texts.append(text)
+            }
         }
         for manifest in ["manifest.json", "ve-exact/manifest.json"] {
-            if let text = try? String(contentsOf: root.appendingPathComponent(manifest), encoding: .utf8) { texts.append(text) }
+            if let text = try? String(contentsOf: root.appendingPathComponent(manifest), encoding: .utf8) {
+                texts.append(text)
+            }
         }
         return texts.map { Array($0.utf8) }
     }
@@ -132,7 +137,9 @@ import Testing
         case let .integer(value): return (theirs as? NSNumber)?.int64Value == Int64(value) ? nil : mismatch
         case let .unsignedInteger(value): return (theirs as? NSNumber)?.uint64Value == value ? nil : mismatch
         case let .number(value):
-            guard let number = (theirs as? NSNumber)?.doubleValue, abs(number - value) <= 4 * value.ulp else { return mismatch }
+            guard let number = (theirs as? NSNumber)?.doubleValue, abs(number - value) <= 4 * value.ulp else {
+                return mismatch
+            }
             return nil
         case .numberLiteral: return mismatch
         case let .string(value): return (theirs as? String).map(withoutMark) == withoutMark(value) ? nil : mismatch
@@ -145,7 +152,8 @@ import Testing
             guard let dictionary = theirs as? [String: Any], dictionary.count == members.count else { return mismatch }
             let other = Dictionary(dictionary.map { (withoutMark($0.key), $0.value) }) { first, _ in first }
             return members.keys.sorted().lazy.compactMap { key in
-                other[withoutMark(key)].map { difference(members[key]!, $0, at: path + "." + key) } ?? "\(path).\(key): missing"
+                other[withoutMark(key)].map { difference(members[key]!, $0, at: path + "." + key) }
+                    ?? "\(path).\(key): missing"
             }.first
         }
     }

@@ -48,7 +48,8 @@ import Testing
         #expect(failure(text, numbers: .literals)?.reason.contains("leading zero") == true)
     }
 
-    @Test(arguments: ["1.", ".5", "+1", "1e", "1e+", "-", "--1", "0x10", "1.e5", "NaN", "Infinity", "-Infinity", "01.5"])
+    @Test(arguments: ["1.", ".5", "+1", "1e", "1e+", "-", "--1", "0x10", "1.e5", "NaN", "Infinity", "-Infinity",
+                      "01.5"])
     func malformedNumbersAreRefused(_ text: String) {
         #expect(failure(text) != nil)
     }
@@ -85,13 +86,16 @@ import Testing
         let deepest = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
         #expect(throws: Never.self) { _ = try JSONValue.parse(deepest) }
         let tooDeep = String(repeating: "[", count: 513) + String(repeating: "]", count: 513)
-        #expect(failure(tooDeep) == JSONSyntaxError(line: 1, column: 513, reason: "arrays and objects nested deeper than 512 levels"))
-        #expect(failure(String(repeating: #"{"a":"#, count: 513) + "1" + String(repeating: "}", count: 513))?.column == 5 * 512 + 1)
+        #expect(failure(tooDeep)
+                == JSONSyntaxError(line: 1, column: 513, reason: "arrays and objects nested deeper than 512 levels"))
+        let objects = String(repeating: #"{"a":"#, count: 513) + "1" + String(repeating: "}", count: 513)
+        #expect(failure(objects)?.column == 5 * 512 + 1)
         #expect(failure(String(repeating: "[", count: 1_000_000))?.column == 513)
     }
 
     @Test func errorsGiveLineAndColumn() {
-        #expect(failure("{\n  \"a\": 1,\n  \"a\": 2\n}") == JSONSyntaxError(line: 3, column: 3, reason: #"the key "a" appears twice"#))
+        #expect(failure("{\n  \"a\": 1,\n  \"a\": 2\n}")
+                == JSONSyntaxError(line: 3, column: 3, reason: #"the key "a" appears twice"#))
         #expect(failure("[\r\n1,\r\n]")?.line == 3 && failure("[\r\n1,\r\n]")?.column == 1)
         #expect(failure("[\r1,\r]")?.line == 3 && failure("[\r1,\r]")?.column == 1)
         #expect(failure("[\"\u{E9}\u{1F600}\", x]")?.column == 8)
@@ -106,7 +110,8 @@ import Testing
 
     /// A byte-order mark is not JSON; the file reader's UTF-8 decoding drops a leading one (RunCommandTests).
     @Test func byteOrderMarkIsNotJSON() {
-        #expect(failure("\u{FEFF}{}") == JSONSyntaxError(line: 1, column: 1, reason: "unexpected character U+FEFF; a value was expected"))
+        #expect(failure("\u{FEFF}{}")
+                == JSONSyntaxError(line: 1, column: 1, reason: "unexpected character U+FEFF; a value was expected"))
     }
 
     @Test func whitespaceIsTheFourOfTheRFC() throws {
@@ -116,6 +121,7 @@ import Testing
 
     @Test func messagesQuoteControlCharacters() {
         #expect(JSONValue.quoted("a\nb\u{202E}\u{0}") == #""a\nb\u202e\u0000""#)
-        #expect(JSONValue.quoted(String(repeating: "k", count: 100)) == "\"" + String(repeating: "k", count: 80) + "…\"")
+        #expect(JSONValue.quoted(String(repeating: "k", count: 100))
+                == "\"" + String(repeating: "k", count: 80) + "…\"")
     }
 }

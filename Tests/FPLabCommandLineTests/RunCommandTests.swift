@@ -13,7 +13,9 @@ import Testing
     }
 
     func failure(_ json: String) -> String? {
-        do { _ = try RunConfiguration(path: "CONFIG", text: json); return nil } catch { return FPLab.oneLineMessage(for: error) }
+        do { _ = try RunConfiguration(path: "CONFIG", text: json); return nil } catch {
+            return FPLab.oneLineMessage(for: error)
+        }
     }
 
     @Test func keysBecomeOptionsFlagsAndLists() throws {
@@ -68,7 +70,8 @@ import Testing
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path("config.json")
-        let config = JSONValue.object(["command": "forward", "options": ["output": .string(odd), "mixture": "0.5:0:1;0.5:2:1"]])
+        let config = JSONValue.object(["command": "forward",
+                                       "options": ["output": .string(odd), "mixture": "0.5:0:1;0.5:2:1"]])
         try config.rendered().write(toFile: path, atomically: true, encoding: .utf8)
         let printed = try FPLabExecutable.run(["run", "--print-command", path])
         #expect(printed.status == 0)
@@ -80,7 +83,8 @@ import Testing
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(output == ["fplab", "forward", "--mixture=0.5:0:1;0.5:2:1", "--output=" + odd].map { $0 + "\n" }.joined())
+        let expected = ["fplab", "forward", "--mixture=0.5:0:1;0.5:2:1", "--output=" + odd]
+        #expect(output == expected.map { $0 + "\n" }.joined())
     }
 
     @Test func errorsNameTheKeyOrTheLine() {
