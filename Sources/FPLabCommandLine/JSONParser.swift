@@ -23,12 +23,12 @@ extension JSONValue {
     /// The deepest nesting of arrays and objects read: 512 levels.
     ///
     /// The documents read here are shallow (configurations 3 levels, the committed manifests at most 5, the
-    /// parser's own description of the tool 9), so the limit only has to stop a hostile text. The reader recurses once per level, about
-    /// 0.6 KiB of stack a level in a release build (measured with `ulimit -s`: `fplab run` on objects nested 511
-    /// deep needs a 352 KiB stack, on a flat file 64 KiB), so 512 levels take about 300 KiB: far inside the 8 MiB
-    /// main-thread stack the tool reads its inputs on, and inside the 512 KiB of a secondary thread on macOS;
-    /// freeing a nested value recurses the same way. Foundation's `JSONSerialization` stops at 512 levels too
-    /// ("Too many nested arrays or dictionaries"), so the two readers agree.
+    /// parser's own description of the tool 9), so the limit only has to stop a hostile text. The reader
+    /// recurses once per level, about 0.6 KiB of stack a level in a release build (measured with `ulimit -s`:
+    /// `fplab run` on objects nested 511 deep needs a 352 KiB stack, on a flat file 64 KiB), so 512 levels take
+    /// about 300 KiB: far inside the 8 MiB main-thread stack the tool reads its inputs on, and inside the 512 KiB
+    /// of a secondary thread on macOS; freeing a nested value recurses the same way. Foundation's
+    /// `JSONSerialization` stops at 512 levels too ("Too many nested arrays or dictionaries"), so the readers agree.
     public static let maximumDepth = 512
 
     /// Reads a JSON text (RFC 8259) into a value. Stricter than the RFC in one way: a key given twice in one
