@@ -100,6 +100,7 @@ let package = Package(
             name: "FPLabCommandLine",
             dependencies: [
                 "FokkerPlanckLab",
+                "Safeguards",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,6 +2,7 @@ import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Safeguards
 
 /// The seeded synthetic datasets of the memorization experiments.
 ///
@@ -106,7 +107,8 @@ extension PointSet {
 
     /// Points written inline: rows separated by ';', coordinates by ',' ("0,0; 1,0.5" is two 2-D points); without
     /// a ';' every comma-separated number is a 1-D point ("0,2,2.5" is three points). Refuses empty lists, ragged
-    /// rows and non-finite or non-numeric entries, naming the row.
+    /// rows and non-finite or non-numeric entries, naming the row; numbers are decimal literals only (`StrictNumber`:
+    /// a NUL byte, "nan", "inf" or a hexadecimal float is refused, never read up to where it stops).
     public init(listing text: String) throws {
         let rows: [[Substring]]
         if text.contains(";") {
@@ -119,7 +121,7 @@ extension PointSet {
         for (index, row) in rows.enumerated() {
             let fields = row.map { $0.trimmingCharacters(in: .whitespaces) }
             if fields.count == 1 && fields[0].isEmpty && text.contains(";") && index == rows.count - 1 { continue }   // trailing ';'
-            let values = fields.map { Double($0) }
+            let values = fields.map { StrictNumber.double($0) }
             guard values.allSatisfy({ $0 != nil }), let numbers = Optional(values.map { $0! }), numbers.allSatisfy(\.isFinite) else {
                 throw PointFileError("point \(index + 1) ('\(fields.joined(separator: ","))') is not a list of finite numbers")
             }

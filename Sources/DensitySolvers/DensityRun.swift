@@ -141,7 +141,7 @@ public struct DensityRun {
         var targets = snapshotTimes.filter { $0 > startTime && $0 < endTime }.sorted()
         if endTime > startTime { targets.append(endTime) }
         let boundaries = stepBoundaries(from: startTime, targets: targets)
-        let totalEstimate = Double(max(boundaries.count, 1))
+        let totalEstimate = Double(max(boundaries.stepCount, 1))
 
         let initialDensity = stepper.currentDensity()
         var snapshots = [Snapshot(diagnostics: diagnostics(of: initialDensity, time: startTime),
@@ -188,23 +188,22 @@ public struct DensityRun {
 
     /// The end times of every step: `stepTimes` (inside the interval) merged with the targets; otherwise each
     /// interval between consecutive targets cut into ceil(length / h) equal steps, h = (T - t0) / stepCount.
-    func stepBoundaries(from startTime: Double, targets: [Double]) -> [Double] {
+    /// Uniform boundaries are produced one at a time (a billion steps need no array of a billion times).
+    func stepBoundaries(from startTime: Double, targets: [Double]) -> StepBoundaries {
         if let stepTimes {
             let inside = stepTimes.filter { $0 > startTime && $0 < endTime }
-            return Array(Set(inside + targets)).sorted()
+            return StepBoundaries(listed: Array(Set(inside + targets)).sorted())
         }
         let nominalStep = (endTime - startTime) / Double(max(stepCount, 1))
-        var boundaries: [Double] = []
+        var segments: [StepBoundaries.Segment] = []
         var segmentStart = startTime
         for target in targets {
             let length = target - segmentStart
-            let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
-            for index in 1...count {
-                boundaries.append(index == count ? target : segmentStart + Double(index) * length / Double(count))
-            }
+            let count = max(1, Int(min((length / nominalStep - 1e-9).rounded(.up), Double(Int.max / 2))))
+            segments.append(.init(start: segmentStart, end: target, count: count))
             segmentStart = target
         }
-        return boundaries
+        return StepBoundaries(segments: segments)
     }
 
     /// The diagnostics of `density` at `time`: mass, minimum, and (when given) KL to the stationary density and
@@ -220,6 +219,47 @@ public struct DensityRun {
             diagnostics.lInfinityError = density.distanceLInfinity(to: exact)
         }
         return diagnostics
+    }
+}
+
+/// The end times of a run's steps, in order: each segment [start, end] cut into `count` equal steps (its last
+/// boundary exactly `end`), generated lazily; or an explicit list.
+struct StepBoundaries: Sequence {
+    struct Segment {
+        var start: Double
+        var end: Double
+        var count: Int
+    }
+
+    var segments: [Segment]
+
+    init(segments: [Segment]) { self.segments = segments }
+
+    /// Each listed time is one segment of one step.
+    init(listed times: [Double]) {
+        segments = zip([times.first ?? 0] + times, times).map { Segment(start: $0, end: $1, count: 1) }
+    }
+
+    /// The number of steps (saturating instead of overflowing).
+    var stepCount: Int { segments.reduce(0) { $0.addingReportingOverflow($1.count).overflow ? Int.max : $0 + $1.count } }
+
+    func makeIterator() -> AnyIterator<Double> {
+        var segmentIndex = 0
+        var stepIndex = 0
+        return AnyIterator {
+            while segmentIndex < segments.count {
+                let segment = segments[segmentIndex]
+                stepIndex += 1
+                if stepIndex > segment.count {
+                    segmentIndex += 1
+                    stepIndex = 0
+                    continue
+                }
+                if stepIndex == segment.count { return segment.end }
+                return segment.start + Double(stepIndex) * (segment.end - segment.start) / Double(segment.count)
+            }
+            return nil
+        }
     }
 }
 

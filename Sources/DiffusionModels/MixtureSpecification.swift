@@ -1,3 +1,5 @@
+import Safeguards
+
 /// An error in a mixture written as text; `description` is one sentence naming what is wrong.
 public struct MixtureSpecificationError: Error, CustomStringConvertible, Equatable {
     public let description: String
@@ -12,13 +14,14 @@ extension GaussianMixture {
     /// joined by `,` and a std is one number (the same on every axis) or d numbers (per axis), e.g.
     /// `"0.3:-2:0.2;0.7:1.5:0.5"` (1-D) or `"0.5:-1.5,0:0.5;0.5:1.5,1:0.5"` (2-D).
     ///
-    /// Rules: weights positive and summing to 1 within 1e-9; standard deviations positive; every number finite.
+    /// Rules: weights positive and summing to 1 within 1e-9; standard deviations positive; every number a finite
+    /// decimal literal (`StrictNumber`: "1.5\0garbage", "nan", "0x1p3" are refused, not read as far as they go).
     public init(specification: String, dimension: Int) throws {
         func fail(_ message: String) -> MixtureSpecificationError { MixtureSpecificationError(description: message) }
         func numbers(_ text: Substring, what: String, component: Int) throws -> [Double] {
             try text.split(separator: ",", omittingEmptySubsequences: false).map { field in
                 let trimmed = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Double(trimmed) else {
+                guard let value = StrictNumber.double(trimmed) else {
                     throw fail("component \(component): \(what) '\(trimmed)' is not a number")
                 }
                 guard value.isFinite else { throw fail("component \(component): \(what) must be finite, got \(trimmed)") }

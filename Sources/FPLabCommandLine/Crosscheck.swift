@@ -141,6 +141,19 @@ public struct Crosscheck: ParsableCommand {
         check.seed = runOptions.seed
         check.threads = runOptions.threads
         do { try check.validate() } catch let error as CrossCheckError { throw ValidationError(error.description) }
+        // Cost of the particle runs: every count of --particles, through --steps steps in each direction, each
+        // step a mixture score of components × d^2 terms (20 operations a term).
+        let directionCount: Double = direction == .both ? 2 : 1
+        let totalParticles = Double(counts.reduce(0, +))
+        let stepCount = Double(steps + comparisonTimes.count)
+        let terms = Double(mixture.components.count * mixture.dimension * mixture.dimension)
+        let operations: Double = 20 * directionCount * totalParticles * stepCount * terms
+        try OptionCheck.work(
+            operations,
+            subject: "crosscheck with --particles \(particles) and --steps \(steps)",
+            formula: "20 × directions × total particles × steps × components × dimension²",
+            advice: "lower --particles or --steps"
+        )
         let directions: [CrossCheckDirection] = direction == .both ? [.forward, .reverse] : [direction == .forward ? .forward : .reverse]
         return CrosscheckExperiment(options: self, check: check, directions: directions)
     }

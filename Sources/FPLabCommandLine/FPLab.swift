@@ -15,18 +15,29 @@ public struct FPLab: ParsableCommand {
 
     /// Runs the command line like `ParsableCommand.main`, but reports an error on one line of standard error
     /// ("Error: " and the sentence that names the option), without the usage block, and exits with the error's
-    /// code: 64 for a bad option, 1 for a failure such as an unwritable `--output`, 2 for a run that stopped early.
+    /// code: 64 for a bad option, 1 for a failure such as an unwritable `--output` or standard output, 2 for a run
+    /// that stopped early. Before anything else the standard streams are made safe to write (`StandardStreams`)
+    /// and interruptions are deferred past file writes (`Interruption`); a signal then ends the process as it
+    /// would have (status 128 + its number), never half-way through writing a file.
     public static func main(_ arguments: [String]? = nil) {
+        StandardStreams.prepare()
+        Interruption.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }   // --help, --version
-            let message = oneLineMessage(for: error)
-            if !message.isEmpty {
-                FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            var code = exitCode(for: error)
+            var message = oneLineMessage(for: error)
+            if code == .success {   // --help, --version: the text is the result
+                do {
+                    try StandardStreams.writeOutput(fullMessage(for: error) + "\n")
+                    Foundation.exit(0)
+                } catch {
+                    code = .failure
+                    message = oneLineMessage(for: error)
+                }
             }
+            if !message.isEmpty { StandardStreams.writeError("Error: \(message)\n") }
             Foundation.exit(code.rawValue)
         }
     }

@@ -65,10 +65,25 @@ public struct Forward: ParsableCommand {
         try OptionCheck.require(
             stepCount <= stepLimit,
             "--steps: the solver suggests \(stepCount) steps for these options, more than \(stepLimit); "
-                + "lower --time, --points or --beta-max."
+                + "lower --time, --points or --beta-max, or raise --half-width."
         )
+        try Self.checkWork(cells: grid.count, steps: stepCount, option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
         return ForwardExperiment(
             options: self, process: process, mixture: initialMixture, grid: grid, stepCount: stepCount
+        )
+    }
+
+    /// Operations of a grid run: about `operationsPerCellStep` per cell and step (the spectral solver's four
+    /// Runge–Kutta stages, each a forward and a backward FFT of about 5 log2 N operations a cell and the
+    /// pointwise flux products; the finite-volume solver's two implicit tridiagonal solves cost less).
+    static let operationsPerCellStep = 100.0
+
+    static func checkWork(cells: Int, steps: Int, option: String) throws {
+        try OptionCheck.work(
+            operationsPerCellStep * Double(cells) * Double(steps),
+            subject: "\(steps) steps (\(option)) on \(cells) cells",
+            formula: "\(Int(operationsPerCellStep)) × cells × steps",
+            advice: "lower --steps, --points or --time"
         )
     }
 }

@@ -88,6 +88,7 @@ public struct Generate: ParsableCommand {
         try OptionCheck.finite(finalTime, option: "--final-time", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
         try OptionCheck.finite(errorTimeMinimum, option: "--error-t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
         let training = try datasetOptions.trainingSet(fallback: "swiss-roll", seed: runOptions.seed)
+        try Self.checkDistinctNames(checkpoints)
         let networks = try checkpoints.map { path -> GenerationMethod in
             let state: TrainingState
             do { state = try NetworkCheckpoint.load(from: path) } catch let error as CheckpointError {
@@ -104,7 +105,36 @@ public struct Generate: ParsableCommand {
             let file = URL(fileURLWithPath: path).lastPathComponent
             return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
-        return GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
+        // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
+        // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
+        let points = experiment.training
+        let scoreCount = Double(experiment.methods.count), pointCount = Double(points.count)
+        let perSample: Double = Double(steps) * pointCount * Double(points.dimension)
+        let operations: Double = 20 * scoreCount * Double(particles) * perSample
+        try OptionCheck.work(
+            operations,
+            subject: "generate with \(experiment.methods.count) scores, --particles \(particles) and --steps \(steps)",
+            formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension (\(points.dimension))",
+            advice: "lower --particles, --steps or --training-count, or choose one --score"
+        )
+        return experiment
+    }
+
+    /// Refuses two `--checkpoint` files whose rows would share output names: a network's row is named after the
+    /// file's name, and its sample files after that name lower-cased with every other character than a letter or
+    /// digit made '-' (`GenerateOutcome.fileStem`), so "a.fpnet" and "A_fpnet" would write the same files.
+    static func checkDistinctNames(_ paths: [String]) throws {
+        var seen: [String: String] = [:]
+        for path in paths {
+            let stem = GenerateOutcome.fileStem(URL(fileURLWithPath: path).lastPathComponent)
+            if let earlier = seen[stem] {
+                throw ValidationError("--checkpoint '\(earlier)' and '\(path)': the file names are equal up to case and "
+                    + "punctuation, so their rows and sample files would collide; give each network a distinct file name.")
+            }
+            seen[stem] = path
+        }
     }
 }
 
@@ -161,6 +191,11 @@ public struct GenerateOutcome {
     public let samples: [PointSet]
     public let wallSeconds: Double
 
+    /// A row's name in file names: lower-cased, every character other than a letter or digit made '-'.
+    static func fileStem(_ name: String) -> String {
+        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+
     public var report: CommandReport {
         let options = experiment.options, training = experiment.training
         var table = ResultTable(columns: [
@@ -202,7 +237,7 @@ public struct GenerateOutcome {
             files.append(OutputFile(name: "table.csv", contents: table.rendered(as: .csv)))
             files.append(OutputFile(name: "training.csv", contents: training.csvText))
             for (row, set) in zip(rows, samples) {
-                let stem = "samples-" + row.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                let stem = "samples-" + Self.fileStem(row.name)
                 files.append(OutputFile(name: stem + ".csv", contents: set.csvText))
                 files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
             }
@@ -213,7 +248,7 @@ public struct GenerateOutcome {
                                            xAxis: Axis("x"), yAxis: Axis("y"),
                                            sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
                                            preservesAspectRatio: true)
-                    let stem = row.name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                    let stem = Self.fileStem(row.name)
                     files.append(OutputFile(name: "scatter-\(stem).svg", contents: plot.svg()))
                 }
             }

@@ -73,6 +73,10 @@ public struct Invert: ParsableCommand {
             }
         }
         _ = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
+        if let steps {
+            let cells = CheckedSize.product(of: Array(repeating: gridOptions.resolvedPoints, count: gridOptions.dimension))
+            try Forward.checkWork(cells: cells ?? Int.max, steps: steps, option: "--steps")
+        }
     }
 
     // The inversion options, read through.
@@ -203,7 +207,7 @@ public struct InvertReport: Sendable {
             files: files
         )
         try outputOptions.writeFiles(for: carrier)
-        FileHandle.standardOutput.write(Data(rendered(as: outputOptions.format).utf8))
+        try StandardStreams.writeOutput(rendered(as: outputOptions.format))
     }
 
     /// At most `limit` rows of `table`, evenly spaced, the first and the last always included.

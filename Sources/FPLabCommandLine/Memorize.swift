@@ -29,16 +29,16 @@ public struct Memorize: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Bridge steps of the endpoint-frequency runs and the headline memorized fraction (1 to 1000000).", valueName: "K"))
     public var steps: Int = 1000
 
-    @Option(name: .customLong("step-sweep"), help: ArgumentHelp("Step counts of the memorization sweep (comma-separated).", valueName: "list"))
+    @Option(name: .customLong("step-sweep"), parsing: .unconditional, help: ArgumentHelp("Step counts of the memorization sweep (comma-separated).", valueName: "list"))
     public var stepSweep: String = "10,100,1000"
 
-    @Option(name: .customLong("final-step"), help: ArgumentHelp("Final step sizes h_last of the sweep at --steps steps (comma-separated, below --time).", valueName: "list"))
+    @Option(name: .customLong("final-step"), parsing: .unconditional, help: ArgumentHelp("Final step sizes h_last of the sweep at --steps steps (comma-separated, below --time).", valueName: "list"))
     public var finalSteps: String = "1e-2,1e-4"
 
     @OptionGroup(title: "Reverse runs")
     public var reverseOptions: ReverseRunOptions
 
-    @Option(name: .customLong("t-stars"), help: ArgumentHelp("Voronoi start times t* (comma-separated, positive).", valueName: "list"))
+    @Option(name: .customLong("t-stars"), parsing: .unconditional, help: ArgumentHelp("Voronoi start times t* (comma-separated, positive).", valueName: "list"))
     public var timeStars: String = "0.5,0.1,0.01,1e-3,1e-4,1e-5"
 
     @Option(name: .customLong("voronoi-runs"), parsing: .unconditional, help: ArgumentHelp("Runs per t* (1 to 10000000).", valueName: "n"))
@@ -78,7 +78,21 @@ public struct Memorize: ParsableCommand {
         try OptionCheck.require(finals.allSatisfy { $0 < time }, "--final-step sizes must be below --time (\(time.shortText)); got '\(finalSteps)'.")
         let stars = try parsePositiveList(timeStars, option: "--t-stars")
         let training = try datasetOptions.trainingSet(fallback: "points", defaultPoints: "0,2,2.5", seed: runOptions.seed)
-        return MemorizeExperiment(options: self, training: training.points, sweepSteps: sweep.map { Int($0) }, finalSteps: finals, timeStars: stars)
+        let experiment = MemorizeExperiment(options: self, training: training.points, sweepSteps: sweep.map { Int($0) },
+                                            finalSteps: finals, timeStars: stars)
+        // Cost: each particle step evaluates the exact score, a sum over the N training points of d coordinates
+        // (about 20 operations a term). Particle steps: both integrators at every --step-sweep count and --final-step
+        // size, the headline and endpoint runs at --steps, 100 steps per Voronoi run per t*; plus the Monte Carlo
+        // endpoint prediction, --prediction-samples posterior weights of N terms.
+        let particleSteps = Double(particles) * (2 * sweep.reduce(0, +) + Double(2 * finals.count + 2) * Double(steps))
+            + Double(voronoiRuns) * 100 * Double(stars.count) + Double(predictionSamples)
+        let terms = Double(training.points.count * training.points.dimension)
+        try OptionCheck.work(
+            20 * particleSteps * terms, subject: "memorize with --particles \(particles) and --steps \(steps)",
+            formula: "20 × particle steps (\(particleSteps.shortText)) × training points × dimension",
+            advice: "lower --particles, --steps, --step-sweep, --voronoi-runs or --prediction-samples"
+        )
+        return experiment
     }
 }
 
@@ -147,9 +161,13 @@ public struct MemorizeExperiment {
             String(format: "bridge, %d uniform steps: memorized fraction %.5f ± %.1e", options.steps, headline.memorizedFraction,
                    headline.novelty.fractionStandardError),
         ]
+        let test = chi.isTest
+            ? String(format: "chi-square %.4g on %d degrees of freedom, p = %.4g; largest |f - p|/SE %.3g",
+                     chi.statistic, chi.degreesOfFreedom, chi.pValue, frequencies.largestStandardizedDeviation)
+            : "no chi-square test (the runs within --epsilon of a training point leave no degree of freedom)"
         var closing = [
-            String(format: "endpoint frequencies (%@ prediction): chi-square %.4g on %d degrees of freedom, p = %.4g; largest |f - p|/SE %.3g; %d runs unassigned",
-                   frequencies.prediction.method, chi.statistic, chi.degreesOfFreedom, chi.pValue, frequencies.largestStandardizedDeviation, frequencies.unassigned),
+            String(format: "endpoint frequencies (%@ prediction): %@; %d runs unassigned",
+                   frequencies.prediction.method, test, frequencies.unassigned),
         ]
         if training.count <= 10 {
             closing.append("  frequencies " + frequencies.frequencies.map { String(format: "%.4f", $0) }.joined(separator: ", ")
@@ -181,8 +199,9 @@ public struct MemorizeExperiment {
             "predicted_frequencies": .array(frequencies.prediction.probabilities.map { .number($0) }),
             "predicted_standard_errors": .array(frequencies.prediction.standardErrors.map { .number($0) }),
             "prediction_method": .string(frequencies.prediction.method),
-            "chi2_statistic": .number(chi.statistic), "chi2_degrees_of_freedom": .integer(chi.degreesOfFreedom),
-            "chi2_p_value": .number(chi.pValue),
+            "chi2_statistic": chi.isTest ? .number(chi.statistic) : .null,
+            "chi2_degrees_of_freedom": .integer(chi.degreesOfFreedom),
+            "chi2_p_value": chi.isTest ? .number(chi.pValue) : .null,
             "largest_standardized_deviation": .number(frequencies.largestStandardizedDeviation),
             "voronoi_agreement": .array(voronoiJSON),
             "wall_seconds": .number(seconds), "version": .string(fokkerPlanckLabVersion),

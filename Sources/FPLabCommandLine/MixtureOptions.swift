@@ -6,6 +6,7 @@ import Foundation
 /// `GaussianMixture.init(specification:dimension:)`). The default depends on the dimension.
 public struct MixtureOptions: ParsableArguments {
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Initial Gaussian mixture, components 'weight:mean:std' joined by ';' (a 2-D mean is 'x,y'; weights sum "
                 + "to 1; default: '0.3:-2:0.2;0.7:1.5:0.5' in 1-D, '0.5:-1.5,0:0.5;0.5:1.5,1:0.5' in 2-D).",

@@ -9,8 +9,11 @@ public enum NumberStyle: Sendable, Equatable {
     /// The shortest text that reads back to the same double (`0.1`, `1e-12`).
     case fullPrecision
 
+    /// What a table shows for NaN or ±infinity: a status, never a number (an overflowed statistic is not a result).
+    public static let nonFiniteText = "non-finite"
+
     public func format(_ value: Double) -> String {
-        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        guard value.isFinite else { return Self.nonFiniteText }
         switch self {
         case .general(let digits): return String(format: "%.*g", digits, value)
         case .scientific(let digits): return value == 0 ? "0" : String(format: "%.*e", digits, value)

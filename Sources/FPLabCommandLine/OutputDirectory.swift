@@ -1,4 +1,5 @@
 import Foundation
+import Safeguards
 
 /// A file a command writes into its `--output` directory.
 public struct OutputFile: Sendable, Equatable {
@@ -33,7 +34,10 @@ public struct CommandLineError: Error, CustomStringConvertible, Equatable {
 /// temporary name in the same directory, and only when all are written renames them into place (rename(2)
 /// replaces an older file atomically). On any failure the temporary files, the files of this call already moved
 /// into place and the directories it created are removed, so an error leaves none of this call's files behind;
-/// errors name `--output`.
+/// errors name `--output`. The write holds off interruptions (`Interruption`): a SIGINT or SIGTERM during it takes
+/// effect once every file is in place. A name in the way that is not a regular file (a directory, a FIFO, a
+/// device) is refused, never replaced. Temporaries left by a process that was killed outright (SIGKILL) are
+/// removed by the next write into the same directory (`StaleTemporaries`).
 public struct OutputDirectory: Sendable, Equatable {
     public let path: String
 
@@ -66,16 +70,22 @@ public struct OutputDirectory: Sendable, Equatable {
 
     /// Writes `files` into the directory, all or none (see the type's documentation).
     public func write(_ files: [OutputFile]) throws {
+        try Interruption.deferringInterruption { try writeWhole(files) }
+    }
+
+    private func writeWhole(_ files: [OutputFile]) throws {
         precondition(Set(files.map(\.name)).count == files.count, "OutputDirectory: file names must differ")
         try checkWritable()
         let directory = url
         let destinations = files.map { directory.appendingPathComponent($0.name).path }
         for (file, destination) in zip(files, destinations) {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw CommandLineError("--output \(path): cannot write '\(file.name)', a directory is in the way.")
+            var status = stat()
+            if lstat(destination, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+                let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "something that is not a regular file"
+                throw CommandLineError("--output \(path): cannot write '\(file.name)', \(kind) is in the way.")
             }
         }
+        StaleTemporaries.remove(in: directory.path)
 
         let createdDirectories = missingDirectories(of: directory)
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"

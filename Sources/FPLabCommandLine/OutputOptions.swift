@@ -32,7 +32,7 @@ public struct OutputOptions: ParsableArguments {
     /// Files come first so that a failure to write them is reported before any results are printed.
     public func deliver(_ report: CommandReport) throws {
         try writeFiles(for: report)
-        FileHandle.standardOutput.write(Data(report.rendered(as: format).utf8))
+        try StandardStreams.writeOutput(report.rendered(as: format))
     }
 
     /// Delivers the report, then, when the run stopped early (`stopReason` is not nil), says so on one line of
@@ -40,7 +40,7 @@ public struct OutputOptions: ParsableArguments {
     public func deliver(_ report: CommandReport, stopReason: String?) throws {
         try deliver(report)
         guard let stopReason else { return }
-        FileHandle.standardError.write(Data("Error: the run stopped early: \(stopReason); the results up to then are printed.\n".utf8))
+        StandardStreams.writeError("Error: the run stopped early: \(stopReason); the results up to then are printed.\n")
         throw ExitCode(2)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Safeguards
 
 /// A results directory written as a whole: every file goes into a temporary sibling directory, which then takes
 /// the directory's place, so a reader sees the old tree or the new one and a failure leaves the old one untouched.
@@ -7,7 +8,9 @@ import Foundation
 /// files, another command's results) are copied into the new tree first. The swap is two renames (the old
 /// directory aside, the new one in place), then the old tree is removed. Errors name `option` and say what failed.
 /// The directory must be new, empty, or written before by the same command (`isRecognized`), so that a typo in
-/// `--output` never copies or replaces an unrelated folder.
+/// `--output` never copies or replaces an unrelated folder. The write holds off interruptions (`Interruption`):
+/// a SIGINT or SIGTERM during it takes effect once the new tree is in place (or the old one is restored), so no
+/// staging folder is left behind; folders left by a process killed outright are removed by the next write.
 struct OutputTree {
     let path: String
     /// The option named in errors, e.g. "--output".
@@ -35,6 +38,10 @@ struct OutputTree {
     /// `owns` rejects are carried over. Returns the names carried over.
     @discardableResult
     func write(_ files: [(path: String, data: Data)], owns: (String) -> Bool) throws -> [String] {
+        try Interruption.deferringInterruption { try writeWhole(files, owns: owns) }
+    }
+
+    private func writeWhole(_ files: [(path: String, data: Data)], owns: (String) -> Bool) throws -> [String] {
         let directory = url
         let parent = directory.deletingLastPathComponent()
         let manager = FileManager.default
@@ -45,6 +52,7 @@ struct OutputTree {
         let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).new-\(token)", isDirectory: true)
         let retired = parent.appendingPathComponent(".\(directory.lastPathComponent).old-\(token)", isDirectory: true)
         var carried: [String] = []
+        StaleTemporaries.remove(in: parent.path)
         do {
             try manager.createDirectory(at: staging, withIntermediateDirectories: false)
             if manager.fileExists(atPath: directory.path) {

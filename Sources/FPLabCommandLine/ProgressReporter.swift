@@ -32,13 +32,13 @@ public final class ProgressReporter {
         lastShown = now
         let percent = Int((100 * min(max(fraction, 0), 1)).rounded(.down))
         let suffix = detail.map { " (\($0()))\u{1B}[K" } ?? ""
-        FileHandle.standardError.write(Data("\r\(label): \(percent)%\(suffix)".utf8))
+        StandardStreams.writeError("\r\(label): \(percent)%\(suffix)")
     }
 
     /// Clears the progress line, if one was shown.
     public func finish() {
         guard lastShown != nil else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardStreams.writeError("\r\u{1B}[K")
         lastShown = nil
     }
 }

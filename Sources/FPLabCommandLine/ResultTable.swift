@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Each column has a title for people (text, Markdown) and a key for machines (the CSV header, JSON keys).
 /// Numbers are right-aligned and written in the column's `NumberStyle`; in CSV at full precision. A missing
-/// value (a quantity that does not apply) is "—" for people and an empty field in CSV.
+/// value (a quantity that does not apply) is "—" for people and an empty field in CSV; a non-finite one (an
+/// overflowed statistic) is "non-finite" for people, an empty field in CSV and `null` in JSON.
 public struct ResultTable: Sendable, Equatable {
     public struct Column: Sendable, Equatable {
         public var title: String
@@ -116,11 +117,11 @@ public struct ResultTable: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// RFC 4180 CSV with a header of column keys; numbers at full precision, missing values empty.
+    /// RFC 4180 CSV with a header of column keys; numbers at full precision, missing and non-finite values empty.
     func csvRendering() -> String {
         func field(_ cell: Cell) -> String {
             switch cell {
-            case .number(let value): return NumberStyle.fullPrecision.format(value)
+            case .number(let value): return value.isFinite ? NumberStyle.fullPrecision.format(value) : ""
             case .integer(let value): return String(value)
             case .text(let value): return CSV.quoted(value)
             case .missing: return ""

@@ -34,6 +34,9 @@ public struct Reverse: ParsableCommand {
 
     public static let particleRange = 1...100_000_000
     public static let stepRange = 1...10_000_000
+    /// The largest --noise: 10^6 times the L2 norm of any density on the grid (about 1 for the default boxes), as
+    /// `fplab invert`'s; far beyond it the noise's square overflows in the relative errors.
+    public static let noiseLimit = 1e6
 
     @OptionGroup(title: "Model")
     public var modelOptions: ModelOptions
@@ -51,7 +54,7 @@ public struct Reverse: ParsableCommand {
             help: ArgumentHelp("Where the pde, sde and flow runs stop, 0 < t-min < T.", valueName: "t"))
     public var timeMinimum: Double = 1e-5
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("L2 norm delta >= 0 of the white noise added to rho_T.", valueName: "delta"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("L2 norm delta of the white noise added to rho_T (0 to 1e6).", valueName: "delta"))
     public var noise: Double = 0
 
     @Option(help: ArgumentHelp("Comma-separated methods from naive, pde, sde, flow.", valueName: "list"))
@@ -70,10 +73,10 @@ public struct Reverse: ParsableCommand {
             help: ArgumentHelp("Uniform steps of pde, merged with 400 geometric ones (default: the spectral solver's suggestion).", valueName: "K"))
     public var pdeSteps: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M for sde and flow.", valueName: "M"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M for sde and flow (1 to 10^8; with --steps, within the cap of 10^13 operations).", valueName: "M"))
     public var particles: Int = 100_000
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Geometric time steps of the particles from T to t-min.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Geometric time steps of the particles from T to t-min (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
     @OptionGroup(title: "Run and output")
@@ -113,7 +116,9 @@ public struct Reverse: ParsableCommand {
     public func experiment() throws -> ReverseExperiment {
         try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") { $0 > 0 && $0 <= 1000 }
         try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") { $0 > 0 && $0 < time }
-        try OptionCheck.finite(noise, option: "--noise", mustBe: "at least 0") { $0 >= 0 }
+        try OptionCheck.finite(noise, option: "--noise", mustBe: "from 0 to \(Self.noiseLimit.shortText)") {
+            $0 >= 0 && $0 <= Self.noiseLimit
+        }
         try OptionCheck.require(Self.particleRange.contains(particles), "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
         try OptionCheck.require(Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
         if let pdeSteps {
@@ -126,6 +131,19 @@ public struct Reverse: ParsableCommand {
         try OptionCheck.require(mixture.dimension == gridOptions.dimension,
                                 "--mixture is \(mixture.dimension)-D but --dimension is \(gridOptions.dimension): they must match.")
         let chosen = try resolvedMethods()
+        // Cost of the particle runs: sde (one score per step) and flow (RK4: four), each score a sum over the
+        // mixture's components of d^2 terms; 20 operations a term.
+        let sdeScores: Double = chosen.contains(.sde) ? 1 : 0
+        let flowScores: Double = chosen.contains(.flow) ? 4 : 0
+        let dimension = Double(mixture.dimension)
+        let terms: Double = (sdeScores + flowScores) * Double(mixture.components.count) * dimension * dimension
+        let operations: Double = 20 * Double(particles) * Double(steps) * terms
+        try OptionCheck.work(
+            operations,
+            subject: "reverse with --particles \(particles) and --steps \(steps)",
+            formula: "20 × particles × steps × scores per step × components × dimension²",
+            advice: "lower --particles or --steps"
+        )
         let contrast = ReconstructionContrast(
             model: process, mixture: mixture, grid: gridOptions.grid(boundary: .periodic), horizon: time, minimumTime: timeMinimum,
             noiseLevel: noise, methods: chosen, score: score == .exact ? .exact : .grid,

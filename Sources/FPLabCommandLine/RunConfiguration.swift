@@ -256,7 +256,7 @@ public struct Run: ParsableCommand {
     public mutating func run() throws {
         if printCommand {
             let arguments = try RunConfiguration(path: file).arguments
-            print((["fplab"] + arguments.map(Self.shellQuoted)).joined(separator: " "))
+            try StandardStreams.writeOutput((["fplab"] + arguments.map(Self.shellQuoted)).joined(separator: " ") + "\n")
             return
         }
         var (_, command) = try resolved()

@@ -26,6 +26,15 @@ public struct Sample: ParsableCommand {
 
     public static let particleRange = 1...100_000_000
     public static let stepRange = 1...10_000_000
+    /// Training points drawn for --score empirical: the score sums over all of them at every particle step, so
+    /// 10^7 points already cost 10^7 × d operations per particle step; the run's total is bounded by `WorkLimit`.
+    public static let trainingPointRange = 1...10_000_000
+    /// Coordinates of --data points: forward sampling without a histogram takes any dimension up to this (a
+    /// point per row of a CSV with up to 10^4 columns); the memory and the work bound the rest.
+    public static let dataDimensionLimit = 10_000
+    /// Bytes a particle coordinate costs: the positions and the sampler's scratch copy (8 + 8), the moments (8),
+    /// and with --output its text in samples.csv (up to 25) and its bytes in samples.npy (8).
+    public static let bytesPerCoordinate = 57.0
 
     @Option(help: "forward or reverse.")
     public var direction: Direction = .reverse
@@ -39,14 +48,15 @@ public struct Sample: ParsableCommand {
     @Option(help: ArgumentHelp("Training points instead of a mixture: CSV (one point a row) or .npy, shape (N, d).", valueName: "file"))
     public var data: String?
 
-    @Option(name: .customLong("training-points"),
-            help: ArgumentHelp("With --score empirical and a mixture: draw this many training points from it (default 200).", valueName: "n"))
+    @Option(name: .customLong("training-points"), parsing: .unconditional,
+            help: ArgumentHelp("With --score empirical and a mixture: draw this many training points from it (1 to 10^7; default 200).", valueName: "n"))
     public var trainingPoints: Int = 200
 
-    @Option(help: ArgumentHelp("Kernel bandwidth of the empirical score (0: the exact finite-data score).", valueName: "b"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Kernel bandwidth of the empirical score (0 to 1e6; 0: the exact finite-data score).", valueName: "b"))
     public var bandwidth: Double = 0
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M (at least 1).", valueName: "M"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M (1 to 10^8; with --steps, within the cap of 10^13 operations).", valueName: "M"))
     public var particles: Int = 10_000
 
     @Option(help: ArgumentHelp("euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).", valueName: "name"))
@@ -55,10 +65,10 @@ public struct Sample: ParsableCommand {
     @Flag(name: .customLong("probability-flow"), help: "Reverse with the probability-flow ODE instead of the SDE.")
     public var probabilityFlow = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of time steps K.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of time steps K (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon T > 0 (forward: the end time; reverse: the start).", valueName: "T"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon T, greater than 0 and at most 1000 (forward: the end time; reverse: the start).", valueName: "T"))
     public var time: Double = 1
 
     @Option(name: .customLong("t-min"), parsing: .unconditional,
@@ -106,11 +116,17 @@ public struct Sample: ParsableCommand {
         try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") {
             $0 > 0 && $0 < time
         }
-        try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "at least 0") { $0 >= 0 }
-        try OptionCheck.require(trainingPoints >= 1, "--training-points must be at least 1; got \(trainingPoints).")
+        try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "from 0 to 1e+06") { $0 >= 0 && $0 <= 1e6 }
+        try OptionCheck.require(Self.trainingPointRange.contains(trainingPoints),
+                                "--training-points must be from 1 to \(Self.trainingPointRange.upperBound); got \(trainingPoints).")
         try OptionCheck.require(data == nil || mixtureOptions.mixture == nil, "--data and --mixture: give one of them, not both.")
 
         let process = modelOptions.process
+        try OptionCheck.require(
+            process.variance(to: time).isFinite,
+            "--time \(time.shortText) is too long for --model \(modelOptions.summary): the variance overflows a double; "
+                + "lower --time or --sigma-max."
+        )
         let training: PointSet?
         if let data {
             do { training = try PointSet(contentsOf: data) } catch let error as PointFileError {
@@ -122,6 +138,8 @@ public struct Sample: ParsableCommand {
             training = nil
         }
         let dimension = training?.dimension ?? gridOptions.dimension
+        try OptionCheck.require(dimension <= Self.dataDimensionLimit,
+                                "--data: the points are \(dimension)-D; sampling takes at most \(Self.dataDimensionLimit) coordinates.")
         try OptionCheck.require(training == nil || !histogram || training!.dimension == gridOptions.dimension,
                                 "--dimension \(gridOptions.dimension) does not match the \(dimension)-D points of --data.")
         let mixture = training == nil ? try mixtureOptions.gaussianMixture(dimension: dimension) : nil
@@ -143,8 +161,11 @@ public struct Sample: ParsableCommand {
             try OptionCheck.require(resolvedSchedule != .ddpm || modelOptions.model == .ou,
                                     "--schedule ddpm maps the DDPM schedule to OU time: use it with --model ou.")
         }
-        return SampleExperiment(options: self, process: process, mixture: mixture, training: training, dimension: dimension,
-                                scoreKind: resolvedScore, integrator: resolvedIntegrator, schedule: resolvedSchedule)
+        let experiment = SampleExperiment(options: self, process: process, mixture: mixture, training: training,
+                                          dimension: dimension, scoreKind: resolvedScore, integrator: resolvedIntegrator,
+                                          schedule: resolvedSchedule)
+        try experiment.checkCost()
+        return experiment
     }
 }
 
@@ -158,6 +179,32 @@ public struct SampleExperiment {
     public let scoreKind: Sample.ScoreKind
     public let integrator: ParticleIntegrator
     public let schedule: Sample.Schedule
+
+    /// Refuses a run that would not fit in memory or would run for hours. Cost model, with M particles, K steps,
+    /// d coordinates and S score terms per particle step (the mixture's components for exact scores and for the
+    /// forward exact law, the training points N for the empirical score, the cells for the grid score):
+    /// bytes ≈ `Sample.bytesPerCoordinate` × M d + 8 N d (the training points) + 16 N d^2 (the exact start from
+    /// --data: one Gaussian per point, its covariance and Cholesky factor); operations ≈ 20 × M K d S.
+    func checkCost() throws {
+        let particles = Double(options.particles), steps = Double(options.steps + 1), coordinates = Double(dimension)
+        let trainingCount = Double(training?.count ?? (scoreKind == .empirical ? options.trainingPoints : 0))
+        let exactStartFromData = mixture == nil && options.direction == .reverse && options.start == .exact
+        let bytes = Sample.bytesPerCoordinate * particles * coordinates + 8 * trainingCount * coordinates
+            + (exactStartFromData ? 16 * trainingCount * coordinates * coordinates : 0)
+        try OptionCheck.memory(bytes, subject: "--particles \(options.particles) in \(dimension)-D with \(Int(trainingCount)) training points",
+                               advice: "lower --particles or use fewer or lower-dimensional --data points")
+        let scoreTerms: Double
+        switch (options.direction, scoreKind) {
+        case (.forward, _): scoreTerms = Double(mixture?.components.count ?? 1)
+        case (.reverse, .exact): scoreTerms = Double(mixture?.components.count ?? 1)
+        case (.reverse, .empirical): scoreTerms = trainingCount
+        case (.reverse, .grid): scoreTerms = Double(1 << (2 * dimension))
+        }
+        try OptionCheck.work(20 * particles * steps * coordinates * scoreTerms,
+                             subject: "sample with --particles \(options.particles) and --steps \(options.steps)",
+                             formula: "20 × particles × steps × dimension × score terms (\(Int(scoreTerms)))",
+                             advice: "lower --particles, --steps or --training-points")
+    }
 
     /// The forward times the particles step through.
     public var timeGrid: TimeGrid {
@@ -313,6 +360,9 @@ public struct SampleOutcome {
         else { summary.append("mixture: \(options.mixtureOptions.specification(dimension: dimension))") }
         var closing = [String(format: "status: %@ (sampling %.3g s, wall %.3g s, seed %llu, %d thread(s))",
                               result.status.description, result.elapsedSeconds, wallSeconds, options.runOptions.seed, options.runOptions.threads)]
+        if let moments, !(moments.mean + moments.variance).allSatisfy(\.isFinite) {
+            closing.append("moments: non-finite (the particles' mean or spread overflows a double); the table says so")
+        }
         var json: [String: JSONValue] = [
             "command": "sample", "direction": .string(options.direction.rawValue), "integrator": .string(experiment.integrator.rawValue),
             "model": .string(options.modelOptions.model.rawValue), "model_parameters": .object(options.modelOptions.json),

@@ -102,6 +102,14 @@ public struct Support: ParsableCommand {
         try OptionCheck.require(Reverse.particleRange.contains(particles), "--particles must be from 1 to \(Reverse.particleRange.upperBound); got \(particles).")
         try OptionCheck.require(Reverse.stepRange.contains(steps), "--steps must be from 1 to \(Reverse.stepRange.upperBound); got \(steps).")
         try OptionCheck.require([.ddpm, .eulerMaruyama].contains(integrator), "--integrator must be ddpm or euler-maruyama; got \(integrator.rawValue).")
+        // Cost: the grid run, about 100 operations per cell and step (Forward.operationsPerCellStep), and the
+        // particles, about 100 operations per particle step (the data's score on two intervals and the update).
+        try OptionCheck.work(
+            Forward.operationsPerCellStep * (Double(points) * Double(uniformSteps + geometricSteps) + Double(particles) * Double(steps)),
+            subject: "support with --points \(points), --particles \(particles) and --steps \(steps)",
+            formula: "100 × (points × grid steps + particles × particle steps)",
+            advice: "lower --particles, --steps, --points or the grid steps"
+        )
         return SupportContainment(
             model: modelOptions.process, horizon: time, minimumTime: timeMinimum,
             grid: Grid(dimension: 1, points: points, halfWidth: halfWidth, boundary: solver == .spectral ? .periodic : .reflecting),

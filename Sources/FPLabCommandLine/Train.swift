@@ -37,7 +37,7 @@ public struct Train: ParsableCommand {
     public var data: String?
 
     @Option(name: .customLong("training-points"), parsing: .unconditional,
-            help: ArgumentHelp("Points drawn for --dataset (at least 1).", valueName: "n"))
+            help: ArgumentHelp("Points drawn for --dataset (1 to 10^7).", valueName: "n"))
     public var trainingPoints: Int = 2000
 
     @Option(help: ArgumentHelp("Time embedding: sinusoidal (64 features) or scalar (n/N) (default sinusoidal, or the checkpoint's).", valueName: "kind"))
@@ -53,10 +53,10 @@ public struct Train: ParsableCommand {
     public var depth: Int?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Total number of Adam updates, at least 1 (default 2000; 1500 with --compare-embeddings). A resumed run continues up to this count.", valueName: "n"))
+            help: ArgumentHelp("Total number of Adam updates, 1 to 10^7 (default 2000; 1500 with --compare-embeddings). A resumed run continues up to this count.", valueName: "n"))
     public var steps: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Examples per minibatch, at least 1 (default 512, or the checkpoint's).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Examples per minibatch, 1 to 10^6 (default 512, or the checkpoint's; with --steps, --width and --depth within the cap of 10^13 operations).", valueName: "n"))
     public var batch: Int?
 
     @Option(name: .customLong("learning-rate"), parsing: .unconditional,
@@ -73,7 +73,7 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (its architecture, batch, learning rate and seed).", valueName: "file"))
     public var resume: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Samples drawn from the trained network.", valueName: "M"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Samples drawn from the trained network (1 to 10^7).", valueName: "M"))
     public var samples: Int = 2000
 
     @Option(name: .customLong("sampling-steps"), parsing: .unconditional,
@@ -142,6 +142,8 @@ public struct Train: ParsableCommand {
             do { training = try PointSet(contentsOf: data) } catch let error as PointFileError {
                 throw ValidationError("--data: \(error.description)")
             }
+            try OptionCheck.require(training.dimension <= DatasetOptions.dimensionLimit,
+                                    "--data: the points are \(training.dimension)-D; at most \(DatasetOptions.dimensionLimit) coordinates are allowed.")
         } else {
             training = synthetic!.generate(count: trainingPoints, seed: runOptions.seed, stream: DatasetOptions.trainingStream)
         }
@@ -174,6 +176,9 @@ public struct Train: ParsableCommand {
                 try OptionCheck.require(savedData == current,
                                         "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is \(current). Give the same --data, or the same --dataset, --training-points and --seed.")
             }
+            let scheduleSteps = resumed.network.schedule.stepCount
+            try OptionCheck.require(samplingSteps <= scheduleSteps,
+                                    "--sampling-steps \(samplingSteps) exceeds the \(scheduleSteps) steps of the noise schedule in --resume \(resume!) (from 1 to \(scheduleSteps)).")
             try OptionCheck.require((steps ?? 2000) >= resumed.step,
                                     "--steps \(steps ?? 2000) is below the checkpoint's \(resumed.step) updates (--steps is the total count).")
             architecture = saved
@@ -183,13 +188,46 @@ public struct Train: ParsableCommand {
                                                activation: activation ?? .silu, embedding: embedding ?? .sinusoidal)
             configuration = TrainingConfiguration(batchSize: batch ?? 512, learningRate: learningRate ?? 1e-3, seed: runOptions.seed)
         }
+        let totalSteps = steps ?? (compareEmbeddings ? 1500 : 2000)
+        try Self.checkCost(architecture: architecture, batch: configuration.batchSize, steps: totalSteps,
+                           samples: samples, samplingSteps: samplingSteps, networks: compareEmbeddings ? 6 : 1,
+                           trainingValues: training.points.count, threads: runOptions.threads)
         return TrainExperiment(options: self, training: training, dataset: data == nil ? synthetic : nil,
                                architecture: architecture, configuration: configuration,
-                               resumed: resumed, totalSteps: steps ?? (compareEmbeddings ? 1500 : 2000))
+                               resumed: resumed, totalSteps: totalSteps)
     }
 
-    /// The file at `path` can be written: its directory exists and is writable, and it is not a directory.
+    /// Refuses a network that would not fit in memory or a run that would take hours. With P parameters, B the
+    /// batch, W × D the hidden layers and one gradient per worker thread:
+    /// bytes ≈ 8 × ((5 + threads) P + 2 B (W D + d + F)) + 8 × the training values + the checkpoint text (about
+    /// 3 P numbers of 25 characters) — weights, two Adam moments, the summed and per-thread gradients, and the
+    /// activations with their derivatives; operations ≈ networks × (6 × steps × B + 2 × samples × sampling steps)
+    /// × the multiply-adds of one pass (a backward pass costs twice a forward one). `--width 4096 --depth 64` has
+    /// 10^9 parameters (over 70 GB); each of its updates costs 3 × 10^12 operations.
+    static func checkCost(architecture: NetworkArchitecture, batch: Int, steps: Int, samples: Int, samplingSteps: Int,
+                          networks: Int, trainingValues: Int, threads: Int) throws {
+        let parameters = Double(architecture.parameterCount)
+        let activations = Double(batch) * Double(architecture.width * architecture.depth + architecture.layerWidths[0]
+            + architecture.dimension)
+        let bytes = 8 * (Double(5 + threads) * parameters + 2 * activations) + 8 * Double(trainingValues) + 75 * parameters
+        try OptionCheck.memory(bytes, subject: "--width \(architecture.width) --depth \(architecture.depth) with --batch \(batch)",
+                               advice: "lower --width, --depth or --batch")
+        let passes = Double(networks) * (6 * Double(steps) * Double(batch) + 2 * Double(samples) * Double(samplingSteps))
+        try OptionCheck.work(
+            passes * Double(architecture.multiplyAddsPerExample),
+            subject: "train with --width \(architecture.width), --depth \(architecture.depth), --steps \(steps) and --batch \(batch)",
+            formula: "networks × (6 × steps × batch + 2 × samples × sampling steps) × multiply-adds per pass "
+                + "(\(architecture.multiplyAddsPerExample))",
+            advice: "lower --steps, --batch, --width, --depth or --samples"
+        )
+    }
+
+    /// The file at `path` can be written: its directory exists and is writable, and it is not a directory, a
+    /// device, a FIFO or a socket (never replaced: `InputFile.checkReplaceable`).
     static func checkWritable(_ path: String, option: String) throws {
+        do { try InputFile.checkReplaceable(path, subject: "\(option) '\(path)'") } catch let error as InputFileError {
+            throw ValidationError(error.description)
+        }
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {

@@ -51,11 +51,11 @@ struct VerificationComparison {
 
     private mutating func compare(table: DataTable, claim: String, folder: URL, tolerance: (Int, DataColumn) -> Tolerance) {
         let file = "\(table.name).csv"
-        guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing", new: "\(table.rows.count) rows", tolerance: ""))
+        let records: [[String]]
+        do { records = try Self.readCSV(folder.appendingPathComponent(file).path, name: "\(claim)/\(file)") } catch {
+            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable", new: "\(table.rows.count) rows", tolerance: ""))
             return
         }
-        let records = Self.parseCSV(text)
         let header = records.first ?? []
         for column in table.columns where !header.contains(column.key) {
             differences.append(.init(claim: claim, file: file, row: nil, column: column.key, old: "missing", new: "present", tolerance: ""))
@@ -96,7 +96,7 @@ struct VerificationComparison {
 
     private mutating func compare(array: DataArray, claim: String, folder: URL) {
         let file = "\(array.name).npy"
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(file)), let old = try? NumpyArray(npyData: data) else {
+        guard let old = try? Self.readArray(folder.appendingPathComponent(file).path, name: "\(claim)/\(file)") else {
             differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable", new: "shape \(array.array.shapeText)", tolerance: ""))
             return
         }
@@ -120,35 +120,134 @@ struct VerificationComparison {
         }
     }
 
-    /// RFC 4180 records: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks.
-    static func parseCSV(_ text: String) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = Array(text).makeIterator()
-        var pending: Character? = nil
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if character == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(character) }
-                continue
+    // MARK: Reading the committed tree
+
+    /// The largest file of the tree read: 64 MiB. The biggest file a full run writes is 0.24 MB (a 2-D density
+    /// figure), so the bound leaves a factor of more than 250 and keeps a huge or endless file from being read.
+    static let fileByteLimit = 64 << 20
+
+    /// Checks the committed data of `claims` under `directory` before anything runs, so that a tree that cannot
+    /// be compared is refused at once with one sentence naming the file: each claim's folder must be a directory
+    /// holding a `manifest.json` whose `files` list names plain files; every listed CSV and `.npy` file must be a
+    /// regular file of at most `fileByteLimit` bytes that reads (`readCSV`, `readArray`); every entry of the folder
+    /// must be listed (an extra file is refused, not ignored). Numbers are compared later, after the rerun.
+    static func checkTree(_ directory: String, claims: [String]) throws {
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        for claim in claims {
+            let folder = root.appendingPathComponent(claim, isDirectory: true)
+            var status = stat()
+            guard stat(folder.path, &status) == 0 else {
+                throw CompareTreeError("'\(claim)/': the claim's folder is missing or unreadable (\(String(cString: strerror(errno)))); "
+                    + "compare with --only for the claims the data holds.")
             }
-            switch character {
-            case "\"": quoted = true
-            case ",": record.append(field); field = ""
-            case "\n", "\r\n":
-                record.append(field); field = ""
-                records.append(record); record = []
-            case "\r": continue
-            default: field.append(character)
+            guard (status.st_mode & S_IFMT) == S_IFDIR else { throw CompareTreeError("'\(claim)' is not a folder.") }
+            let manifestName = "\(claim)/manifest.json"
+            let files: [String]
+            do {
+                let text = try InputFile.readText(folder.appendingPathComponent("manifest.json").path, subject: "'\(manifestName)'",
+                                                  byteLimit: fileByteLimit)
+                guard case let .object(members)? = try? JSONValue.parse(text), case let .array(list)? = members["files"] else {
+                    throw CompareTreeError("'\(manifestName)' is not a claim manifest (no list of files).")
+                }
+                files = try list.map { entry in
+                    guard case let .string(name) = entry, !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                        throw CompareTreeError("'\(manifestName)' lists a file that is not a plain file name.")
+                    }
+                    return name
+                }
+            } catch let error as InputFileError { throw CompareTreeError(error.description) }
+            let listed = Set(files + ["manifest.json"])
+            let entries: [String]
+            do { entries = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() } catch {
+                throw CompareTreeError("'\(claim)/' cannot be listed.")
+            }
+            if let extra = entries.first(where: { !listed.contains($0) }) {
+                throw CompareTreeError("'\(claim)/\(extra)' is not listed in \(manifestName); remove it or rewrite the folder.")
+            }
+            for file in files where file.hasSuffix(".csv") || file.hasSuffix(".npy") {
+                let path = folder.appendingPathComponent(file).path, name = "\(claim)/\(file)"
+                guard entries.contains(file) else { throw CompareTreeError("'\(name)' is listed in \(manifestName) but missing.") }
+                do {
+                    if file.hasSuffix(".csv") { _ = try readCSV(path, name: name) } else { _ = try readArray(path, name: name) }
+                } catch let error as InputFileError { throw CompareTreeError(error.description) }
             }
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    }
+
+    /// The records of the committed CSV file at `path` (`name` in errors), which must be a regular UTF-8 file of
+    /// at most `fileByteLimit` bytes without NUL bytes or a byte-order mark, and well-formed (`parseCSV`).
+    static func readCSV(_ path: String, name: String) throws -> [[String]] {
+        let text = try InputFile.readText(path, subject: "'\(name)'", byteLimit: fileByteLimit)
+        do { return try parseCSV(text) } catch let error as CSVFormatError {
+            throw CompareTreeError("'\(name)' \(error.description).")
+        }
+    }
+
+    /// The committed array at `path`: a regular file of at most `fileByteLimit` bytes, a strict `.npy` float64.
+    static func readArray(_ path: String, name: String) throws -> NumpyArray {
+        let data = try InputFile.read(path, subject: "'\(name)'", byteLimit: fileByteLimit)
+        do { return try NumpyArray(npyData: data) } catch let error as NumpyFormatError {
+            throw CompareTreeError("'\(name)': \(error.description).")
+        }
+    }
+
+    /// RFC 4180 records: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks;
+    /// records end with LF or CRLF. Refused: a byte-order mark, a quote inside an unquoted field, text after a
+    /// closing quote, a quote never closed, a lone carriage return, an empty file, a header naming a column twice,
+    /// and a record whose field count differs from the header's. Cost O(length).
+    static func parseCSV(_ text: String) throws -> [[String]] {
+        enum State { case start, plain, quoted, afterQuote }
+        let (quote, comma, lineFeed, carriageReturn): (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x2C, 0x0A, 0x0D)
+        let bytes = Array(text.utf8)
+        guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { throw CSVFormatError("starts with a byte-order mark") }
+        var records: [[String]] = [], recordLines: [Int] = []
+        var record: [String] = [], field: [UInt8] = []
+        var state = State.start
+        var line = 1, recordLine = 1
+        func endField() { record.append(String(decoding: field, as: UTF8.self)); field = [] }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if state == .quoted {
+                if byte == quote { state = .afterQuote } else { field.append(byte) }
+                if byte == lineFeed { line += 1 }
+                continue
+            }
+            switch byte {
+            case quote where state == .afterQuote: field.append(quote); state = .quoted
+            case quote where state == .start: state = .quoted
+            case quote: throw CSVFormatError("line \(line): a quote inside an unquoted field")
+            case comma: endField(); state = .start
+            case carriageReturn:
+                guard index < bytes.count, bytes[index] == lineFeed else {
+                    throw CSVFormatError("line \(line): a carriage return not followed by a line feed")
+                }
+            case lineFeed:
+                endField()
+                records.append(record); recordLines.append(recordLine)
+                record = []
+                state = .start
+                line += 1
+                recordLine = line
+            default:
+                guard state != .afterQuote else { throw CSVFormatError("line \(line): text after a closing quote") }
+                field.append(byte)
+                state = .plain
+            }
+        }
+        guard state != .quoted else { throw CSVFormatError("line \(recordLine): a quoted field is never closed") }
+        if !field.isEmpty || !record.isEmpty || state == .afterQuote {
+            endField()
+            records.append(record); recordLines.append(recordLine)
+        }
+        guard let header = records.first else { throw CSVFormatError("is empty (no header)") }
+        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
+            throw CSVFormatError("line 1: the header names the column '\(duplicate.element.prefix(40))' twice")
+        }
+        for (record, line) in zip(records, recordLines) where record.count != header.count {
+            throw CSVFormatError("line \(line): \(record.count) fields, the header has \(header.count)")
+        }
         return records
     }
 
@@ -173,4 +272,16 @@ struct VerificationComparison {
         return CommandReport(summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
                              table: table, closing: [verdict], json: json)
     }
+}
+
+/// A committed file of a `verify --compare` tree that cannot be compared; one sentence naming the file.
+struct CompareTreeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Why CSV text is malformed (the caller adds the file's name).
+struct CSVFormatError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -42,7 +42,7 @@ public struct Verify: ParsableCommand {
     @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
     public var verbose = false
 
-    @Option(help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
                                valueName: "n"))
     public var plant: Int?
 
@@ -64,7 +64,7 @@ public struct Verify: ParsableCommand {
     public var compare: String?
 
     /// Multiplies every tolerance (internal: tests break tolerances on purpose to see claims fail).
-    @Option(name: .customLong("tolerance-scale"), help: .hidden)
+    @Option(name: .customLong("tolerance-scale"), parsing: .unconditional, help: .hidden)
     public var toleranceScale: Double = 1
 
     public init() {}
@@ -91,6 +91,9 @@ public struct Verify: ParsableCommand {
                                     "--compare \(compare): the data was written by a full run; compare without --quick.")
             try OptionCheck.require(runOptions.seed == 1 || runOptions.seed == manifest.seed,
                                     "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed).")
+            do { try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name)) } catch let error as CompareTreeError {
+                throw ValidationError("--compare \(compare): \(error.description)")
+            }
         }
         if let outputDirectory {
             do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let error as CommandLineError {
@@ -173,7 +176,7 @@ public struct Verify: ParsableCommand {
         var settings = VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
         if let plant, let only, let claim = VerificationSuite.claim(named: only), claim.controls.indices.contains(plant - 1) {
             settings = claim.controls[plant - 1].planted(in: settings)
-            FileHandle.standardError.write(Data("planted in \(only): \(claim.controls[plant - 1].description)\n".utf8))
+            StandardStreams.writeError("planted in \(only): \(claim.controls[plant - 1].description)\n")
         }
         if let compare, let committed = try? Self.committedRun(in: compare) {
             settings.quick = committed.quick
@@ -185,16 +188,18 @@ public struct Verify: ParsableCommand {
     public mutating func run() throws {
         if list {
             let width = VerificationSuite.claims.map(\.name.count).max() ?? 0
+            var text = ""
             for claim in VerificationSuite.claims {
                 if verbose {
-                    print(claim.name + "\n  " + claim.statement)
-                    for bound in claim.bounds { print("  bound: " + bound) }
-                    for control in claim.controls { print("  fails under: \(control.name) (\(control.description))") }
-                    print("")
+                    text += claim.name + "\n  " + claim.statement + "\n"
+                    for bound in claim.bounds { text += "  bound: " + bound + "\n" }
+                    for control in claim.controls { text += "  fails under: \(control.name) (\(control.description))\n" }
+                    text += "\n"
                 } else {
-                    print(claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement)
+                    text += claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement + "\n"
                 }
             }
+            try StandardStreams.writeOutput(text)
             return
         }
         let target = outputTarget
@@ -207,7 +212,7 @@ public struct Verify: ParsableCommand {
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
             }
             try OutputTree(path: target).write(archive.files, owns: Self.ownsEntry)
-            FileHandle.standardError.write(Data("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n".utf8))
+            StandardStreams.writeError("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n")
         }
         if let compare {
             var comparison = VerificationComparison(directory: compare)
@@ -219,11 +224,11 @@ public struct Verify: ParsableCommand {
                                            report.outcomes.count, report.wallSeconds), at: 0)
             let text = comparison.differences.isEmpty && format == .text
                 ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try StandardStreams.writeOutput(text)
             if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
             return
         }
-        FileHandle.standardOutput.write(Data(report.commandReport.rendered(as: format).utf8))
+        try StandardStreams.writeOutput(report.commandReport.rendered(as: format))
         if !report.allPassed { throw ExitCode(1) }
     }
 

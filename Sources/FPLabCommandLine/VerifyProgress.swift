@@ -23,7 +23,7 @@ final class VerifyProgress: @unchecked Sendable {
 
     /// `output` receives the text (standard error unless a test listens).
     init(claimCount: Int, isTerminal: Bool = isatty(STDERR_FILENO) == 1,
-         output: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+         output: @escaping @Sendable (String) -> Void = { StandardStreams.writeError($0) }) {
         self.claimCount = claimCount
         self.isTerminal = isTerminal
         self.output = output

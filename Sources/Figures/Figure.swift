@@ -1,4 +1,5 @@
-// Figures: SVG figures drawn by the project itself, with no dependency beyond Foundation.
+// Figures: SVG figures drawn by the project itself, with no dependency beyond Foundation (and Safeguards, whose
+// `Interruption` keeps a write whole).
 //
 //   Figure        the protocol: `size`, `svg()`, and `write(to:)` (atomic: temporary file, then rename)
 //   LinePlot      named series on linear or log axes, markers, dashed reference lines, a legend
@@ -14,6 +15,7 @@
 // its `notes`, never drawn at a made-up place.
 
 import Foundation
+import Safeguards
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -65,13 +67,19 @@ extension Figure {
         try write(to: URL(fileURLWithPath: path))
     }
 
-    /// Writes `svg()` to the file `url` atomically (see `write(to:)` taking a path).
+    /// Writes `svg()` to the file `url` atomically (see `write(to:)` taking a path); an interruption during the
+    /// write takes effect after it (`Interruption`).
     public func write(to url: URL) throws {
+        let document = Data(svg().utf8)
+        try Interruption.deferringInterruption { try write(document, to: url) }
+    }
+
+    private func write(_ document: Data, to url: URL) throws {
         let destination = url.standardizedFileURL
         let temporary = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try Data(svg().utf8).write(to: temporary)
+            try document.write(to: temporary)
         } catch {
             throw FigureWriteError(path: destination.path, reason: "\(error)")
         }

@@ -47,45 +47,13 @@ public struct NumpyArray: Sendable, Equatable {
         return data
     }
 
-    /// Reads a `.npy` file of little-endian float64 values in C order (format version 1.x or 2.x), any rank.
+    /// Reads a `.npy` file of little-endian float64 values in C order (format version 1.0, 2.0 or 3.0), any rank,
+    /// its header checked strictly and its length exactly (`NumpyHeader`). NaN and infinities are kept (recorded
+    /// arrays may hold them). The values take as many bytes as the payload, so memory stays within the file's size.
     /// Throws `NumpyFormatError` with one sentence for anything else.
     public init(npyData data: Data) throws {
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
-            throw NumpyFormatError("not a .npy file (no \\x93NUMPY magic)")
-        }
-        let major = bytes[6]
-        let (headerStart, headerLength): (Int, Int)
-        if major == 1 {
-            (headerStart, headerLength) = (10, Int(bytes[8]) | Int(bytes[9]) << 8)
-        } else {
-            guard bytes.count >= 12 else { throw NumpyFormatError("truncated .npy header") }
-            (headerStart, headerLength) = (12, (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) })
-        }
-        guard bytes.count >= headerStart + headerLength,
-              let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
-            throw NumpyFormatError("truncated .npy header")
-        }
-        guard header.contains("'descr': '<f8'") else { throw NumpyFormatError("the .npy dtype is not little-endian float64 ('<f8')") }
-        guard header.contains("'fortran_order': False") else { throw NumpyFormatError("Fortran-ordered .npy arrays are not read") }
-        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
-            throw NumpyFormatError("the .npy header has no shape")
-        }
-        let extents = header[open.upperBound..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        let shape = try extents.map { text -> Int in
-            guard let extent = Int(text), extent >= 0 else { throw NumpyFormatError("the .npy shape has a bad extent '\(text)'") }
-            return extent
-        }
-        let count = shape.reduce(1, *)
-        let dataStart = headerStart + headerLength
-        guard bytes.count >= dataStart + 8 * count else { throw NumpyFormatError(".npy data is shorter than its shape \(shape) says") }
-        let values = (0..<count).map { index -> Double in
-            let offset = dataStart + 8 * index
-            let bits = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
-            return Double(bitPattern: bits)
-        }
-        self.init(values: values, shape: shape)
+        let header = try NumpyHeader(data, accepting: [.float64])
+        self.init(values: header.values(in: data), shape: header.shape)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GridFields
+import Safeguards
 
 /// A set of points in R^d, flat (point j at entries j d ..< (j + 1) d): training data, samples.
 ///
@@ -20,37 +21,84 @@ public struct PointSet: Sendable, Equatable {
 
     // MARK: Reading
 
-    /// Loads a `.npy` or CSV file (any other extension is read as CSV).
+    /// The largest point file read: 1 GiB (`InputFile.defaultByteLimit`). A CSV value takes at least two bytes
+    /// ("0,"), so the parsed points take at most 4 bytes of memory per byte of file; a `.npy` payload of float64
+    /// takes exactly its own size (float32: twice). The memory is checked against `AvailableMemory` before parsing.
+    public static let fileByteLimit = InputFile.defaultByteLimit
+
+    /// Loads a `.npy` or CSV file (any other extension is read as CSV). The path must name a regular file of at
+    /// most `fileByteLimit` bytes (`InputFile`); CSV must be UTF-8 text without NUL bytes.
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PointFileError("cannot read '\(path)'")
-        }
-        if path.lowercased().hasSuffix(".npy") {
-            self = try Self.parseNumpy(data, path: path)
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else { throw PointFileError("'\(path)' is not UTF-8 text") }
-            self = try Self.parseCSV(text, path: path)
+        let subject = "'\(path)'"
+        do {
+            if path.lowercased().hasSuffix(".npy") {
+                self = try Self.parseNumpy(try InputFile.read(path, subject: subject, byteLimit: Self.fileByteLimit), path: path)
+            } else {
+                self = try Self.parseCSV(try InputFile.readText(path, subject: subject, byteLimit: Self.fileByteLimit), path: path)
+            }
+        } catch let error as InputFileError {
+            throw PointFileError(error.description)
+        } catch let error as MemoryLimitError {
+            throw PointFileError(error.description)
         }
         guard count >= 1 else { throw PointFileError("'\(path)' holds no points") }
     }
 
+    /// The points of a file's bytes already in memory, read as `.npy` when `name` ends in `.npy` and as CSV
+    /// otherwise (which must then be UTF-8 without NUL bytes), with the checks of `init(contentsOf:)`.
+    public init(fileData data: Data, name: String) throws {
+        do {
+            if name.lowercased().hasSuffix(".npy") {
+                self = try Self.parseNumpy(data, path: name)
+            } else {
+                guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+                    throw PointFileError("'\(name)' is not UTF-8 text without NUL bytes")
+                }
+                self = try Self.parseCSV(text, path: name)
+            }
+        } catch let error as MemoryLimitError {
+            throw PointFileError(error.description)
+        }
+    }
+
+    /// CSV: one point a row, fields separated by commas (spaces and tabs around them ignored), a field may be
+    /// quoted ("1.5", with "" for a quote inside; a quote never spans lines); blank lines and lines starting with
+    /// `#` are skipped; a byte-order mark and CRLF line ends are accepted. The first content row is a header when
+    /// none of its fields is a number (then it must name as many columns as the data has). Every other field must
+    /// be a finite decimal number (`StrictNumber`: no "nan", "inf", hexadecimal or trailing text).
     static func parseCSV(_ text: String, path: String) throws -> PointSet {
+        var text = Substring(text)
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        // At most one value per field: commas plus lines bound the count before any array grows.
+        let fieldBound = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: ",") || $1 == UInt8(ascii: "\n") ? 1 : 0) }
+        try AvailableMemory.check(needed: 8 * Double(fieldBound), subject: "'\(path)'",
+                                  advice: "the points of a \(text.utf8.count)-byte file")
         var points: [Double] = []
         var dimension: Int?
+        var headerCount: Int?
         for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let row = offset + 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = fields.map { Double($0) }
-            if values.allSatisfy({ $0 == nil }) && dimension == nil && points.isEmpty { continue }   // header
-            let row = offset + 1
-            guard values.allSatisfy({ $0 != nil }) else {
-                throw PointFileError("'\(path)' line \(row): '\(trimmed)' is not a row of numbers")
+            let fields = try Self.fields(of: trimmed, path: path, row: row)
+            let values = fields.map { StrictNumber.double($0) }
+            if values.allSatisfy({ $0 == nil }) && dimension == nil && headerCount == nil {
+                headerCount = fields.count
+                continue
+            }
+            if let index = values.firstIndex(where: { $0 == nil }) {
+                let field = fields[index].isEmpty ? "an empty field" : "'\(fields[index].prefix(40))'"
+                throw PointFileError("'\(path)' line \(row), column \(index + 1): \(field) is not a decimal number")
             }
             let numbers = values.map { $0! }
-            guard numbers.allSatisfy(\.isFinite) else { throw PointFileError("'\(path)' line \(row): NaN or infinity in the data") }
+            if let index = numbers.firstIndex(where: { !$0.isFinite }) {
+                throw PointFileError("'\(path)' line \(row), column \(index + 1): '\(fields[index].prefix(40))' is not finite")
+            }
             if let dimension, numbers.count != dimension {
                 throw PointFileError("'\(path)' line \(row): \(numbers.count) values, earlier rows have \(dimension) (ragged data)")
+            }
+            if dimension == nil, let headerCount, headerCount != numbers.count {
+                throw PointFileError("'\(path)' line \(row): \(numbers.count) values, the header names \(headerCount) columns")
             }
             dimension = numbers.count
             points.append(contentsOf: numbers)
@@ -59,55 +107,52 @@ public struct PointSet: Sendable, Equatable {
         return PointSet(points: points, dimension: dimension)
     }
 
+    /// The fields of one CSV line, quotes removed ("a ""b""" is `a "b"`), each trimmed of spaces and tabs.
+    static func fields(of line: String, path: String, row: Int) throws -> [String] {
+        enum State { case start, plain, quoted, afterQuote }
+        var fields: [String] = []
+        var field = ""
+        var state = State.start
+        func place() -> String { "'\(path)' line \(row), field \(fields.count + 1)" }
+        for character in line {
+            switch (state, character) {
+            case (.quoted, "\""): state = .afterQuote
+            case (.quoted, _): field.append(character)
+            case (.afterQuote, "\""): field.append("\""); state = .quoted
+            case (_, ","):
+                fields.append(state == .plain ? field.trimmingCharacters(in: .whitespaces) : field)
+                field = ""
+                state = .start
+            case (.start, " "), (.start, "\t"), (.afterQuote, " "), (.afterQuote, "\t"): continue
+            case (.start, "\""): state = .quoted
+            case (.afterQuote, _): throw PointFileError("\(place()): text after the closing quote")
+            case (.plain, "\""): throw PointFileError("\(place()): a quote inside an unquoted field")
+            default: field.append(character); state = .plain
+            }
+        }
+        guard state != .quoted else { throw PointFileError("\(place()): a quoted field is not closed on its line") }
+        fields.append(state == .plain ? field.trimmingCharacters(in: .whitespaces) : field)
+        return fields
+    }
+
+    /// `.npy`: little-endian float64 or float32, C order, shape (N,) or (N, d) with N, d >= 1 (`NumpyHeader`
+    /// checks the header strictly and the length exactly, every size with `CheckedSize`); every value finite.
     static func parseNumpy(_ data: Data, path: String) throws -> PointSet {
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
-            throw PointFileError("'\(path)' is not a .npy file")
+        let header: NumpyHeader
+        do { header = try NumpyHeader(data, accepting: [.float64, .float32]) } catch let error as NumpyFormatError {
+            throw PointFileError("'\(path)': \(error.description)")
         }
-        let major = bytes[6]
-        let headerStart = major == 1 ? 10 : 12
-        guard bytes.count >= headerStart else { throw PointFileError("'\(path)': truncated .npy header") }
-        let headerLength = major == 1
-            ? Int(bytes[8]) | Int(bytes[9]) << 8
-            : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-        guard bytes.count >= headerStart + headerLength,
-              let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .ascii) else {
-            throw PointFileError("'\(path)': truncated .npy header")
+        guard (1...2).contains(header.shape.count) else {
+            throw PointFileError("'\(path)': the .npy shape must be (N,) or (N, d); it has \(header.shape.count) axes")
         }
-        func field(_ key: String) -> String? {
-            guard let range = header.range(of: "'\(key)':") else { return nil }
-            return String(header[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-        }
-        guard let description = field("descr") else { throw PointFileError("'\(path)': .npy header has no descr") }
-        let isDouble = description.hasPrefix("'<f8'") || description.hasPrefix("'float64'")
-        let isFloat = description.hasPrefix("'<f4'")
-        guard isDouble || isFloat else {
-            throw PointFileError("'\(path)': .npy dtype \(description.prefix(6)) is not little-endian float64 or float32")
-        }
-        if let order = field("fortran_order"), order.hasPrefix("True") {
-            throw PointFileError("'\(path)': Fortran-ordered .npy arrays are not supported (save with C order)")
-        }
-        guard let shapeText = field("shape"), let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
-            throw PointFileError("'\(path)': .npy header has no shape")
-        }
-        let shape = shapeText[shapeText.index(after: open)..<close].split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
-        guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-            throw PointFileError("'\(path)': .npy shape must be (N,) or (N, d)")
-        }
-        let count = shape[0], dimension = shape.count == 2 ? shape[1] : 1
+        let dimension = header.shape.count == 2 ? header.shape[1] : 1
         guard dimension >= 1 else { throw PointFileError("'\(path)': .npy arrays need at least one column") }
-        let width = isDouble ? 8 : 4
-        let payloadStart = headerStart + headerLength
-        guard bytes.count - payloadStart >= count * dimension * width else {
-            throw PointFileError("'\(path)': .npy data is shorter than its shape says")
-        }
-        var points = [Double](repeating: 0, count: count * dimension)
-        for index in 0..<(count * dimension) {
-            var bits: UInt64 = 0
-            for byte in 0..<width { bits |= UInt64(bytes[payloadStart + index * width + byte]) << (8 * UInt64(byte)) }
-            points[index] = isDouble ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(bits)))
-            guard points[index].isFinite else { throw PointFileError("'\(path)': NaN or infinity in the data (entry \(index))") }
+        guard header.shape[0] >= 1 else { throw PointFileError("'\(path)' holds no points") }
+        try AvailableMemory.check(needed: 8 * Double(header.elementCount), subject: "'\(path)'",
+                                  advice: "its \(header.elementCount) values")
+        let points = header.values(in: data)
+        if let index = points.firstIndex(where: { !$0.isFinite }) {
+            throw PointFileError("'\(path)': NaN or infinity in the data (entry \(index))")
         }
         return PointSet(points: points, dimension: dimension)
     }

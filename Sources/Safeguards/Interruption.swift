@@ -10,7 +10,8 @@ import Foundation
 /// effect when the write has finished, its temporary files renamed into place or removed, so that neither a
 /// staging folder nor a temporary file is left behind and earlier results stay whole. Interruptions between writes
 /// act at once: nothing of the run has been written yet. (SIGKILL cannot be caught; the staging names start with a
-/// dot and carry the process number.)
+/// dot and carry the process number, and `StaleTemporaries` removes them later.) A signal ignored when the process
+/// starts stays ignored; one blocked by the parent is unblocked.
 public enum Interruption {
     /// The signals whose default action is deferred past writes.
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
@@ -41,7 +42,15 @@ public enum Interruption {
         }
         watcher.name = "interruption watcher"
         watcher.start()
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
         for signalNumber in signals {
+            var previous = sigaction()
+            sigaction(signalNumber, nil, &previous)
+            // A signal ignored at start (a background job of a script, `nohup`) stays ignored, as the shell meant.
+            if let handler = previous.__sigaction_handler.sa_handler,
+               unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+            sigaddset(&unblocked, signalNumber)
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signalNumber in
                 var byte = UInt8(truncatingIfNeeded: signalNumber)
@@ -51,6 +60,9 @@ public enum Interruption {
             action.sa_flags = SA_RESTART
             sigaction(signalNumber, &action, nil)
         }
+        // A parent may start the process with these signals blocked (the mask survives exec); they would then stay
+        // pending forever. Threads made from here on inherit the main thread's mask.
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
     }
 
     /// Runs `body`, a file write, so that an interruption arriving during it takes effect only after it.
@@ -64,6 +76,10 @@ public enum Interruption {
     private static func terminate(signal signalNumber: Int32) -> Never {
         lock.lock()   // never released: no write starts after this
         signal(signalNumber, SIG_DFL)
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, signalNumber)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)   // the watcher thread may have been made with it blocked
         raise(signalNumber)
         _exit(128 + signalNumber)
     }

@@ -10,10 +10,13 @@ public struct ChiSquareTest: Sendable, Equatable {
     /// Pearson's X² over the pooled bins.
     public let statistic: Double
     public let degreesOfFreedom: Int
-    /// P(χ²_k ≥ X²); 1 when there are no degrees of freedom left.
+    /// P(χ²_k ≥ X²); 1 when there are no degrees of freedom left (then there is no test: see `isTest`).
     public let pValue: Double
     /// Bins after pooling.
     public let pooledBinCount: Int
+
+    /// Whether the counts leave at least one degree of freedom, so that the statistic and p tell anything.
+    public var isTest: Bool { degreesOfFreedom > 0 }
 
     public init(observed: [Double], expected: [Double], estimatedParameters: Int = 0, minimumExpected: Double = 5) {
         precondition(observed.count == expected.count && !observed.isEmpty, "ChiSquareTest: observed and expected need the same, non-zero length")
@@ -43,7 +46,8 @@ public struct ChiSquareTest: Sendable, Equatable {
                              : (bin.observed > 0 ? .infinity : sum)
         }
         pooledBinCount = pooled.count
-        degreesOfFreedom = pooled.count - 1 - estimatedParameters
+        // No bins (nothing observed) or fewer bins than parameters leave no degrees of freedom, never negative ones.
+        degreesOfFreedom = max(0, pooled.count - 1 - estimatedParameters)
         pValue = degreesOfFreedom > 0 ? SpecialFunctions.regularizedUpperGamma(Double(degreesOfFreedom) / 2, statistic / 2) : 1
     }
 }

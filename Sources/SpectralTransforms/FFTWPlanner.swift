@@ -1,4 +1,5 @@
 import CFFTW
+import Safeguards
 import Foundation
 import Synchronization
 
@@ -67,8 +68,13 @@ public enum FFTWPlanner {
         if success == 0 { throw TransformError.wisdomUnreadable(path) }
     }
 
-    /// Saves the wisdom accumulated so far, atomically (a temporary file renamed into place).
+    /// Saves the wisdom accumulated so far, atomically (a temporary file renamed into place); an interruption
+    /// during the write takes effect after it (`Interruption`).
     public static func exportWisdom(toFile path: String) throws {
+        try Interruption.deferringInterruption { try writeWisdom(toFile: path) }
+    }
+
+    private static func writeWisdom(toFile path: String) throws {
         let temporary = path + ".partial-\(getpid())"
         let success = withPlannerLock { fftw_export_wisdom_to_filename(temporary) }
         guard success != 0 else {

@@ -17,10 +17,10 @@ import Testing
 
     @Test func textAlignsNumbersRightAndTextLeft() {
         #expect(Self.sample().rendered(as: .text) == """
-            name              time   L1 error    KL
-            first                0          0  1.25
-            a, "quoted" one  0.125  3.142e-12     —
-            last                 2        nan  -inf
+            name              time    L1 error          KL
+            first                0           0        1.25
+            a, "quoted" one  0.125   3.142e-12           —
+            last                 2  non-finite  non-finite
 
             """)
     }
@@ -36,13 +36,14 @@ import Testing
             """)
     }
 
-    /// CSV is for machines: keys in the header, full precision, empty fields for missing values, RFC 4180 quotes.
+    /// CSV is for machines: keys in the header, full precision, empty fields for missing and non-finite values
+    /// (as JSON's null), RFC 4180 quotes.
     @Test func csvWritesFullPrecisionAndQuotes() {
         #expect(Self.sample().rendered(as: .csv) == """
             name,time,l1_error,kl
             first,0.0,0.0,1.25
             "a, ""quoted"" one",0.125,3.14159e-12,
-            last,2,nan,-inf
+            last,2,,
 
             """)
     }
@@ -63,7 +64,9 @@ import Testing
         (.scientific(fractionDigits: 3), 0.000123456, "1.235e-04"),
         (.scientific(fractionDigits: 3), 0, "0"),
         (.fullPrecision, 0.1, "0.1"),
-        (.fullPrecision, .infinity, "inf"),
+        (.fullPrecision, .infinity, "non-finite"),
+        (.general(significantDigits: 6), -.infinity, "non-finite"),
+        (.scientific(fractionDigits: 2), .nan, "non-finite"),
     ])
     func numberStyles(_ style: NumberStyle, _ value: Double, _ expected: String) {
         #expect(style.format(value) == expected)

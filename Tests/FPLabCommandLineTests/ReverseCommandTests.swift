@@ -12,7 +12,7 @@ import Testing
         (["--t-min", "1"], "--t-min", "below --time (1)"),
         (["--time", "0.5", "--t-min", "0.7"], "--t-min", "below --time (0.5)"),
         (["--t-min", "nan"], "--t-min", "finite"),
-        (["--noise", "-1"], "--noise", "at least 0"),
+        (["--noise", "-1"], "--noise", "from 0 to 1e+06"),
         (["--particles", "0"], "--particles", "from 1 to"),
         (["--mixture", "0.5:-1.5,0:0.5;0.5:1.5,1:0.5"], "--mixture: ", "the dimension is 1"),
         (["--dimension", "2", "--mixture", "0.3:-2:0.2;0.7:1.5:0.5"], "--mixture: ", "the dimension is 2"),

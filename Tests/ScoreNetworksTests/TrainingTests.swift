@@ -100,8 +100,8 @@ struct CheckpointTests {
         #expect(try NetworkCheckpoint.decode(NetworkCheckpoint.encode(bare), name: "net.fpnet").trainingData == nil)
     }
 
-    @Test func truncatedOrCorruptFilesAreRefused() {
-        let bytes = NetworkCheckpoint.encode(trainedState())
+    @Test func truncatedOrCorruptFilesAreRefused() throws {
+        let bytes = try NetworkCheckpoint.encode(trainedState())
         func message(_ data: Data) -> String? {
             do { _ = try NetworkCheckpoint.decode(data, name: "net.fpnet"); return nil } catch let error as CheckpointError {
                 return error.description
