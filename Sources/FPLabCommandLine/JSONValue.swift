@@ -9,6 +9,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case integer(Int)
     case unsignedInteger(UInt64)
     case number(Double)
+    /// A number exactly as written in a JSON text (`18446744073709551615`, `1e999`, `-0`), from
+    /// `parse(_:numbers: .literals)`; written back verbatim.
+    case numberLiteral(String)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -40,6 +43,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .integer(let value): text.append(String(value))
         case .unsignedInteger(let value): text.append(String(value))
         case .number(let value): text.append(value.isFinite ? "\(value)" : "null")
+        case .numberLiteral(let literal): text.append(literal)
         case .string(let value): JSONValue.writeString(value, to: &text)
         case .array(let elements):
             guard !elements.isEmpty else { text.append("[]"); return }
@@ -67,7 +71,28 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func writeString(_ value: String, to text: inout String) {
+    /// `value` as a JSON string literal for a message: quoted, every control character, line or paragraph
+    /// separator and bidirectional formatting character escaped (so the message stays one line and reads in
+    /// order), and cut to its first `limit` characters with "…" (a 1 MiB key would otherwise fill the terminal).
+    static func quoted(_ value: String, limit: Int = 80) -> String {
+        var text = ""
+        let shown = value.count > limit ? String(value.prefix(limit)) : value
+        writeString(shown, to: &text, escapingEveryControl: true)
+        return value.count > limit ? String(text.dropLast()) + "…\"" : text
+    }
+
+    /// Whether a scalar is a control character (C0, DEL, C1), U+2028 or U+2029 (line breaks to some readers), or
+    /// a bidirectional formatting character (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), which reorders
+    /// the text around it on screen.
+    static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            return true
+        default: return false
+        }
+    }
+
+    private static func writeString(_ value: String, to text: inout String, escapingEveryControl: Bool = false) {
         text.append("\"")
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -76,7 +101,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\n": text.append("\\n")
             case "\r": text.append("\\r")
             case "\t": text.append("\\t")
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || (escapingEveryControl && isInvisibleControl(scalar)):
                 let hex = String(scalar.value, radix: 16)
                 text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default: text.unicodeScalars.append(scalar)

@@ -105,11 +105,16 @@ public struct Verify: ParsableCommand {
     /// The quick flag and seed recorded in DIR/manifest.json by the run that wrote DIR.
     static func committedRun(in directory: String) throws -> (quick: Bool, seed: UInt64) {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("manifest.json").path
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("--compare \(directory): no manifest.json there; name a folder written by fplab verify --output.")
         }
-        guard case let .object(members)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
-              members["command"] == .string("verify"), case let .bool(quick)? = members["quick"] else {
+        let members: [String: JSONValue]
+        do {
+            members = try readManifest(path, subject: "--compare \(directory): manifest.json")
+        } catch let error as InputFileError {
+            throw ValidationError(error.description)
+        }
+        guard members["command"] == .string("verify"), case let .bool(quick)? = members["quick"] else {
             throw ValidationError("--compare \(directory): manifest.json was not written by fplab verify.")
         }
         let seed: UInt64
@@ -121,11 +126,29 @@ public struct Verify: ParsableCommand {
         return (quick, seed)
     }
 
+    /// The largest manifest.json read: 1 MiB (2^20 bytes). The run's manifest gives each claim's folder,
+    /// verdict and seconds in about 140 bytes (3.5 KB for the 24 claims), so 1 MiB holds some 7000 claims.
+    static let manifestByteLimit = 1 << 20
+
+    /// The members of a manifest.json: a regular file of at most `manifestByteLimit` bytes holding a JSON
+    /// object. Errors (`InputFileError`) begin with `subject` and give the line and column of malformed JSON.
+    static func readManifest(_ path: String, subject: String) throws -> [String: JSONValue] {
+        let text = try InputFile.readText(path, subject: subject, byteLimit: manifestByteLimit)
+        let document: JSONValue
+        do { document = try JSONValue.parse(text) } catch let error as JSONSyntaxError {
+            throw InputFileError("\(subject): malformed JSON at \(error).")
+        }
+        guard case let .object(members) = document else { throw InputFileError("\(subject): not a JSON object.") }
+        return members
+    }
+
     /// A folder `fplab verify` may replace: it holds a verify manifest, or only entries verify writes or knows.
     static func isVerifyOutput(_ directory: URL) -> Bool {
-        if let data = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path),
-           case let .object(members)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) {
-            return members["command"] == .string("verify")
+        let manifest = directory.appendingPathComponent("manifest.json").path
+        if FileManager.default.fileExists(atPath: manifest) {
+            // A manifest that is not a readable verify manifest (a FIFO, a device, malformed JSON) marks a folder
+            // verify did not write: it is never replaced.
+            return (try? readManifest(manifest, subject: "manifest.json"))?["command"] == .string("verify")
         }
         let known = VerificationArchive.topLevelNames.union(VerificationSuite.claims.map(\.name))
             .union(VerificationArchive.otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })

@@ -9,11 +9,13 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path("config.json")
         try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return try RunConfiguration(path: path).arguments()
+        return try RunConfiguration(path: path).arguments
     }
 
     func failure(_ json: String) -> String? {
-        do { _ = try arguments(json); return nil } catch { return FPLab.oneLineMessage(for: error) }
+        do { _ = try RunConfiguration(path: "CONFIG", text: json); return nil } catch {
+            return FPLab.oneLineMessage(for: error)
+        }
     }
 
     @Test func keysBecomeOptionsFlagsAndLists() throws {
@@ -22,8 +24,67 @@ import Testing
         #expect(try arguments(#"{"command": "verify", "options": {"quick": true, "list": false, "toleranceScale": 0.5}}"#)
                 == ["verify", "--quick", "--tolerance-scale=0.5"])
         #expect(try arguments(#"{"command": "invert", "description": "d", "options": {"sweep": true, "noise": [0.01, 1e-6]}}"#)
-                == ["invert", "--noise=0.01,1e-06", "--sweep"])
+                == ["invert", "--noise=0.01,1e-6", "--sweep"])
         #expect(RunConfiguration.kebabCase("tMin") == "t-min" && RunConfiguration.kebabCase("t_min") == "t-min")
+    }
+
+    /// Numbers reach the option as written: the largest seed keeps its digits, `0.10` is not rewritten.
+    @Test func numbersPassAsWritten() throws {
+        #expect(try arguments(#"{"command": "forward", "options": {"seed": 18446744073709551615, "time": 0.10}}"#)
+                == ["forward", "--seed=18446744073709551615", "--time=0.10"])
+        #expect(try arguments(#"{"command": "forward", "options": {"time": 1e999}}"#) == ["forward", "--time=1e999"])
+    }
+
+    /// A UTF-8 byte-order mark (as some editors write) is dropped when the file is decoded.
+    @Test func byteOrderMarkIsDropped() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("config.json")
+        let text = Data([0xEF, 0xBB, 0xBF]) + Data(#"{"command": "verify", "options": {"quick": true}}"#.utf8)
+        try text.write(to: URL(fileURLWithPath: path))
+        #expect(try RunConfiguration(path: path).arguments == ["verify", "--quick"])
+    }
+
+    @Test func oneOptionSpelledTwoWaysIsRefused() {
+        #expect(failure(#"{"command": "forward", "options": {"half_width": 8, "half-width": 9}}"#)
+                == "config CONFIG: keys 'half-width' and 'half_width' both stand for --half-width; give it once.")
+        #expect(failure(#"{"command": "forward", "options": {"halfWidth": 8, "half_width": 9}}"#)?
+                    .contains("'halfWidth' and 'half_width'") == true)
+    }
+
+    @Test func controlCharactersAreRefusedNamingTheKey() {
+        #expect(failure(#"{"command": "forward", "options": {"time": "1.5\u0000garbage"}}"#)
+                == "config CONFIG: key 'time': the value holds the control character U+0000 at character 4; "
+                    + "option values are printable text.")
+        #expect(failure(#"{"command": "forward", "options": {"poi\nnts": 1}}"#)?
+                    .contains(#"unknown key "poi\nnts" for fplab forward"#) == true)
+    }
+
+    /// `--print-command` prints a line a POSIX shell reads back into the same arguments.
+    @Test func printedCommandReadsBackInTheShell() throws {
+        let odd = "it's a \"test\" $HOME `date` ; \\ caf\u{E9} *"
+        #expect(Run.shellQuoted("--points=512") == "--points=512")
+        #expect(Run.shellQuoted("--mixture=0.3:-2:0.2;0.7:1.5:0.5") == "'--mixture=0.3:-2:0.2;0.7:1.5:0.5'")
+        #expect(Run.shellQuoted("it's") == #"'it'\''s'"#)
+        #expect(Run.shellQuoted("") == "''")
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("config.json")
+        let config = JSONValue.object(["command": "forward",
+                                       "options": ["output": .string(odd), "mixture": "0.5:0:1;0.5:2:1"]])
+        try config.rendered().write(toFile: path, atomically: true, encoding: .utf8)
+        let printed = try FPLabExecutable.run(["run", "--print-command", path])
+        #expect(printed.status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", #"eval "set -- $0"; printf '%s\n' "$@""#, String(printed.standardOutput.dropLast())]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let expected = ["fplab", "forward", "--mixture=0.5:0:1;0.5:2:1", "--output=" + odd]
+        #expect(output == expected.map { $0 + "\n" }.joined())
     }
 
     @Test func errorsNameTheKeyOrTheLine() {
@@ -63,7 +124,7 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
         #expect(names.count >= 4)
         for name in names {
-            let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments()
+            let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments
             #expect(throws: Never.self, "\(name)") { _ = try FPLab.parseAsRoot(command) }
         }
     }
