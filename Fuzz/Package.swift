@@ -2,8 +2,10 @@
 // Coverage-guided fuzz targets (libFuzzer) for every parser of fplab's input: JSON configurations and manifests,
 // CSV and .npy point files, .npy arrays of `verify --compare`, network checkpoints and mixture specifications.
 // Each target hands libFuzzer's bytes to one `FuzzEntryPoints` function of the main package; only a trap, a hang
-// (-timeout) or a runaway allocation (-rss_limit_mb) counts as a finding. Built only with the fuzzer runtime:
-//   Fuzz/run [SECONDS]      (builds, then runs each target for SECONDS, default 30, from Fuzz/corpus/<target>)
+// (-timeout) or a runaway allocation (-rss_limit_mb) counts as a finding. Each target's main hands control to
+// libFuzzer's driver (`LLVMFuzzerRunDriver`, declared in CFuzzer). Built only with the fuzzer runtime:
+//   Fuzz/run [SECONDS]      (builds with -sanitize=fuzzer -use-ld=lld, then runs each target for SECONDS,
+//                            default 30, from its seeds in Fuzz/corpus/<target>)
 import Foundation
 import PackageDescription
 
@@ -16,12 +18,11 @@ let fuzzTargets = ["json-configuration", "point-file", "numpy-array", "checkpoin
 let package = Package(
     name: "FokkerPlanckLabFuzz",
     dependencies: [.package(path: "..")],
-    targets: fuzzTargets.map { name in
+    targets: [.systemLibrary(name: "CFuzzer", path: "Sources/CFuzzer")] + fuzzTargets.map { name in
         .executableTarget(
             name: "fuzz-\(name)",
-            dependencies: [.product(name: "FPLabCommandLine", package: parentIdentity)],
-            path: "Sources/\(name)",
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            dependencies: ["CFuzzer", .product(name: "FPLabCommandLine", package: parentIdentity)],
+            path: "Sources/\(name)"
         )
     }
 )
