@@ -95,7 +95,9 @@ let package = Package(
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
+            dependencies: ["Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers",
+                           "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
+                           "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(

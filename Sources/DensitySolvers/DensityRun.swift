@@ -241,7 +241,9 @@ struct StepBoundaries: Sequence {
     }
 
     /// The number of steps (saturating instead of overflowing).
-    var stepCount: Int { segments.reduce(0) { $0.addingReportingOverflow($1.count).overflow ? Int.max : $0 + $1.count } }
+    var stepCount: Int {
+        segments.reduce(0) { $0.addingReportingOverflow($1.count).overflow ? Int.max : $0 + $1.count }
+    }
 
     func makeIterator() -> AnyIterator<Double> {
         var segmentIndex = 0

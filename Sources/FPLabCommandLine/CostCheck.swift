@@ -7,7 +7,9 @@ extension OptionCheck {
     /// Refuses `bytes` of estimated footprint beyond `AvailableMemory.bytes`. `subject` names the options
     /// ("--particles 10^8 in 20000-D"), `advice` what to lower.
     public static func memory(_ bytes: Double, subject: String, advice: String) throws {
-        do { try AvailableMemory.check(needed: bytes, subject: subject, advice: advice) } catch let error as MemoryLimitError {
+        do {
+            try AvailableMemory.check(needed: bytes, subject: subject, advice: advice)
+        } catch let error as MemoryLimitError {
             throw ValidationError(error.description)
         }
     }

@@ -16,10 +16,13 @@ public struct DatasetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).", valueName: "name"))
     public var dataset: String?
 
-    @Option(help: ArgumentHelp("Training points from a file: CSV (one point a row) or .npy, shape (N, d), d at most 1000.", valueName: "file"))
+    @Option(help: ArgumentHelp("Training points from a file: CSV (one point a row) or .npy, shape (N, d), "
+                                   + "d at most 1000.", valueName: "file"))
     public var data: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Training points inline: \"0,2,2.5\" (1-D) or \"0,0; 1,0.5\" (rows separated by ';').", valueName: "list"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Training points inline: \"0,2,2.5\" (1-D) or \"0,0; 1,0.5\" (rows separated by ';').",
+                               valueName: "list"))
     public var points: String?
 
     @Option(name: .customLong("training-count"), parsing: .unconditional,
@@ -46,7 +49,8 @@ public struct DatasetOptions: ParsableArguments {
                     throw ValidationError("--data: \(error.description)")
                 }
                 try OptionCheck.require(points.dimension <= Self.dimensionLimit,
-                                        "--data: the points are \(points.dimension)-D; at most \(Self.dimensionLimit) coordinates are allowed.")
+                                        "--data: the points are \(points.dimension)-D; "
+                                            + "at most \(Self.dimensionLimit) coordinates are allowed.")
                 return (points, nil)
             }
             guard let points = points ?? defaultPoints else { throw ValidationError("--dataset points needs --points or --data.") }

@@ -67,7 +67,8 @@ public struct Forward: ParsableCommand {
             "--steps: the solver suggests \(stepCount) steps for these options, more than \(stepLimit); "
                 + "lower --time, --points or --beta-max, or raise --half-width."
         )
-        try Self.checkWork(cells: grid.count, steps: stepCount, option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
+        try Self.checkWork(cells: grid.count, steps: stepCount,
+                           option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
         return ForwardExperiment(
             options: self, process: process, mixture: initialMixture, grid: grid, stepCount: stepCount
         )

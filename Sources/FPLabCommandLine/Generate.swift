@@ -105,7 +105,8 @@ public struct Generate: ParsableCommand {
             let file = URL(fileURLWithPath: path).lastPathComponent
             return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
-        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law, networks: networks)
+        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law,
+                                            networks: networks)
         // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
         // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
         // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
@@ -116,7 +117,8 @@ public struct Generate: ParsableCommand {
         try OptionCheck.work(
             operations,
             subject: "generate with \(experiment.methods.count) scores, --particles \(particles) and --steps \(steps)",
-            formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension (\(points.dimension))",
+            formula: "20 × scores × particles × steps × training points (\(points.count)) × dimension "
+                + "(\(points.dimension))",
             advice: "lower --particles, --steps or --training-count, or choose one --score"
         )
         return experiment
@@ -130,8 +132,9 @@ public struct Generate: ParsableCommand {
         for path in paths {
             let stem = GenerateOutcome.fileStem(URL(fileURLWithPath: path).lastPathComponent)
             if let earlier = seen[stem] {
-                throw ValidationError("--checkpoint '\(earlier)' and '\(path)': the file names are equal up to case and "
-                    + "punctuation, so their rows and sample files would collide; give each network a distinct file name.")
+                throw ValidationError("--checkpoint '\(earlier)' and '\(path)': the file names are equal up to case "
+                    + "and punctuation, so their rows and sample files would collide; give each network a distinct "
+                    + "file name.")
             }
             seen[stem] = path
         }

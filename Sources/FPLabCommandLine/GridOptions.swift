@@ -68,7 +68,8 @@ public struct GridOptions: ParsableArguments {
         let largest = Int(pow(available / Self.bytesPerCell, 1 / Double(dimension)).rounded(.down))
         throw ValidationError(
             "--points \(resolvedPoints) in \(dimension)-D needs about \(Self.gigabytes(needed)) of memory, more than "
-                + "the \(Self.gigabytes(available)) available; --points must be at most \(largest) in \(dimension)-D here."
+                + "the \(Self.gigabytes(available)) available; --points must be at most \(largest) in "
+                + "\(dimension)-D here."
         )
     }
 

@@ -74,7 +74,8 @@ public struct Invert: ParsableCommand {
         }
         _ = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         if let steps {
-            let cells = CheckedSize.product(of: Array(repeating: gridOptions.resolvedPoints, count: gridOptions.dimension))
+            let cells = CheckedSize.product(of: Array(repeating: gridOptions.resolvedPoints,
+                                                      count: gridOptions.dimension))
             try Forward.checkWork(cells: cells ?? Int.max, steps: steps, option: "--steps")
         }
     }

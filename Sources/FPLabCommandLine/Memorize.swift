@@ -29,16 +29,20 @@ public struct Memorize: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Bridge steps of the endpoint-frequency runs and the headline memorized fraction (1 to 1000000).", valueName: "K"))
     public var steps: Int = 1000
 
-    @Option(name: .customLong("step-sweep"), parsing: .unconditional, help: ArgumentHelp("Step counts of the memorization sweep (comma-separated).", valueName: "list"))
+    @Option(name: .customLong("step-sweep"), parsing: .unconditional,
+            help: ArgumentHelp("Step counts of the memorization sweep (comma-separated).", valueName: "list"))
     public var stepSweep: String = "10,100,1000"
 
-    @Option(name: .customLong("final-step"), parsing: .unconditional, help: ArgumentHelp("Final step sizes h_last of the sweep at --steps steps (comma-separated, below --time).", valueName: "list"))
+    @Option(name: .customLong("final-step"), parsing: .unconditional,
+            help: ArgumentHelp("Final step sizes h_last of the sweep at --steps steps (comma-separated, below --time).",
+                               valueName: "list"))
     public var finalSteps: String = "1e-2,1e-4"
 
     @OptionGroup(title: "Reverse runs")
     public var reverseOptions: ReverseRunOptions
 
-    @Option(name: .customLong("t-stars"), parsing: .unconditional, help: ArgumentHelp("Voronoi start times t* (comma-separated, positive).", valueName: "list"))
+    @Option(name: .customLong("t-stars"), parsing: .unconditional,
+            help: ArgumentHelp("Voronoi start times t* (comma-separated, positive).", valueName: "list"))
     public var timeStars: String = "0.5,0.1,0.01,1e-3,1e-4,1e-5"
 
     @Option(name: .customLong("voronoi-runs"), parsing: .unconditional, help: ArgumentHelp("Runs per t* (1 to 10000000).", valueName: "n"))

@@ -54,7 +54,8 @@ public struct Reverse: ParsableCommand {
             help: ArgumentHelp("Where the pde, sde and flow runs stop, 0 < t-min < T.", valueName: "t"))
     public var timeMinimum: Double = 1e-5
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("L2 norm delta of the white noise added to rho_T (0 to 1e6).", valueName: "delta"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("L2 norm delta of the white noise added to rho_T (0 to 1e6).", valueName: "delta"))
     public var noise: Double = 0
 
     @Option(help: ArgumentHelp("Comma-separated methods from naive, pde, sde, flow.", valueName: "list"))
@@ -73,10 +74,13 @@ public struct Reverse: ParsableCommand {
             help: ArgumentHelp("Uniform steps of pde, merged with 400 geometric ones (default: the spectral solver's suggestion).", valueName: "K"))
     public var pdeSteps: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M for sde and flow (1 to 10^8; with --steps, within the cap of 10^13 operations).", valueName: "M"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Number of particles M for sde and flow (1 to 10^8; with --steps, within the cap of "
+                                   + "10^13 operations).", valueName: "M"))
     public var particles: Int = 100_000
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Geometric time steps of the particles from T to t-min (1 to 10^7).", valueName: "K"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Geometric time steps of the particles from T to t-min (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
     @OptionGroup(title: "Run and output")

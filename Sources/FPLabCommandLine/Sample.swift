@@ -49,14 +49,18 @@ public struct Sample: ParsableCommand {
     public var data: String?
 
     @Option(name: .customLong("training-points"), parsing: .unconditional,
-            help: ArgumentHelp("With --score empirical and a mixture: draw this many training points from it (1 to 10^7; default 200).", valueName: "n"))
+            help: ArgumentHelp("With --score empirical and a mixture: draw this many training points from it "
+                                   + "(1 to 10^7; default 200).", valueName: "n"))
     public var trainingPoints: Int = 200
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Kernel bandwidth of the empirical score (0 to 1e6; 0: the exact finite-data score).", valueName: "b"))
+            help: ArgumentHelp("Kernel bandwidth of the empirical score (0 to 1e6; 0: the exact finite-data score).",
+                               valueName: "b"))
     public var bandwidth: Double = 0
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Number of particles M (1 to 10^8; with --steps, within the cap of 10^13 operations).", valueName: "M"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Number of particles M (1 to 10^8; with --steps, within the cap of 10^13 operations).",
+                               valueName: "M"))
     public var particles: Int = 10_000
 
     @Option(help: ArgumentHelp("euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).", valueName: "name"))
@@ -68,7 +72,9 @@ public struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of time steps K (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon T, greater than 0 and at most 1000 (forward: the end time; reverse: the start).", valueName: "T"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The horizon T, greater than 0 and at most 1000 (forward: the end time; reverse: "
+                                   + "the start).", valueName: "T"))
     public var time: Double = 1
 
     @Option(name: .customLong("t-min"), parsing: .unconditional,
@@ -118,14 +124,15 @@ public struct Sample: ParsableCommand {
         }
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "from 0 to 1e+06") { $0 >= 0 && $0 <= 1e6 }
         try OptionCheck.require(Self.trainingPointRange.contains(trainingPoints),
-                                "--training-points must be from 1 to \(Self.trainingPointRange.upperBound); got \(trainingPoints).")
+                                "--training-points must be from 1 to \(Self.trainingPointRange.upperBound); "
+                                    + "got \(trainingPoints).")
         try OptionCheck.require(data == nil || mixtureOptions.mixture == nil, "--data and --mixture: give one of them, not both.")
 
         let process = modelOptions.process
         try OptionCheck.require(
             process.variance(to: time).isFinite,
-            "--time \(time.shortText) is too long for --model \(modelOptions.summary): the variance overflows a double; "
-                + "lower --time or --sigma-max."
+            "--time \(time.shortText) is too long for --model \(modelOptions.summary): "
+                + "the variance overflows a double; lower --time or --sigma-max."
         )
         let training: PointSet?
         if let data {
@@ -139,7 +146,8 @@ public struct Sample: ParsableCommand {
         }
         let dimension = training?.dimension ?? gridOptions.dimension
         try OptionCheck.require(dimension <= Self.dataDimensionLimit,
-                                "--data: the points are \(dimension)-D; sampling takes at most \(Self.dataDimensionLimit) coordinates.")
+                                "--data: the points are \(dimension)-D; "
+                                    + "sampling takes at most \(Self.dataDimensionLimit) coordinates.")
         try OptionCheck.require(training == nil || !histogram || training!.dimension == gridOptions.dimension,
                                 "--dimension \(gridOptions.dimension) does not match the \(dimension)-D points of --data.")
         let mixture = training == nil ? try mixtureOptions.gaussianMixture(dimension: dimension) : nil
@@ -162,7 +170,8 @@ public struct Sample: ParsableCommand {
                                     "--schedule ddpm maps the DDPM schedule to OU time: use it with --model ou.")
         }
         let experiment = SampleExperiment(options: self, process: process, mixture: mixture, training: training,
-                                          dimension: dimension, scoreKind: resolvedScore, integrator: resolvedIntegrator,
+                                          dimension: dimension, scoreKind: resolvedScore,
+                                          integrator: resolvedIntegrator,
                                           schedule: resolvedSchedule)
         try experiment.checkCost()
         return experiment
@@ -191,7 +200,9 @@ public struct SampleExperiment {
         let exactStartFromData = mixture == nil && options.direction == .reverse && options.start == .exact
         let bytes = Sample.bytesPerCoordinate * particles * coordinates + 8 * trainingCount * coordinates
             + (exactStartFromData ? 16 * trainingCount * coordinates * coordinates : 0)
-        try OptionCheck.memory(bytes, subject: "--particles \(options.particles) in \(dimension)-D with \(Int(trainingCount)) training points",
+        try OptionCheck.memory(bytes,
+                               subject: "--particles \(options.particles) in \(dimension)-D with "
+                                   + "\(Int(trainingCount)) training points",
                                advice: "lower --particles or use fewer or lower-dimensional --data points")
         let scoreTerms: Double
         switch (options.direction, scoreKind) {

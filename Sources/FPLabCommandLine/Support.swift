@@ -105,7 +105,8 @@ public struct Support: ParsableCommand {
         // Cost: the grid run, about 100 operations per cell and step (Forward.operationsPerCellStep), and the
         // particles, about 100 operations per particle step (the data's score on two intervals and the update).
         try OptionCheck.work(
-            Forward.operationsPerCellStep * (Double(points) * Double(uniformSteps + geometricSteps) + Double(particles) * Double(steps)),
+            Forward.operationsPerCellStep
+                * (Double(points) * Double(uniformSteps + geometricSteps) + Double(particles) * Double(steps)),
             subject: "support with --points \(points), --particles \(particles) and --steps \(steps)",
             formula: "100 × (points × grid steps + particles × particle steps)",
             advice: "lower --particles, --steps, --points or the grid steps"

@@ -53,10 +53,14 @@ public struct Train: ParsableCommand {
     public var depth: Int?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Total number of Adam updates, 1 to 10^7 (default 2000; 1500 with --compare-embeddings). A resumed run continues up to this count.", valueName: "n"))
+            help: ArgumentHelp("Total number of Adam updates, 1 to 10^7 (default 2000; 1500 with "
+                                   + "--compare-embeddings). A resumed run continues up to this count.",
+                               valueName: "n"))
     public var steps: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Examples per minibatch, 1 to 10^6 (default 512, or the checkpoint's; with --steps, --width and --depth within the cap of 10^13 operations).", valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Examples per minibatch, 1 to 10^6 (default 512, or the checkpoint's; with --steps, "
+                                   + "--width and --depth within the cap of 10^13 operations).", valueName: "n"))
     public var batch: Int?
 
     @Option(name: .customLong("learning-rate"), parsing: .unconditional,
@@ -73,7 +77,8 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (its architecture, batch, learning rate and seed).", valueName: "file"))
     public var resume: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Samples drawn from the trained network (1 to 10^7).", valueName: "M"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Samples drawn from the trained network (1 to 10^7).", valueName: "M"))
     public var samples: Int = 2000
 
     @Option(name: .customLong("sampling-steps"), parsing: .unconditional,
@@ -143,7 +148,8 @@ public struct Train: ParsableCommand {
                 throw ValidationError("--data: \(error.description)")
             }
             try OptionCheck.require(training.dimension <= DatasetOptions.dimensionLimit,
-                                    "--data: the points are \(training.dimension)-D; at most \(DatasetOptions.dimensionLimit) coordinates are allowed.")
+                                    "--data: the points are \(training.dimension)-D; "
+                                        + "at most \(DatasetOptions.dimensionLimit) coordinates are allowed.")
         } else {
             training = synthetic!.generate(count: trainingPoints, seed: runOptions.seed, stream: DatasetOptions.trainingStream)
         }
@@ -178,7 +184,8 @@ public struct Train: ParsableCommand {
             }
             let scheduleSteps = resumed.network.schedule.stepCount
             try OptionCheck.require(samplingSteps <= scheduleSteps,
-                                    "--sampling-steps \(samplingSteps) exceeds the \(scheduleSteps) steps of the noise schedule in --resume \(resume!) (from 1 to \(scheduleSteps)).")
+                                    "--sampling-steps \(samplingSteps) exceeds the \(scheduleSteps) steps of the "
+                                        + "noise schedule in --resume \(resume!) (from 1 to \(scheduleSteps)).")
             try OptionCheck.require((steps ?? 2000) >= resumed.step,
                                     "--steps \(steps ?? 2000) is below the checkpoint's \(resumed.step) updates (--steps is the total count).")
             architecture = saved
@@ -209,13 +216,18 @@ public struct Train: ParsableCommand {
         let parameters = Double(architecture.parameterCount)
         let activations = Double(batch) * Double(architecture.width * architecture.depth + architecture.layerWidths[0]
             + architecture.dimension)
-        let bytes = 8 * (Double(5 + threads) * parameters + 2 * activations) + 8 * Double(trainingValues) + 75 * parameters
-        try OptionCheck.memory(bytes, subject: "--width \(architecture.width) --depth \(architecture.depth) with --batch \(batch)",
+        let bytes = 8 * (Double(5 + threads) * parameters + 2 * activations) + 8 * Double(trainingValues)
+            + 75 * parameters
+        try OptionCheck.memory(bytes,
+                               subject: "--width \(architecture.width) --depth \(architecture.depth) "
+                                   + "with --batch \(batch)",
                                advice: "lower --width, --depth or --batch")
-        let passes = Double(networks) * (6 * Double(steps) * Double(batch) + 2 * Double(samples) * Double(samplingSteps))
+        let passes = Double(networks)
+            * (6 * Double(steps) * Double(batch) + 2 * Double(samples) * Double(samplingSteps))
         try OptionCheck.work(
             passes * Double(architecture.multiplyAddsPerExample),
-            subject: "train with --width \(architecture.width), --depth \(architecture.depth), --steps \(steps) and --batch \(batch)",
+            subject: "train with --width \(architecture.width), --depth \(architecture.depth), --steps \(steps) "
+                + "and --batch \(batch)",
             formula: "networks × (6 × steps × batch + 2 × samples × sampling steps) × multiply-adds per pass "
                 + "(\(architecture.multiplyAddsPerExample))",
             advice: "lower --steps, --batch, --width, --depth or --samples"

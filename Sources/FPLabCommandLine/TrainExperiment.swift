@@ -94,14 +94,16 @@ public struct TrainOutcome {
         var closing = [
             String(format: "training: %@ after %d updates (%d this run) in %.3g s, %.0f examples/s; mean loss of the last 100 updates %@",
                    status.description, state.step, state.step - startStep, trainingSeconds, throughput, finalLoss?.shortText ?? "—"),
-            String(format: "samples: %d by the DDPM bridge in %d steps (%.3g s); sliced W2 to %@ %@; novelty %.3f ± %.3f (farther than %@ from every training point)",
+            String(format: "samples: %d by the DDPM bridge in %d steps (%.3g s); sliced W2 to %@ %@; "
+                       + "novelty %.3f ± %.3f (farther than %@ from every training point)",
                    evaluation.samples.count, options.samplingSteps, evaluation.samplingSeconds,
                    experiment.dataset != nil ? "fresh \(experiment.dataset!.name) points" : "the training points",
                    NumberStyle.general(significantDigits: 4).format(evaluation.slicedWasserstein),
                    evaluation.novelty.noveltyFraction, evaluation.novelty.fractionStandardError, options.noveltyThreshold.shortText),
         ]
         if let distance = evaluation.rollDistance, let coverage = evaluation.coverage {
-            closing.append(String(format: "roll: mean distance of the samples to the noise-free roll %@ ± %@; coverage along τ %.3f (30 bins)",
+            closing.append(String(format: "roll: mean distance of the samples to the noise-free roll %@ ± %@; "
+                                      + "coverage along τ %.3f (30 bins)",
                                   NumberStyle.general(significantDigits: 4).format(distance.mean),
                                   NumberStyle.general(significantDigits: 2).format(distance.standardError), coverage))
         }

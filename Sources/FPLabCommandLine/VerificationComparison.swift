@@ -53,7 +53,8 @@ struct VerificationComparison {
         let file = "\(table.name).csv"
         let records: [[String]]
         do { records = try Self.readCSV(folder.appendingPathComponent(file).path, name: "\(claim)/\(file)") } catch {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable", new: "\(table.rows.count) rows", tolerance: ""))
+            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable",
+                                     new: "\(table.rows.count) rows", tolerance: ""))
             return
         }
         let header = records.first ?? []
@@ -137,20 +138,24 @@ struct VerificationComparison {
             let folder = root.appendingPathComponent(claim, isDirectory: true)
             var status = stat()
             guard stat(folder.path, &status) == 0 else {
-                throw CompareTreeError("'\(claim)/': the claim's folder is missing or unreadable (\(String(cString: strerror(errno)))); "
+                throw CompareTreeError("'\(claim)/': the claim's folder is missing or unreadable "
+                    + "(\(String(cString: strerror(errno)))); "
                     + "compare with --only for the claims the data holds.")
             }
             guard (status.st_mode & S_IFMT) == S_IFDIR else { throw CompareTreeError("'\(claim)' is not a folder.") }
             let manifestName = "\(claim)/manifest.json"
             let files: [String]
             do {
-                let text = try InputFile.readText(folder.appendingPathComponent("manifest.json").path, subject: "'\(manifestName)'",
+                let text = try InputFile.readText(folder.appendingPathComponent("manifest.json").path,
+                                                  subject: "'\(manifestName)'",
                                                   byteLimit: fileByteLimit)
-                guard case let .object(members)? = try? JSONValue.parse(text), case let .array(list)? = members["files"] else {
+                guard case let .object(members)? = try? JSONValue.parse(text),
+                      case let .array(list)? = members["files"] else {
                     throw CompareTreeError("'\(manifestName)' is not a claim manifest (no list of files).")
                 }
                 files = try list.map { entry in
-                    guard case let .string(name) = entry, !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                    guard case let .string(name) = entry, !name.isEmpty, !name.contains("/"), name != ".",
+                          name != ".." else {
                         throw CompareTreeError("'\(manifestName)' lists a file that is not a plain file name.")
                     }
                     return name
@@ -162,13 +167,20 @@ struct VerificationComparison {
                 throw CompareTreeError("'\(claim)/' cannot be listed.")
             }
             if let extra = entries.first(where: { !listed.contains($0) }) {
-                throw CompareTreeError("'\(claim)/\(extra)' is not listed in \(manifestName); remove it or rewrite the folder.")
+                throw CompareTreeError("'\(claim)/\(extra)' is not listed in \(manifestName); "
+                    + "remove it or rewrite the folder.")
             }
             for file in files where file.hasSuffix(".csv") || file.hasSuffix(".npy") {
                 let path = folder.appendingPathComponent(file).path, name = "\(claim)/\(file)"
-                guard entries.contains(file) else { throw CompareTreeError("'\(name)' is listed in \(manifestName) but missing.") }
+                guard entries.contains(file) else {
+                    throw CompareTreeError("'\(name)' is listed in \(manifestName) but missing.")
+                }
                 do {
-                    if file.hasSuffix(".csv") { _ = try readCSV(path, name: name) } else { _ = try readArray(path, name: name) }
+                    if file.hasSuffix(".csv") {
+                        _ = try readCSV(path, name: name)
+                    } else {
+                        _ = try readArray(path, name: name)
+                    }
                 } catch let error as InputFileError { throw CompareTreeError(error.description) }
             }
         }

@@ -42,8 +42,9 @@ public struct Verify: ParsableCommand {
     @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
     public var verbose = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list --verbose); it should fail.",
-                               valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list "
+                                   + "--verbose); it should fail.", valueName: "n"))
     public var plant: Int?
 
     @OptionGroup(title: "Run and output")
@@ -91,7 +92,9 @@ public struct Verify: ParsableCommand {
                                     "--compare \(compare): the data was written by a full run; compare without --quick.")
             try OptionCheck.require(runOptions.seed == 1 || runOptions.seed == manifest.seed,
                                     "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed).")
-            do { try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name)) } catch let error as CompareTreeError {
+            do {
+                try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name))
+            } catch let error as CompareTreeError {
                 throw ValidationError("--compare \(compare): \(error.description)")
             }
         }
@@ -193,10 +196,13 @@ public struct Verify: ParsableCommand {
                 if verbose {
                     text += claim.name + "\n  " + claim.statement + "\n"
                     for bound in claim.bounds { text += "  bound: " + bound + "\n" }
-                    for control in claim.controls { text += "  fails under: \(control.name) (\(control.description))\n" }
+                    for control in claim.controls {
+                        text += "  fails under: \(control.name) (\(control.description))\n"
+                    }
                     text += "\n"
                 } else {
-                    text += claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + claim.statement + "\n"
+                    text += claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                        + claim.statement + "\n"
                 }
             }
             try StandardStreams.writeOutput(text)

@@ -56,11 +56,12 @@ public struct NumpyHeader: Sendable, Equatable {
         }
         let headerLength = (0..<(prefixLength - 8)).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
         guard headerLength <= Self.headerByteLimit else {
-            throw NumpyFormatError("the .npy header length \(headerLength) exceeds the \(Self.headerByteLimit) bytes NumPy "
-                + "itself reads")
+            throw NumpyFormatError("the .npy header length \(headerLength) exceeds the \(Self.headerByteLimit) "
+                + "bytes NumPy itself reads")
         }
         guard data.count >= prefixLength + headerLength else {
-            throw NumpyFormatError("truncated .npy header (\(data.count) bytes, the header ends at \(prefixLength + headerLength))")
+            throw NumpyFormatError("truncated .npy header (\(data.count) bytes, the header ends at "
+                + "\(prefixLength + headerLength))")
         }
         let start = data.startIndex + prefixLength
         let header = [UInt8](data[start..<(start + headerLength)])
@@ -70,7 +71,8 @@ public struct NumpyHeader: Sendable, Equatable {
             throw NumpyFormatError(Self.refusal(ofType: fields.descr, accepted: types))
         }
         guard !fields.fortranOrder else {
-            throw NumpyFormatError("Fortran-ordered .npy arrays are not read (fortran_order must be False; save in C order)")
+            throw NumpyFormatError("Fortran-ordered .npy arrays are not read (fortran_order must be False; "
+                + "save in C order)")
         }
         guard fields.shape.count <= Self.rankLimit else {
             throw NumpyFormatError("the .npy shape has \(fields.shape.count) axes, more than NumPy's \(Self.rankLimit)")
@@ -85,10 +87,12 @@ public struct NumpyHeader: Sendable, Equatable {
         }
         elementCount = count
         guard data.count >= total else {
-            throw NumpyFormatError(".npy data is shorter than its shape \(shapeText) says (\(data.count) bytes, \(total) expected)")
+            throw NumpyFormatError(".npy data is shorter than its shape \(shapeText) says (\(data.count) bytes, "
+                + "\(total) expected)")
         }
         guard data.count == total else {
-            throw NumpyFormatError("the .npy file has \(data.count - total) bytes after the data its shape \(shapeText) holds")
+            throw NumpyFormatError("the .npy file has \(data.count - total) bytes after the data its shape "
+                + "\(shapeText) holds")
         }
     }
 
@@ -139,7 +143,8 @@ private struct DictionaryParser {
 
     mutating func parse() throws -> Fields {
         if let offset = bytes.firstIndex(where: { $0 >= 0x80 }) {
-            throw NumpyFormatError("the .npy header is not ASCII (byte \(offset) is 0x\(String(bytes[offset], radix: 16)))")
+            throw NumpyFormatError("the .npy header is not ASCII (byte \(offset) is "
+                + "0x\(String(bytes[offset], radix: 16)))")
         }
         guard bytes.last == UInt8(ascii: "\n") else { throw fail("the header does not end with a line break") }
         var descr: String?, fortranOrder: Bool?, shape: [Int]?
@@ -155,7 +160,9 @@ private struct DictionaryParser {
             switch key {
             case "descr":
                 guard descr == nil else { throw fail("the key 'descr' appears twice") }
-                if peek() == UInt8(ascii: "[") { throw NumpyFormatError(NumpyHeader.refusal(ofType: "[", accepted: [])) }
+                if peek() == UInt8(ascii: "[") {
+                    throw NumpyFormatError(NumpyHeader.refusal(ofType: "[", accepted: []))
+                }
                 descr = try quotedString()
             case "fortran_order":
                 guard fortranOrder == nil else { throw fail("the key 'fortran_order' appears twice") }
@@ -198,7 +205,9 @@ private struct DictionaryParser {
         index += 1
         let start = index
         while let byte = peek(), byte != quote {
-            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { throw fail("a control character or escape in a string") }
+            guard byte >= 0x20, byte != UInt8(ascii: "\\") else {
+                throw fail("a control character or escape in a string")
+            }
             index += 1
         }
         guard peek() == quote else { throw fail("an unterminated string") }
@@ -226,7 +235,9 @@ private struct DictionaryParser {
             while let byte = peek(), byte >= 48 && byte <= 57 { index += 1 }
             let digits = String(decoding: bytes[start..<index], as: UTF8.self)
             guard !digits.isEmpty else { throw fail("a shape extent must be a non-negative integer") }
-            guard digits == "0" || !digits.hasPrefix("0") else { throw fail("the shape extent '\(digits)' has a leading zero") }
+            guard digits == "0" || !digits.hasPrefix("0") else {
+                throw fail("the shape extent '\(digits)' has a leading zero")
+            }
             guard let extent = StrictNumber.integer(digits) else {
                 throw fail("the shape extent '\(digits.prefix(30))' is larger than any array")
             }

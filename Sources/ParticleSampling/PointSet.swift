@@ -32,9 +32,11 @@ public struct PointSet: Sendable, Equatable {
         let subject = "'\(path)'"
         do {
             if path.lowercased().hasSuffix(".npy") {
-                self = try Self.parseNumpy(try InputFile.read(path, subject: subject, byteLimit: Self.fileByteLimit), path: path)
+                self = try Self.parseNumpy(try InputFile.read(path, subject: subject, byteLimit: Self.fileByteLimit),
+                                           path: path)
             } else {
-                self = try Self.parseCSV(try InputFile.readText(path, subject: subject, byteLimit: Self.fileByteLimit), path: path)
+                self = try Self.parseCSV(try InputFile.readText(path, subject: subject, byteLimit: Self.fileByteLimit),
+                                         path: path)
             }
         } catch let error as InputFileError {
             throw PointFileError(error.description)
@@ -92,13 +94,15 @@ public struct PointSet: Sendable, Equatable {
             }
             let numbers = values.map { $0! }
             if let index = numbers.firstIndex(where: { !$0.isFinite }) {
-                throw PointFileError("'\(path)' line \(row), column \(index + 1): '\(fields[index].prefix(40))' is not finite")
+                throw PointFileError("'\(path)' line \(row), column \(index + 1): '\(fields[index].prefix(40))' "
+                    + "is not finite")
             }
             if let dimension, numbers.count != dimension {
                 throw PointFileError("'\(path)' line \(row): \(numbers.count) values, earlier rows have \(dimension) (ragged data)")
             }
             if dimension == nil, let headerCount, headerCount != numbers.count {
-                throw PointFileError("'\(path)' line \(row): \(numbers.count) values, the header names \(headerCount) columns")
+                throw PointFileError("'\(path)' line \(row): \(numbers.count) values, the header names "
+                    + "\(headerCount) columns")
             }
             dimension = numbers.count
             points.append(contentsOf: numbers)

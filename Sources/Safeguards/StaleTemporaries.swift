@@ -14,7 +14,8 @@ public enum StaleTemporaries {
         guard name.hasPrefix(".") else { return nil }
         var rest = Substring(name)
         if rest.hasSuffix(".tmp") { rest = rest.dropLast(4) }
-        else if let marker = rest.range(of: ".new-", options: .backwards) ?? rest.range(of: ".old-", options: .backwards) {
+        else if let marker = rest.range(of: ".new-", options: .backwards)
+                    ?? rest.range(of: ".old-", options: .backwards) {
             rest = rest[marker.upperBound...]
             return token(rest)
         } else { return nil }
@@ -25,7 +26,8 @@ public enum StaleTemporaries {
     /// "4711-123456" → 4711.
     private static func token(_ text: Substring) -> Int32? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard parts.count == 2,
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               let process = Int32(parts[0]), process > 0, UInt32(parts[1]) != nil else { return nil }
         return process
     }

@@ -96,7 +96,8 @@ public enum NetworkCheckpoint {
         }
         let headerLength = Int(readUInt32(bytes, at: 12))
         guard headerLength <= headerByteLimit else {
-            throw CheckpointError("'\(name)': the header length \(headerLength) exceeds the \(headerByteLimit) bytes allowed.")
+            throw CheckpointError("'\(name)': the header length \(headerLength) exceeds the \(headerByteLimit) "
+                + "bytes allowed.")
         }
         // The header, when it can be read, gives the expected length; the checksum decides whether the bytes are intact.
         var header: Header?
@@ -109,7 +110,8 @@ public enum NetworkCheckpoint {
             throw CheckpointError("'\(name)' is truncated (\(bytes.count) bytes, \(expected) expected).")
         }
         if header == nil, bytes.count < 16 + headerLength {
-            throw CheckpointError("'\(name)' is truncated inside its header (\(bytes.count) bytes, the header ends at \(16 + headerLength)).")
+            throw CheckpointError("'\(name)' is truncated inside its header (\(bytes.count) bytes, the header ends "
+                + "at \(16 + headerLength)).")
         }
         guard intact else { throw CheckpointError("'\(name)' is corrupt (checksum mismatch).") }
         guard let header, let expected else {
@@ -196,7 +198,9 @@ public enum NetworkCheckpoint {
     /// a FIFO, a directory) is never replaced.
     public static func save(_ state: TrainingState, to path: String) throws {
         let data = try encode(state)
-        do { try InputFile.checkReplaceable(path, subject: "the checkpoint '\(path)'") } catch let error as InputFileError {
+        do {
+            try InputFile.checkReplaceable(path, subject: "the checkpoint '\(path)'")
+        } catch let error as InputFileError {
             throw CheckpointError(error.description)
         }
         let url = URL(fileURLWithPath: path)
@@ -235,7 +239,9 @@ public enum NetworkCheckpoint {
     /// Reads the state saved at `path`, which must be a regular file (`InputFile`) of at most `fileByteLimit` bytes.
     public static func load(from path: String) throws -> TrainingState {
         let data: Data
-        do { data = try InputFile.read(path, subject: "the checkpoint '\(path)'", byteLimit: fileByteLimit) } catch let error as InputFileError {
+        do {
+            data = try InputFile.read(path, subject: "the checkpoint '\(path)'", byteLimit: fileByteLimit)
+        } catch let error as InputFileError {
             throw CheckpointError(error.description)
         }
         return try decode(data, name: path)

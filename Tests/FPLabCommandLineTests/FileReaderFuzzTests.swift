@@ -34,8 +34,12 @@ import Testing
                 let position = below(bytes.count + 1)
                 switch below(7) {
                 case 0 where !bytes.isEmpty: bytes[min(position, bytes.count - 1)] ^= UInt8(1) << UInt8(below(8))
-                case 1 where !bytes.isEmpty: bytes[min(position, bytes.count - 1)] = Self.interesting[below(Self.interesting.count)]
-                case 2: bytes.insert(contentsOf: (0...below(8)).map { _ in Self.interesting[below(Self.interesting.count)] }, at: position)
+                case 1 where !bytes.isEmpty:
+                    bytes[min(position, bytes.count - 1)] = Self.interesting[below(Self.interesting.count)]
+                case 2:
+                    bytes.insert(contentsOf: (0...below(8)).map { _ in
+                        Self.interesting[below(Self.interesting.count)]
+                    }, at: position)
                 case 3: bytes.removeSubrange(position..<min(bytes.count, position + 1 + below(16)))
                 case 4:
                     let end = min(bytes.count, position + 1 + below(64))
@@ -52,7 +56,8 @@ import Testing
     }
 
     /// Runs `read` on mutants of `seeds` for `budget` seconds; returns (values, errors).
-    static func fuzz(seed: UInt64, seeds: [Data], repair: (Data) -> Data = { $0 }, _ read: (Data) throws -> Void) -> (Int, Int) {
+    static func fuzz(seed: UInt64, seeds: [Data], repair: (Data) -> Data = { $0 },
+                     _ read: (Data) throws -> Void) -> (Int, Int) {
         var mutator = Mutator(state: seed)
         var outcomes = (values: 0, errors: 0)
         let deadline = Date().addingTimeInterval(budget)
@@ -71,15 +76,18 @@ import Testing
         let csv = Self.fuzz(seed: 1, seeds: seeds) { _ = try PointSet(fileData: $0, name: "fuzz.csv") }
         #expect(csv.0 > 0 && csv.1 > 0, "CSV mutants: \(csv)")
         let npySeeds = [HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
-                        HostileBytes.npy(header: HostileFiles.npyHeader(descr: "'<f4'", shape: "(2,)"), payload: Data(count: 8)),
+                        HostileBytes.npy(header: HostileFiles.npyHeader(descr: "'<f4'", shape: "(2,)"),
+                                         payload: Data(count: 8)),
                         HostileFiles.npy(HostileFiles.npyHeader(shape: "(6,)"), version: (2, 0))]
         let npy = Self.fuzz(seed: 2, seeds: npySeeds) { _ = try PointSet(fileData: $0, name: "fuzz.npy") }
         #expect(npy.0 > 0 && npy.1 > 0, "npy mutants: \(npy)")
     }
 
     @Test func numpyArrays() {
-        let seeds = [HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")), HostileFiles.npy(HostileFiles.npyHeader(shape: "(2, 1, 3)")),
-                     HostileFiles.npy(HostileFiles.npyHeader(shape: "()"), values: [1]), HostileFiles.npy(HostileFiles.npyHeader(shape: "(0,)"), values: [])]
+        let seeds = [HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
+                     HostileFiles.npy(HostileFiles.npyHeader(shape: "(2, 1, 3)")),
+                     HostileFiles.npy(HostileFiles.npyHeader(shape: "()"), values: [1]),
+                     HostileFiles.npy(HostileFiles.npyHeader(shape: "(0,)"), values: [])]
         let outcome = Self.fuzz(seed: 3, seeds: seeds) { _ = try NumpyArray(npyData: $0) }
         #expect(outcome.0 > 0 && outcome.1 > 0, "mutants: \(outcome)")
     }
@@ -105,7 +113,9 @@ import Testing
         let outcome = Self.fuzz(seed: 6, seeds: seeds) { data in
             let text = String(decoding: data, as: UTF8.self)
             var parsed = false
-            for dimension in 1...2 { if (try? GaussianMixture(specification: text, dimension: dimension)) != nil { parsed = true } }
+            for dimension in 1...2 {
+                if (try? GaussianMixture(specification: text, dimension: dimension)) != nil { parsed = true }
+            }
             if !parsed { throw CocoaError(.coderInvalidValue) }
         }
         #expect(outcome.0 > 0 && outcome.1 > 0, "mutants: \(outcome)")
@@ -113,7 +123,8 @@ import Testing
 
     /// The libFuzzer entry points take the same bytes without trapping.
     @Test func entryPoints() {
-        for data in [HostileFiles.checkpoint(), HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")), HostileFiles.text("1:0:1"), Data()] {
+        for data in [HostileFiles.checkpoint(), HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
+                     HostileFiles.text("1:0:1"), Data()] {
             FuzzEntryPoints.pointFile(data)
             FuzzEntryPoints.numpyArray(data)
             FuzzEntryPoints.checkpoint(data)

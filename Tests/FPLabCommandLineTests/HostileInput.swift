@@ -66,7 +66,8 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         for (relativePath, data) in files {
             let url = folder.appendingPathComponent(relativePath)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
             try data.write(to: url)
         }
         try prepare?(folder)
@@ -76,8 +77,12 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
                                         workingDirectory: folder)
 
         #expect(!result.timedOut, "\(testDescription): still running after \(timeLimit) s")
-        #expect(!result.killedBySignal, "\(testDescription): killed by signal \(result.status); stderr: \(result.standardError.suffix(600))")
-        #expect(result.status == status, "\(testDescription): exit status \(result.status), not \(status); stderr: \(result.standardError.suffix(600))")
+        #expect(!result.killedBySignal,
+                "\(testDescription): killed by signal \(result.status); stderr: \(result.standardError.suffix(600))")
+        #expect(result.status == status, """
+            \(testDescription): exit status \(result.status), not \(status); \
+            stderr: \(result.standardError.suffix(600))
+            """)
         #expect(result.standardOutput.isEmpty, "\(testDescription): printed \(result.standardOutput.prefix(300))")
         if checksMessage {
             let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
@@ -88,7 +93,8 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
                 #expect(result.standardError.contains(mention),
                         "\(testDescription): the message does not name \(mention): \(result.standardError.prefix(600))")
             }
-            #expect(!result.standardError.contains("Fatal error"), "\(testDescription): \(result.standardError.prefix(600))")
+            #expect(!result.standardError.contains("Fatal error"),
+                    "\(testDescription): \(result.standardError.prefix(600))")
         }
         let after = Self.snapshot(of: folder)
         #expect(after == before, "\(testDescription): files changed: \(Self.difference(before, after))")

@@ -87,7 +87,8 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
     }
 
     /// Ragged rows and NaN in a data file are refused with the line named; nothing is written.
-    @Test(arguments: [("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "'nan' is not a decimal number"), ("0,1\nabc,2\n", "'abc' is not a decimal number"), ("", "no points")])
+    @Test(arguments: [("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "'nan' is not a decimal number"),
+                      ("0,1\nabc,2\n", "'abc' is not a decimal number"), ("", "no points")])
     func malformedDataFiles(contents: String, reason: String) throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }

@@ -120,7 +120,8 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         let nanData = scratch.path("nan.csv"), corrupt = scratch.path("corrupt.fpnet"), truncated = scratch.path("truncated.fpnet")
         try "0,1\nnan,2\n".write(toFile: nanData, atomically: true, encoding: .utf8)
         let architecture = NetworkArchitecture(dimension: 2, width: 4, depth: 1, embedding: .scalar)
-        var bytes = try NetworkCheckpoint.encode(TrainingState(architecture: architecture, configuration: TrainingConfiguration()))
+        var bytes = try NetworkCheckpoint.encode(TrainingState(architecture: architecture,
+                                                               configuration: TrainingConfiguration()))
         try bytes.prefix(bytes.count - 9).write(to: URL(fileURLWithPath: truncated))
         bytes[40] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: corrupt))

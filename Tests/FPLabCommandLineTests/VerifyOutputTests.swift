@@ -154,7 +154,8 @@ func snapshot(of directory: String) -> [String: Data] {
     }
 
     @Test func csvParserReadsQuotedFields() throws {
-        #expect(try VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n") == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
+        #expect(try VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n")
+                    == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
     }
 }
 

@@ -59,7 +59,9 @@ import Testing
             }
             #expect(throws: InputFileError.self) { try InputFile.checkReplaceable(path, subject: "--checkpoint") }
         }
-        #expect(throws: InputFileError.self) { try InputFile.read(folder.appendingPathComponent("none").path, subject: "x") }
+        #expect(throws: InputFileError.self) {
+            try InputFile.read(folder.appendingPathComponent("none").path, subject: "x")
+        }
         try InputFile.checkReplaceable(folder.appendingPathComponent("new").path, subject: "--checkpoint")
     }
 
