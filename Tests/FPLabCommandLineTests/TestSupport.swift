@@ -34,26 +34,11 @@ enum FPLabExecutable {
         return try #require(found, "no fplab executable in \(candidates.map(\.path))")
     }
 
-    /// Runs `fplab arguments`, standard output and error going to files (no pipe can fill up and block).
+    /// Runs `fplab arguments`, standard output and error going to files (no pipe can fill up and block); the
+    /// run is `HostileRun.run` with a ten-minute limit.
     static func run(_ arguments: [String]) throws -> Result {
-        let scratch = try TemporaryDirectory()
-        defer { withExtendedLifetime(scratch) {} }
-        let outputURL = scratch.url.appendingPathComponent("stdout")
-        let errorURL = scratch.url.appendingPathComponent("stderr")
-        try #require(FileManager.default.createFile(atPath: outputURL.path, contents: nil))
-        try #require(FileManager.default.createFile(atPath: errorURL.path, contents: nil))
-        let process = Process()
-        process.executableURL = try locate()
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-            standardError: try String(contentsOf: errorURL, encoding: .utf8)
-        )
+        let run = try HostileRun.run(arguments, timeLimit: 600)
+        return Result(status: run.status, standardOutput: run.standardOutput, standardError: run.standardError)
     }
 }
 
