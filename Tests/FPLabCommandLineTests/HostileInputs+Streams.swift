@@ -26,10 +26,13 @@ extension HostileInput {
         ]
         var cases: [HostileInput] = []
         for (name, arguments) in commands {
-            cases.append(HostileInput(.stream, "\(name), standard output full", arguments,
-                                      redirection: ">/dev/full", status: 1, mentions: ["standard output"]))
-            cases.append(HostileInput(.stream, "\(name), standard output closed", arguments,
-                                      redirection: ">&-", status: 1, mentions: ["standard output", "closed"]))
+            var full = HostileInput(.stream, "\(name), standard output full", arguments,
+                                    redirection: ">/dev/full", status: 1, mentions: ["standard output"])
+            var closed = HostileInput(.stream, "\(name), standard output closed", arguments,
+                                      redirection: ">&-", status: 1, mentions: ["standard output", "closed"])
+            full.followsProgress = arguments.contains("--only")
+            closed.followsProgress = full.followsProgress
+            cases += [full, closed]
         }
         for (name, arguments) in commands.prefix(3) {
             cases.append(HostileInput(.stream, "\(name), both streams full", arguments,
