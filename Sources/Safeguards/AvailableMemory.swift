@@ -9,11 +9,20 @@ import Foundation
 public enum AvailableMemory {
     /// Bytes available now.
     public static var bytes: Double {
-        var available = Double(ProcessInfo.processInfo.physicalMemory)
-        if let kilobytes = meminfoValue("MemAvailable") { available = min(available, kilobytes * 1024) }
-        if let limit = cgroupValue("memory.max"), let current = cgroupValue("memory.current") {
-            available = min(available, max(0, limit - current))
+        bytes(physical: Double(ProcessInfo.processInfo.physicalMemory),
+              meminfo: try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              cgroupLimit: cgroupValue("memory.max"), cgroupCurrent: cgroupValue("memory.current"))
+    }
+
+    /// The rule behind `bytes`, on given readings: the least of the physical memory, `MemAvailable` (kB) of the
+    /// `meminfo` text, and the room `cgroupLimit − cgroupCurrent` under a cgroup limit (never below 0).
+    public static func bytes(physical: Double, meminfo: String?, cgroupLimit: Double?, cgroupCurrent: Double?)
+        -> Double {
+        var available = physical
+        if let kilobytes = meminfo.flatMap({ meminfoValue("MemAvailable", in: $0) }) {
+            available = min(available, kilobytes * 1024)
         }
+        if let cgroupLimit, let cgroupCurrent { available = min(available, max(0, cgroupLimit - cgroupCurrent)) }
         return available
     }
 
@@ -33,8 +42,7 @@ public enum AvailableMemory {
         }
     }
 
-    static func meminfoValue(_ key: String) -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+    static func meminfoValue(_ key: String, in text: String) -> Double? {
         for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
             let fields = line.split(separator: " ")
             if fields.count >= 2, let value = Double(fields[1]) { return value }

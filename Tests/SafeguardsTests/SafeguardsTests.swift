@@ -92,4 +92,21 @@ import Testing
         #expect(throws: MemoryLimitError.self) { try AvailableMemory.check(needed: .infinity, subject: "--points") }
         try AvailableMemory.check(needed: 1e3, subject: "--points")
     }
+
+    /// The rule on fixed readings, each limit in turn the smallest: 16 GiB physical, 3 GiB available, a cgroup
+    /// with 2 GiB of room (5 GiB limit, 3 GiB used), a cgroup already over its limit.
+    @Test func leastOfPhysicalAvailableAndCgroupRoom() {
+        let gibibyte = 1024.0 * 1024 * 1024
+        let meminfo = "MemTotal:       16777216 kB\nMemFree:         1048576 kB\nMemAvailable:    3145728 kB\n"
+        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
+                                      cgroupCurrent: nil) == 3 * gibibyte)
+        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: nil, cgroupLimit: nil,
+                                      cgroupCurrent: nil) == 16 * gibibyte)
+        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 5 * gibibyte,
+                                      cgroupCurrent: 3 * gibibyte) == 2 * gibibyte)
+        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 1 * gibibyte,
+                                      cgroupCurrent: 3 * gibibyte) == 0)
+        #expect(AvailableMemory.bytes(physical: 2 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
+                                      cgroupCurrent: nil) == 2 * gibibyte)
+    }
 }
