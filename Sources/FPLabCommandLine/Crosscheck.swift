@@ -127,8 +127,7 @@ public struct Crosscheck: ParsableCommand {
         try OptionCheck.require([.exact, .eulerMaruyama].contains(integrator),
                                 "--integrator \(integrator.rawValue) is not a forward integrator: use exact or euler-maruyama.")
         let process = modelOptions.process
-        try OptionCheck.require(process.variance(to: time).isFinite,
-                                "--time \(time.shortText) is too long for --model \(modelOptions.summary): the variance overflows a double.")
+        try modelOptions.checkVariance(until: time)
         let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         try OptionCheck.require(mixture.dimension == gridOptions.dimension,
                                 "--dimension \(gridOptions.dimension) does not match the \(mixture.dimension)-D --mixture.")

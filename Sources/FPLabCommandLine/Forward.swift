@@ -53,11 +53,7 @@ public struct Forward: ParsableCommand {
     /// for anything out of range (this is `validate()`, after the option groups have validated their own).
     public func experiment() throws -> ForwardExperiment {
         let process = modelOptions.process
-        try OptionCheck.require(
-            process.variance(to: timeOptions.time).isFinite,
-            "--time \(timeOptions.time.shortText) is too long for --model \(modelOptions.summary): the variance "
-                + "overflows a double; lower --time or --sigma-max."
-        )
+        try modelOptions.checkVariance(until: timeOptions.time)
         let initialMixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         let grid = gridOptions.grid(boundary: solverOptions.solver.boundary)
         let stepCount = solverOptions.stepCount(process: process, grid: grid, endTime: timeOptions.time)

@@ -91,6 +91,16 @@ public struct ModelOptions: ParsableArguments {
     }
 
     /// "ou", "vp (beta 0.1 to 20)", "ve (sigma 0.01 to 50)".
+    /// Refuses a horizon at which the model's variance v(T) overflows a double (VE with a large σ_max: v grows
+    /// like σ_max^(2T)); every command that runs the model to --time checks this before it starts.
+    public func checkVariance(until time: Double) throws {
+        try OptionCheck.require(
+            process.variance(to: time).isFinite,
+            "--time \(time.shortText) is too long for --model \(summary): the variance overflows a double; "
+                + "lower --time or --sigma-max."
+        )
+    }
+
     public var summary: String {
         switch model {
         case .ou: return "ou"

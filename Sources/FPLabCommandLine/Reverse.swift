@@ -129,8 +129,7 @@ public struct Reverse: ParsableCommand {
             try OptionCheck.require(Self.stepRange.contains(pdeSteps), "--pde-steps must be from 1 to \(Self.stepRange.upperBound); got \(pdeSteps).")
         }
         let process = modelOptions.process
-        try OptionCheck.require(process.variance(to: time).isFinite,
-                                "--time \(time.shortText) is too long for --model \(modelOptions.summary): the variance overflows a double.")
+        try modelOptions.checkVariance(until: time)
         let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         try OptionCheck.require(mixture.dimension == gridOptions.dimension,
                                 "--mixture is \(mixture.dimension)-D but --dimension is \(gridOptions.dimension): they must match.")

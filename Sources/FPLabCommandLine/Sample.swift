@@ -129,11 +129,7 @@ public struct Sample: ParsableCommand {
         try OptionCheck.require(data == nil || mixtureOptions.mixture == nil, "--data and --mixture: give one of them, not both.")
 
         let process = modelOptions.process
-        try OptionCheck.require(
-            process.variance(to: time).isFinite,
-            "--time \(time.shortText) is too long for --model \(modelOptions.summary): "
-                + "the variance overflows a double; lower --time or --sigma-max."
-        )
+        try modelOptions.checkVariance(until: time)
         let training: PointSet?
         if let data {
             do { training = try PointSet(contentsOf: data) } catch let error as PointFileError {
