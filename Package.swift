@@ -57,7 +57,9 @@ let package = Package(
         // The finite-data experiments: memorization, endpoint frequencies, Voronoi cells, imperfect scores.
         .target(
             name: "Memorization",
-            dependencies: ["Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics", "ScoreNetworks"]
+            dependencies: [
+                "Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics", "ScoreNetworks",
+            ]
         ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
         // and the regularized inversions beside it.
@@ -69,7 +71,9 @@ let package = Package(
         // (naive inversion, reverse PDE, reverse-SDE and probability-flow particles), support containment.
         .target(
             name: "Reconstruction",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams"]
+            dependencies: [
+                "GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams",
+            ]
         ),
         // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
         .target(name: "SampleStatistics"),
@@ -77,7 +81,10 @@ let package = Package(
         // multinomial sampling level and the decay exponent in the particle count.
         .target(
             name: "CrossChecks",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams", "SampleStatistics"]
+            dependencies: [
+                "GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams",
+                "SampleStatistics",
+            ]
         ),
         // Score networks: an MLP predicting the noise from (x, time embedding), trained by denoising score matching
         // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
@@ -90,14 +97,20 @@ let package = Package(
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
         .target(
             name: "Verification",
-            dependencies: ["GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "SampleStatistics", "ScoreNetworks"]
+            dependencies: [
+                "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat",
+                "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "SampleStatistics",
+                "ScoreNetworks",
+            ]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
-            dependencies: ["Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers",
-                           "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
-                           "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification"]
+            dependencies: [
+                "Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers",
+                "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
+                "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification",
+            ]
         ),
         // The `fplab` subcommands: options in, library call, results out.
         .target(

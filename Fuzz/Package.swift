@@ -18,11 +18,12 @@ let fuzzTargets = ["json-configuration", "point-file", "numpy-array", "checkpoin
 let package = Package(
     name: "FokkerPlanckLabFuzz",
     dependencies: [.package(path: "..")],
-    targets: [.systemLibrary(name: "CFuzzer", path: "Sources/CFuzzer")] + fuzzTargets.map { name in
-        .executableTarget(
-            name: "fuzz-\(name)",
-            dependencies: ["CFuzzer", .product(name: "FPLabCommandLine", package: parentIdentity)],
-            path: "Sources/\(name)"
-        )
-    }
+    targets: [.systemLibrary(name: "CFuzzer", path: "Sources/CFuzzer")]
+        + fuzzTargets.map { name in
+            .executableTarget(
+                name: "fuzz-\(name)",
+                dependencies: ["CFuzzer", .product(name: "FPLabCommandLine", package: parentIdentity)],
+                path: "Sources/\(name)"
+            )
+        }
 )

@@ -59,7 +59,8 @@ public struct CellMasses: Sendable, Equatable {
                     let below = Self.neighbour(cell[axis] - 1, count: count, boundary: grid.boundary)
                     let above = Self.neighbour(cell[axis] + 1, count: count, boundary: grid.boundary)
                     let base = index - cell[axis] * strides[axis]
-                    secondDifferences += values[base + below * strides[axis]] - 2 * values[index] + values[base + above * strides[axis]]
+                    secondDifferences +=
+                        values[base + below * strides[axis]] - 2 * values[index] + values[base + above * strides[axis]]
                 }
                 masses[index] = volume * (values[index] + secondDifferences / 24)
             }

@@ -13,8 +13,10 @@ public enum DecayFit {
         for group in groups {
             let points = group.filter { $0.discrepancy > 0 && $0.discrepancy.isFinite && $0.particleCount > 0 }
             guard points.count >= 2 else { continue }
-            let xs = points.map { log(Double($0.particleCount)) }, ys = points.map { log($0.discrepancy) }
-            let meanX = xs.reduce(0, +) / Double(xs.count), meanY = ys.reduce(0, +) / Double(ys.count)
+            let xs = points.map { log(Double($0.particleCount)) }
+            let ys = points.map { log($0.discrepancy) }
+            let meanX = xs.reduce(0, +) / Double(xs.count)
+            let meanY = ys.reduce(0, +) / Double(ys.count)
             for (x, y) in zip(xs, ys) {
                 covariance += (x - meanX) * (y - meanY)
                 spread += (x - meanX) * (x - meanX)
@@ -43,7 +45,8 @@ public enum DecayFit {
             let xs = points.map { log(Double($0.particleCount)) }
             let meanX = xs.reduce(0, +) / Double(xs.count)
             spread += xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
-            used.append(zip(xs, points).map { ($0.0 - meanX, Double($0.1.particleCount), $0.1.standardError / $0.1.level) })
+            used.append(
+                zip(xs, points).map { ($0.0 - meanX, Double($0.1.particleCount), $0.1.standardError / $0.1.level) })
         }
         guard spread > 0 else { return nil }
         var total = 0.0
@@ -51,7 +54,8 @@ public enum DecayFit {
             var variance = 0.0
             for first in group {
                 for second in group {
-                    let correlation = (min(first.particles, second.particles) / max(first.particles, second.particles)).squareRoot()
+                    let correlation = (min(first.particles, second.particles) / max(first.particles, second.particles))
+                        .squareRoot()
                     variance += first.x * second.x * first.deviation * second.deviation * correlation
                 }
             }

@@ -47,8 +47,10 @@ public struct GridDistributionFunction: Sendable {
         guard position < Double(cellCount) else { return 1 }
         let cell = min(Int(position), cellCount - 1)
         let fraction = position - Double(cell)
-        let fractionSquared = fraction * fraction, fractionCubed = fractionSquared * fraction
-        let value = (2 * fractionCubed - 3 * fractionSquared + 1) * edgeValues[cell]
+        let fractionSquared = fraction * fraction
+        let fractionCubed = fractionSquared * fraction
+        let value =
+            (2 * fractionCubed - 3 * fractionSquared + 1) * edgeValues[cell]
             + (fractionCubed - 2 * fractionSquared + fraction) * cellWidth * edgeDensities[cell]
             + (-2 * fractionCubed + 3 * fractionSquared) * edgeValues[cell + 1]
             + (fractionCubed - fractionSquared) * cellWidth * edgeDensities[cell + 1]

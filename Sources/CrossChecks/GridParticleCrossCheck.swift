@@ -90,8 +90,10 @@ public struct GridParticleCrossCheck: Sendable {
     static let forwardStreamBase: UInt64 = 1 << 40
     static let reverseStreamBase: UInt64 = 2 << 40
 
-    public init(mixture: GaussianMixture, model: LinearSDE, grid: Grid, solver: CrossCheckSolver = .spectral,
-                horizon: Double = 1, times: [Double], minimumTime: Double = 0.05, particleCounts: [Int]) {
+    public init(
+        mixture: GaussianMixture, model: LinearSDE, grid: Grid, solver: CrossCheckSolver = .spectral,
+        horizon: Double = 1, times: [Double], minimumTime: Double = 0.05, particleCounts: [Int]
+    ) {
         self.mixture = mixture
         self.model = model
         self.grid = Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: solver.boundary)
@@ -104,7 +106,9 @@ public struct GridParticleCrossCheck: Sendable {
 
     /// Refuses what cannot run, with a sentence naming the parameter.
     public func validate() throws {
-        guard horizon.isFinite && horizon > 0 else { throw CrossCheckError("the horizon T must be positive and finite; got \(horizon)") }
+        guard horizon.isFinite && horizon > 0 else {
+            throw CrossCheckError("the horizon T must be positive and finite; got \(horizon)")
+        }
         guard !times.isEmpty else { throw CrossCheckError("at least one comparison time is needed") }
         if let bad = times.first(where: { !($0 > 0 && $0 <= horizon) }) {
             throw CrossCheckError("comparison times must lie in (0, T] = (0, \(horizon)]; got \(bad)")
@@ -113,15 +117,22 @@ public struct GridParticleCrossCheck: Sendable {
             throw CrossCheckError("t_min must lie in (0, T) = (0, \(horizon)); got \(minimumTime)")
         }
         guard !particleCounts.isEmpty else { throw CrossCheckError("at least one particle count is needed") }
-        if let bad = particleCounts.first(where: { $0 < 1 }) { throw CrossCheckError("particle counts must be at least 1; got \(bad)") }
+        if let bad = particleCounts.first(where: { $0 < 1 }) {
+            throw CrossCheckError("particle counts must be at least 1; got \(bad)")
+        }
         guard mixture.dimension == grid.dimension else {
             throw CrossCheckError("the mixture is \(mixture.dimension)-D but the grid is \(grid.dimension)-D")
         }
         guard [.exact, .eulerMaruyama].contains(forwardIntegrator) else {
-            throw CrossCheckError("the forward integrator must be exact or euler-maruyama; got \(forwardIntegrator.rawValue)")
+            throw CrossCheckError(
+                "the forward integrator must be exact or euler-maruyama; got \(forwardIntegrator.rawValue)")
         }
-        guard forwardSteps >= 1, reverseSteps >= 1, (gridSteps ?? 1) >= 1 else { throw CrossCheckError("step counts must be at least 1") }
-        guard model.variance(to: horizon).isFinite else { throw CrossCheckError("the model's variance overflows at T = \(horizon)") }
+        guard forwardSteps >= 1, reverseSteps >= 1, (gridSteps ?? 1) >= 1 else {
+            throw CrossCheckError("step counts must be at least 1")
+        }
+        guard model.variance(to: horizon).isFinite else {
+            throw CrossCheckError("the model's variance overflows at T = \(horizon)")
+        }
     }
 
     /// The comparison times of `direction`, in integration order.
@@ -144,24 +155,31 @@ public struct GridParticleCrossCheck: Sendable {
         let dimension = self.grid.dimension
         var comparisons: [CrossCheckComparison] = []
         let transform = positionTransform
-        let particles = try particleSnapshots(direction, times: comparison, progress: { progress?(gridShare + (1 - gridShare) * $0) }) { _, raw in
+        let particles = try particleSnapshots(
+            direction, times: comparison, progress: { progress?(gridShare + (1 - gridShare) * $0) }
+        ) { _, raw in
             let positions = transform(raw)
             let index = comparisons.count
             guard index < grid.densities.count else { return }
             let density = grid.densities[index]
             let masses = CellMasses(density: density, meaning: meaning)
             let rows = particleCounts.map { count in
-                CrossCheckRow(direction: direction, time: comparison[index], particleCount: count,
-                              discrepancy: HistogramDiscrepancy(positions: Array(positions.prefix(count * dimension)), cellMasses: masses,
-                                                                klFloor: klFloor, slicedDirections: slicedDirections))
+                CrossCheckRow(
+                    direction: direction, time: comparison[index], particleCount: count,
+                    discrepancy: HistogramDiscrepancy(
+                        positions: Array(positions.prefix(count * dimension)), cellMasses: masses,
+                        klFloor: klFloor, slicedDirections: slicedDirections))
             }
-            comparisons.append(CrossCheckComparison(time: comparison[index], gridDensity: density, cellMasses: masses,
-                                                    largestHistogram: ParticleHistogram(positions: positions, grid: density.grid),
-                                                    rows: rows))
+            comparisons.append(
+                CrossCheckComparison(
+                    time: comparison[index], gridDensity: density, cellMasses: masses,
+                    largestHistogram: ParticleHistogram(positions: positions, grid: density.grid),
+                    rows: rows))
         }
-        return CrossCheckResult(direction: direction, comparisons: comparisons, plannedTimes: comparison, cellValueMeaning: meaning,
-                                gridStatus: grid.status, gridStepCount: grid.stepCount, gridSeconds: grid.seconds,
-                                particleStatus: particles.status, particleSeconds: particles.elapsedSeconds)
+        return CrossCheckResult(
+            direction: direction, comparisons: comparisons, plannedTimes: comparison, cellValueMeaning: meaning,
+            gridStatus: grid.status, gridStepCount: grid.stepCount, gridSeconds: grid.seconds,
+            particleStatus: particles.status, particleSeconds: particles.elapsedSeconds)
     }
 
     /// The grid density at each comparison time (fewer when the run stopped early).
@@ -172,26 +190,39 @@ public struct GridParticleCrossCheck: Sendable {
         var initial = start.field(on: grid)
         if solver == .finiteVolume { initial = CellMasses(density: initial, meaning: .cellCentreValues).averageDensity }
         let gridModel = gridProcessTransform(model)
-        let process: any ForwardProcess = direction == .forward ? gridModel
-            : ReverseTimeProcess(forward: gridModel, score: scoreTransform(ExactMixtureScore(mixture: mixture, model: gridModel)), horizon: horizon)
-        let stepper: any DensityStepper = stepperTransform(solver == .spectral
-            ? try SpectralFokkerPlanckSolver(process: process, initialDensity: initial)
-            : try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initial))
+        let process: any ForwardProcess =
+            direction == .forward
+            ? gridModel
+            : ReverseTimeProcess(
+                forward: gridModel, score: scoreTransform(ExactMixtureScore(mixture: mixture, model: gridModel)),
+                horizon: horizon)
+        let stepper: any DensityStepper = stepperTransform(
+            solver == .spectral
+                ? try SpectralFokkerPlanckSolver(process: process, initialDensity: initial)
+                : try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initial))
         let loop: DensityRun
         let stepCount: Int
         switch direction {
         case .forward:
             let end = times.last!
-            stepCount = gridSteps ?? (solver == .spectral
-                ? SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end)
-                : FiniteVolumeFokkerPlanckSolver.suggestedStepCount(endTime: end))
-            loop = DensityRun(endTime: end, stepCount: stepCount, snapshotTimes: times, keepDensities: true, progress: progress)
+            stepCount =
+                gridSteps
+                ?? (solver == .spectral
+                    ? SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end)
+                    : FiniteVolumeFokkerPlanckSolver.suggestedStepCount(endTime: end))
+            loop = DensityRun(
+                endTime: end, stepCount: stepCount, snapshotTimes: times, keepDensities: true, progress: progress)
         case .reverse:
             let end = horizon - minimumTime
-            stepCount = gridSteps ?? max(400, SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end))
-            let stepTimes = TimeGrid.geometric(from: horizon, to: minimumTime, steps: stepCount).times.map { horizon - $0 }
-            loop = DensityRun(endTime: end, stepCount: stepCount, snapshotTimes: times.map { horizon - $0 }, keepDensities: true,
-                              stepTimes: stepTimes, progress: progress)
+            stepCount =
+                gridSteps
+                ?? max(400, SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end))
+            let stepTimes = TimeGrid.geometric(from: horizon, to: minimumTime, steps: stepCount).times.map {
+                horizon - $0
+            }
+            loop = DensityRun(
+                endTime: end, stepCount: stepCount, snapshotTimes: times.map { horizon - $0 }, keepDensities: true,
+                stepTimes: stepTimes, progress: progress)
         }
         let result = loop.run(stepper)
         // Snapshot 0 is the start; the others are the comparison times in order.
@@ -200,25 +231,34 @@ public struct GridParticleCrossCheck: Sendable {
     }
 
     /// Runs the particles of `direction`, handing the positions at each comparison time to `atStop`.
-    func particleSnapshots(_ direction: CrossCheckDirection, times: [Double], progress: @escaping (Double) -> Void,
-                           atStop: (_ time: Double, _ positions: [Double]) throws -> Void) throws -> ParticleSnapshots.Outcome {
+    func particleSnapshots(
+        _ direction: CrossCheckDirection, times: [Double], progress: @escaping (Double) -> Void,
+        atStop: (_ time: Double, _ positions: [Double]) throws -> Void
+    ) throws -> ParticleSnapshots.Outcome {
         let count = particleCounts.max()!
         let model = particleProcessTransform(self.model)
         switch direction {
         case .forward:
             let stops = [0] + times
-            let steps = forwardIntegrator == .exact ? Array(repeating: 1, count: times.count)
+            let steps =
+                forwardIntegrator == .exact
+                ? Array(repeating: 1, count: times.count)
                 : ParticleSnapshots.stepCounts(stops: stops, totalSteps: forwardSteps, geometric: false)
-            let snapshots = ParticleSnapshots(dynamics: .forward(model), integrator: forwardIntegrator, stops: stops, stepsPerInterval: steps,
-                                              seed: seed, streamBase: Self.forwardStreamBase, threads: threads)
+            let snapshots = ParticleSnapshots(
+                dynamics: .forward(model), integrator: forwardIntegrator, stops: stops, stepsPerInterval: steps,
+                seed: seed, streamBase: Self.forwardStreamBase, threads: threads)
             return try snapshots.run(initial: .mixture(mixture), count: count, progress: progress, atStop: atStop)
         case .reverse:
             let stops = [horizon] + times
             let score = scoreTransform(ExactMixtureScore(mixture: mixture, model: model))
-            let snapshots = ParticleSnapshots(dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: .eulerMaruyama,
-                                              stops: stops, stepsPerInterval: ParticleSnapshots.stepCounts(stops: stops, totalSteps: reverseSteps, geometric: true),
-                                              geometricSteps: true, seed: seed, streamBase: Self.reverseStreamBase, threads: threads)
-            return try snapshots.run(initial: .mixture(mixture.evolved(under: self.model, to: horizon)), count: count, progress: progress, atStop: atStop)
+            let snapshots = ParticleSnapshots(
+                dynamics: .reverseSDE(process: model, score: score, form: .score), integrator: .eulerMaruyama,
+                stops: stops,
+                stepsPerInterval: ParticleSnapshots.stepCounts(stops: stops, totalSteps: reverseSteps, geometric: true),
+                geometricSteps: true, seed: seed, streamBase: Self.reverseStreamBase, threads: threads)
+            return try snapshots.run(
+                initial: .mixture(mixture.evolved(under: self.model, to: horizon)), count: count, progress: progress,
+                atStop: atStop)
         }
     }
 }
@@ -261,7 +301,9 @@ public struct CrossCheckResult: Sendable {
     public var rows: [CrossCheckRow] { comparisons.flatMap(\.rows) }
 
     /// Both runs reached every comparison time.
-    public var completed: Bool { gridStatus.isCompleted && particleStatus == .completed && comparisons.count == plannedTimes.count }
+    public var completed: Bool {
+        gridStatus.isCompleted && particleStatus == .completed && comparisons.count == plannedTimes.count
+    }
 
     /// The common slope of log TV against log M over the comparison times (`DecayFit`); theory: -1/2.
     public var decayExponent: Double? {
@@ -271,14 +313,21 @@ public struct CrossCheckResult: Sendable {
     /// The same fit to the expected sampling levels E TV: what sampling alone gives at these M (close to -1/2 once
     /// most of the mass sits in bins holding many particles).
     public var expectedDecayExponent: Double? {
-        DecayFit.exponent(groups: comparisons.map { $0.rows.map { ($0.particleCount, $0.discrepancy.expectedTotalVariation) } })
+        DecayFit.exponent(
+            groups: comparisons.map { $0.rows.map { ($0.particleCount, $0.discrepancy.expectedTotalVariation) } })
     }
 
     /// The standard error of `decayExponent` from the rows' multinomial SEs (`DecayFit.exponentStandardError`).
     public var decayExponentStandardError: Double? {
-        DecayFit.exponentStandardError(groups: comparisons.map { comparison in
-            comparison.rows.map { ($0.particleCount, $0.discrepancy.expectedTotalVariation, $0.discrepancy.totalVariationStandardError) }
-        })
+        DecayFit.exponentStandardError(
+            groups: comparisons.map { comparison in
+                comparison.rows.map {
+                    (
+                        $0.particleCount, $0.discrepancy.expectedTotalVariation,
+                        $0.discrepancy.totalVariationStandardError
+                    )
+                }
+            })
     }
 
     /// The largest |TV - E TV| / SE over the rows: NaN when there are none or any is NaN (never skipped).

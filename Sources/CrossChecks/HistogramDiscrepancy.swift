@@ -57,7 +57,8 @@ public struct HistogramDiscrepancy: Sendable, Equatable {
         let outsideFraction = Double(histogram.outsideCount) / Double(count)
         particleCount = count
         outsideCount = histogram.outsideCount
-        totalVariation = sampled.totalVariationDistance(to: reference) + abs(outsideFraction - cellMasses.outsideMass) / 2
+        totalVariation =
+            sampled.totalVariationDistance(to: reference) + abs(outsideFraction - cellMasses.outsideMass) / 2
         hellinger = sampled.hellingerDistance(to: reference)
         klDivergence = sampled.klDivergence(to: reference, floor: klFloor)
         wasserstein = sampled.wassersteinDistance(to: reference, directions: slicedDirections)
@@ -74,8 +75,9 @@ public struct HistogramDiscrepancy: Sendable, Equatable {
             (kolmogorovSmirnovStatistic, kolmogorovSmirnovPValue) = (nil, nil)
         }
         let binMasses = cellMasses.binMasses
-        let chiSquare = ChiSquareTest(observed: (histogram.counts + [histogram.outsideCount]).map(Double.init),
-                                      expected: binMasses.map { $0 * Double(count) })
+        let chiSquare = ChiSquareTest(
+            observed: (histogram.counts + [histogram.outsideCount]).map(Double.init),
+            expected: binMasses.map { $0 * Double(count) })
         chiSquareStatistic = chiSquare.statistic
         chiSquareDegreesOfFreedom = chiSquare.degreesOfFreedom
         chiSquarePValue = chiSquare.pValue

@@ -23,9 +23,13 @@ public struct ParticleSnapshots: Sendable {
     public var streamBase: UInt64
     public var threads: Int
 
-    public init(dynamics: ParticleDynamics, integrator: ParticleIntegrator, stops: [Double], stepsPerInterval: [Int],
-                geometricSteps: Bool = false, seed: UInt64, streamBase: UInt64, threads: Int = 1) {
-        precondition(stops.count >= 2 && stepsPerInterval.count == stops.count - 1, "ParticleSnapshots: one step count per interval")
+    public init(
+        dynamics: ParticleDynamics, integrator: ParticleIntegrator, stops: [Double], stepsPerInterval: [Int],
+        geometricSteps: Bool = false, seed: UInt64, streamBase: UInt64, threads: Int = 1
+    ) {
+        precondition(
+            stops.count >= 2 && stepsPerInterval.count == stops.count - 1,
+            "ParticleSnapshots: one step count per interval")
         self.dynamics = dynamics
         self.integrator = integrator
         self.stops = stops
@@ -55,18 +59,23 @@ public struct ParticleSnapshots: Sendable {
     /// Runs `count` particles from `initial`, handing the forward time and the flat positions to `atStop` at every
     /// stop after the start (only the current positions are kept: memory O(M d)); `progress` gets the fraction of
     /// intervals done.
-    public func run(initial: InitialLaw, count: Int, progress: ((Double) -> Void)? = nil,
-                    atStop: (_ time: Double, _ positions: [Double]) throws -> Void) throws -> Outcome {
+    public func run(
+        initial: InitialLaw, count: Int, progress: ((Double) -> Void)? = nil,
+        atStop: (_ time: Double, _ positions: [Double]) throws -> Void
+    ) throws -> Outcome {
         var law = initial
         var seconds = 0.0
         let dimension = initial.dimension
         for interval in 0..<(stops.count - 1) {
             let (start, end, steps) = (stops[interval], stops[interval + 1], stepsPerInterval[interval])
-            let timeGrid = geometricSteps ? TimeGrid.geometric(from: start, to: end, steps: steps)
-                                          : TimeGrid.uniform(from: start, to: end, steps: steps)
+            let timeGrid =
+                geometricSteps
+                ? TimeGrid.geometric(from: start, to: end, steps: steps)
+                : TimeGrid.uniform(from: start, to: end, steps: steps)
             var seeding = Xoshiro256StarStar(seed: seed, stream: streamBase &+ UInt64(interval))
-            let sampler = ParticleSampler(dynamics: dynamics, integrator: integrator, timeGrid: timeGrid,
-                                          seed: seeding.next(), threads: threads)
+            let sampler = ParticleSampler(
+                dynamics: dynamics, integrator: integrator, timeGrid: timeGrid,
+                seed: seeding.next(), threads: threads)
             let result = try sampler.run(initial: law, count: count)
             seconds += result.elapsedSeconds
             guard result.status == .completed else {

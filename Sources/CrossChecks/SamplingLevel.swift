@@ -37,7 +37,8 @@ public struct MultinomialSamplingLevel: Sendable, Equatable {
         var crossSum = 0.0
         var crossSquares = 0.0
         for probability in probabilities where probability > 0 && probability < 1 {
-            let meanDeviation = Self.binomialMeanAbsoluteDeviation(trials: particleCount, probability: probability) / count
+            let meanDeviation =
+                Self.binomialMeanAbsoluteDeviation(trials: particleCount, probability: probability) / count
             meanSum += meanDeviation
             varianceSum += max(probability * (1 - probability) / count - meanDeviation * meanDeviation, 0)
             let weight = pow(probability, 1.5) / (1 - probability).squareRoot()

@@ -22,7 +22,9 @@ public struct WilsonInterval: Sendable, Equatable {
             (lower, upper) = (.nan, .nan)
             return
         }
-        let count = Double(trials), estimate = Double(successes) / count, square = normalQuantile * normalQuantile
+        let count = Double(trials)
+        let estimate = Double(successes) / count
+        let square = normalQuantile * normalQuantile
         let centre = estimate + square / (2 * count)
         let halfWidth = normalQuantile * (estimate * (1 - estimate) / count + square / (4 * count * count)).squareRoot()
         let denominator = 1 + square / count

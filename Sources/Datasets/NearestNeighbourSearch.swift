@@ -24,12 +24,14 @@ public struct NearestNeighbourSearch: Sendable {
     public init(reference: PointSet) {
         precondition(reference.count >= 1, "NearestNeighbourSearch: the reference set is empty")
         self.reference = reference
-        let dimension = reference.dimension, count = reference.count
+        let dimension = reference.dimension
+        let count = reference.count
         let axes = min(dimension, 3)
         bucketAxes = axes
         let perAxis = max(1, Int(ceil(pow(Double(count) / 2, 1 / Double(axes)))))
         cellsPerAxis = perAxis
-        var lower = [Double](repeating: .infinity, count: axes), upper = [Double](repeating: -.infinity, count: axes)
+        var lower = [Double](repeating: .infinity, count: axes)
+        var upper = [Double](repeating: -.infinity, count: axes)
         for index in 0..<count {
             for axis in 0..<axes {
                 let value = reference.points[index * dimension + axis]
@@ -64,7 +66,9 @@ public struct NearestNeighbourSearch: Sendable {
 
     /// The nearest reference point to `point` (d coordinates): its index and Euclidean distance.
     public func nearest(to point: UnsafeBufferPointer<Double>) -> (index: Int, distance: Double) {
-        let dimension = reference.dimension, axes = bucketAxes, perAxis = cellsPerAxis
+        let dimension = reference.dimension
+        let axes = bucketAxes
+        let perAxis = cellsPerAxis
         @inline(__always) func homeCell(_ axis: Int) -> Int {
             guard axis < axes else { return 0 }
             let position = ((point[axis] - lower[axis]) / cellWidth[axis]).rounded(.down)
@@ -78,7 +82,8 @@ public struct NearestNeighbourSearch: Sendable {
                     var ring = 0
                     while true {
                         // Cells at Chebyshev index distance exactly `ring` from home, clipped to the grid.
-                        let lowFirst = Swift.max(0, home.0 - ring), highFirst = Swift.min(perAxis - 1, home.0 + ring)
+                        let lowFirst = Swift.max(0, home.0 - ring)
+                        let highFirst = Swift.min(perAxis - 1, home.0 + ring)
                         let lowSecond = axes > 1 ? Swift.max(0, home.1 - ring) : 0
                         let highSecond = axes > 1 ? Swift.min(perAxis - 1, home.1 + ring) : 0
                         let lowThird = axes > 2 ? Swift.max(0, home.2 - ring) : 0
@@ -96,7 +101,8 @@ public struct NearestNeighbourSearch: Sendable {
                                             let difference = data[candidate * dimension + axis] - point[axis]
                                             squared += difference * difference
                                         }
-                                        if squared < best.squared || (squared == best.squared && candidate < best.index) {
+                                        if squared < best.squared || (squared == best.squared && candidate < best.index)
+                                        {
                                             best = (candidate, squared)
                                         }
                                     }
@@ -104,16 +110,19 @@ public struct NearestNeighbourSearch: Sendable {
                             }
                         }
                         // Lower bound on the distance to any point outside the scanned box.
-                        var bound = Double.infinity, coversAll = true
+                        var bound = Double.infinity
+                        var coversAll = true
                         for axis in 0..<axes {
                             let center = axis == 0 ? home.0 : axis == 1 ? home.1 : home.2
                             if center - ring > 0 {
                                 coversAll = false
-                                bound = Swift.min(bound, point[axis] - (lower[axis] + Double(center - ring) * cellWidth[axis]))
+                                bound = Swift.min(
+                                    bound, point[axis] - (lower[axis] + Double(center - ring) * cellWidth[axis]))
                             }
                             if center + ring < perAxis - 1 {
                                 coversAll = false
-                                bound = Swift.min(bound, lower[axis] + Double(center + ring + 1) * cellWidth[axis] - point[axis])
+                                bound = Swift.min(
+                                    bound, lower[axis] + Double(center + ring + 1) * cellWidth[axis] - point[axis])
                             }
                         }
                         if coversAll || (bound > 0 && bound * bound >= best.squared) { break }
@@ -128,7 +137,8 @@ public struct NearestNeighbourSearch: Sendable {
     /// Distance from every point of `queries` to its nearest reference point, in blocks over `threads` workers
     /// (the result does not depend on the thread count). Cost: N queries as above.
     public func nearestDistances(of queries: PointSet, threads: Int = 1) -> [Double] {
-        precondition(queries.dimension == reference.dimension, "NearestNeighbourSearch: query and reference dimensions differ")
+        precondition(
+            queries.dimension == reference.dimension, "NearestNeighbourSearch: query and reference dimensions differ")
         let dimension = queries.dimension
         var distances = [Double](repeating: 0, count: queries.count)
         queries.points.withUnsafeBufferPointer { points in
@@ -151,4 +161,3 @@ struct SharedOutput: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
     let input: UnsafePointer<Double>
 }
-

@@ -22,7 +22,8 @@ public struct NoveltySummary: Sendable, Equatable {
 
     /// Summarizes precomputed nearest distances.
     public init(nearestDistances: [Double], threshold: Double) {
-        precondition(threshold > 0 && !nearestDistances.isEmpty, "NoveltySummary: threshold > 0 and at least one sample")
+        precondition(
+            threshold > 0 && !nearestDistances.isEmpty, "NoveltySummary: threshold > 0 and at least one sample")
         self.threshold = threshold
         sampleCount = nearestDistances.count
         memorizedFraction = Double(nearestDistances.filter { $0 <= threshold }.count) / Double(nearestDistances.count)
@@ -51,7 +52,8 @@ public struct SlicedWasserstein: Sendable {
     public let directions: [Double]
 
     public init(dimension: Int, directionCount: Int = 64, seed: UInt64 = 1) {
-        precondition(dimension >= 1 && directionCount >= 1, "SlicedWasserstein: dimension and direction count must be positive")
+        precondition(
+            dimension >= 1 && directionCount >= 1, "SlicedWasserstein: dimension and direction count must be positive")
         self.dimension = dimension
         var generator = Xoshiro256StarStar(seed: seed, stream: 0)
         switch dimension {
@@ -77,13 +79,16 @@ public struct SlicedWasserstein: Sendable {
 
     /// SW2 between two point sets of this dimension (counts may differ).
     public func distance(_ first: PointSet, _ second: PointSet) -> Double {
-        precondition(first.dimension == dimension && second.dimension == dimension, "SlicedWasserstein: dimensions differ")
+        precondition(
+            first.dimension == dimension && second.dimension == dimension, "SlicedWasserstein: dimensions differ")
         var total = 0.0
         for direction in 0..<directionCount {
             let theta = directions[(direction * dimension)..<((direction + 1) * dimension)]
             func project(_ set: PointSet) -> [Double] {
                 (0..<set.count).map { index in
-                    zip(theta, set.points[(index * dimension)..<((index + 1) * dimension)]).reduce(0) { $0 + $1.0 * $1.1 }
+                    zip(theta, set.points[(index * dimension)..<((index + 1) * dimension)]).reduce(0) {
+                        $0 + $1.0 * $1.1
+                    }
                 }.sorted()
             }
             let distance = Self.oneDimensionalDistance(sortedFirst: project(first), sortedSecond: project(second))
@@ -99,10 +104,12 @@ public struct SlicedWasserstein: Sendable {
         precondition(!first.isEmpty && !second.isEmpty, "SlicedWasserstein: empty point set")
         let (countFirst, countSecond) = (first.count, second.count)
         var (i, j) = (0, 0)
-        var position = 0.0, total = 0.0
+        var position = 0.0
+        var total = 0.0
         // Breakpoints as exact fractions compared by cross-multiplication: (i + 1)/N against (j + 1)/M.
         while i < countFirst && j < countSecond {
-            let nextFirst = (i + 1) * countSecond, nextSecond = (j + 1) * countFirst
+            let nextFirst = (i + 1) * countSecond
+            let nextSecond = (j + 1) * countFirst
             let next = Double(min(nextFirst, nextSecond)) / Double(countFirst * countSecond)
             let difference = first[i] - second[j]
             total += (next - position) * difference * difference

@@ -88,7 +88,9 @@ public struct SwissRoll: Sendable, Equatable {
     /// deviation / sqrt(N)). Cost: N nearest-point searches.
     public static func meanDistanceToCurve(of points: PointSet) -> (mean: Double, standardError: Double) {
         precondition(points.dimension == 2, "SwissRoll: distances to the curve need 2-D points")
-        let distances = (0..<points.count).map { distanceToCurve(x: points.points[2 * $0], y: points.points[2 * $0 + 1]) }
+        let distances = (0..<points.count).map {
+            distanceToCurve(x: points.points[2 * $0], y: points.points[2 * $0 + 1])
+        }
         return meanAndStandardError(distances)
     }
 
@@ -97,7 +99,9 @@ public struct SwissRoll: Sendable, Equatable {
     /// the covered fraction (1: every part of the roll is reached; mode collapse or memorization of a few points
     /// lowers it). Cost: N nearest-point searches.
     public static func coverage(of points: PointSet, bins: Int = 30, tolerance: Double = 0.05) -> Double {
-        precondition(points.dimension == 2 && bins >= 1 && tolerance > 0, "SwissRoll.coverage: 2-D points, bins >= 1, tolerance > 0")
+        precondition(
+            points.dimension == 2 && bins >= 1 && tolerance > 0,
+            "SwissRoll.coverage: 2-D points, bins >= 1, tolerance > 0")
         var covered = [Bool](repeating: false, count: bins)
         let (low, width) = (parameterRange.lowerBound, parameterRange.upperBound - parameterRange.lowerBound)
         for index in 0..<points.count {
@@ -112,10 +116,13 @@ public struct SwissRoll: Sendable, Equatable {
 
 /// Golden-section search for the minimum of a unimodal f on [low, high], to a bracket of 1e-11; returns the best
 /// of the final bracket's points. About 55 evaluations for a bracket of 0.05.
-func goldenSectionMinimum(of function: (Double) -> Double, from low: Double, to high: Double) -> (parameter: Double, value: Double) {
+func goldenSectionMinimum(of function: (Double) -> Double, from low: Double, to high: Double) -> (
+    parameter: Double, value: Double
+) {
     let ratio = (5.0.squareRoot() - 1) / 2
     var (a, b) = (low, high)
-    var c = b - ratio * (b - a), d = a + ratio * (b - a)
+    var c = b - ratio * (b - a)
+    var d = a + ratio * (b - a)
     var (fc, fd) = (function(c), function(d))
     while b - a > 1e-11 {
         if fc < fd {

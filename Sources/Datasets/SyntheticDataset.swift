@@ -84,10 +84,11 @@ public enum SyntheticDataset: Sendable, Equatable {
         case "swiss-roll": return .swissRoll(SwissRoll())
         case "moons": return .twoMoons(noise: 0.05)
         case "mixture":
-            return .mixture(GaussianMixture(components: [
-                .init(weight: 0.5, mean: [-1, 0], standardDeviations: [0.3, 0.3]),
-                .init(weight: 0.5, mean: [1, 0.5], standardDeviations: [0.3, 0.3]),
-            ]))
+            return .mixture(
+                GaussianMixture(components: [
+                    .init(weight: 0.5, mean: [-1, 0], standardDeviations: [0.3, 0.3]),
+                    .init(weight: 0.5, mean: [1, 0.5], standardDeviations: [0.3, 0.3]),
+                ]))
         case "square": return .uniformSquare(halfWidth: 1)
         case "two-intervals": return .twoIntervals
         default: return nil
@@ -112,7 +113,9 @@ extension PointSet {
     public init(listing text: String) throws {
         let rows: [[Substring]]
         if text.contains(";") {
-            rows = text.split(separator: ";", omittingEmptySubsequences: false).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            rows = text.split(separator: ";", omittingEmptySubsequences: false).map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
         } else {
             rows = text.split(separator: ",", omittingEmptySubsequences: false).map { [$0] }
         }
@@ -120,13 +123,19 @@ extension PointSet {
         var dimension: Int?
         for (index, row) in rows.enumerated() {
             let fields = row.map { $0.trimmingCharacters(in: .whitespaces) }
-            if fields.count == 1 && fields[0].isEmpty && text.contains(";") && index == rows.count - 1 { continue }   // trailing ';'
+            // A trailing ';' leaves one empty row.
+            if fields.count == 1 && fields[0].isEmpty && text.contains(";") && index == rows.count - 1 { continue }
             let values = fields.map { StrictNumber.double($0) }
-            guard values.allSatisfy({ $0 != nil }), let numbers = Optional(values.map { $0! }), numbers.allSatisfy(\.isFinite) else {
-                throw PointFileError("point \(index + 1) ('\(fields.joined(separator: ","))') is not a list of finite numbers")
+            guard values.allSatisfy({ $0 != nil }), let numbers = Optional(values.map { $0! }),
+                numbers.allSatisfy(\.isFinite)
+            else {
+                throw PointFileError(
+                    "point \(index + 1) ('\(fields.joined(separator: ","))') is not a list of finite numbers")
             }
             if let dimension, dimension != numbers.count {
-                throw PointFileError("point \(index + 1) has \(numbers.count) coordinates, earlier points have \(dimension) (ragged data)")
+                throw PointFileError(
+                    "point \(index + 1) has \(numbers.count) coordinates, earlier points have \(dimension) (ragged data)"
+                )
             }
             dimension = numbers.count
             points.append(contentsOf: numbers)

@@ -50,8 +50,10 @@ public struct Diagnostics: Sendable, Equatable {
     public var l1Error: Double?
     public var lInfinityError: Double?
 
-    public init(time: Double, mass: Double, minimumDensity: Double, klToStationary: Double? = nil,
-                l1Error: Double? = nil, lInfinityError: Double? = nil) {
+    public init(
+        time: Double, mass: Double, minimumDensity: Double, klToStationary: Double? = nil,
+        l1Error: Double? = nil, lInfinityError: Double? = nil
+    ) {
         self.time = time
         self.mass = mass
         self.minimumDensity = minimumDensity
@@ -144,8 +146,11 @@ public struct DensityRun {
         let totalEstimate = Double(max(boundaries.stepCount, 1))
 
         let initialDensity = stepper.currentDensity()
-        var snapshots = [Snapshot(diagnostics: diagnostics(of: initialDensity, time: startTime),
-                                  density: keepDensities || targets.isEmpty ? initialDensity : nil)]
+        var snapshots = [
+            Snapshot(
+                diagnostics: diagnostics(of: initialDensity, time: startTime),
+                density: keepDensities || targets.isEmpty ? initialDensity : nil)
+        ]
         var stepsTaken = 0
         var status = RunStatus.completed
         var nextTarget = 0
@@ -169,8 +174,10 @@ public struct DensityRun {
             progress?(min(1, Double(stepsTaken) / totalEstimate))
             if nextTarget < targets.count && stepEnd == targets[nextTarget] {
                 let density = stepper.currentDensity()
-                snapshots.append(Snapshot(diagnostics: diagnostics(of: density, time: stepEnd),
-                                          density: keepDensities || stepEnd == endTime ? density : nil))
+                snapshots.append(
+                    Snapshot(
+                        diagnostics: diagnostics(of: density, time: stepEnd),
+                        density: keepDensities || stepEnd == endTime ? density : nil))
                 nextTarget += 1
             }
         }
@@ -268,7 +275,8 @@ struct StepBoundaries: Sequence {
 extension GaussianMixture {
     /// The mixture's density sampled at the grid's cell centres.
     public func field(on grid: Grid) -> Field {
-        precondition(grid.dimension == dimension, "GaussianMixture.field: grid is \(grid.dimension)-D, mixture \(dimension)-D")
+        precondition(
+            grid.dimension == dimension, "GaussianMixture.field: grid is \(grid.dimension)-D, mixture \(dimension)-D")
         return Field(grid: grid, sampling: { density(at: $0) })
     }
 }

@@ -43,7 +43,9 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
     /// TR-BDF2's intermediate stage r*, kept between calls so that a step allocates nothing.
     private var intermediate: [Double]
 
-    public init(process: any ForwardProcess, initialDensity: Field, startTime: Double = 0, method: Method = .trBDF2) throws {
+    public init(process: any ForwardProcess, initialDensity: Field, startTime: Double = 0, method: Method = .trBDF2)
+        throws
+    {
         grid = initialDensity.grid
         guard grid.boundary == .reflecting else {
             throw SolverError("the finite-volume solver uses no-flux walls: give it a grid with reflecting boundaries")
@@ -60,12 +62,14 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
     public func currentDensity() -> Field { Field(grid: grid, values: values) }
 
     public func health() -> StepperHealth {
-        var sum = 0.0, absoluteSum = 0.0
+        var sum = 0.0
+        var absoluteSum = 0.0
         for value in values {
             sum += value
             absoluteSum += abs(value)
         }
-        return StepperHealth(mass: sum * grid.cellVolume, isFinite: absoluteSum.isFinite, amplitudeRatio: absoluteSum / abs(sum))
+        return StepperHealth(
+            mass: sum * grid.cellVolume, isFinite: absoluteSum.isFinite, amplitudeRatio: absoluteSum / abs(sum))
     }
 
     public func step(by timeStep: Double) {
@@ -164,7 +168,10 @@ struct AxisOperator {
     }
 
     private mutating func updateRates(time: Double) {
-        if !forwardRate.isEmpty && (ratesTime == time || (process.isDriftTimeIndependent && isTimeIndependentDiffusion)) { return }
+        if !forwardRate.isEmpty && (ratesTime == time || (process.isDriftTimeIndependent && isTimeIndependentDiffusion))
+        {
+            return
+        }
         let width = grid.spacing(axis: axis)
         let scale = process.diffusionScale(at: time)
         let diffusion = scale * scale / 2
@@ -188,7 +195,9 @@ struct AxisOperator {
                 let cell = grid.indices(of: base)
                 for face in 0..<faceCount {
                     let start = (line * faceCount + face) * dimension
-                    for other in 0..<dimension { points[start + other] = grid.coordinate(axis: other, index: cell[other]) }
+                    for other in 0..<dimension {
+                        points[start + other] = grid.coordinate(axis: other, index: cell[other])
+                    }
                     points[start + axis] = -grid.halfWidth + Double(face + 1) * width
                 }
             }
@@ -211,7 +220,8 @@ struct AxisOperator {
 
     /// g(t) constant? Checked at two times, enough for the closed-form models (OU: yes; VP, VE: no).
     private var isTimeIndependentDiffusion: Bool {
-        process.diffusionScale(at: 0) == process.diffusionScale(at: 1) && process.diffusionScale(at: 0.5) == process.diffusionScale(at: 0)
+        process.diffusionScale(at: 0) == process.diffusionScale(at: 1)
+            && process.diffusionScale(at: 0.5) == process.diffusionScale(at: 0)
     }
 
     /// target += coefficient * Q(time) source.
@@ -224,7 +234,8 @@ struct AxisOperator {
             for face in 0..<faceCount {
                 let left = base + face * innerStride
                 let right = left + innerStride
-                let flux = forwardRate[rateOffset + face] * source[left] - backwardRate[rateOffset + face] * source[right]
+                let flux =
+                    forwardRate[rateOffset + face] * source[left] - backwardRate[rateOffset + face] * source[right]
                 target[left] -= coefficient * flux
                 target[right] += coefficient * flux
             }

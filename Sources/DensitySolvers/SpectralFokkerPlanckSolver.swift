@@ -65,7 +65,9 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
             basis = .fourier(try FourierState(grid: grid, process: process, rigor: rigor, threads: threads))
         case .reflecting:
             guard process.isDriftFree else {
-                throw SolverError("the spectral solver handles reflecting walls only for pure diffusion; use the finite-volume solver for a drift with walls")
+                throw SolverError(
+                    "the spectral solver handles reflecting walls only for pure diffusion; use the finite-volume solver for a drift with walls"
+                )
             }
             basis = .cosine(try CosineState(grid: grid, rigor: rigor, threads: threads))
         }
@@ -86,7 +88,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         case .fourier(let state):
             switch method {
             case .integratingFactorRK4:
-                state.integratingFactorRK4Step(time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
+                state.integratingFactorRK4Step(
+                    time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
             case .strangSplitting:
                 state.strangStep(time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
             }
@@ -107,18 +110,22 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         case .fourier(let state): summary = state.spectrumSummary()
         case .cosine(let state): summary = state.spectrumSummary()
         }
-        return StepperHealth(mass: summary.zeroMode * grid.cellVolume, isFinite: summary.isFinite, amplitudeRatio: summary.ratio)
+        return StepperHealth(
+            mass: summary.zeroMode * grid.cellVolume, isFinite: summary.isFinite, amplitudeRatio: summary.ratio)
     }
 
     /// The default step count for `[startTime, endTime]`: ceil(T max|b| k_max), at least 20 steps per unit time
     /// and 10 in all, where max|b| is the largest drift on the grid (start, middle and end times) and
     /// k_max = pi n / (2 L) the largest wavenumber. It keeps the explicit drift well inside RK4's stability
     /// region; with IF-RK4 on the OU mixture test (256 points, L = 10, T = 1: 403 steps) the error is 4e-12.
-    public static func suggestedStepCount(process: any ForwardProcess, grid: Grid, startTime: Double = 0, endTime: Double) -> Int {
+    public static func suggestedStepCount(
+        process: any ForwardProcess, grid: Grid, startTime: Double = 0, endTime: Double
+    ) -> Int {
         let duration = endTime - startTime
         guard duration > 0 else { return 1 }
         let largestWavenumber = Double.pi * Double(grid.shape.max()!) / (2 * grid.halfWidth)
-        let largestDrift = DriftBound.largestDrift(process: process, grid: grid, times: [startTime, (startTime + endTime) / 2, endTime])
+        let largestDrift = DriftBound.largestDrift(
+            process: process, grid: grid, times: [startTime, (startTime + endTime) / 2, endTime])
         let byStability = duration * largestDrift * largestWavenumber
         // Saturate rather than trap for absurd inputs (callers bound the count they accept).
         return Int(min(max(10, (max(byStability, 20 * duration)).rounded(.up)), 1e15))
@@ -237,7 +244,8 @@ final class FourierState {
 
         let layout = SpectrumLayout(shape: grid.shape, halfWidth: grid.halfWidth)
         columnSquaredWavenumber = layout.lastSquaredWavenumber
-        columnDerivativeWavenumber = AlignedBuffer(layout.wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: true))
+        columnDerivativeWavenumber = AlignedBuffer(
+            layout.wavenumbers(axis: dimension - 1, count: spectrumColumnCount, nyquistZero: true))
         let rowSquared = layout.outerSquaredWavenumber
         var rowDerivatives: [AlignedBuffer] = []
         var rowCentres: [AlignedBuffer] = []
@@ -365,7 +373,8 @@ final class FourierState {
                     for column in columns {
                         let real = base + 2 * column
                         let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real], lastImaginary = output[real + 1]
+                        let lastReal = output[real]
+                        let lastImaginary = output[real + 1]
                         output[real] = wavenumber * lastImaginary
                         output[real + 1] = -wavenumber * lastReal
                     }
@@ -375,19 +384,26 @@ final class FourierState {
                     for column in columns {
                         let real = base + 2 * column
                         let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real], lastImaginary = output[real + 1]
+                        let lastReal = output[real]
+                        let lastImaginary = output[real + 1]
                         output[real] = firstWavenumber * first[real + 1] + wavenumber * lastImaginary
                         output[real + 1] = -firstWavenumber * first[real] + -wavenumber * lastReal
                     }
                 default:
-                    let first = fluxPointers[0], second = fluxPointers[1]
-                    let firstWavenumber = rowWavenumbers[0][row], secondWavenumber = rowWavenumbers[1][row]
+                    let first = fluxPointers[0]
+                    let second = fluxPointers[1]
+                    let firstWavenumber = rowWavenumbers[0][row]
+                    let secondWavenumber = rowWavenumbers[1][row]
                     for column in columns {
                         let real = base + 2 * column
                         let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real], lastImaginary = output[real + 1]
-                        output[real] = firstWavenumber * first[real + 1] + secondWavenumber * second[real + 1] + wavenumber * lastImaginary
-                        output[real + 1] = -firstWavenumber * first[real] + -secondWavenumber * second[real] + -wavenumber * lastReal
+                        let lastReal = output[real]
+                        let lastImaginary = output[real + 1]
+                        output[real] =
+                            firstWavenumber * first[real + 1] + secondWavenumber * second[real + 1] + wavenumber
+                            * lastImaginary
+                        output[real + 1] =
+                            -firstWavenumber * first[real] + -secondWavenumber * second[real] + -wavenumber * lastReal
                     }
                 }
             }
@@ -400,7 +416,8 @@ final class FourierState {
         if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
         let field = driftField
         if let direct = process as? CellCentreDrift,
-           direct.drift(atCellCentresOf: grid, time: time, into: field.map(\.values)) {
+            direct.drift(atCellCentresOf: grid, time: time, into: field.map(\.values))
+        {
             driftFieldTime = time
             return
         }
@@ -424,7 +441,9 @@ final class FourierState {
     // (E_row * E_column per coefficient), k the stage derivative `derivative`.
 
     /// accumulator <- E (u + accumulatorScale k), stage <- E (u + stageScale k), and u <- E u when `diffuseState`.
-    private func beginStages(accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool) {
+    private func beginStages(
+        accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool
+    ) {
         let stateValues = SharedDoublePointer(state)
         let slope = SharedDoublePointer(derivative)
         let sum = SharedDoublePointer(accumulator)
@@ -439,8 +458,10 @@ final class FourierState {
                 for column in columns {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
-                    let valueReal = stateValues[real], valueImaginary = stateValues[real + 1]
-                    let rateReal = slope[real], rateImaginary = slope[real + 1]
+                    let valueReal = stateValues[real]
+                    let valueImaginary = stateValues[real + 1]
+                    let rateReal = slope[real]
+                    let rateImaginary = slope[real + 1]
                     sum[real] = factor * (valueReal + accumulatorScale * rateReal)
                     sum[real + 1] = factor * (valueImaginary + accumulatorScale * rateImaginary)
                     stageValues[real] = factor * (valueReal + stageScale * rateReal)
@@ -459,7 +480,10 @@ final class FourierState {
     }
 
     /// output <- E (first + scale k); with `accumulatorWeight` also accumulator += accumulatorWeight k.
-    private func combine(into output: AlignedBuffer, _ first: AlignedBuffer, plus scale: Double, diffusion factors: DiffusionFactors, accumulatorWeight: Double? = nil) {
+    private func combine(
+        into output: AlignedBuffer, _ first: AlignedBuffer, plus scale: Double, diffusion factors: DiffusionFactors,
+        accumulatorWeight: Double? = nil
+    ) {
         let result = SharedDoublePointer(output)
         let left = SharedDoublePointer(first)
         let slope = SharedDoublePointer(derivative)
@@ -525,7 +549,8 @@ final class FourierState {
                 for column in columns {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
-                    let valueReal = factor * stateValues[real], valueImaginary = factor * stateValues[real + 1]
+                    let valueReal = factor * stateValues[real]
+                    let valueImaginary = factor * stateValues[real + 1]
                     stateValues[real] = valueReal
                     stateValues[real + 1] = valueImaginary
                     stageValues[real] = valueReal
@@ -543,35 +568,45 @@ final class FourierState {
     /// Cost: four drift evaluations and four combination passes (each stage derivative is read once).
     func integratingFactorRK4Step(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
         let halfTime = time + timeStep / 2
-        firstHalfFactors.prepare(squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
-        secondHalfFactors.prepare(squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
+        firstHalfFactors.prepare(
+            squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber,
+            columnSquaredWavenumber: columnSquaredWavenumber)
+        secondHalfFactors.prepare(
+            squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber,
+            columnSquaredWavenumber: columnSquaredWavenumber)
         stage.copy(from: state)
-        evaluateDrift(time: time)                                                        // k1
+        evaluateDrift(time: time) // k1
         // acc = E1 (u + h/6 k1), stage = E1 (u + h/2 k1), u <- E1 u
-        beginStages(accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: firstHalfFactors, diffuseState: true)
-        evaluateDrift(time: halfTime)                                                    // k2
+        beginStages(
+            accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: firstHalfFactors, diffuseState: true)
+        evaluateDrift(time: halfTime) // k2
         // acc += h/3 k2, stage = E1 u + h/2 k2
         combine(into: stage, state, plus: timeStep / 2, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
-        evaluateDrift(time: halfTime)                                                    // k3
+        evaluateDrift(time: halfTime) // k3
         // acc += h/3 k3, stage = E2 (E1 u + h k3)
         combine(into: stage, state, plus: timeStep, diffusion: secondHalfFactors, accumulatorWeight: timeStep / 3)
-        evaluateDrift(time: time + timeStep)                                             // k4
-        finishIntegratingFactorStep(scale: timeStep / 6, diffusion: secondHalfFactors)   // u+ = E2 acc + h/6 k4
+        evaluateDrift(time: time + timeStep) // k4
+        finishIntegratingFactorStep(scale: timeStep / 6, diffusion: secondHalfFactors) // u+ = E2 acc + h/6 k4
     }
 
     /// Strang splitting: E1, then classical RK4 for d_t u = N(u) over [t, t + h], then E2.
     func strangStep(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
-        firstHalfFactors.prepare(squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
-        secondHalfFactors.prepare(squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber, columnSquaredWavenumber: columnSquaredWavenumber)
-        diffuseStateIntoStage(diffusion: firstHalfFactors)                               // u <- E1 u
-        evaluateDrift(time: time)                                                        // k1
-        beginStages(accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: noDiffusion, diffuseState: false)
-        evaluateDrift(time: time + timeStep / 2)                                         // k2
+        firstHalfFactors.prepare(
+            squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber,
+            columnSquaredWavenumber: columnSquaredWavenumber)
+        secondHalfFactors.prepare(
+            squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber,
+            columnSquaredWavenumber: columnSquaredWavenumber)
+        diffuseStateIntoStage(diffusion: firstHalfFactors) // u <- E1 u
+        evaluateDrift(time: time) // k1
+        beginStages(
+            accumulatorScale: timeStep / 6, stageScale: timeStep / 2, diffusion: noDiffusion, diffuseState: false)
+        evaluateDrift(time: time + timeStep / 2) // k2
         combine(into: stage, state, plus: timeStep / 2, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
-        evaluateDrift(time: time + timeStep / 2)                                         // k3
+        evaluateDrift(time: time + timeStep / 2) // k3
         combine(into: stage, state, plus: timeStep, diffusion: noDiffusion, accumulatorWeight: timeStep / 3)
-        evaluateDrift(time: time + timeStep)                                             // k4
-        combine(into: state, accumulator, plus: timeStep / 6, diffusion: secondHalfFactors)   // u+ = E2 (acc + h/6 k4)
+        evaluateDrift(time: time + timeStep) // k4
+        combine(into: state, accumulator, plus: timeStep / 6, diffusion: secondHalfFactors) // u+ = E2 (acc + h/6 k4)
     }
 }
 
@@ -593,7 +628,9 @@ final class DiffusionFactors {
     }
 
     /// Sets the factors for G = `squaredDiffusionIntegral` unless they are already set for it.
-    func prepare(squaredDiffusionIntegral integral: Double, rowSquaredWavenumber: [Double], columnSquaredWavenumber: [Double]) {
+    func prepare(
+        squaredDiffusionIntegral integral: Double, rowSquaredWavenumber: [Double], columnSquaredWavenumber: [Double]
+    ) {
         if integral == squaredDiffusionIntegral { return }
         squaredDiffusionIntegral = integral
         let half = -0.5 * integral

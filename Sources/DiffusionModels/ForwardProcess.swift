@@ -11,7 +11,9 @@ public protocol ForwardProcess: Sendable {
 
     /// b(x, t) for a block of points, flat (`dimension` per point). The default calls the one-point method per
     /// point; processes whose drift has a per-time set-up (a score field) evaluate whole blocks at once.
-    func drift(atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double, into drift: UnsafeMutableBufferPointer<Double>)
+    func drift(
+        atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double,
+        into drift: UnsafeMutableBufferPointer<Double>)
 
     /// g(t), the diffusion scale; the Fokker–Planck diffusion coefficient is g(t)^2 / 2.
     func diffusionScale(at time: Double) -> Double
@@ -33,10 +35,14 @@ public protocol ForwardProcess: Sendable {
 extension ForwardProcess {
     public var isDriftFree: Bool { false }
 
-    public func drift(atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+    public func drift(
+        atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double,
+        into drift: UnsafeMutableBufferPointer<Double>
+    ) {
         for start in stride(from: 0, to: points.count, by: dimension) {
-            self.drift(at: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]), time: time,
-                       into: UnsafeMutableBufferPointer(rebasing: drift[start..<(start + dimension)]))
+            self.drift(
+                at: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]), time: time,
+                into: UnsafeMutableBufferPointer(rebasing: drift[start..<(start + dimension)]))
         }
     }
 

@@ -34,7 +34,9 @@ public struct GaussianMixture: Sendable, Equatable {
             let dimension = mean.count
             precondition(standardDeviations.count == dimension, "Component: one standard deviation per axis")
             var covariance = [Double](repeating: 0, count: dimension * dimension)
-            for axis in 0..<dimension { covariance[axis * dimension + axis] = standardDeviations[axis] * standardDeviations[axis] }
+            for axis in 0..<dimension {
+                covariance[axis * dimension + axis] = standardDeviations[axis] * standardDeviations[axis]
+            }
             self.init(weight: weight, mean: mean, covariance: covariance)
         }
 
@@ -56,31 +58,42 @@ public struct GaussianMixture: Sendable, Equatable {
     public init(components: [Component]) {
         precondition(!components.isEmpty, "GaussianMixture: at least one component")
         let dimension = components[0].mean.count
-        precondition(components.allSatisfy { $0.mean.count == dimension }, "GaussianMixture: components differ in dimension")
+        precondition(
+            components.allSatisfy { $0.mean.count == dimension }, "GaussianMixture: components differ in dimension")
         self.components = components
     }
 
     /// The standard normal N(0, I) in d dimensions (the OU stationary law, gamma).
     public static func standardNormal(dimension: Int) -> GaussianMixture {
         GaussianMixture(components: [
-            Component(weight: 1, mean: Array(repeating: 0, count: dimension), standardDeviations: Array(repeating: 1, count: dimension)),
+            Component(
+                weight: 1, mean: Array(repeating: 0, count: dimension),
+                standardDeviations: Array(repeating: 1, count: dimension))
         ])
     }
 
     // MARK: Evaluation
 
     /// Log-density and the responsibilities r_k(x) = w_k N_k(x) / rho(x); also the per-component Sigma_k^-1 (x - mu_k).
-    private func evaluate(at point: [Double]) -> (logDensity: Double, responsibilities: [Double], precisionTimesDeviations: [[Double]]) {
-        precondition(point.count == dimension, "GaussianMixture: point has \(point.count) coordinates, mixture is \(dimension)-D")
+    private func evaluate(at point: [Double]) -> (
+        logDensity: Double, responsibilities: [Double], precisionTimesDeviations: [[Double]]
+    ) {
+        precondition(
+            point.count == dimension, "GaussianMixture: point has \(point.count) coordinates, mixture is \(dimension)-D"
+        )
         var logTerms = [Double](repeating: 0, count: components.count)
         var precisionTimesDeviations = [[Double]](repeating: [], count: components.count)
         for (index, component) in components.enumerated() {
-            logTerms[index] = Foundation.log(component.weight)
+            logTerms[index] =
+                Foundation.log(component.weight)
                 + component.logDensity(at: point, precisionTimesDeviation: &precisionTimesDeviations[index])
         }
         let largest = logTerms.max()!
         if largest == -.infinity {
-            return (-.infinity, Array(repeating: 1 / Double(components.count), count: components.count), precisionTimesDeviations)
+            return (
+                -.infinity, Array(repeating: 1 / Double(components.count), count: components.count),
+                precisionTimesDeviations
+            )
         }
         let sum = logTerms.reduce(0) { $0 + Foundation.exp($1 - largest) }
         let logDensity = largest + Foundation.log(sum)
@@ -120,7 +133,8 @@ public struct GaussianMixture: Sendable, Equatable {
         for component in components {
             for row in 0..<dimension {
                 for column in 0..<dimension {
-                    result[row * dimension + column] += component.weight
+                    result[row * dimension + column] +=
+                        component.weight
                         * (component.covariance[row * dimension + column] + component.mean[row] * component.mean[column])
                 }
             }
@@ -142,11 +156,13 @@ public struct GaussianMixture: Sendable, Equatable {
 
     /// The law of m X + sqrt(v) eps.
     public func transformed(scale: Double, addedVariance: Double) -> GaussianMixture {
-        GaussianMixture(components: components.map { component in
-            var covariance = component.covariance.map { $0 * scale * scale }
-            for axis in 0..<dimension { covariance[axis * dimension + axis] += addedVariance }
-            return Component(weight: component.weight, mean: component.mean.map { $0 * scale }, covariance: covariance)
-        })
+        GaussianMixture(
+            components: components.map { component in
+                var covariance = component.covariance.map { $0 * scale * scale }
+                for axis in 0..<dimension { covariance[axis * dimension + axis] += addedVariance }
+                return Component(
+                    weight: component.weight, mean: component.mean.map { $0 * scale }, covariance: covariance)
+            })
     }
 
     /// The posterior mean <X0>(x, t) = E[X_0 | X_t = x] when X_0 has this law and X_t follows `model`:
@@ -157,10 +173,12 @@ public struct GaussianMixture: Sendable, Equatable {
         let evaluation = evolvedMixture.evaluate(at: point)
         var result = [Double](repeating: 0, count: dimension)
         for (index, component) in components.enumerated() {
-            let gain = evaluation.precisionTimesDeviations[index]   // S_k^-1 (x - m mu_k)
+            let gain = evaluation.precisionTimesDeviations[index] // S_k^-1 (x - m mu_k)
             for row in 0..<dimension {
                 var correction = 0.0
-                for column in 0..<dimension { correction += component.covariance[row * dimension + column] * gain[column] }
+                for column in 0..<dimension {
+                    correction += component.covariance[row * dimension + column] * gain[column]
+                }
                 result[row] += evaluation.responsibilities[index] * (component.mean[row] + scale * correction)
             }
         }
@@ -175,7 +193,10 @@ public struct GaussianMixture: Sendable, Equatable {
         var result = [Double](repeating: 0, count: count * dimension)
         var cumulative = [Double]()
         var running = 0.0
-        for component in components { running += component.weight; cumulative.append(running) }
+        for component in components {
+            running += component.weight
+            cumulative.append(running)
+        }
         var normals = [Double](repeating: 0, count: dimension)
         for sampleIndex in 0..<count {
             let uniform = Double.random(in: 0..<running, using: &generator)
@@ -212,13 +233,16 @@ public enum DenseAlgebra {
     /// Sigma^-1 and log det Sigma of a symmetric positive definite matrix, through its Cholesky factor L:
     /// Sigma^-1 = L^-T L^-1 (columns by two triangular solves), log det = 2 sum log L_ii. Nil when the matrix is
     /// not positive definite.
-    public static func positiveDefiniteInverse(_ matrix: [Double], dimension: Int) -> (inverse: [Double], logDeterminant: Double)? {
+    public static func positiveDefiniteInverse(_ matrix: [Double], dimension: Int) -> (
+        inverse: [Double], logDeterminant: Double
+    )? {
         guard let factor = cholesky(matrix, dimension: dimension) else { return nil }
         var inverse = [Double](repeating: 0, count: dimension * dimension)
         for column in 0..<dimension {
             var unit = [Double](repeating: 0, count: dimension)
             unit[column] = 1
-            let solution = solveUpperTransposed(factor, solveLower(factor, unit, dimension: dimension), dimension: dimension)
+            let solution = solveUpperTransposed(
+                factor, solveLower(factor, unit, dimension: dimension), dimension: dimension)
             for row in 0..<dimension { inverse[row * dimension + column] = solution[row] }
         }
         let logDeterminant = (0..<dimension).reduce(0) { $0 + 2 * Foundation.log(factor[$1 * dimension + $1]) }
@@ -259,7 +283,9 @@ public enum DenseAlgebra {
         var solution = rightHandSide
         for row in stride(from: dimension - 1, through: 0, by: -1) {
             var sum = solution[row]
-            for column in (row + 1)..<max(dimension, row + 1) { sum -= factor[column * dimension + row] * solution[column] }
+            for column in (row + 1)..<max(dimension, row + 1) {
+                sum -= factor[column * dimension + row] * solution[column]
+            }
             solution[row] = sum / factor[row * dimension + row]
         }
         return solution

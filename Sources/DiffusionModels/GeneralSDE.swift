@@ -29,7 +29,9 @@ public struct GeneralSDE: ForwardProcess {
         self.squaredDiffusionIntegral = squaredDiffusionIntegral
     }
 
-    public func drift(at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+    public func drift(
+        at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>
+    ) {
         driftFunction(point, time, drift)
     }
 

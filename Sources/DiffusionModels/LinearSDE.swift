@@ -97,7 +97,9 @@ public struct LinearSDE: ForwardProcess {
         return false
     }
 
-    public func drift(at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+    public func drift(
+        at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>
+    ) {
         let rate = driftRate(at: time)
         for axis in 0..<point.count { drift[axis] = rate * point[axis] }
     }
@@ -132,7 +134,8 @@ public struct LinearSDE: ForwardProcess {
         switch kind {
         case .ornsteinUhlenbeck: return Foundation.exp(start - end)
         case .variancePreserving(let betaMinimum, let betaMaximum):
-            let increment = integratedBeta(end, betaMinimum, betaMaximum) - integratedBeta(start, betaMinimum, betaMaximum)
+            let increment =
+                integratedBeta(end, betaMinimum, betaMaximum) - integratedBeta(start, betaMinimum, betaMaximum)
             return Foundation.exp(-0.5 * increment)
         case .varianceExploding: return 1
         case .custom: return customTransition(from: start, to: end).meanScale
@@ -144,7 +147,8 @@ public struct LinearSDE: ForwardProcess {
         switch kind {
         case .ornsteinUhlenbeck: return -Double.expMinusOne(-2 * (end - start))
         case .variancePreserving(let betaMinimum, let betaMaximum):
-            let increment = integratedBeta(end, betaMinimum, betaMaximum) - integratedBeta(start, betaMinimum, betaMaximum)
+            let increment =
+                integratedBeta(end, betaMinimum, betaMaximum) - integratedBeta(start, betaMinimum, betaMaximum)
             return -Double.expMinusOne(-increment)
         case .varianceExploding: return integratedSquaredDiffusion(from: start, to: end)
         case .custom: return customTransition(from: start, to: end).variance
@@ -177,7 +181,9 @@ public struct LinearSDE: ForwardProcess {
     }
 
     /// The Mehler (transition) kernel p(x, t | y, s) = N(x; m(s, t) y, v(s, t) I), any dimension.
-    public func transitionDensity(at point: [Double], from origin: [Double], startTime: Double = 0, endTime: Double) -> Double {
+    public func transitionDensity(at point: [Double], from origin: [Double], startTime: Double = 0, endTime: Double)
+        -> Double
+    {
         precondition(point.count == origin.count, "transitionDensity: dimensions differ")
         let scale = meanScale(from: startTime, to: endTime)
         let spread = variance(from: startTime, to: endTime)
@@ -187,7 +193,8 @@ public struct LinearSDE: ForwardProcess {
             squaredDistance += deviation * deviation
         }
         let dimension = Double(point.count)
-        return Foundation.exp(-0.5 * squaredDistance / spread - 0.5 * dimension * Foundation.log(2 * Double.pi * spread))
+        return Foundation.exp(
+            -0.5 * squaredDistance / spread - 0.5 * dimension * Foundation.log(2 * Double.pi * spread))
     }
 
     /// The stationary (t -> infinity) law: N(0, I) for OU and VP, nil for VE and custom models.
@@ -210,7 +217,9 @@ enum GaussLegendre {
         0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
     ]
 
-    static func integrate(from start: Double, to end: Double, panels: Int = 64, _ function: (Double) -> Double) -> Double {
+    static func integrate(from start: Double, to end: Double, panels: Int = 64, _ function: (Double) -> Double)
+        -> Double
+    {
         let width = (end - start) / Double(panels)
         var total = 0.0
         for panel in 0..<panels {

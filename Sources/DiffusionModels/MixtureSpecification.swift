@@ -24,7 +24,9 @@ extension GaussianMixture {
                 guard let value = StrictNumber.double(trimmed) else {
                     throw fail("component \(component): \(what) '\(trimmed)' is not a number")
                 }
-                guard value.isFinite else { throw fail("component \(component): \(what) must be finite, got \(trimmed)") }
+                guard value.isFinite else {
+                    throw fail("component \(component): \(what) must be finite, got \(trimmed)")
+                }
                 return value
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab crosscheck`: the grid density against particle histograms of the same SDE, forward and reverse, at
 /// several times and particle counts, with the sampling level every discrepancy should sit at.
@@ -43,29 +43,46 @@ public struct Crosscheck: ParsableCommand {
     @Option(help: "Grid solver: spectral (periodic box) or finite-volume (no-flux walls).")
     public var solver: CrossCheckSolver = .spectral
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The horizon T > 0: the reverse runs start from the law at T (at most 1000).", valueName: "T"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The horizon T > 0: the reverse runs start from the law at T (at most 1000).", valueName: "T"))
     public var time: Double = 1
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Comparison times in (0, T], comma-separated (default: T/4, T/2, 3T/4, T; reverse: those at or above --t-min and below T, and --t-min).", valueName: "list"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Comparison times in (0, T], comma-separated (default: T/4, T/2, 3T/4, T; reverse: those at or above --t-min and below T, and --t-min).",
+            valueName: "list"))
     public var times: String?
 
-    @Option(name: .customLong("t-min"), parsing: .unconditional,
-            help: ArgumentHelp("Reverse: the last time, 0 < t-min < T.", valueName: "t"))
+    @Option(
+        name: .customLong("t-min"), parsing: .unconditional,
+        help: ArgumentHelp("Reverse: the last time, 0 < t-min < T.", valueName: "t"))
     public var timeMinimum: Double = 0.05
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Particle counts M, comma-separated, each from 1 to 10^8.", valueName: "list"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Particle counts M, comma-separated, each from 1 to 10^8.", valueName: "list"))
     public var particles: String = "1000,10000,100000"
 
-    @Option(help: ArgumentHelp("Forward particle steps: exact (in law, one step per interval) or euler-maruyama.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Forward particle steps: exact (in law, one step per interval) or euler-maruyama.", valueName: "name"))
     public var integrator: ParticleIntegrator = .exact
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Euler–Maruyama steps (reverse: from T to t-min; forward with --integrator euler-maruyama: from 0 to the last time).", valueName: "K"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Euler–Maruyama steps (reverse: from T to t-min; forward with --integrator euler-maruyama: from 0 to the last time).",
+            valueName: "K"))
     public var steps: Int = 1000
 
-    @Option(name: .customLong("grid-steps"), parsing: .unconditional,
-            help: ArgumentHelp("Grid time steps (default: the solver's suggestion forward; at least 400, geometric in t, reverse).", valueName: "K"))
+    @Option(
+        name: .customLong("grid-steps"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Grid time steps (default: the solver's suggestion forward; at least 400, geometric in t, reverse).",
+            valueName: "K"))
     public var gridSteps: Int?
 
     @OptionGroup(title: "Run and output")
@@ -87,27 +104,34 @@ public struct Crosscheck: ParsableCommand {
 
     /// The comma-separated numbers of `text`, or nil when one does not parse.
     static func numbers<Value: LosslessStringConvertible>(_ text: String) -> [Value]? {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         let values = parts.compactMap { Value($0) }
         return values.count == parts.count && !values.isEmpty ? values : nil
     }
 
     /// The study these options describe, every default resolved and every option checked.
     public func experiment() throws -> CrosscheckExperiment {
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") { $0 > 0 && $0 <= 1000 }
+        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
+            $0 > 0 && $0 <= 1000
+        }
         let counts: [Int] = try {
             guard let counts: [Int] = Self.numbers(particles) else {
-                throw ValidationError("--particles must be a comma-separated list of whole numbers from 1 to 10^8; got '\(particles)'.")
+                throw ValidationError(
+                    "--particles must be a comma-separated list of whole numbers from 1 to 10^8; got '\(particles)'.")
             }
             return counts
         }()
         if let bad = counts.first(where: { !Self.particleRange.contains($0) }) {
-            throw ValidationError("--particles: every count must be from 1 to \(Self.particleRange.upperBound); got \(bad).")
+            throw ValidationError(
+                "--particles: every count must be from 1 to \(Self.particleRange.upperBound); got \(bad).")
         }
         let comparisonTimes: [Double]
         if let times {
             guard let parsed: [Double] = Self.numbers(times) else {
-                throw ValidationError("--times must be a comma-separated list of numbers in (0, --time]; got '\(times)'.")
+                throw ValidationError(
+                    "--times must be a comma-separated list of numbers in (0, --time]; got '\(times)'.")
             }
             comparisonTimes = parsed
         } else {
@@ -116,23 +140,30 @@ public struct Crosscheck: ParsableCommand {
         if let bad = comparisonTimes.first(where: { !($0.isFinite && $0 > 0 && $0 <= time) }) {
             throw ValidationError("--times must lie in (0, --time] = (0, \(time.shortText)]; got \(bad).")
         }
-        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") {
+        try OptionCheck.finite(
+            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
+        ) {
             $0 > 0 && $0 < time
         }
-        try OptionCheck.require(Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
+        try OptionCheck.require(
+            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
         if let gridSteps {
-            try OptionCheck.require(SolverOptions.stepRange.contains(gridSteps),
-                                    "--grid-steps must be from 1 to \(SolverOptions.stepRange.upperBound); got \(gridSteps).")
+            try OptionCheck.require(
+                SolverOptions.stepRange.contains(gridSteps),
+                "--grid-steps must be from 1 to \(SolverOptions.stepRange.upperBound); got \(gridSteps).")
         }
-        try OptionCheck.require([.exact, .eulerMaruyama].contains(integrator),
-                                "--integrator \(integrator.rawValue) is not a forward integrator: use exact or euler-maruyama.")
+        try OptionCheck.require(
+            [.exact, .eulerMaruyama].contains(integrator),
+            "--integrator \(integrator.rawValue) is not a forward integrator: use exact or euler-maruyama.")
         let process = modelOptions.process
         try modelOptions.checkVariance(until: time)
         let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
-        try OptionCheck.require(mixture.dimension == gridOptions.dimension,
-                                "--dimension \(gridOptions.dimension) does not match the \(mixture.dimension)-D --mixture.")
-        var check = GridParticleCrossCheck(mixture: mixture, model: process, grid: gridOptions.grid(boundary: solver.boundary), solver: solver,
-                                           horizon: time, times: comparisonTimes, minimumTime: timeMinimum, particleCounts: counts)
+        try OptionCheck.require(
+            mixture.dimension == gridOptions.dimension,
+            "--dimension \(gridOptions.dimension) does not match the \(mixture.dimension)-D --mixture.")
+        var check = GridParticleCrossCheck(
+            mixture: mixture, model: process, grid: gridOptions.grid(boundary: solver.boundary), solver: solver,
+            horizon: time, times: comparisonTimes, minimumTime: timeMinimum, particleCounts: counts)
         check.forwardIntegrator = integrator
         check.forwardSteps = steps
         check.reverseSteps = steps
@@ -153,7 +184,8 @@ public struct Crosscheck: ParsableCommand {
             formula: "20 × directions × total particles × steps × components × dimension²",
             advice: "lower --particles or --steps"
         )
-        let directions: [CrossCheckDirection] = direction == .both ? [.forward, .reverse] : [direction == .forward ? .forward : .reverse]
+        let directions: [CrossCheckDirection] =
+            direction == .both ? [.forward, .reverse] : [direction == .forward ? .forward : .reverse]
         return CrosscheckExperiment(options: self, check: check, directions: directions)
     }
 }
@@ -171,9 +203,11 @@ public struct CrosscheckExperiment {
         var results: [CrossCheckResult] = []
         for (index, direction) in directions.enumerated() {
             let share = 1 / Double(directions.count)
-            results.append(try check.run(direction) { fraction in progress?.update(fraction: (Double(index) + fraction) * share) })
+            results.append(
+                try check.run(direction) { fraction in progress?.update(fraction: (Double(index) + fraction) * share) })
         }
         progress?.finish()
-        return CrosscheckOutcome(experiment: self, results: results, wallSeconds: ForwardExperiment.seconds(since: clock))
+        return CrosscheckOutcome(
+            experiment: self, results: results, wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// What `fplab crosscheck` measured, and its report in every output format.
 public struct CrosscheckOutcome {
@@ -12,7 +12,9 @@ public struct CrosscheckOutcome {
     public var stopReason: String? {
         let reasons = results.compactMap { result -> String? in
             if !result.gridStatus.isCompleted { return "\(result.direction.rawValue) grid run: \(result.gridStatus)" }
-            if result.particleStatus != .completed { return "\(result.direction.rawValue) particles: \(result.particleStatus)" }
+            if result.particleStatus != .completed {
+                return "\(result.direction.rawValue) particles: \(result.particleStatus)"
+            }
             return nil
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
@@ -77,14 +79,20 @@ public struct CrosscheckOutcome {
         let expected = result.expectedDecayExponent.map { String(format: "%.3f", $0) } ?? "—"
         let score = result.largestStandardScore
         let verdict = score <= Self.standardErrorLimit ? "within" : "NOT within"
-        return "\(result.direction.rawValue): decay exponent of TV in M \(exponent) (sampling level alone \(expected); theory −0.5); "
+        return
+            "\(result.direction.rawValue): decay exponent of TV in M \(exponent) (sampling level alone \(expected); theory −0.5); "
             + "largest |TV − E TV|/SE \(String(format: "%.2f", score)), \(verdict) 4 SE; grid \(result.gridStatus) "
-            + String(format: "(%d steps, %.3g s), particles %@ (%.3g s)", result.gridStepCount, result.gridSeconds,
-                     result.particleStatus.description, result.particleSeconds)
+            + String(
+                format: "(%d steps, %.3g s), particles %@ (%.3g s)", result.gridStepCount, result.gridSeconds,
+                result.particleStatus.description, result.particleSeconds)
     }
 
     private var closing: [String] {
-        results.map(directionLine) + [String(format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed, options.runOptions.threads)]
+        results.map(directionLine) + [
+            String(
+                format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed,
+                options.runOptions.threads)
+        ]
     }
 
     public var json: JSONValue {
@@ -104,23 +112,24 @@ public struct CrosscheckOutcome {
             "steps": .integer(check.reverseSteps),
             "wall_seconds": .number(wallSeconds),
             "rows": table.jsonValue(),
-            "directions": .array(results.map { result in
-                .object([
-                    "direction": .string(result.direction.rawValue),
-                    "decay_exponent": .number(result.decayExponent),
-                    "expected_decay_exponent": .number(result.expectedDecayExponent),
-                    "largest_standard_score": .number(result.largestStandardScore),
-                    "within_four_standard_errors": .bool(result.largestStandardScore <= Self.standardErrorLimit),
-                    "comparison_times": .array(result.plannedTimes.map { .number($0) }),
-                    "grid_status": .string(result.gridStatus.name),
-                    "grid_status_detail": .string(result.gridStatus.description),
-                    "grid_steps": .integer(result.gridStepCount),
-                    "grid_seconds": .number(result.gridSeconds),
-                    "particle_status": .string(result.particleStatus.name),
-                    "particle_status_detail": .string(result.particleStatus.description),
-                    "particle_seconds": .number(result.particleSeconds),
-                ])
-            }),
+            "directions": .array(
+                results.map { result in
+                    .object([
+                        "direction": .string(result.direction.rawValue),
+                        "decay_exponent": .number(result.decayExponent),
+                        "expected_decay_exponent": .number(result.expectedDecayExponent),
+                        "largest_standard_score": .number(result.largestStandardScore),
+                        "within_four_standard_errors": .bool(result.largestStandardScore <= Self.standardErrorLimit),
+                        "comparison_times": .array(result.plannedTimes.map { .number($0) }),
+                        "grid_status": .string(result.gridStatus.name),
+                        "grid_status_detail": .string(result.gridStatus.description),
+                        "grid_steps": .integer(result.gridStepCount),
+                        "grid_seconds": .number(result.gridSeconds),
+                        "particle_status": .string(result.particleStatus.name),
+                        "particle_status_detail": .string(result.particleStatus.description),
+                        "particle_seconds": .number(result.particleSeconds),
+                    ])
+                }),
         ]
         for part in [options.modelOptions.json, options.gridOptions.json, options.runOptions.json] {
             members.merge(part) { current, _ in current }
@@ -135,10 +144,13 @@ public struct CrosscheckOutcome {
             OutputFile(name: "crosscheck.md", contents: table.rendered(as: .markdown)),
         ]
         for result in results where !result.comparisons.isEmpty {
-            files.append(OutputFile(name: "decay-\(result.direction.rawValue).svg", contents: decayFigure(result).svg()))
+            files.append(
+                OutputFile(name: "decay-\(result.direction.rawValue).svg", contents: decayFigure(result).svg()))
             for (index, comparison) in result.comparisons.enumerated() {
-                files.append(OutputFile(name: "density-\(result.direction.rawValue)-\(index + 1).svg",
-                                        contents: densityFigure(result.direction, comparison).svg()))
+                files.append(
+                    OutputFile(
+                        name: "density-\(result.direction.rawValue)-\(index + 1).svg",
+                        contents: densityFigure(result.direction, comparison).svg()))
             }
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: json, files: files)

@@ -13,23 +13,33 @@ public struct DatasetOptions: ParsableArguments {
     /// 200 points at 2 × 10^5 operations.
     public static let dimensionLimit = 1000
 
-    @Option(help: ArgumentHelp("Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).",
+            valueName: "name"))
     public var dataset: String?
 
-    @Option(help: ArgumentHelp("Training points from a file: CSV (one point a row) or .npy, shape (N, d), "
-                                   + "d at most 1000.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Training points from a file: CSV (one point a row) or .npy, shape (N, d), "
+                + "d at most 1000.", valueName: "file"))
     public var data: String?
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Training points inline: \"0,2,2.5\" (1-D) or \"0,0; 1,0.5\" (rows separated by ';').",
-                               valueName: "list"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Training points inline: \"0,2,2.5\" (1-D) or \"0,0; 1,0.5\" (rows separated by ';').",
+            valueName: "list"))
     public var points: String?
 
-    @Option(name: .customLong("training-count"), parsing: .unconditional,
-            help: ArgumentHelp("Number of training points drawn from a named dataset (1 to 100000).", valueName: "n"))
+    @Option(
+        name: .customLong("training-count"), parsing: .unconditional,
+        help: ArgumentHelp("Number of training points drawn from a named dataset (1 to 100000).", valueName: "n"))
     public var trainingCount: Int = 200
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Gaussian jitter of the Swiss roll (standard deviation, at least 0).", valueName: "s"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Gaussian jitter of the Swiss roll (standard deviation, at least 0).", valueName: "s"))
     public var jitter: Double = 0
 
     public init() {}
@@ -37,8 +47,11 @@ public struct DatasetOptions: ParsableArguments {
     /// The training set and, for a named dataset, its law (for fresh draws). Without any option: `fallback`
     /// ("points" reads `defaultPoints`).
     /// Errors name the option: an unknown dataset, a bad count, an empty, ragged or non-finite file or list.
-    public func trainingSet(fallback: String, defaultPoints: String? = nil, seed: UInt64) throws -> (points: PointSet, law: SyntheticDataset?) {
-        try OptionCheck.require((1...100_000).contains(trainingCount), "--training-count must be from 1 to 100000; got \(trainingCount).")
+    public func trainingSet(fallback: String, defaultPoints: String? = nil, seed: UInt64) throws -> (
+        points: PointSet, law: SyntheticDataset?
+    ) {
+        try OptionCheck.require(
+            (1...100_000).contains(trainingCount), "--training-count must be from 1 to 100000; got \(trainingCount).")
         try OptionCheck.finite(jitter, option: "--jitter", mustBe: "at least 0") { $0 >= 0 }
         try OptionCheck.require(data == nil || points == nil, "--data and --points: give one of them, not both.")
         let name = dataset ?? (data != nil || points != nil ? "points" : fallback)
@@ -48,19 +61,26 @@ public struct DatasetOptions: ParsableArguments {
                 do { points = try PointSet.dataset(contentsOf: data) } catch let error as PointFileError {
                     throw ValidationError("--data: \(error.description)")
                 }
-                try OptionCheck.require(points.dimension <= Self.dimensionLimit,
-                                        "--data: the points are \(points.dimension)-D; "
-                                            + "at most \(Self.dimensionLimit) coordinates are allowed.")
+                try OptionCheck.require(
+                    points.dimension <= Self.dimensionLimit,
+                    "--data: the points are \(points.dimension)-D; "
+                        + "at most \(Self.dimensionLimit) coordinates are allowed.")
                 return (points, nil)
             }
-            guard let points = points ?? defaultPoints else { throw ValidationError("--dataset points needs --points or --data.") }
+            guard let points = points ?? defaultPoints else {
+                throw ValidationError("--dataset points needs --points or --data.")
+            }
             do { return (try PointSet(listing: points), nil) } catch let error as PointFileError {
                 throw ValidationError("--points: \(error.description)")
             }
         }
-        try OptionCheck.require(data == nil && self.points == nil, "--dataset \(name) draws its points: --data and --points go with --dataset points.")
+        try OptionCheck.require(
+            data == nil && self.points == nil,
+            "--dataset \(name) draws its points: --data and --points go with --dataset points.")
         guard var law = SyntheticDataset.named(name) else {
-            throw ValidationError("--dataset must be one of \((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'.")
+            throw ValidationError(
+                "--dataset must be one of \((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'."
+            )
         }
         if case .swissRoll = law { law = .swissRoll(SwissRoll(jitter: jitter)) }
         return (law.generate(count: trainingCount, seed: seed, stream: Self.trainingStream), law)
@@ -82,7 +102,10 @@ public struct ReverseRunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Horizon T > 0 (at most 50).", valueName: "T"))
     public var time: Double = 1
 
-    @Option(help: ArgumentHelp("Start law: gaussian (N(0, I)) or rho-t (the data's law at T: uniform endpoint frequencies).", valueName: "law"))
+    @Option(
+        help: ArgumentHelp(
+            "Start law: gaussian (N(0, I)) or rho-t (the data's law at T: uniform endpoint frequencies).",
+            valueName: "law"))
     public var start: StartLaw = .gaussian
 
     public init() {}

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab train --compare-embeddings`: `EmbeddingComparisonStudy` on the command's width, depth, activation,
 /// batch, learning rate, updates, training points, samples and seed (three seeds: s, s + 1, s + 2), reported as
@@ -13,10 +13,12 @@ public struct EmbeddingComparison {
 
     /// The study the command describes.
     public var study: EmbeddingComparisonStudy {
-        let options = experiment.options, architecture = experiment.architecture
+        let options = experiment.options
+        let architecture = experiment.architecture
         return EmbeddingComparisonStudy(
             width: architecture.width, depth: architecture.depth, activation: architecture.activation,
-            configuration: experiment.configuration, updates: experiment.totalSteps, trainingPoints: options.trainingPoints,
+            configuration: experiment.configuration, updates: experiment.totalSteps,
+            trainingPoints: options.trainingPoints,
             samples: options.samples, samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
             threads: options.runOptions.threads)
     }
@@ -53,30 +55,50 @@ public struct EmbeddingComparisonOutcome {
         ])
         let metrics = result.metrics
         for metric in metrics {
-            let first = metric.sinusoidalSummary, second = metric.scalarSummary, difference = metric.difference
+            let first = metric.sinusoidalSummary
+            let second = metric.scalarSummary
+            let difference = metric.difference
             var verdict = metric.better
-            if verdict == "scalar" || verdict == "sinusoidal" { verdict += String(format: " (%.1f SE)", abs(metric.scalarAdvantage)) }
-            table.append([.text(metric.name), .number(first.mean), .number(first.standardError), .number(second.mean), .number(second.standardError),
-                          .number(difference.mean), .number(difference.standardError), .text(verdict)])
+            if verdict == "scalar" || verdict == "sinusoidal" {
+                verdict += String(format: " (%.1f SE)", abs(metric.scalarAdvantage))
+            }
+            table.append([
+                .text(metric.name), .number(first.mean), .number(first.standardError), .number(second.mean),
+                .number(second.standardError),
+                .number(difference.mean), .number(difference.standardError), .text(verdict),
+            ])
         }
-        let architecture = experiment.architecture, configuration = experiment.configuration
+        let architecture = experiment.architecture
+        let configuration = experiment.configuration
         let seeds = result.study.seeds.map(String.init).joined(separator: ", ")
         let summary = [
             "train --compare-embeddings: sinusoidal (64 features) against scalar (n/N), \(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), \(experiment.totalSteps) updates of batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText)",
             "Swiss roll: \(options.trainingPoints) training points per seed, seeds \(seeds); \(options.samples) samples per network (DDPM bridge, \(options.samplingSteps) steps); means over seeds ± SE, differences paired by seed",
         ]
-        let closing = [String(format: "wall %.3g s (%d networks, %d thread(s))", result.wallSeconds, runs.count, options.runOptions.threads)]
+        let closing = [
+            String(
+                format: "wall %.3g s (%d networks, %d thread(s))", result.wallSeconds, runs.count,
+                options.runOptions.threads)
+        ]
         var runJSON: [JSONValue] = []
         for (index, run) in runs.enumerated() {
-            var members: [String: JSONValue] = ["embedding": .string(run.embedding.rawValue), "seed": .unsignedInteger(run.seed)]
-            for metric in metrics { members[metric.key] = .number((run.embedding == .sinusoidal ? metric.sinusoidal : metric.scalar)[index / 2]) }
-            members["final_loss"] = .number(run.losses.suffix(100).reduce(0, +) / Double(max(1, run.losses.suffix(100).count)))
+            var members: [String: JSONValue] = [
+                "embedding": .string(run.embedding.rawValue), "seed": .unsignedInteger(run.seed),
+            ]
+            for metric in metrics {
+                members[metric.key] = .number(
+                    (run.embedding == .sinusoidal ? metric.sinusoidal : metric.scalar)[index / 2])
+            }
+            members["final_loss"] = .number(
+                run.losses.suffix(100).reduce(0, +) / Double(max(1, run.losses.suffix(100).count)))
             runJSON.append(.object(members))
         }
         let json: JSONValue = .object([
             "command": "train", "mode": "compare-embeddings", "version": .string(fokkerPlanckLabVersion),
-            "width": .integer(architecture.width), "depth": .integer(architecture.depth), "activation": .string(architecture.activation.rawValue),
-            "steps": .integer(experiment.totalSteps), "batch": .integer(configuration.batchSize), "learning_rate": .number(configuration.learningRate),
+            "width": .integer(architecture.width), "depth": .integer(architecture.depth),
+            "activation": .string(architecture.activation.rawValue),
+            "steps": .integer(experiment.totalSteps), "batch": .integer(configuration.batchSize),
+            "learning_rate": .number(configuration.learningRate),
             "seed": .unsignedInteger(configuration.seed), "threads": .integer(options.runOptions.threads),
             "training_points": .integer(options.trainingPoints), "samples": .integer(options.samples),
             "comparison": table.jsonValue(), "runs": .array(runJSON), "wall_seconds": .number(result.wallSeconds),
@@ -84,15 +106,34 @@ public struct EmbeddingComparisonOutcome {
         var files: [OutputFile] = []
         if options.outputOptions.outputDirectory != nil {
             files.append(OutputFile(name: "comparison.csv", contents: table.rendered(as: .csv)))
-            files.append(OutputFile(name: "loss.svg", contents: TrainFigures.lossCurves(runs.map { ("\($0.embedding.rawValue), seed \($0.seed)", $0.losses) })))
+            files.append(
+                OutputFile(
+                    name: "loss.svg",
+                    contents: TrainFigures.lossCurves(
+                        runs.map { ("\($0.embedding.rawValue), seed \($0.seed)", $0.losses) })))
             var lossCSV = "embedding,seed,step,loss\n"
-            for run in runs { for (index, loss) in run.losses.enumerated() { lossCSV += "\(run.embedding.rawValue),\(run.seed),\(index + 1),\(loss)\n" } }
+            for run in runs {
+                for (index, loss) in run.losses.enumerated() {
+                    lossCSV += "\(run.embedding.rawValue),\(run.seed),\(index + 1),\(loss)\n"
+                }
+            }
             files.append(OutputFile(name: "loss.csv", contents: lossCSV))
-            if let first = runs.first(where: { $0.embedding == .sinusoidal }), let second = runs.first(where: { $0.embedding == .scalar }) {
-                files.append(OutputFile(name: "samples.svg", contents: TrainFigures.scatter(
-                    title: "samples, seed \(first.seed): sinusoidal and scalar embedding",
-                    sets: [("fresh roll points", EmbeddingComparisonStudy.swissRoll(count: options.samples, seed: first.seed, stream: 2)),
-                           ("sinusoidal", first.evaluation.samples), ("scalar", second.evaluation.samples)])))
+            if let first = runs.first(where: { $0.embedding == .sinusoidal }),
+                let second = runs.first(where: { $0.embedding == .scalar })
+            {
+                files.append(
+                    OutputFile(
+                        name: "samples.svg",
+                        contents: TrainFigures.scatter(
+                            title: "samples, seed \(first.seed): sinusoidal and scalar embedding",
+                            sets: [
+                                (
+                                    "fresh roll points",
+                                    EmbeddingComparisonStudy.swissRoll(
+                                        count: options.samples, seed: first.seed, stream: 2)
+                                ),
+                                ("sinusoidal", first.evaluation.samples), ("scalar", second.evaluation.samples),
+                            ])))
             }
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: json, files: files)

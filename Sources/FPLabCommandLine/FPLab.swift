@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// The `fplab` root command: numerical checks of the Fokker–Planck view of diffusion models.
 public struct FPLab: ParsableCommand {
@@ -8,7 +8,10 @@ public struct FPLab: ParsableCommand {
         commandName: "fplab",
         abstract: "Check the Fokker–Planck view of diffusion models numerically.",
         version: fokkerPlanckLabVersion,
-        subcommands: [Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self, Memorize.self, Generate.self, Train.self, Run.self]
+        subcommands: [
+            Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self,
+            Memorize.self, Generate.self, Train.self, Run.self,
+        ]
     )
 
     public init() {}
@@ -28,7 +31,7 @@ public struct FPLab: ParsableCommand {
         } catch {
             var code = exitCode(for: error)
             var message = oneLineMessage(for: error)
-            if code == .success {   // --help, --version: the text is the result
+            if code == .success { // --help, --version: the text is the result
                 do {
                     try StandardStreams.writeOutput(fullMessage(for: error) + "\n")
                     Foundation.exit(0)

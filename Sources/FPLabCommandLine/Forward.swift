@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab forward`: solve the forward Fokker–Planck equation from a Gaussian mixture and compare, at every
 /// snapshot, with the exact evolved mixture (THEORY §2).
@@ -63,8 +63,9 @@ public struct Forward: ParsableCommand {
             "--steps: the solver suggests \(stepCount) steps for these options, more than \(stepLimit); "
                 + "lower --time, --points or --beta-max, or raise --half-width."
         )
-        try Self.checkWork(cells: grid.count, steps: stepCount,
-                           option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
+        try Self.checkWork(
+            cells: grid.count, steps: stepCount,
+            option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
         return ForwardExperiment(
             options: self, process: process, mixture: initialMixture, grid: grid, stepCount: stepCount
         )

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// One `fplab forward` run with every default resolved (made by `Forward.experiment()`): the library objects
 /// to build, and `run` to build them, drive the run loop and collect what it measured.
@@ -184,7 +184,8 @@ public struct ForwardOutcome {
 
     private var closing: [String] {
         let timing = String(format: "run %.3g s, wall %.3g s", runSeconds, wallSeconds)
-        let ending = status.isCompleted
+        let ending =
+            status.isCompleted
             ? "completed, t = \(finalTime.shortText) reached in \(stepsTaken) steps"
             : "stopped early, \(status)"
         return ["status: \(ending) (\(timing))"] + notes.map { "note: \($0)" }

@@ -20,8 +20,9 @@ extension ForwardOutcome {
             )
         }
         let extent = -grid.halfWidth...grid.halfWidth
-        return HeatMap(values: finalDensity.values, shape: grid.shape, xExtent: extent, yExtent: extent,
-                       title: "Density at t = \(finalTime.shortText)", xLabel: "x", yLabel: "y", colorLabel: "ρ")
+        return HeatMap(
+            values: finalDensity.values, shape: grid.shape, xExtent: extent, yExtent: extent,
+            title: "Density at t = \(finalTime.shortText)", xLabel: "x", yLabel: "y", colorLabel: "ρ")
     }
 
     /// L1 and L∞ errors against the exact mixture over time, on a log scale.

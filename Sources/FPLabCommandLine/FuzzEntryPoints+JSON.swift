@@ -7,7 +7,8 @@ extension FuzzEntryPoints {
     /// running it. Parsing stops at `RunConfiguration.byteLimit` bytes like the file reader.
     public static func jsonConfiguration(_ data: Data) {
         guard data.count <= RunConfiguration.byteLimit, !data.contains(0),
-              let text = String(data: data, encoding: .utf8) else { return }
+            let text = String(data: data, encoding: .utf8)
+        else { return }
         if let value = try? JSONValue.parse(text) { _ = value.rendered() }
         guard let configuration = try? RunConfiguration(path: "fuzz.json", text: text) else { return }
         guard !configuration.arguments.contains(where: touchesFiles) else { return }

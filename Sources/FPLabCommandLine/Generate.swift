@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab generate`: samples from a named score on a finite training set, with the novelty metrics, next to the
 /// exact score's samples (table (1) of the memorization study with `--score all`).
@@ -20,7 +20,9 @@ public struct Generate: ParsableCommand {
     )
 
     public enum ScoreChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case exact, smoothed, biased, noisy, earlyStop = "early-stop", all
+        case exact, smoothed, biased, noisy
+        case earlyStop = "early-stop"
+        case all
     }
 
     @OptionGroup(title: "Data")
@@ -29,20 +31,30 @@ public struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("exact, smoothed, biased, noisy, early-stop or all.", valueName: "name"))
     public var score: ScoreChoice = .smoothed
 
-    @Option(name: .customLong("checkpoint"), parsing: .singleValue,
-            help: ArgumentHelp("A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, which must be the data the network was trained on (checked when the checkpoint records it).", valueName: "file"))
+    @Option(
+        name: .customLong("checkpoint"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, which must be the data the network was trained on (checked when the checkpoint records it).",
+            valueName: "file"))
     public var checkpoints: [String] = []
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Kernel bandwidth of the smoothed score (> 0).", valueName: "b"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Kernel bandwidth of the smoothed score (> 0).", valueName: "b"))
     public var bandwidth: Double = 0.05
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Constant added to every score component (biased score).", valueName: "b"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Constant added to every score component (biased score).", valueName: "b"))
     public var bias: Double = 0.5
 
-    @Option(name: .customLong("noise-level"), parsing: .unconditional, help: ArgumentHelp("Relative score noise (noisy score, >= 0).", valueName: "a"))
+    @Option(
+        name: .customLong("noise-level"), parsing: .unconditional,
+        help: ArgumentHelp("Relative score noise (noisy score, >= 0).", valueName: "a"))
     public var noiseLevel: Double = 0.3
 
-    @Option(name: .customLong("t-min"), parsing: .unconditional, help: ArgumentHelp("Early-stopping time (0 < t-min < T).", valueName: "t"))
+    @Option(
+        name: .customLong("t-min"), parsing: .unconditional,
+        help: ArgumentHelp("Early-stopping time (0 < t-min < T).", valueName: "t"))
     public var timeMinimum: Double = 1e-3
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Samples per score (1 to 1000000).", valueName: "M"))
@@ -54,10 +66,14 @@ public struct Generate: ParsableCommand {
     @OptionGroup(title: "Reverse runs")
     public var reverseOptions: ReverseRunOptions
 
-    @Option(name: .customLong("final-time"), parsing: .unconditional, help: ArgumentHelp("Last positive time before the step to 0 (0 < t < T).", valueName: "t"))
+    @Option(
+        name: .customLong("final-time"), parsing: .unconditional,
+        help: ArgumentHelp("Last positive time before the step to 0 (0 < t < T).", valueName: "t"))
     public var finalTime: Double = 1e-9
 
-    @Option(name: .customLong("error-t-min"), parsing: .unconditional, help: ArgumentHelp("Lower end of the score error's time integral (0 < t < T).", valueName: "t"))
+    @Option(
+        name: .customLong("error-t-min"), parsing: .unconditional,
+        help: ArgumentHelp("Lower end of the score error's time integral (0 < t < T).", valueName: "t"))
     public var errorTimeMinimum: Double = 1e-3
 
     @OptionGroup(title: "Run and output")
@@ -77,16 +93,23 @@ public struct Generate: ParsableCommand {
     }
 
     public func experiment() throws -> GenerateExperiment {
-        try OptionCheck.require((1...1_000_000).contains(particles), "--particles must be from 1 to 1000000; got \(particles).")
+        try OptionCheck.require(
+            (1...1_000_000).contains(particles), "--particles must be from 1 to 1000000; got \(particles).")
         try OptionCheck.require((2...100_000).contains(steps), "--steps must be from 2 to 100000; got \(steps).")
         try reverseOptions.validate()
         let time = reverseOptions.time
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "greater than 0") { $0 > 0 }
         try OptionCheck.finite(bias, option: "--bias", mustBe: "(any finite value)") { _ in true }
         try OptionCheck.finite(noiseLevel, option: "--noise-level", mustBe: "at least 0") { $0 >= 0 }
-        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
-        try OptionCheck.finite(finalTime, option: "--final-time", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
-        try OptionCheck.finite(errorTimeMinimum, option: "--error-t-min", mustBe: "greater than 0 and below --time") { $0 > 0 && $0 < time }
+        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time") {
+            $0 > 0 && $0 < time
+        }
+        try OptionCheck.finite(finalTime, option: "--final-time", mustBe: "greater than 0 and below --time") {
+            $0 > 0 && $0 < time
+        }
+        try OptionCheck.finite(errorTimeMinimum, option: "--error-t-min", mustBe: "greater than 0 and below --time") {
+            $0 > 0 && $0 < time
+        }
         let training = try datasetOptions.trainingSet(fallback: "swiss-roll", seed: runOptions.seed)
         try Self.checkDistinctNames(checkpoints)
         let networks = try checkpoints.map { path -> GenerationMethod in
@@ -95,23 +118,30 @@ public struct Generate: ParsableCommand {
                 throw ValidationError("--checkpoint: \(error.description)")
             }
             let networkDimension = state.network.architecture.dimension
-            try OptionCheck.require(networkDimension == training.points.dimension,
-                                    "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D.")
+            try OptionCheck.require(
+                networkDimension == training.points.dimension,
+                "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D."
+            )
             if let trained = state.trainingData {
                 let current = TrainingDataFingerprint(training.points)
-                try OptionCheck.require(trained == current,
-                                        "--checkpoint '\(path)': the network was trained on other data (\(trained)); novelty is counted against this run's training set (\(current)). Give the data it was trained on: --dataset, --training-count and --seed, or --data.")
+                try OptionCheck.require(
+                    trained == current,
+                    "--checkpoint '\(path)': the network was trained on other data (\(trained)); novelty is counted against this run's training set (\(current)). Give the data it was trained on: --dataset, --training-count and --seed, or --data."
+                )
             }
             let file = URL(fileURLWithPath: path).lastPathComponent
-            return GenerationMethod(name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
+            return GenerationMethod(
+                name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
-        let experiment = GenerateExperiment(options: self, training: training.points, law: training.law,
-                                            networks: networks)
+        let experiment = GenerateExperiment(
+            options: self, training: training.points, law: training.law,
+            networks: networks)
         // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
         // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
         // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
         let points = experiment.training
-        let scoreCount = Double(experiment.methods.count), pointCount = Double(points.count)
+        let scoreCount = Double(experiment.methods.count)
+        let pointCount = Double(points.count)
         let perSample: Double = Double(steps) * pointCount * Double(points.dimension)
         let operations: Double = 20 * scoreCount * Double(particles) * perSample
         try OptionCheck.work(
@@ -132,9 +162,10 @@ public struct Generate: ParsableCommand {
         for path in paths {
             let stem = GenerateOutcome.fileStem(URL(fileURLWithPath: path).lastPathComponent)
             if let earlier = seen[stem] {
-                throw ValidationError("--checkpoint '\(earlier)' and '\(path)': the file names are equal up to case "
-                    + "and punctuation, so their rows and sample files would collide; give each network a distinct "
-                    + "file name.")
+                throw ValidationError(
+                    "--checkpoint '\(earlier)' and '\(path)': the file names are equal up to case "
+                        + "and punctuation, so their rows and sample files would collide; give each network a distinct "
+                        + "file name.")
             }
             seen[stem] = path
         }
@@ -157,25 +188,33 @@ public struct GenerateExperiment {
         let choice = options.score
         if choice == .smoothed || choice == .all { list.append(.smoothed(training, bandwidth: options.bandwidth)) }
         if choice == .biased || choice == .all { list.append(.biased(training, bias: options.bias)) }
-        if choice == .noisy || choice == .all { list.append(.noisy(training, level: options.noiseLevel, seed: options.runOptions.seed)) }
-        if choice == .earlyStop || choice == .all { list.append(.earlyStop(training, timeMinimum: options.timeMinimum)) }
+        if choice == .noisy || choice == .all {
+            list.append(.noisy(training, level: options.noiseLevel, seed: options.runOptions.seed))
+        }
+        if choice == .earlyStop || choice == .all {
+            list.append(.earlyStop(training, timeMinimum: options.timeMinimum))
+        }
         return list + networks
     }
 
     public var study: ImperfectScoreStudy {
-        let setup = FiniteDataSetup(training: training, horizon: options.reverseOptions.time, startLaw: options.reverseOptions.start, seed: options.runOptions.seed,
-                                    threads: options.runOptions.threads)
+        let setup = FiniteDataSetup(
+            training: training, horizon: options.reverseOptions.time, startLaw: options.reverseOptions.start,
+            seed: options.runOptions.seed,
+            threads: options.runOptions.threads)
         let fresh = law?.generate(count: options.particles, seed: options.runOptions.seed, stream: 0x4652_4553_48)
-        return ImperfectScoreStudy(setup: setup, count: options.particles, steps: options.steps, threshold: options.reverseOptions.epsilon,
-                                   freshData: fresh, isSwissRoll: isSwissRoll, errorTimeMinimum: options.errorTimeMinimum,
-                                   finalTime: options.finalTime)
+        return ImperfectScoreStudy(
+            setup: setup, count: options.particles, steps: options.steps, threshold: options.reverseOptions.epsilon,
+            freshData: fresh, isSwissRoll: isSwissRoll, errorTimeMinimum: options.errorTimeMinimum,
+            finalTime: options.finalTime)
     }
 
     public func run() throws -> GenerateOutcome {
         let clock = ContinuousClock.now
         let study = self.study
         let progress = ProgressReporter.forTerminal(label: "generate")
-        var rows: [GenerationMetrics] = [], samples: [PointSet] = []
+        var rows: [GenerationMetrics] = []
+        var samples: [PointSet] = []
         for (index, method) in methods.enumerated() {
             progress?.update(fraction: Double(index) / Double(methods.count))
             let result = try study.samples(method)
@@ -183,7 +222,8 @@ public struct GenerateExperiment {
             rows.append(study.metrics(method, samples: result))
         }
         progress?.finish()
-        return GenerateOutcome(experiment: self, rows: rows, samples: samples, wallSeconds: ForwardExperiment.seconds(since: clock))
+        return GenerateOutcome(
+            experiment: self, rows: rows, samples: samples, wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }
 
@@ -200,7 +240,8 @@ public struct GenerateOutcome {
     }
 
     public var report: CommandReport {
-        let options = experiment.options, training = experiment.training
+        let options = experiment.options
+        let training = experiment.training
         var table = ResultTable(columns: [
             .init("score", key: "score"),
             .init("score error", key: "score_error", style: .scientific(fractionDigits: 3)),
@@ -214,24 +255,33 @@ public struct GenerateOutcome {
             .init("coverage", key: "coverage", style: .general(significantDigits: 4)),
         ])
         for row in rows {
-            table.append([.text(row.name), .number(row.scoreError.integral), .number(row.scoreError.standardError),
-                          .number(row.novelty.memorizedFraction), .number(row.novelty.noveltyFraction), .number(row.novelty.fractionStandardError),
-                          .number(row.novelty.meanNearestDistance), .number(row.manifoldDistance?.mean), .number(row.slicedWasserstein),
-                          .number(row.coverage)])
+            table.append([
+                .text(row.name), .number(row.scoreError.integral), .number(row.scoreError.standardError),
+                .number(row.novelty.memorizedFraction), .number(row.novelty.noveltyFraction),
+                .number(row.novelty.fractionStandardError),
+                .number(row.novelty.meanNearestDistance), .number(row.manifoldDistance?.mean),
+                .number(row.slicedWasserstein),
+                .number(row.coverage),
+            ])
         }
         let summary = [
             "generate: \(training.count) training points (\(options.datasetOptions.describe(fallback: "swiss-roll"))), d = \(training.dimension), "
-                + "\(options.particles) samples per score, \(options.steps) bridge steps from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), then 0), ε = \(options.reverseOptions.epsilon.shortText)",
+                + "\(options.particles) samples per score, \(options.steps) bridge steps from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), then 0), ε = \(options.reverseOptions.epsilon.shortText)"
         ]
         let closing = [
             "score error: ∫ E|s − s_exact|² dt over [\(options.errorTimeMinimum.shortText), T] (early stopping: over [t-min, T]); novelty: farther than ε from every training point",
-            String(format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed, options.runOptions.threads),
+            String(
+                format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed,
+                options.runOptions.threads),
         ]
         let json: [String: JSONValue] = [
             "command": "generate", "dataset": .string(options.datasetOptions.describe(fallback: "swiss-roll")),
-            "training_count": .integer(training.count), "dimension": .integer(training.dimension), "score": .string(options.score.rawValue),
-            "particles": .integer(options.particles), "steps": .integer(options.steps), "epsilon": .number(options.reverseOptions.epsilon),
-            "time": .number(options.reverseOptions.time), "final_time": .number(options.finalTime), "start": .string(options.reverseOptions.start.rawValue),
+            "training_count": .integer(training.count), "dimension": .integer(training.dimension),
+            "score": .string(options.score.rawValue),
+            "particles": .integer(options.particles), "steps": .integer(options.steps),
+            "epsilon": .number(options.reverseOptions.epsilon),
+            "time": .number(options.reverseOptions.time), "final_time": .number(options.finalTime),
+            "start": .string(options.reverseOptions.start.rawValue),
             "seed": .unsignedInteger(options.runOptions.seed), "threads": .integer(options.runOptions.threads),
             "rows": table.jsonValue(), "wall_seconds": .number(wallSeconds), "version": .string(fokkerPlanckLabVersion),
         ]
@@ -245,12 +295,16 @@ public struct GenerateOutcome {
                 files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
             }
             if training.dimension == 2 {
-                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet { .init(name, interleaved: set.points) }
+                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet {
+                    .init(name, interleaved: set.points)
+                }
                 for (row, set) in zip(rows, samples) {
-                    let plot = ScatterPlot(title: "Samples: \(row.name) score (novelty \(String(format: "%.3f", row.novelty.noveltyFraction)))",
-                                           xAxis: Axis("x"), yAxis: Axis("y"),
-                                           sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
-                                           preservesAspectRatio: true)
+                    let plot = ScatterPlot(
+                        title:
+                            "Samples: \(row.name) score (novelty \(String(format: "%.3f", row.novelty.noveltyFraction)))",
+                        xAxis: Axis("x"), yAxis: Axis("y"),
+                        sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
+                        preservesAspectRatio: true)
                     let stem = Self.fileStem(row.name)
                     files.append(OutputFile(name: "scatter-\(stem).svg", contents: plot.svg()))
                 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `--dimension`, `--points` and `--half-width`: the box [-L, L]^d and its cells. Defaults depend on the
 /// dimension (256 cells on [-10, 10] in 1-D, 128 x 128 on [-8, 8]^2 in 2-D).
@@ -86,6 +86,9 @@ public struct GridOptions: ParsableArguments {
 
     /// Manifest entries.
     public var json: [String: JSONValue] {
-        ["dimension": .integer(dimension), "points": .integer(resolvedPoints), "half_width": .number(resolvedHalfWidth)]
+        [
+            "dimension": .integer(dimension), "points": .integer(resolvedPoints),
+            "half_width": .number(resolvedHalfWidth),
+        ]
     }
 }

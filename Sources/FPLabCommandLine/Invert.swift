@@ -1,12 +1,13 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab invert`: run a diffusion backward from its data at time T (THEORY §8): the naive spectral inversion,
 /// measured until it blows up, or a regularized inversion; `--sweep` tabulates both over grids and noise levels.
 public struct Invert: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        abstract: "Invert a diffusion from noisy data at time T: naive spectral steps that blow up, or a regularization.",
+        abstract:
+            "Invert a diffusion from noisy data at time T: naive spectral steps that blow up, or a regularization.",
         discussion: """
             The data is the exact solution at T (the initial Gaussian mixture evolved under the heat or the OU \
             equation, on a periodic box) plus white noise of L2 norm delta. The naive method steps back to t = 0 with \
@@ -74,8 +75,10 @@ public struct Invert: ParsableCommand {
         }
         _ = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         if let steps {
-            let cells = CheckedSize.product(of: Array(repeating: gridOptions.resolvedPoints,
-                                                      count: gridOptions.dimension))
+            let cells = CheckedSize.product(
+                of: Array(
+                    repeating: gridOptions.resolvedPoints,
+                    count: gridOptions.dimension))
             try Forward.checkWork(cells: cells ?? Int.max, steps: steps, option: "--steps")
         }
     }
@@ -131,7 +134,8 @@ public struct Invert: ParsableCommand {
 
     /// The sweep these options describe.
     public func sweepExperiment() throws -> InvertSweepExperiment {
-        InvertSweepExperiment(options: self, mixture: try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension))
+        InvertSweepExperiment(
+            options: self, mixture: try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension))
     }
 
     /// Manifest entries shared by a run and a sweep.

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// One `fplab invert` run with every default resolved (made by `Invert.experiment()`): the problem, and `run` to
 /// invert its data and collect what was measured.
@@ -14,7 +14,8 @@ public struct InvertExperiment {
         let inversion = InversionRun(
             method: options.resolvedMethod.inversionMethod, parameter: options.parameter, stepCount: options.steps,
             threshold: options.threshold,
-            threads: options.runOptions.threads, progress: progress.map { reporter in { reporter.update(fraction: $0) } }
+            threads: options.runOptions.threads,
+            progress: progress.map { reporter in { reporter.update(fraction: $0) } }
         )
         let result: InversionResult
         do {
@@ -44,14 +45,20 @@ public struct InvertOutcome {
             OutputFile(name: "history.csv", contents: table.rendered(as: .csv)),
             OutputFile(name: "field.csv", contents: fieldCSV),
         ]
-        files.append(OutputFile(name: "error.svg", contents: InvertFigures.errorAgainstTime(
-            title: "Relative error of the \(options.resolvedMethod.rawValue) inversion, \(options.equationSummary)",
-            series: [(label: "δ = \(options.resolvedNoise.shortText)", history: result.history)],
-            threshold: result.method == .naive ? options.threshold : nil
-        )))
+        files.append(
+            OutputFile(
+                name: "error.svg",
+                contents: InvertFigures.errorAgainstTime(
+                    title:
+                        "Relative error of the \(options.resolvedMethod.rawValue) inversion, \(options.equationSummary)",
+                    series: [(label: "δ = \(options.resolvedNoise.shortText)", history: result.history)],
+                    threshold: result.method == .naive ? options.threshold : nil
+                )))
         return InvertReport(
             summary: summary,
-            sections: [.init(title: "", table: table, shownRows: InvertReport.thinned(table, limit: Self.shownHistoryRows))],
+            sections: [
+                .init(title: "", table: table, shownRows: InvertReport.thinned(table, limit: Self.shownHistoryRows))
+            ],
             closing: closing, json: json, files: files
         )
     }
@@ -90,18 +97,21 @@ public struct InvertOutcome {
         if options.equation == .ou {
             lines.append("grid of time t: the data grid stretched by e^(T - t) (the heat-equation link of THEORY §2)")
         }
-        let predicted = prediction.reverseTime.map { "s* = \($0.shortText)" } ?? "none before the amplification saturates"
+        let predicted =
+            prediction.reverseTime.map { "s* = \($0.shortText)" } ?? "none before the amplification saturates"
         lines.append(
             "predicted blow-up of the naive inversion: \(predicted) (k_max = \(prediction.largestWavenumber.shortText), "
                 + "noise per mode \(prediction.modeNoiseLevel.shortText), threshold \(options.threshold.shortText))"
         )
         if result.method.isRegularized {
             let regularization = result.regularization
-            let source = options.parameter == nil
+            let source =
+                options.parameter == nil
                 ? "a priori rule from delta + round-off = \(result.effectiveNoiseLevel.shortText) and E = ||u(0)|| = "
                     + result.initialNorm.shortText
                 : "given"
-            lines.append("regularization: \(regularization.parameterName) = \(regularization.parameter.shortText) (\(source))")
+            lines.append(
+                "regularization: \(regularization.parameterName) = \(regularization.parameter.shortText) (\(source))")
         }
         return lines
     }
@@ -171,7 +181,8 @@ public struct InvertOutcome {
             "amplification_counted_modes": amplification.map { .integer($0.countedModeCount) } ?? .null,
             "amplification_largest_factor": .number(amplification?.mostAmplifiedMode?.predicted),
             "initial_norm": .number(result.initialNorm),
-            "regularization_parameter_name": regularization.method.isRegularized ? .string(regularization.parameterName) : .null,
+            "regularization_parameter_name": regularization.method.isRegularized
+                ? .string(regularization.parameterName) : .null,
             "regularization_parameter": regularization.method.isRegularized ? .number(regularization.parameter) : .null,
             "regularization_parameter_source": regularization.method.isRegularized
                 ? .string(options.parameter == nil ? "a priori" : "given") : .null,
@@ -188,13 +199,15 @@ public struct InvertOutcome {
     /// The final field and the exact solution at that time, one cell a row: `x,value,exact` or `x,y,value,exact`.
     public var fieldCSV: String {
         let field = result.finalField
-        let exact = (try? experiment.problem.exactField(atTime: result.history.last?.time ?? 0))?.values
+        let exact =
+            (try? experiment.problem.exactField(atTime: result.history.last?.time ?? 0))?.values
             ?? Array(repeating: .nan, count: field.values.count)
         let axes = ["x", "y", "z"].prefix(field.grid.dimension)
         var text = (axes + ["value", "exact"]).joined(separator: ",") + "\n"
         for (index, value) in field.values.enumerated() {
             let point = field.grid.point(at: index).map { NumberStyle.fullPrecision.format($0) }
-            text += point.joined(separator: ",") + "," + NumberStyle.fullPrecision.format(value) + ","
+            text +=
+                point.joined(separator: ",") + "," + NumberStyle.fullPrecision.format(value) + ","
                 + NumberStyle.fullPrecision.format(exact[index]) + "\n"
         }
         return text

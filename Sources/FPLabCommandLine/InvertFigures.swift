@@ -3,7 +3,9 @@ import FokkerPlanckLab
 /// The SVG plots of `fplab invert` (drawn with the `Figures` module).
 enum InvertFigures {
     /// Relative error against reverse time s, logarithmic error axis, one line per run, and the threshold dashed.
-    static func errorAgainstTime(title: String, series: [(label: String, history: [InversionRecord])], threshold: Double?) -> String {
+    static func errorAgainstTime(
+        title: String, series: [(label: String, history: [InversionRecord])], threshold: Double?
+    ) -> String {
         var plot = LinePlot(
             title: title, xAxis: Axis("reverse time s = T − t"), yAxis: Axis("relative L² error", scale: .logarithmic)
         )
@@ -39,10 +41,11 @@ enum InvertFigures {
         for method in InversionMethod.allCases {
             let completed = rows.filter { $0.method == method && $0.finalRelativeError != nil }
             guard !completed.isEmpty else { continue }
-            plot.series.append(.init(
-                method.rawValue, x: completed.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
-                y: completed.map { $0.finalRelativeError! }
-            ))
+            plot.series.append(
+                .init(
+                    method.rawValue, x: completed.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
+                    y: completed.map { $0.finalRelativeError! }
+                ))
         }
         return plot.svg()
     }
@@ -57,17 +60,20 @@ enum InvertFigures {
         for method in InversionMethod.regularized {
             let checked = rows.filter { $0.method == method && $0.halfTimeCheck != nil }
             guard !checked.isEmpty else { continue }
-            plot.series.append(.init(
-                method.rawValue, x: checked.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
-                y: checked.map { $0.halfTimeCheck!.error }
-            ))
+            plot.series.append(
+                .init(
+                    method.rawValue, x: checked.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
+                    y: checked.map { $0.halfTimeCheck!.error }
+                ))
         }
         let bounds = rows.filter { $0.method == .cutoff && $0.halfTimeCheck != nil }
         if !bounds.isEmpty {
-            plot.series.append(.init(
-                "Hölder bound 2 E^(1−θ) δ^θ", x: bounds.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
-                y: bounds.map { $0.halfTimeCheck!.bound }, color: .darkGray, dash: .dashed, marker: Marker.none
-            ))
+            plot.series.append(
+                .init(
+                    "Hölder bound 2 E^(1−θ) δ^θ",
+                    x: bounds.map { $0.noiseLevel > 0 ? $0.noiseLevel : zeroNoisePosition },
+                    y: bounds.map { $0.halfTimeCheck!.bound }, color: .darkGray, dash: .dashed, marker: Marker.none
+                ))
         }
         return plot.svg()
     }

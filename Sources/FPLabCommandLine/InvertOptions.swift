@@ -17,22 +17,27 @@ public struct InvertOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("L2 norm of the white noise added to the data (0 to 1e6; default 0: round-off only).", valueName: "delta")
+        help: ArgumentHelp(
+            "L2 norm of the white noise added to the data (0 to 1e6; default 0: round-off only).", valueName: "delta")
     )
     public var noise: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Time T of the data (greater than 0, at most 100).", valueName: "T"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Time T of the data (greater than 0, at most 100).", valueName: "T")
+    )
     public var time: Double = 1
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Steps from T back to 0 (1 to 10^7; default: 100 steps before the predicted blow-up).", valueName: "K")
+        help: ArgumentHelp(
+            "Steps from T back to 0 (1 to 10^7; default: 100 steps before the predicted blow-up).", valueName: "K")
     )
     public var steps: Int?
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Relative L2 error at which the naive inversion has blown up (greater than 0).", valueName: "r")
+        help: ArgumentHelp(
+            "Relative L2 error at which the naive inversion has blown up (greater than 0).", valueName: "r")
     )
     public var threshold: Double = 1
 
@@ -45,7 +50,9 @@ public struct InvertOptions: ParsableArguments {
     )
     public var parameter: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Heat only: the diffusivity D (greater than 0; default 1).", valueName: "D"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Heat only: the diffusivity D (greater than 0; default 1).", valueName: "D"))
     public var diffusivity: Double?
 
     @Flag(help: "Tabulate blow-up times over cell counts and noise levels, and every method's error over noise levels.")
@@ -59,7 +66,8 @@ public struct InvertOptions: ParsableArguments {
                 $0 >= 0 && $0 <= Self.noiseLimit
             }
         }
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most \(Self.timeLimit.shortText)") {
+        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most \(Self.timeLimit.shortText)")
+        {
             $0 > 0 && $0 <= Self.timeLimit
         }
         try OptionCheck.finite(threshold, option: "--threshold", mustBe: "greater than 0") { $0 > 0 }
@@ -77,9 +85,12 @@ public struct InvertOptions: ParsableArguments {
             try OptionCheck.finite(parameter, option: "--parameter", mustBe: "greater than 0") { $0 > 0 }
         }
         if let diffusivity {
-            try OptionCheck.require(equation == .heat, "--diffusivity applies only to --equation heat; the equation is \(equation.rawValue).")
+            try OptionCheck.require(
+                equation == .heat,
+                "--diffusivity applies only to --equation heat; the equation is \(equation.rawValue).")
             try OptionCheck.finite(
-                diffusivity, option: "--diffusivity", mustBe: "greater than 0 and at most \(Self.diffusivityLimit.shortText)"
+                diffusivity, option: "--diffusivity",
+                mustBe: "greater than 0 and at most \(Self.diffusivityLimit.shortText)"
             ) { $0 > 0 && $0 <= Self.diffusivityLimit }
         }
     }

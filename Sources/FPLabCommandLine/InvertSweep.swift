@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab invert --sweep` with every default resolved: the naive inversion's blow-up over cell counts n and noise
 /// levels delta, and every method's error over delta on the default grid.
@@ -8,7 +8,9 @@ public struct InvertSweepExperiment {
     public let mixture: GaussianMixture
 
     /// Cell counts of the blow-up table: 64 to 1024 in 1-D, 32 to 256 a side in 2-D.
-    public var pointCounts: [Int] { options.gridOptions.dimension == 1 ? [64, 128, 256, 512, 1024] : [32, 64, 128, 256] }
+    public var pointCounts: [Int] {
+        options.gridOptions.dimension == 1 ? [64, 128, 256, 512, 1024] : [32, 64, 128, 256]
+    }
     /// Noise levels of the blow-up table (0: round-off only).
     public static let blowUpNoiseLevels = [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 0]
     /// Noise levels of the method table.
@@ -37,7 +39,8 @@ public struct InvertSweepExperiment {
             methods = try MethodComparison(
                 problem: problem, noiseLevels: Self.methodNoiseLevels, threshold: options.threshold,
                 threads: options.runOptions.threads,
-                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare + (1 - blowUpShare) * $0) } }
+                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare + (1 - blowUpShare) * $0) }
+                }
             ).run()
         } catch let error as InverseHeatError {
             throw CommandLineError("invert --sweep: \(error.description).")
@@ -74,7 +77,8 @@ public struct InvertSweepOutcome {
         ])
         for measurement in blowUps {
             table.append([
-                .integer(measurement.pointCount), .number(measurement.noiseLevel), .number(measurement.largestWavenumber),
+                .integer(measurement.pointCount), .number(measurement.noiseLevel),
+                .number(measurement.largestWavenumber),
                 .number(measurement.predictedTime), .number(measurement.measuredTime), .number(measurement.ratio),
                 .number(measurement.status.blowUp?.mode.dataWavenumber), .integer(measurement.stepCount),
                 .text(measurement.status.name),
@@ -99,7 +103,8 @@ public struct InvertSweepOutcome {
         for row in methods {
             let regularized = row.method.isRegularized
             table.append([
-                .number(row.noiseLevel), .text(Invert.Method.allCases.first { $0.inversionMethod == row.method }!.rawValue),
+                .number(row.noiseLevel),
+                .text(Invert.Method.allCases.first { $0.inversionMethod == row.method }!.rawValue),
                 regularized ? .text(row.regularization.parameterName) : .missing,
                 regularized ? .number(row.regularization.parameter) : .missing,
                 .number(row.finalRelativeError), .number(row.blowUpTime), .number(row.halfTimeCheck?.error),
@@ -110,30 +115,49 @@ public struct InvertSweepOutcome {
     }
 
     public var report: InvertReport {
-        let blowUp = blowUpTable, methodsTable = methodTable
+        let blowUp = blowUpTable
+        let methodsTable = methodTable
         var files = [
             OutputFile(name: "blowup.csv", contents: blowUp.rendered(as: .csv)),
             OutputFile(name: "methods.csv", contents: methodsTable.rendered(as: .csv)),
         ]
         let plotted = blowUps.filter { $0.pointCount == options.gridOptions.resolvedPoints }
-        files.append(OutputFile(name: "blowup.svg", contents: InvertFigures.errorAgainstTime(
-            title: "Naive inversion, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints): error against s",
-            series: plotted.map { (label: "δ = \($0.noiseLevel.shortText)", history: $0.history) },
-            threshold: options.threshold
-        )))
-        files.append(OutputFile(name: "methods.svg", contents: InvertFigures.errorAgainstNoise(
-            title: "Relative error at t = 0, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
-            rows: methods
-        )))
-        files.append(OutputFile(name: "hoelder.svg", contents: InvertFigures.halfTimeErrorAgainstNoise(
-            title: "Error at t = T/2 and the Hölder bound, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
-            rows: methods
-        )))
+        files.append(
+            OutputFile(
+                name: "blowup.svg",
+                contents: InvertFigures.errorAgainstTime(
+                    title:
+                        "Naive inversion, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints): error against s",
+                    series: plotted.map { (label: "δ = \($0.noiseLevel.shortText)", history: $0.history) },
+                    threshold: options.threshold
+                )))
+        files.append(
+            OutputFile(
+                name: "methods.svg",
+                contents: InvertFigures.errorAgainstNoise(
+                    title:
+                        "Relative error at t = 0, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+                    rows: methods
+                )))
+        files.append(
+            OutputFile(
+                name: "hoelder.svg",
+                contents: InvertFigures.halfTimeErrorAgainstNoise(
+                    title:
+                        "Error at t = T/2 and the Hölder bound, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+                    rows: methods
+                )))
         return InvertReport(
             summary: summary,
             sections: [
-                .init(title: "Time to blow-up of the naive inversion (reverse time s = T - t; measured at the first step past the threshold):", table: blowUp),
-                .init(title: "Every method over delta: relative error at t = 0, absolute error at t = T/2 against the Hölder bound:", table: methodsTable),
+                .init(
+                    title:
+                        "Time to blow-up of the naive inversion (reverse time s = T - t; measured at the first step past the threshold):",
+                    table: blowUp),
+                .init(
+                    title:
+                        "Every method over delta: relative error at t = 0, absolute error at t = T/2 against the Hölder bound:",
+                    table: methodsTable),
             ],
             closing: [String(format: "wall %.3g s", wallSeconds)],
             json: json, files: files

@@ -66,7 +66,9 @@ private struct JSONReader {
     /// The error at `position` (or at `at`), with its line and column.
     func error(_ reason: String, at errorPosition: Int? = nil) -> JSONSyntaxError {
         let end = min(errorPosition ?? position, bytes.count)
-        var line = 1, column = 1, index = 0
+        var line = 1
+        var column = 1
+        var index = 0
         while index < end {
             let byte = bytes[index]
             if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
@@ -114,9 +116,15 @@ private struct JSONReader {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "t"):
+            try expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expect("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         case UInt8(ascii: "'"): throw error("unexpected character '; JSON strings take double quotes")
         case UInt8(ascii: "/"): throw error("unexpected character '/'; JSON has no comments")
@@ -138,7 +146,10 @@ private struct JSONReader {
         position += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
-        if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else {
@@ -157,8 +168,14 @@ private struct JSONReader {
             if members[key] != nil { throw error("the key \(JSONValue.quoted(key)) appears twice", at: keyPosition) }
             members[key] = member
             skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
-            if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            if current == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
             throw error("expected ',' or '}' after the value of \(JSONValue.quoted(key)), found \(currentDescription)")
         }
     }
@@ -169,14 +186,23 @@ private struct JSONReader {
         position += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
         while true {
             skipWhitespace()
             if current == UInt8(ascii: "]") { throw error("a comma before ']'; JSON allows no trailing comma") }
             elements.append(try value())
             skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
-            if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
             throw error("expected ',' or ']' in an array, found \(currentDescription)")
         }
     }
@@ -193,8 +219,9 @@ private struct JSONReader {
             case UInt8(ascii: "\\"):
                 try escape(into: &text)
             case 0..<0x20:
-                throw error("a control character (\(currentDescription)) inside a string; write it as an escape "
-                    + "such as \\n or \\u0009")
+                throw error(
+                    "a control character (\(currentDescription)) inside a string; write it as an escape "
+                        + "such as \\n or \\u0009")
             default:
                 text.append(byte)
                 position += 1
@@ -220,28 +247,33 @@ private struct JSONReader {
         case UInt8(ascii: "u"):
             var code = try hexQuad()
             if (0xDC00...0xDFFF).contains(code) {
-                throw error("a lone low surrogate \\u\(hex(code)); it must follow a high surrogate "
-                    + "(\\uD800 to \\uDBFF)", at: start)
+                throw error(
+                    "a lone low surrogate \\u\(hex(code)); it must follow a high surrogate "
+                        + "(\\uD800 to \\uDBFF)", at: start)
             }
             if (0xD800...0xDBFF).contains(code) {
                 guard current == UInt8(ascii: "\\"), position + 1 < bytes.count,
-                      bytes[position + 1] == UInt8(ascii: "u") else {
-                    throw error("the high surrogate \\u\(hex(code)) is not followed by a low surrogate "
-                        + "(\\uDC00 to \\uDFFF)", at: start)
+                    bytes[position + 1] == UInt8(ascii: "u")
+                else {
+                    throw error(
+                        "the high surrogate \\u\(hex(code)) is not followed by a low surrogate "
+                            + "(\\uDC00 to \\uDFFF)", at: start)
                 }
                 position += 2
                 let low = try hexQuad()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error("the high surrogate \\u\(hex(code)) is followed by \\u\(hex(low)), not by a low "
-                        + "surrogate (\\uDC00 to \\uDFFF)", at: start)
+                    throw error(
+                        "the high surrogate \\u\(hex(code)) is followed by \\u\(hex(low)), not by a low "
+                            + "surrogate (\\uDC00 to \\uDFFF)", at: start)
                 }
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             }
             text.append(contentsOf: String(Unicode.Scalar(code)!).utf8)
             return
         default:
-            throw error("invalid escape '\\' then \(describe(escaped)); the escapes are \\\" \\\\ \\/ \\b \\f \\n "
-                + "\\r \\t and \\uXXXX", at: start)
+            throw error(
+                "invalid escape '\\' then \(describe(escaped)); the escapes are \\\" \\\\ \\/ \\b \\f \\n "
+                    + "\\r \\t and \\uXXXX", at: start)
         }
         text.append(simple)
     }
@@ -290,8 +322,9 @@ private struct JSONReader {
         if current == UInt8(ascii: "0") {
             position += 1
             if isDigit(current) {
-                throw error("a number with a leading zero; JSON numbers do not start with 0 unless they are 0 "
-                    + "(write 7, not 007)", at: start)
+                throw error(
+                    "a number with a leading zero; JSON numbers do not start with 0 unless they are 0 "
+                        + "(write 7, not 007)", at: start)
             }
         } else {
             skipDigits()
@@ -315,8 +348,9 @@ private struct JSONReader {
         if isInteger, let integer = UInt64(literal) { return .unsignedInteger(integer) }
         guard let number = Double(literal), number.isFinite else {
             let shown = literal.count > 40 ? literal.prefix(40) + "…" : literal[...]
-            throw error("the number \(shown) is beyond the range of a double (magnitude at most "
-                + "\(Double.greatestFiniteMagnitude))", at: start)
+            throw error(
+                "the number \(shown) is beyond the range of a double (magnitude at most "
+                    + "\(Double.greatestFiniteMagnitude))", at: start)
         }
         return .number(number)
     }

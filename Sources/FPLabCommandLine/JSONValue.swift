@@ -46,7 +46,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .numberLiteral(let literal): text.append(literal)
         case .string(let value): JSONValue.writeString(value, to: &text)
         case .array(let elements):
-            guard !elements.isEmpty else { text.append("[]"); return }
+            guard !elements.isEmpty else {
+                text.append("[]")
+                return
+            }
             let inner = indentation + "  "
             text.append("[\n")
             for (index, element) in elements.enumerated() {
@@ -56,7 +59,10 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             text.append(indentation + "]")
         case .object(let members):
-            guard !members.isEmpty else { text.append("{}"); return }
+            guard !members.isEmpty else {
+                text.append("{}")
+                return
+            }
             let inner = indentation + "  "
             let keys = members.keys.sorted()
             text.append("{\n")

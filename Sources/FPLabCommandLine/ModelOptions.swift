@@ -51,7 +51,8 @@ public struct ModelOptions: ParsableArguments {
             ("--sigma-min", sigmaMinimum, .ve), ("--sigma-max", sigmaMaximum, .ve),
         ]
         for (option, value, owner) in modelFor where value != nil && owner != model {
-            throw ValidationError("\(option) applies only to --model \(owner.rawValue); the model is \(model.rawValue).")
+            throw ValidationError(
+                "\(option) applies only to --model \(owner.rawValue); the model is \(model.rawValue).")
         }
         switch model {
         case .ou:
@@ -59,7 +60,9 @@ public struct ModelOptions: ParsableArguments {
         case .vp:
             let range = Self.betaRange
             let description = "from \(range.lowerBound.shortText) to \(range.upperBound.shortText)"
-            try OptionCheck.finite(resolvedBetaMinimum, option: "--beta-min", mustBe: description) { range.contains($0) }
+            try OptionCheck.finite(resolvedBetaMinimum, option: "--beta-min", mustBe: description) {
+                range.contains($0)
+            }
             try OptionCheck.finite(
                 resolvedBetaMaximum, option: "--beta-max",
                 mustBe: "from --beta-min (\(resolvedBetaMinimum.shortText)) to \(range.upperBound.shortText)"

@@ -94,7 +94,7 @@ public struct OutputDirectory: Sendable, Equatable {
         func undo() {
             for temporary in temporaries { unlink(temporary) }
             for destination in destinations.prefix(placedCount) { unlink(destination) }
-            for created in createdDirectories { rmdir(created.path) }   // deepest first
+            for created in createdDirectories { rmdir(created.path) } // deepest first
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

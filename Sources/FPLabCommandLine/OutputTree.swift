@@ -25,10 +25,14 @@ struct OutputTree {
         let directory = url
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CommandLineError("\(option) \(path): exists and is not a directory.") }
+            guard isDirectory.boolValue else {
+                throw CommandLineError("\(option) \(path): exists and is not a directory.")
+            }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             guard entries.isEmpty || isRecognized(directory) else {
-                throw CommandLineError("\(option) \(path): the folder holds files that fplab verify did not write; name a new or empty folder.")
+                throw CommandLineError(
+                    "\(option) \(path): the folder holds files that fplab verify did not write; name a new or empty folder."
+                )
             }
         }
         try OutputDirectory(path: directory.deletingLastPathComponent().path).checkWritable()
@@ -57,13 +61,15 @@ struct OutputTree {
             try manager.createDirectory(at: staging, withIntermediateDirectories: false)
             if manager.fileExists(atPath: directory.path) {
                 for name in try manager.contentsOfDirectory(atPath: directory.path).sorted() where !owns(name) {
-                    try manager.copyItem(at: directory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                    try manager.copyItem(
+                        at: directory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
                     carried.append(name)
                 }
             }
             for (relativePath, data) in files {
                 let destination = staging.appendingPathComponent(relativePath)
-                try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try manager.createDirectory(
+                    at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
                 guard manager.createFile(atPath: destination.path, contents: data) else {
                     throw CommandLineError("\(option) \(path): cannot write '\(relativePath)'.")
                 }
@@ -71,19 +77,24 @@ struct OutputTree {
         } catch {
             try? manager.removeItem(at: staging)
             if let error = error as? CommandLineError { throw error }
-            throw CommandLineError("\(option) \(path): cannot write the results (\(error.localizedDescription)); the earlier results are untouched.")
+            throw CommandLineError(
+                "\(option) \(path): cannot write the results (\(error.localizedDescription)); the earlier results are untouched."
+            )
         }
         let existed = manager.fileExists(atPath: directory.path)
         if existed, rename(directory.path, retired.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? manager.removeItem(at: staging)
-            throw CommandLineError("\(option) \(path): cannot move the old results aside (\(reason)); they are untouched.")
+            throw CommandLineError(
+                "\(option) \(path): cannot move the old results aside (\(reason)); they are untouched.")
         }
         if rename(staging.path, directory.path) != 0 {
             let reason = String(cString: strerror(errno))
             if existed { rename(retired.path, directory.path) }
             try? manager.removeItem(at: staging)
-            throw CommandLineError("\(option) \(path): cannot move the new results into place (\(reason)); the earlier results are untouched.")
+            throw CommandLineError(
+                "\(option) \(path): cannot move the new results into place (\(reason)); the earlier results are untouched."
+            )
         }
         if existed { try? manager.removeItem(at: retired) }
         return carried

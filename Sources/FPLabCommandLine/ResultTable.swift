@@ -46,7 +46,8 @@ public struct ResultTable: Sendable, Equatable {
     }
 
     public mutating func append(_ row: [Cell]) {
-        precondition(row.count == columns.count, "ResultTable: a row of \(row.count) cells for \(columns.count) columns")
+        precondition(
+            row.count == columns.count, "ResultTable: a row of \(row.count) cells for \(columns.count) columns")
         rows.append(row)
     }
 
@@ -62,18 +63,19 @@ public struct ResultTable: Sendable, Equatable {
 
     /// One JSON object per row, keyed by column key; missing and non-finite values are `null`.
     public func jsonValue() -> JSONValue {
-        .array(rows.map { row in
-            var members: [String: JSONValue] = [:]
-            for (column, cell) in zip(columns, row) {
-                switch cell {
-                case .number(let value): members[column.key] = .number(value)
-                case .integer(let value): members[column.key] = .integer(value)
-                case .text(let value): members[column.key] = .string(value)
-                case .missing: members[column.key] = .null
+        .array(
+            rows.map { row in
+                var members: [String: JSONValue] = [:]
+                for (column, cell) in zip(columns, row) {
+                    switch cell {
+                    case .number(let value): members[column.key] = .number(value)
+                    case .integer(let value): members[column.key] = .integer(value)
+                    case .text(let value): members[column.key] = .string(value)
+                    case .missing: members[column.key] = .null
+                    }
                 }
-            }
-            return .object(members)
-        })
+                return .object(members)
+            })
     }
 
     private func humanText(_ cell: Cell, in column: Column) -> String {
@@ -136,7 +138,8 @@ public struct ResultTable: Sendable, Equatable {
 /// CSV quoting (RFC 4180): a field with a comma, quote, line break or edge space is quoted, quotes doubled.
 enum CSV {
     static func quoted(_ text: String) -> String {
-        let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0.isNewline }
+        let needsQuotes =
+            text.contains { $0 == "," || $0 == "\"" || $0.isNewline }
             || text.first == " " || text.last == " "
         guard needsQuotes else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -1,12 +1,13 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab reverse`: the four-way reconstruction contrast (THEORY §3, §8): the same rho_T taken back to t = 0 by
 /// the naive inversion, the score-guided reverse PDE, reverse-SDE particles and probability-flow particles.
 public struct Reverse: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        abstract: "Take one density at T back to t = 0 four ways: naive inversion, reverse PDE, reverse-SDE and probability-flow particles.",
+        abstract:
+            "Take one density at T back to t = 0 four ways: naive inversion, reverse PDE, reverse-SDE and probability-flow particles.",
         discussion: """
             rho_0 (--mixture) is evolved to --time T on the grid with the spectral solver; white noise of L2 norm \
             --noise is added (seeded). From that rho_T: naive is the backward spectral inversion of the inverse-heat \
@@ -50,37 +51,51 @@ public struct Reverse: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The horizon T > 0 (at most 1000).", valueName: "T"))
     public var time: Double = 1
 
-    @Option(name: .customLong("t-min"), parsing: .unconditional,
-            help: ArgumentHelp("Where the pde, sde and flow runs stop, 0 < t-min < T.", valueName: "t"))
+    @Option(
+        name: .customLong("t-min"), parsing: .unconditional,
+        help: ArgumentHelp("Where the pde, sde and flow runs stop, 0 < t-min < T.", valueName: "t"))
     public var timeMinimum: Double = 1e-5
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("L2 norm delta of the white noise added to rho_T (0 to 1e6).", valueName: "delta"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("L2 norm delta of the white noise added to rho_T (0 to 1e6).", valueName: "delta"))
     public var noise: Double = 0
 
     @Option(help: ArgumentHelp("Comma-separated methods from naive, pde, sde, flow.", valueName: "list"))
     public var methods: String = "naive,pde,sde,flow"
 
-    @Option(help: ArgumentHelp("The score of pde, sde and flow: exact (mixture oracle) or grid (read off the forward solve).", valueName: "kind"))
+    @Option(
+        help: ArgumentHelp(
+            "The score of pde, sde and flow: exact (mixture oracle) or grid (read off the forward solve).",
+            valueName: "kind"))
     public var score: ScoreKind = .exact
 
     @Option(help: ArgumentHelp("The last step at t-min: map (the exact <X0> map) or none.", valueName: "finish"))
     public var finish: Finish = .map
 
-    @Option(help: ArgumentHelp("Grid method of pde: spectral (IF-RK4) or finite-volume (TR-BDF2, same cells between walls).", valueName: "solver"))
+    @Option(
+        help: ArgumentHelp(
+            "Grid method of pde: spectral (IF-RK4) or finite-volume (TR-BDF2, same cells between walls).",
+            valueName: "solver"))
     public var solver: PDESolver = .spectral
 
-    @Option(name: .customLong("pde-steps"), parsing: .unconditional,
-            help: ArgumentHelp("Uniform steps of pde, merged with 400 geometric ones (default: the spectral solver's suggestion).", valueName: "K"))
+    @Option(
+        name: .customLong("pde-steps"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Uniform steps of pde, merged with 400 geometric ones (default: the spectral solver's suggestion).",
+            valueName: "K"))
     public var pdeSteps: Int?
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Number of particles M for sde and flow (1 to 10^8; with --steps, within the cap of "
-                                   + "10^13 operations).", valueName: "M"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Number of particles M for sde and flow (1 to 10^8; with --steps, within the cap of "
+                + "10^13 operations).", valueName: "M"))
     public var particles: Int = 100_000
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Geometric time steps of the particles from T to t-min (1 to 10^7).", valueName: "K"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Geometric time steps of the particles from T to t-min (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
     @OptionGroup(title: "Run and output")
@@ -100,15 +115,21 @@ public struct Reverse: ParsableCommand {
         let outcome = try experiment().run(progress: { reporter?.update(fraction: $0) })
         reporter?.finish()
         let stopped = outcome.result.rows.filter { $0.method != .naive && $0.status != "completed" }
-        try outputOptions.deliver(outcome.report, stopReason: stopped.isEmpty ? nil : stopped.map { "\($0.method.rawValue): \($0.statusDetail)" }.joined(separator: "; "))
+        try outputOptions.deliver(
+            outcome.report,
+            stopReason: stopped.isEmpty
+                ? nil : stopped.map { "\($0.method.rawValue): \($0.statusDetail)" }.joined(separator: "; "))
     }
 
     /// The methods of `--methods`, in the order given; an unknown or repeated name is a one-line error.
     public func resolvedMethods() throws -> [ReconstructionMethod] {
         var chosen: [ReconstructionMethod] = []
-        for name in methods.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for name in methods.split(separator: ",", omittingEmptySubsequences: false).map({
+            $0.trimmingCharacters(in: .whitespaces)
+        }) {
             guard let method = ReconstructionMethod(rawValue: name) else {
-                throw ValidationError("--methods: unknown method '\(name)'; choose from naive, pde, sde, flow (comma-separated).")
+                throw ValidationError(
+                    "--methods: unknown method '\(name)'; choose from naive, pde, sde, flow (comma-separated).")
             }
             try OptionCheck.require(!chosen.contains(method), "--methods: '\(name)' is given twice.")
             chosen.append(method)
@@ -118,21 +139,31 @@ public struct Reverse: ParsableCommand {
 
     /// The run these options describe, every option checked.
     public func experiment() throws -> ReverseExperiment {
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") { $0 > 0 && $0 <= 1000 }
-        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") { $0 > 0 && $0 < time }
+        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
+            $0 > 0 && $0 <= 1000
+        }
+        try OptionCheck.finite(
+            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
+        ) { $0 > 0 && $0 < time }
         try OptionCheck.finite(noise, option: "--noise", mustBe: "from 0 to \(Self.noiseLimit.shortText)") {
             $0 >= 0 && $0 <= Self.noiseLimit
         }
-        try OptionCheck.require(Self.particleRange.contains(particles), "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
-        try OptionCheck.require(Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
+        try OptionCheck.require(
+            Self.particleRange.contains(particles),
+            "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
+        try OptionCheck.require(
+            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
         if let pdeSteps {
-            try OptionCheck.require(Self.stepRange.contains(pdeSteps), "--pde-steps must be from 1 to \(Self.stepRange.upperBound); got \(pdeSteps).")
+            try OptionCheck.require(
+                Self.stepRange.contains(pdeSteps),
+                "--pde-steps must be from 1 to \(Self.stepRange.upperBound); got \(pdeSteps).")
         }
         let process = modelOptions.process
         try modelOptions.checkVariance(until: time)
         let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
-        try OptionCheck.require(mixture.dimension == gridOptions.dimension,
-                                "--mixture is \(mixture.dimension)-D but --dimension is \(gridOptions.dimension): they must match.")
+        try OptionCheck.require(
+            mixture.dimension == gridOptions.dimension,
+            "--mixture is \(mixture.dimension)-D but --dimension is \(gridOptions.dimension): they must match.")
         let chosen = try resolvedMethods()
         // Cost of the particle runs: sde (one score per step) and flow (RK4: four), each score a sum over the
         // mixture's components of d^2 terms; 20 operations a term.
@@ -148,7 +179,8 @@ public struct Reverse: ParsableCommand {
             advice: "lower --particles or --steps"
         )
         let contrast = ReconstructionContrast(
-            model: process, mixture: mixture, grid: gridOptions.grid(boundary: .periodic), horizon: time, minimumTime: timeMinimum,
+            model: process, mixture: mixture, grid: gridOptions.grid(boundary: .periodic), horizon: time,
+            minimumTime: timeMinimum,
             noiseLevel: noise, methods: chosen, score: score == .exact ? .exact : .grid,
             pdeSolver: solver == .spectral ? .spectral(.integratingFactorRK4) : .finiteVolume(.trBDF2),
             pdeSteps: pdeSteps.map { ReverseStepPlan(uniformSteps: $0, geometricSteps: 400) }, finish: finish.library,
@@ -169,8 +201,9 @@ public struct ReverseExperiment {
             throw CommandLineError("reverse: \(error.description)")
         }
         let elapsed = ContinuousClock.now - clock
-        return ReverseOutcome(experiment: self, result: result,
-                              wallSeconds: elapsed / .seconds(1))
+        return ReverseOutcome(
+            experiment: self, result: result,
+            wallSeconds: elapsed / .seconds(1))
     }
 }
 
@@ -199,8 +232,10 @@ public struct ReverseOutcome {
             let comparison = row.comparison
             table.append([
                 .text(row.method.rawValue), .number(comparison?.l1Distance), .number(comparison?.totalVariation),
-                .number(comparison?.klDivergence), .number(comparison?.wassersteinDistance), .number(comparison?.maximumError),
-                .number(comparison?.mass), .number(comparison?.minimumDensity), .text(row.status), .number(row.blowUpTime),
+                .number(comparison?.klDivergence), .number(comparison?.wassersteinDistance),
+                .number(comparison?.maximumError),
+                .number(comparison?.mass), .number(comparison?.minimumDensity), .text(row.status),
+                .number(row.blowUpTime),
                 .number(row.wallSeconds),
             ])
         }
@@ -210,17 +245,21 @@ public struct ReverseOutcome {
     /// One row per (method, reverse time): the error histories, for a plot on a log scale.
     public var historyTable: ResultTable {
         var table = ResultTable(columns: [
-            .init("method", key: "method"), .init("reverse time s", key: "reverse_time", style: .general(significantDigits: 8)),
+            .init("method", key: "method"),
+            .init("reverse time s", key: "reverse_time", style: .general(significantDigits: 8)),
             .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 4)),
         ])
         for row in result.rows {
-            for point in row.history { table.append([.text(row.method.rawValue), .number(point.reverseTime), .number(point.l1Error)]) }
+            for point in row.history {
+                table.append([.text(row.method.rawValue), .number(point.reverseTime), .number(point.l1Error)])
+            }
         }
         return table
     }
 
     public var report: CommandReport {
-        let options = experiment.options, contrast = experiment.contrast
+        let options = experiment.options
+        let contrast = experiment.contrast
         let grid = contrast.grid
         let summary = [
             "reverse: model \(options.modelOptions.summary), grid \(options.gridOptions.summary) (periodic), T = \(contrast.horizon.shortText), "
@@ -231,29 +270,36 @@ public struct ReverseOutcome {
         ]
         var closing = result.rows.map { "\($0.method.rawValue): \($0.statusDetail)" }
         closing.append(String(format: "wall %.3g s, %d thread(s)", wallSeconds, options.runOptions.threads))
-        var json = options.outputOptions.format == .json || options.outputOptions.outputDirectory != nil ? configurationJSON : [:]
-        guard case .array(let rowObjects) = table.jsonValue() else { preconditionFailure("a table renders as an array") }
-        json["rows"] = .array(zip(rowObjects, result.rows).map { object, row in
-            var members = object.members
-            members["status_detail"] = .string(row.statusDetail)
-            return .object(members)
-        })
+        var json =
+            options.outputOptions.format == .json || options.outputOptions.outputDirectory != nil
+            ? configurationJSON : [:]
+        guard case .array(let rowObjects) = table.jsonValue() else {
+            preconditionFailure("a table renders as an array")
+        }
+        json["rows"] = .array(
+            zip(rowObjects, result.rows).map { object, row in
+                var members = object.members
+                members["status_detail"] = .string(row.statusDetail)
+                return .object(members)
+            })
         json["history"] = historyTable.jsonValue()
         var files: [OutputFile] = []
         if options.outputOptions.outputDirectory != nil {
-            files = [
-                OutputFile(name: "contrast.csv", contents: table.rendered(as: .csv)),
-                OutputFile(name: "contrast.md", contents: table.rendered(as: .markdown)),
-                OutputFile(name: "history.csv", contents: historyTable.rendered(as: .csv)),
-                OutputFile(name: "densities.csv", contents: densitiesCSV),
-                OutputFile(name: "error-history.svg", contents: errorFigure),
-            ] + reconstructionFigures
+            files =
+                [
+                    OutputFile(name: "contrast.csv", contents: table.rendered(as: .csv)),
+                    OutputFile(name: "contrast.md", contents: table.rendered(as: .markdown)),
+                    OutputFile(name: "history.csv", contents: historyTable.rendered(as: .csv)),
+                    OutputFile(name: "densities.csv", contents: densitiesCSV),
+                    OutputFile(name: "error-history.svg", contents: errorFigure),
+                ] + reconstructionFigures
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
     }
 
     var configurationJSON: [String: JSONValue] {
-        let options = experiment.options, contrast = experiment.contrast
+        let options = experiment.options
+        let contrast = experiment.contrast
         var members: [String: JSONValue] = [
             "command": "reverse", "version": .string(fokkerPlanckLabVersion), "time": .number(contrast.horizon),
             "t_min": .number(contrast.minimumTime), "noise": .number(contrast.noiseLevel),
@@ -277,8 +323,11 @@ public struct ReverseOutcome {
         let rows = result.rows.filter { $0.reconstruction != nil }
         var text = (axes + ["rho_0", "rho_T"] + rows.map { $0.method.rawValue }).joined(separator: ",") + "\n"
         for cell in 0..<grid.count {
-            let fields = grid.point(at: cell).map { NumberStyle.fullPrecision.format($0) }
-                + [result.initialDensity.values[cell], result.data.values[cell]].map { NumberStyle.fullPrecision.format($0) }
+            let fields =
+                grid.point(at: cell).map { NumberStyle.fullPrecision.format($0) }
+                + [result.initialDensity.values[cell], result.data.values[cell]].map {
+                    NumberStyle.fullPrecision.format($0)
+                }
                 + rows.map { NumberStyle.fullPrecision.format($0.reconstruction!.values[cell]) }
             text += fields.joined(separator: ",") + "\n"
         }
@@ -292,26 +341,37 @@ public struct ReverseOutcome {
         let rows = result.rows.filter { $0.reconstruction != nil }
         if grid.dimension == 1 {
             let xs = grid.coordinates(axis: 0)
-            var plot = LinePlot(title: "Reconstructions of ρ0 from ρ_T (T = \(experiment.contrast.horizon.shortText))",
-                                xAxis: Axis("x"), yAxis: Axis("density"))
+            var plot = LinePlot(
+                title: "Reconstructions of ρ0 from ρ_T (T = \(experiment.contrast.horizon.shortText))",
+                xAxis: Axis("x"), yAxis: Axis("density"))
             for row in rows { plot.series.append(.init(row.method.rawValue, x: xs, y: row.reconstruction!.values)) }
             plot.series.append(.init("ρ0", x: xs, y: result.initialDensity.values, color: .darkGray, dash: .dashed))
             return [OutputFile(name: "reconstructions.svg", contents: plot.svg())]
         }
         let extent = -grid.halfWidth...grid.halfWidth
-        let panels = [("rho0", "ρ0", result.initialDensity)] + rows.map { ($0.method.rawValue, "\($0.method.rawValue) reconstruction", $0.reconstruction!) }
+        let panels =
+            [("rho0", "ρ0", result.initialDensity)]
+            + rows.map { ($0.method.rawValue, "\($0.method.rawValue) reconstruction", $0.reconstruction!) }
         return panels.map { name, title, field in
-            OutputFile(name: "density-\(name).svg", contents: HeatMap(values: field.values, shape: grid.shape, xExtent: extent, yExtent: extent,
-                                                                    title: title, colorLabel: "density").svg())
+            OutputFile(
+                name: "density-\(name).svg",
+                contents: HeatMap(
+                    values: field.values, shape: grid.shape, xExtent: extent, yExtent: extent,
+                    title: title, colorLabel: "density"
+                ).svg())
         }
     }
 
     /// L1 error against reverse time, logarithmic error axis, one line per method.
     var errorFigure: String {
-        var plot = LinePlot(title: "L1 error against the exact ρ(T − s)", xAxis: Axis("reverse time s = T − t"),
-                            yAxis: Axis("L1 error", scale: .logarithmic), marksPoints: true)
+        var plot = LinePlot(
+            title: "L1 error against the exact ρ(T − s)", xAxis: Axis("reverse time s = T − t"),
+            yAxis: Axis("L1 error", scale: .logarithmic), marksPoints: true)
         for row in result.rows {
-            let shown = row.history.count > 2000 ? stride(from: 0, to: row.history.count, by: row.history.count / 2000 + 1).map { row.history[$0] } : row.history
+            let shown =
+                row.history.count > 2000
+                ? stride(from: 0, to: row.history.count, by: row.history.count / 2000 + 1).map { row.history[$0] }
+                : row.history
             plot.series.append(.init(row.method.rawValue, x: shown.map(\.reverseTime), y: shown.map(\.l1Error)))
         }
         return plot.svg()

@@ -72,20 +72,29 @@ struct RunConfiguration {
 
     /// The subcommands and their declared options, from the parser's description of the tool (read once).
     static let declaredOptions: [String: [Declared]] = {
-        guard case let .object(tool)? = try? JSONValue.parse(FPLab._dumpHelp()), case let .object(root)? = tool["command"],
-              case let .array(subcommands)? = root["subcommands"] else { return [:] }
+        guard case .object(let tool)? = try? JSONValue.parse(FPLab._dumpHelp()),
+            case .object(let root)? = tool["command"],
+            case .array(let subcommands)? = root["subcommands"]
+        else { return [:] }
         var table: [String: [Declared]] = [:]
-        for case let .object(command) in subcommands {
-            guard case let .string(name)? = command["commandName"], name != "help", name != Run.configuration.commandName else { continue }
+        for case .object(let command) in subcommands {
+            guard case .string(let name)? = command["commandName"], name != "help",
+                name != Run.configuration.commandName
+            else { continue }
             var declared: [Declared] = []
-            if case let .array(arguments)? = command["arguments"] {
-                for case let .object(argument) in arguments {
-                    guard case let .string(kind)? = argument["kind"], kind != "positional",
-                          case let .array(names)? = argument["names"] else { continue }
-                    for case let .object(nameInfo) in names {
-                        guard nameInfo["kind"] == .string("long"), case let .string(long)? = nameInfo["name"],
-                              long != "help", long != "version" else { continue }
-                        declared.append(Declared(name: long, isFlag: kind == "flag", isRepeating: argument["isRepeating"] == .bool(true)))
+            if case .array(let arguments)? = command["arguments"] {
+                for case .object(let argument) in arguments {
+                    guard case .string(let kind)? = argument["kind"], kind != "positional",
+                        case .array(let names)? = argument["names"]
+                    else { continue }
+                    for case .object(let nameInfo) in names {
+                        guard nameInfo["kind"] == .string("long"), case .string(let long)? = nameInfo["name"],
+                            long != "help", long != "version"
+                        else { continue }
+                        declared.append(
+                            Declared(
+                                name: long, isFlag: kind == "flag", isRepeating: argument["isRepeating"] == .bool(true))
+                        )
                     }
                 }
             }
@@ -98,10 +107,14 @@ struct RunConfiguration {
     static func kebabCase(_ key: String) -> String {
         var text = ""
         for character in key {
-            if character == "_" { text.append("-") } else if character.isUppercase {
+            if character == "_" {
+                text.append("-")
+            } else if character.isUppercase {
                 if !text.isEmpty, text.last != "-" { text.append("-") }
                 text += character.lowercased()
-            } else { text.append(character) }
+            } else {
+                text.append(character)
+            }
         }
         return text
     }
@@ -115,30 +128,33 @@ struct RunConfiguration {
 
     /// The arguments and the option keys of a parsed document.
     private static func translate(_ document: JSONValue, path: String) throws
-        -> ([String], [(key: String, name: String)]) {
+        -> ([String], [(key: String, name: String)])
+    {
         func failure(_ message: String) -> ValidationError { Self.failure(path, message) }
-        guard case let .object(members) = document else {
+        guard case .object(let members) = document else {
             throw failure("the file must hold one JSON object with a \"command\" key.")
         }
         for key in members.keys.sorted() where !["command", "options", "description"].contains(key) {
-            throw failure("unknown key \(shown(key)) at the top level; the keys are \"command\", \"options\" and "
-                + "\"description\".")
+            throw failure(
+                "unknown key \(shown(key)) at the top level; the keys are \"command\", \"options\" and "
+                    + "\"description\".")
         }
         let subcommands = Self.declaredOptions
         let names = subcommands.keys.sorted().joined(separator: ", ")
-        guard case let .string(command)? = members["command"] else {
+        guard case .string(let command)? = members["command"] else {
             throw failure("key 'command' must be a string naming one of: \(names).")
         }
         guard let declared = subcommands[command] else {
             throw failure("key 'command': no subcommand \(shown(command)); the subcommands are: \(names).")
         }
-        if let description = members["description"], case .string = description {} else if members["description"] != nil {
+        if let description = members["description"], case .string = description {
+        } else if members["description"] != nil {
             throw failure("key 'description' must be a string.")
         }
         var options: [String: JSONValue] = [:]
         switch members["options"] {
         case nil: break
-        case let .object(given)?: options = given
+        case .object(let given)?: options = given
         default: throw failure("key 'options' must be an object of option names and values.")
         }
         var arguments = [command]
@@ -159,20 +175,23 @@ struct RunConfiguration {
         return (arguments, options.keys.map { ($0, Self.kebabCase($0)) }.sorted { $0.name.count > $1.name.count })
     }
 
-    private static func arguments(for value: JSONValue, key: String, option: Declared,
-                                  failure: (String) -> ValidationError) throws -> [String] {
+    private static func arguments(
+        for value: JSONValue, key: String, option: Declared,
+        failure: (String) -> ValidationError
+    ) throws -> [String] {
         if option.isFlag {
-            guard case let .bool(on) = value else {
+            guard case .bool(let on) = value else {
                 throw failure("key \(shown(key)) is a flag: its value must be true or false.")
             }
             return on ? ["--\(option.name)"] : []
         }
         switch value {
-        case let .array(elements):
+        case .array(let elements):
             guard !elements.isEmpty else { throw failure("key \(shown(key)): the array is empty.") }
             guard elements.count <= arrayElementLimit else {
-                throw failure("key \(shown(key)): the array has \(elements.count) elements, more than the "
-                    + "\(arrayElementLimit) allowed.")
+                throw failure(
+                    "key \(shown(key)): the array has \(elements.count) elements, more than the "
+                        + "\(arrayElementLimit) allowed.")
             }
             let texts = try elements.map { try scalarText($0, key: key, failure: failure) }
             let values = option.isRepeating ? texts : [texts.joined(separator: ",")]
@@ -183,37 +202,43 @@ struct RunConfiguration {
     }
 
     /// `--name=value`, the value at most `valueByteLimit` bytes.
-    private static func argument(_ option: Declared, _ value: String, key: String,
-                                 failure: (String) -> ValidationError) throws -> String {
+    private static func argument(
+        _ option: Declared, _ value: String, key: String,
+        failure: (String) -> ValidationError
+    ) throws -> String {
         guard value.utf8.count <= valueByteLimit else {
-            throw failure("key \(shown(key)): the value has \(value.utf8.count) bytes, more than the \(valueByteLimit) "
-                + "one command-line argument may hold.")
+            throw failure(
+                "key \(shown(key)): the value has \(value.utf8.count) bytes, more than the \(valueByteLimit) "
+                    + "one command-line argument may hold.")
         }
         return "--\(option.name)=\(value)"
     }
 
     /// A value's text as the option receives it; numbers arrive as written (the file is read with
     /// `.literals`), so the option's own check judges `18446744073709551615` or `1e999`, not a rounded double.
-    private static func scalarText(_ value: JSONValue, key: String,
-                                   failure: (String) -> ValidationError) throws -> String {
+    private static func scalarText(
+        _ value: JSONValue, key: String,
+        failure: (String) -> ValidationError
+    ) throws -> String {
         switch value {
-        case let .string(text):
+        case .string(let text):
             if let index = text.unicodeScalars.firstIndex(where: JSONValue.isInvisibleControl) {
                 let scalar = text.unicodeScalars[index]
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index)
-                throw failure("key \(shown(key)): the value holds the control character \(code) at character "
-                    + "\(offset + 1); option values are printable text.")
+                throw failure(
+                    "key \(shown(key)): the value holds the control character \(code) at character "
+                        + "\(offset + 1); option values are printable text.")
             }
             guard !text.isEmpty else {
                 throw failure("key \(shown(key)): the value is empty; give a value or leave the key out.")
             }
             return text
-        case let .integer(number): return String(number)
-        case let .unsignedInteger(number): return String(number)
-        case let .number(number): return "\(number)"
-        case let .numberLiteral(literal): return literal
+        case .integer(let number): return String(number)
+        case .unsignedInteger(let number): return String(number)
+        case .number(let number): return "\(number)"
+        case .numberLiteral(let literal): return literal
         case .bool: throw failure("key \(shown(key)) takes a value (a string or a number), not true or false.")
         case .null: throw failure("key \(shown(key)) is null; give a value or leave the key out.")
         case .object: throw failure("key \(shown(key)) takes a string, a number or an array, not an object.")
@@ -277,10 +302,13 @@ public struct Run: ParsableCommand {
     /// An argument as a POSIX shell reads it back: bare when it holds only ASCII letters, digits and
     /// `-_=.,:/+@%`, otherwise in single quotes (inside which only `'` needs care: it becomes `'\''`).
     static func shellQuoted(_ argument: String) -> String {
-        let bare = !argument.isEmpty && argument.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                || ("0"..."9").contains(scalar) || "-_=.,:/+@%".unicodeScalars.contains(scalar))
-        }
+        let bare =
+            !argument.isEmpty
+            && argument.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                        || ("0"..."9").contains(scalar) || "-_=.,:/+@%".unicodeScalars.contains(scalar))
+            }
         return bare ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -9,7 +9,11 @@ public struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed for random draws (0 to 2^64 - 1).", valueName: "n"))
     public var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for the FFTW transforms, the particle sampler, the matrix products and the nearest-neighbour searches (1 to 64); random draws do not depend on it.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Threads for the FFTW transforms, the particle sampler, the matrix products and the nearest-neighbour searches (1 to 64); random draws do not depend on it.",
+            valueName: "n"))
     public var threads: Int = 1
 
     public init() {}

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab sample`: particles through the forward SDE, the reverse-time SDE or the probability-flow ODE, from the
 /// shared sampler core (THEORY §2–3, §5, §7), with moments and an optional histogram on the solver's grid.
@@ -45,25 +45,36 @@ public struct Sample: ParsableCommand {
     @OptionGroup(title: "Data")
     public var mixtureOptions: MixtureOptions
 
-    @Option(help: ArgumentHelp("Training points instead of a mixture: CSV (one point a row) or .npy, shape (N, d).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Training points instead of a mixture: CSV (one point a row) or .npy, shape (N, d).", valueName: "file"))
     public var data: String?
 
-    @Option(name: .customLong("training-points"), parsing: .unconditional,
-            help: ArgumentHelp("With --score empirical and a mixture: draw this many training points from it "
-                                   + "(1 to 10^7; default 200).", valueName: "n"))
+    @Option(
+        name: .customLong("training-points"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "With --score empirical and a mixture: draw this many training points from it "
+                + "(1 to 10^7; default 200).", valueName: "n"))
     public var trainingPoints: Int = 200
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Kernel bandwidth of the empirical score (0 to 1e6; 0: the exact finite-data score).",
-                               valueName: "b"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Kernel bandwidth of the empirical score (0 to 1e6; 0: the exact finite-data score).",
+            valueName: "b"))
     public var bandwidth: Double = 0
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Number of particles M (1 to 10^8; with --steps, within the cap of 10^13 operations).",
-                               valueName: "M"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Number of particles M (1 to 10^8; with --steps, within the cap of 10^13 operations).",
+            valueName: "M"))
     public var particles: Int = 10_000
 
-    @Option(help: ArgumentHelp("euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).",
+            valueName: "name"))
     public var integrator: ParticleIntegrator?
 
     @Flag(name: .customLong("probability-flow"), help: "Reverse with the probability-flow ODE instead of the SDE.")
@@ -72,19 +83,29 @@ public struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Number of time steps K (1 to 10^7).", valueName: "K"))
     public var steps: Int = 500
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("The horizon T, greater than 0 and at most 1000 (forward: the end time; reverse: "
-                                   + "the start).", valueName: "T"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The horizon T, greater than 0 and at most 1000 (forward: the end time; reverse: "
+                + "the start).", valueName: "T"))
     public var time: Double = 1
 
-    @Option(name: .customLong("t-min"), parsing: .unconditional,
-            help: ArgumentHelp("Reverse: the last time, 0 < t-min < T (default 1e-3; ddpm and ddim go on to 0).", valueName: "t"))
+    @Option(
+        name: .customLong("t-min"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Reverse: the last time, 0 < t-min < T (default 1e-3; ddpm and ddim go on to 0).", valueName: "t"))
     public var timeMinimum: Double = 1e-3
 
-    @Option(help: ArgumentHelp("Time grid: uniform, geometric or ddpm (the discrete DDPM schedule in OU time; default: uniform forward, geometric reverse).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Time grid: uniform, geometric or ddpm (the discrete DDPM schedule in OU time; default: uniform forward, geometric reverse).",
+            valueName: "name"))
     public var schedule: Schedule?
 
-    @Option(help: ArgumentHelp("Reverse score: exact (mixture oracle), empirical (finite data), grid (from a forward spectral solve).", valueName: "kind"))
+    @Option(
+        help: ArgumentHelp(
+            "Reverse score: exact (mixture oracle), empirical (finite data), grid (from a forward spectral solve).",
+            valueName: "kind"))
     public var score: ScoreKind?
 
     @Option(help: ArgumentHelp("Reverse start law: exact (the law at T) or gamma (N(0, I)).", valueName: "law"))
@@ -110,23 +131,32 @@ public struct Sample: ParsableCommand {
 
     public mutating func run() throws {
         let outcome = try experiment().run()
-        try outputOptions.deliver(outcome.report, stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
+        try outputOptions.deliver(
+            outcome.report, stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
     }
 
     /// The run these options describe, every default resolved and every option checked.
     public func experiment() throws -> SampleExperiment {
-        try OptionCheck.require(Self.particleRange.contains(particles),
-                                "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
-        try OptionCheck.require(Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") { $0 > 0 && $0 <= 1000 }
-        try OptionCheck.finite(timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") {
+        try OptionCheck.require(
+            Self.particleRange.contains(particles),
+            "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
+        try OptionCheck.require(
+            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
+        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
+            $0 > 0 && $0 <= 1000
+        }
+        try OptionCheck.finite(
+            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
+        ) {
             $0 > 0 && $0 < time
         }
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "from 0 to 1e+06") { $0 >= 0 && $0 <= 1e6 }
-        try OptionCheck.require(Self.trainingPointRange.contains(trainingPoints),
-                                "--training-points must be from 1 to \(Self.trainingPointRange.upperBound); "
-                                    + "got \(trainingPoints).")
-        try OptionCheck.require(data == nil || mixtureOptions.mixture == nil, "--data and --mixture: give one of them, not both.")
+        try OptionCheck.require(
+            Self.trainingPointRange.contains(trainingPoints),
+            "--training-points must be from 1 to \(Self.trainingPointRange.upperBound); "
+                + "got \(trainingPoints).")
+        try OptionCheck.require(
+            data == nil || mixtureOptions.mixture == nil, "--data and --mixture: give one of them, not both.")
 
         let process = modelOptions.process
         try modelOptions.checkVariance(until: time)
@@ -135,40 +165,52 @@ public struct Sample: ParsableCommand {
             do { training = try PointSet(contentsOf: data) } catch let error as PointFileError {
                 throw ValidationError("--data: \(error.description)")
             }
-            try OptionCheck.require((1...3).contains(training!.dimension) || direction == .forward && !histogram,
-                                    "--data: the points are \(training!.dimension)-D; histograms and reverse sampling need 1 to 3 coordinates.")
+            try OptionCheck.require(
+                (1...3).contains(training!.dimension) || direction == .forward && !histogram,
+                "--data: the points are \(training!.dimension)-D; histograms and reverse sampling need 1 to 3 coordinates."
+            )
         } else {
             training = nil
         }
         let dimension = training?.dimension ?? gridOptions.dimension
-        try OptionCheck.require(dimension <= Self.dataDimensionLimit,
-                                "--data: the points are \(dimension)-D; "
-                                    + "sampling takes at most \(Self.dataDimensionLimit) coordinates.")
-        try OptionCheck.require(training == nil || !histogram || training!.dimension == gridOptions.dimension,
-                                "--dimension \(gridOptions.dimension) does not match the \(dimension)-D points of --data.")
+        try OptionCheck.require(
+            dimension <= Self.dataDimensionLimit,
+            "--data: the points are \(dimension)-D; "
+                + "sampling takes at most \(Self.dataDimensionLimit) coordinates.")
+        try OptionCheck.require(
+            training == nil || !histogram || training!.dimension == gridOptions.dimension,
+            "--dimension \(gridOptions.dimension) does not match the \(dimension)-D points of --data.")
         let mixture = training == nil ? try mixtureOptions.gaussianMixture(dimension: dimension) : nil
 
         let resolvedScore = score ?? (training == nil ? .exact : .empirical)
-        let resolvedIntegrator = integrator ?? (direction == .forward ? .exact : (probabilityFlow ? .rungeKutta4 : .eulerMaruyama))
+        let resolvedIntegrator =
+            integrator ?? (direction == .forward ? .exact : (probabilityFlow ? .rungeKutta4 : .eulerMaruyama))
         let resolvedSchedule = schedule ?? (direction == .forward ? .uniform : .geometric)
         if direction == .forward {
             try OptionCheck.require(!probabilityFlow, "--probability-flow applies to --direction reverse only.")
             try OptionCheck.require(score == nil, "--score applies to --direction reverse only.")
-            try OptionCheck.require([.eulerMaruyama, .exact].contains(resolvedIntegrator),
-                                    "--integrator \(resolvedIntegrator.rawValue) is not a forward integrator: use euler-maruyama or exact.")
+            try OptionCheck.require(
+                [.eulerMaruyama, .exact].contains(resolvedIntegrator),
+                "--integrator \(resolvedIntegrator.rawValue) is not a forward integrator: use euler-maruyama or exact.")
             try OptionCheck.require(resolvedSchedule == .uniform, "--schedule: forward sampling uses uniform steps.")
         } else {
             try OptionCheck.require(resolvedIntegrator != .exact, "--integrator exact is for --direction forward.")
-            try OptionCheck.require(resolvedScore != .exact || mixture != nil, "--score exact needs a --mixture (the oracle); use --score empirical with --data.")
-            try OptionCheck.require(resolvedScore != .grid || mixture != nil, "--score grid needs a --mixture to solve forward on the grid.")
+            try OptionCheck.require(
+                resolvedScore != .exact || mixture != nil,
+                "--score exact needs a --mixture (the oracle); use --score empirical with --data.")
+            try OptionCheck.require(
+                resolvedScore != .grid || mixture != nil, "--score grid needs a --mixture to solve forward on the grid."
+            )
             try OptionCheck.require(resolvedScore != .grid || dimension <= 2, "--score grid works in 1-D and 2-D.")
-            try OptionCheck.require(resolvedSchedule != .ddpm || modelOptions.model == .ou,
-                                    "--schedule ddpm maps the DDPM schedule to OU time: use it with --model ou.")
+            try OptionCheck.require(
+                resolvedSchedule != .ddpm || modelOptions.model == .ou,
+                "--schedule ddpm maps the DDPM schedule to OU time: use it with --model ou.")
         }
-        let experiment = SampleExperiment(options: self, process: process, mixture: mixture, training: training,
-                                          dimension: dimension, scoreKind: resolvedScore,
-                                          integrator: resolvedIntegrator,
-                                          schedule: resolvedSchedule)
+        let experiment = SampleExperiment(
+            options: self, process: process, mixture: mixture, training: training,
+            dimension: dimension, scoreKind: resolvedScore,
+            integrator: resolvedIntegrator,
+            schedule: resolvedSchedule)
         try experiment.checkCost()
         return experiment
     }
@@ -191,15 +233,19 @@ public struct SampleExperiment {
     /// bytes ≈ `Sample.bytesPerCoordinate` × M d + 8 N d (the training points) + 16 N d^2 (the exact start from
     /// --data: one Gaussian per point, its covariance and Cholesky factor); operations ≈ 20 × M K d S.
     func checkCost() throws {
-        let particles = Double(options.particles), steps = Double(options.steps + 1), coordinates = Double(dimension)
+        let particles = Double(options.particles)
+        let steps = Double(options.steps + 1)
+        let coordinates = Double(dimension)
         let trainingCount = Double(training?.count ?? (scoreKind == .empirical ? options.trainingPoints : 0))
         let exactStartFromData = mixture == nil && options.direction == .reverse && options.start == .exact
-        let bytes = Sample.bytesPerCoordinate * particles * coordinates + 8 * trainingCount * coordinates
+        let bytes =
+            Sample.bytesPerCoordinate * particles * coordinates + 8 * trainingCount * coordinates
             + (exactStartFromData ? 16 * trainingCount * coordinates * coordinates : 0)
-        try OptionCheck.memory(bytes,
-                               subject: "--particles \(options.particles) in \(dimension)-D with "
-                                   + "\(Int(trainingCount)) training points",
-                               advice: "lower --particles or use fewer or lower-dimensional --data points")
+        try OptionCheck.memory(
+            bytes,
+            subject: "--particles \(options.particles) in \(dimension)-D with "
+                + "\(Int(trainingCount)) training points",
+            advice: "lower --particles or use fewer or lower-dimensional --data points")
         let scoreTerms: Double
         switch (options.direction, scoreKind) {
         case (.forward, _): scoreTerms = Double(mixture?.components.count ?? 1)
@@ -207,10 +253,11 @@ public struct SampleExperiment {
         case (.reverse, .empirical): scoreTerms = trainingCount
         case (.reverse, .grid): scoreTerms = Double(1 << (2 * dimension))
         }
-        try OptionCheck.work(20 * particles * steps * coordinates * scoreTerms,
-                             subject: "sample with --particles \(options.particles) and --steps \(options.steps)",
-                             formula: "20 × particles × steps × dimension × score terms (\(Int(scoreTerms)))",
-                             advice: "lower --particles, --steps or --training-points")
+        try OptionCheck.work(
+            20 * particles * steps * coordinates * scoreTerms,
+            subject: "sample with --particles \(options.particles) and --steps \(options.steps)",
+            formula: "20 × particles × steps × dimension × score terms (\(Int(scoreTerms)))",
+            advice: "lower --particles, --steps or --training-points")
     }
 
     /// The forward times the particles step through.
@@ -246,19 +293,31 @@ public struct SampleExperiment {
             return ExactMixtureScore(mixture: mixture!, model: process)
         case .empirical:
             let points = trainingPoints!
-            return FiniteDatasetScore(data: points.points, dimension: points.dimension, model: process, bandwidth: options.bandwidth)
+            return FiniteDatasetScore(
+                data: points.points, dimension: points.dimension, model: process, bandwidth: options.bandwidth)
         case .grid:
             let grid = options.gridOptions.grid(boundary: .periodic)
-            let solver = try SpectralFokkerPlanckSolver(process: process, initialDensity: mixture!.field(on: grid),
-                                                        threads: options.runOptions.threads)
+            let solver = try SpectralFokkerPlanckSolver(
+                process: process, initialDensity: mixture!.field(on: grid),
+                threads: options.runOptions.threads)
             // Snapshots at up to 400 of the reverse times (the score is interpolated linearly between them).
             let times = timeGrid.times.filter { $0 > 0 }
             let stride = max(1, times.count / 400)
-            let snapshotTimes = Array(Set(times.enumerated().filter { $0.offset % stride == 0 }.map(\.element) + [options.timeMinimum])).sorted()
-            let steps = SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: options.time)
-            let result = DensityRun(endTime: options.time, stepCount: steps, snapshotTimes: snapshotTimes, keepDensities: true).run(solver)
-            guard result.status.isCompleted else { throw CommandLineError("--score grid: the forward solve stopped early: \(result.status)") }
-            return GridScore(snapshots: result.snapshots.compactMap { snapshot in snapshot.density.map { (snapshot.diagnostics.time, $0) } }, model: process)
+            let snapshotTimes = Array(
+                Set(times.enumerated().filter { $0.offset % stride == 0 }.map(\.element) + [options.timeMinimum])
+            ).sorted()
+            let steps = SpectralFokkerPlanckSolver.suggestedStepCount(
+                process: process, grid: grid, endTime: options.time)
+            let result = DensityRun(
+                endTime: options.time, stepCount: steps, snapshotTimes: snapshotTimes, keepDensities: true
+            ).run(solver)
+            guard result.status.isCompleted else {
+                throw CommandLineError("--score grid: the forward solve stopped early: \(result.status)")
+            }
+            return GridScore(
+                snapshots: result.snapshots.compactMap { snapshot in
+                    snapshot.density.map { (snapshot.diagnostics.time, $0) }
+                }, model: process)
         }
     }
 
@@ -285,15 +344,18 @@ public struct SampleExperiment {
             dynamics = .forward(process)
             if let training {
                 let repeats = (options.particles + training.count - 1) / training.count
-                let points = Array(Array(repeating: training.points, count: repeats).joined().prefix(options.particles * dimension))
+                let points = Array(
+                    Array(repeating: training.points, count: repeats).joined().prefix(options.particles * dimension))
                 initial = .points(points, dimension: dimension)
             } else {
                 initial = .mixture(mixture!)
             }
         case .reverse:
             let score = try makeScore()
-            dynamics = options.probabilityFlow ? .probabilityFlow(process: process, score: score)
-                                               : .reverseSDE(process: process, score: score, form: .score)
+            dynamics =
+                options.probabilityFlow
+                ? .probabilityFlow(process: process, score: score)
+                : .reverseSDE(process: process, score: score, form: .score)
             switch options.start {
             case .gamma: initial = .mixture(.standardNormal(dimension: dimension))
             case .exact:
@@ -302,16 +364,22 @@ public struct SampleExperiment {
                 } else {
                     let points = trainingPoints!
                     // rho_T of the data: (1/N) sum N(m x_i, v I).
-                    let scale = process.meanScale(to: options.time), spread = process.variance(to: options.time).squareRoot()
-                    initial = .mixture(GaussianMixture(components: stride(from: 0, to: points.points.count, by: dimension).map { start in
-                        .init(weight: 1 / Double(points.count), mean: (0..<dimension).map { scale * points.points[start + $0] },
-                              standardDeviations: Array(repeating: spread, count: dimension))
-                    }))
+                    let scale = process.meanScale(to: options.time)
+                    let spread = process.variance(to: options.time).squareRoot()
+                    initial = .mixture(
+                        GaussianMixture(
+                            components: stride(from: 0, to: points.points.count, by: dimension).map { start in
+                                .init(
+                                    weight: 1 / Double(points.count),
+                                    mean: (0..<dimension).map { scale * points.points[start + $0] },
+                                    standardDeviations: Array(repeating: spread, count: dimension))
+                            }))
                 }
             }
         }
-        let sampler = ParticleSampler(dynamics: dynamics, integrator: integrator, timeGrid: timeGrid,
-                                      seed: options.runOptions.seed, threads: options.runOptions.threads)
+        let sampler = ParticleSampler(
+            dynamics: dynamics, integrator: integrator, timeGrid: timeGrid,
+            seed: options.runOptions.seed, threads: options.runOptions.threads)
         let result: ParticleRunResult
         do { result = try sampler.run(initial: initial, count: options.particles) } catch let error as SamplerError {
             throw ValidationError("--integrator \(integrator.rawValue): \(error.description)")
@@ -332,7 +400,8 @@ public struct SampleOutcome {
 
     public var histogram: ParticleHistogram? {
         guard experiment.options.histogram else { return nil }
-        return ParticleHistogram(positions: result.positions, grid: experiment.options.gridOptions.grid(boundary: .periodic))
+        return ParticleHistogram(
+            positions: result.positions, grid: experiment.options.gridOptions.grid(boundary: .periodic))
     }
 
     public var report: CommandReport {
@@ -360,21 +429,34 @@ public struct SampleOutcome {
         let times = experiment.timeGrid.times
         var summary = [
             "sample: \(options.direction.rawValue), model \(options.modelOptions.summary), integrator \(experiment.integrator.rawValue)"
-                + (options.direction == .reverse ? ", score \(experiment.scoreKind.rawValue)\(options.probabilityFlow ? ", probability flow" : "")" : "")
-                + ", \(result.particleCount) particles, \(times.count - 1) steps from t = \(times.first!.shortText) to \(times.last!.shortText)",
+                + (options.direction == .reverse
+                    ? ", score \(experiment.scoreKind.rawValue)\(options.probabilityFlow ? ", probability flow" : "")"
+                    : "")
+                + ", \(result.particleCount) particles, \(times.count - 1) steps from t = \(times.first!.shortText) to \(times.last!.shortText)"
         ]
-        if let data = options.data { summary.append("data: \(data) (\(experiment.training!.count) points)") }
-        else { summary.append("mixture: \(options.mixtureOptions.specification(dimension: dimension))") }
-        var closing = [String(format: "status: %@ (sampling %.3g s, wall %.3g s, seed %llu, %d thread(s))",
-                              result.status.description, result.elapsedSeconds, wallSeconds, options.runOptions.seed, options.runOptions.threads)]
+        if let data = options.data {
+            summary.append("data: \(data) (\(experiment.training!.count) points)")
+        } else {
+            summary.append("mixture: \(options.mixtureOptions.specification(dimension: dimension))")
+        }
+        var closing = [
+            String(
+                format: "status: %@ (sampling %.3g s, wall %.3g s, seed %llu, %d thread(s))",
+                result.status.description, result.elapsedSeconds, wallSeconds, options.runOptions.seed,
+                options.runOptions.threads)
+        ]
         if let moments, !(moments.mean + moments.variance).allSatisfy(\.isFinite) {
             closing.append("moments: non-finite (the particles' mean or spread overflows a double); the table says so")
         }
         var json: [String: JSONValue] = [
-            "command": "sample", "direction": .string(options.direction.rawValue), "integrator": .string(experiment.integrator.rawValue),
-            "model": .string(options.modelOptions.model.rawValue), "model_parameters": .object(options.modelOptions.json),
-            "count": .integer(result.particleCount), "dimension": .integer(dimension), "steps": .integer(times.count - 1),
-            "time": .number(options.time), "final_time": .number(times.last!), "seed": .unsignedInteger(options.runOptions.seed),
+            "command": "sample", "direction": .string(options.direction.rawValue),
+            "integrator": .string(experiment.integrator.rawValue),
+            "model": .string(options.modelOptions.model.rawValue),
+            "model_parameters": .object(options.modelOptions.json),
+            "count": .integer(result.particleCount), "dimension": .integer(dimension),
+            "steps": .integer(times.count - 1),
+            "time": .number(options.time), "final_time": .number(times.last!),
+            "seed": .unsignedInteger(options.runOptions.seed),
             "threads": .integer(options.runOptions.threads), "status": .string(result.status.name),
             "status_detail": .string(result.status.description), "sampling_seconds": .number(result.elapsedSeconds),
             "wall_seconds": .number(wallSeconds), "version": .string(fokkerPlanckLabVersion),
@@ -388,7 +470,9 @@ public struct SampleOutcome {
             json["probability_flow"] = .bool(options.probabilityFlow)
             json["start"] = .string(options.start.rawValue)
         }
-        if let data = options.data { json["data"] = .string(data) } else {
+        if let data = options.data {
+            json["data"] = .string(data)
+        } else {
             json["mixture"] = .string(options.mixtureOptions.specification(dimension: dimension))
         }
         if let target {
@@ -397,29 +481,39 @@ public struct SampleOutcome {
         }
         // The sample files can be large: built only when they will be written.
         let writesFiles = options.outputOptions.outputDirectory != nil
-        var files = writesFiles ? [
-            OutputFile(name: "samples.csv", contents: PointSet(points: result.positions, dimension: dimension).csvText),
-            OutputFile(name: "samples.npy", data: PointSet(points: result.positions, dimension: dimension).numpyData),
-            OutputFile(name: "moments.csv", contents: table.rendered(as: .csv)),
-        ] : []
+        var files =
+            writesFiles
+            ? [
+                OutputFile(
+                    name: "samples.csv", contents: PointSet(points: result.positions, dimension: dimension).csvText),
+                OutputFile(
+                    name: "samples.npy", data: PointSet(points: result.positions, dimension: dimension).numpyData),
+                OutputFile(name: "moments.csv", contents: table.rendered(as: .csv)),
+            ] : []
         if let histogram {
-            let density = histogram.density, errors = histogram.standardErrors
+            let density = histogram.density
+            let errors = histogram.standardErrors
             var histogramJSON: [String: JSONValue] = [
                 "grid": .object(options.gridOptions.json), "outside_count": .integer(histogram.outsideCount),
                 "density": .array(density.values.map { .number($0) }),
                 "standard_error": .array(errors.values.map { .number($0) }),
             ]
-            var csv = (dimension == 1 ? "x" : "x,y") + ",density,standard_error" + (target != nil ? ",exact" : "") + "\n"
+            var csv =
+                (dimension == 1 ? "x" : "x,y") + ",density,standard_error" + (target != nil ? ",exact" : "") + "\n"
             let exact = target.map { $0.field(on: histogram.grid) }
             for cell in 0..<histogram.grid.count {
                 let point = histogram.grid.point(at: cell).map { "\($0)" }.joined(separator: ",")
-                csv += "\(point),\(density.values[cell]),\(errors.values[cell])" + (exact.map { ",\($0.values[cell])" } ?? "") + "\n"
+                csv +=
+                    "\(point),\(density.values[cell]),\(errors.values[cell])"
+                    + (exact.map { ",\($0.values[cell])" } ?? "") + "\n"
             }
             if writesFiles { files.append(OutputFile(name: "histogram.csv", contents: csv)) }
             if let exact {
                 let distance = density.distanceL1(to: exact)
                 histogramJSON["l1_to_exact"] = .number(distance)
-                closing.append("histogram: \(histogram.grid.count) cells, L1 distance to the exact density \(distance.shortText), \(histogram.outsideCount) particles outside the box")
+                closing.append(
+                    "histogram: \(histogram.grid.count) cells, L1 distance to the exact density \(distance.shortText), \(histogram.outsideCount) particles outside the box"
+                )
             }
             json["histogram"] = .object(histogramJSON)
         }

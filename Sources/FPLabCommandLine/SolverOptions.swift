@@ -113,7 +113,8 @@ public struct SolverOptions: ParsableArguments {
             let method: SpectralFokkerPlanckSolver.Method =
                 resolvedMethod == .strangSplitting ? .strangSplitting : .integratingFactorRK4
             return try SpectralFokkerPlanckSolver(
-                process: process, initialDensity: initialDensity, method: method, rigor: planning.rigor, threads: threads
+                process: process, initialDensity: initialDensity, method: method, rigor: planning.rigor,
+                threads: threads
             )
         case .trBDF2, .backwardEuler:
             let method: FiniteVolumeFokkerPlanckSolver.Method = resolvedMethod == .trBDF2 ? .trBDF2 : .backwardEuler

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// One `fplab train` run with every default resolved (made by `Train.experiment()`).
 public struct TrainExperiment {
@@ -23,18 +23,23 @@ public struct TrainExperiment {
         let clock = ContinuousClock.now
         let state = resumed ?? TrainingState(architecture: architecture, configuration: configuration)
         let trainer = DenoisingTrainer(state: state, data: training.points, threads: options.runOptions.threads)
-        let startStep = state.step, stepsToRun = totalSteps - state.step
+        let startStep = state.step
+        let stepsToRun = totalSteps - state.step
         let trainingClock = ContinuousClock.now
         var checkpointError: Error?
         let status = trainer.train(steps: stepsToRun) { step, loss in
-            if let every = options.checkpointEvery, let path = options.checkpoint, step % every == 0, step < totalSteps, checkpointError == nil {
+            if let every = options.checkpointEvery, let path = options.checkpoint, step % every == 0, step < totalSteps,
+                checkpointError == nil
+            {
                 do { try NetworkCheckpoint.save(trainer.state, to: path) } catch { checkpointError = error }
             }
             progress?.update(fraction: Double(step - startStep) / Double(max(stepsToRun, 1))) {
                 let elapsed = ForwardExperiment.seconds(since: trainingClock)
                 let rate = Double((step - startStep) * configuration.batchSize) / elapsed
                 let remaining = Double((totalSteps - step) * configuration.batchSize) / rate
-                return String(format: "step %d/%d, loss %.4f, %.0f examples/s, ETA %.0f s", step, totalSteps, loss, rate, remaining)
+                return String(
+                    format: "step %d/%d, loss %.4f, %.0f examples/s, ETA %.0f s", step, totalSteps, loss, rate,
+                    remaining)
             }
         }
         progress?.finish()
@@ -42,12 +47,14 @@ public struct TrainExperiment {
         if let checkpointError { throw CommandLineError("--checkpoint: \(checkpointError)") }
         if let path = options.checkpoint { try NetworkCheckpoint.save(trainer.state, to: path) }
         let network = trainer.state.network
-        let evaluation = try NetworkEvaluation.measure(network: network, training: training, dataset: dataset, samples: options.samples,
-                                                       samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
-                                                       seed: configuration.seed, threads: options.runOptions.threads)
-        return TrainOutcome(experiment: self, state: trainer.state, status: status, startStep: startStep,
-                            trainingSeconds: trainingSeconds, evaluation: evaluation,
-                            wallSeconds: ForwardExperiment.seconds(since: clock))
+        let evaluation = try NetworkEvaluation.measure(
+            network: network, training: training, dataset: dataset, samples: options.samples,
+            samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
+            seed: configuration.seed, threads: options.runOptions.threads)
+        return TrainOutcome(
+            experiment: self, state: trainer.state, status: status, startStep: startStep,
+            trainingSeconds: trainingSeconds, evaluation: evaluation,
+            wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }
 
@@ -73,7 +80,9 @@ public struct TrainOutcome {
     }
 
     public var report: CommandReport {
-        let options = experiment.options, architecture = state.network.architecture, configuration = state.configuration
+        let options = experiment.options
+        let architecture = state.network.architecture
+        let configuration = state.configuration
         var table = ResultTable(columns: [
             .init("steps n", key: "steps"),
             .init("held-out ε-loss", key: "loss", style: .general(significantDigits: 5)),
@@ -81,49 +90,66 @@ public struct TrainOutcome {
             .init("examples", key: "examples"),
         ])
         for bucket in evaluation.bucketLosses {
-            table.append([.text("\(bucket.steps.lowerBound)–\(bucket.steps.upperBound)"), .number(bucket.mean),
-                          .number(bucket.standardError), .integer(bucket.count)])
+            table.append([
+                .text("\(bucket.steps.lowerBound)–\(bucket.steps.upperBound)"), .number(bucket.mean),
+                .number(bucket.standardError), .integer(bucket.count),
+            ])
         }
-        let data = options.data.map { "\($0) (\(experiment.training.count) points, \(experiment.training.dimension)-D)" }
+        let data =
+            options.data.map { "\($0) (\(experiment.training.count) points, \(experiment.training.dimension)-D)" }
             ?? "\(options.dataset) (\(experiment.training.count) points, seed \(configuration.seed))"
         let summary = [
             "train: \(architecture.summary), \(architecture.parameterCount) parameters; batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText), seed \(configuration.seed), \(options.runOptions.threads) thread(s)",
-            "data: \(data)" + (experiment.resumed != nil ? "; resumed from \(options.resume!) at update \(startStep)" : ""),
+            "data: \(data)"
+                + (experiment.resumed != nil ? "; resumed from \(options.resume!) at update \(startStep)" : ""),
         ]
         let evaluation = self.evaluation
         var closing = [
-            String(format: "training: %@ after %d updates (%d this run) in %.3g s, %.0f examples/s; mean loss of the last 100 updates %@",
-                   status.description, state.step, state.step - startStep, trainingSeconds, throughput, finalLoss?.shortText ?? "—"),
-            String(format: "samples: %d by the DDPM bridge in %d steps (%.3g s); sliced W2 to %@ %@; "
-                       + "novelty %.3f ± %.3f (farther than %@ from every training point)",
-                   evaluation.samples.count, options.samplingSteps, evaluation.samplingSeconds,
-                   experiment.dataset != nil ? "fresh \(experiment.dataset!.name) points" : "the training points",
-                   NumberStyle.general(significantDigits: 4).format(evaluation.slicedWasserstein),
-                   evaluation.novelty.noveltyFraction, evaluation.novelty.fractionStandardError, options.noveltyThreshold.shortText),
+            String(
+                format:
+                    "training: %@ after %d updates (%d this run) in %.3g s, %.0f examples/s; mean loss of the last 100 updates %@",
+                status.description, state.step, state.step - startStep, trainingSeconds, throughput,
+                finalLoss?.shortText ?? "—"),
+            String(
+                format: "samples: %d by the DDPM bridge in %d steps (%.3g s); sliced W2 to %@ %@; "
+                    + "novelty %.3f ± %.3f (farther than %@ from every training point)",
+                evaluation.samples.count, options.samplingSteps, evaluation.samplingSeconds,
+                experiment.dataset != nil ? "fresh \(experiment.dataset!.name) points" : "the training points",
+                NumberStyle.general(significantDigits: 4).format(evaluation.slicedWasserstein),
+                evaluation.novelty.noveltyFraction, evaluation.novelty.fractionStandardError,
+                options.noveltyThreshold.shortText),
         ]
         if let distance = evaluation.rollDistance, let coverage = evaluation.coverage {
-            closing.append(String(format: "roll: mean distance of the samples to the noise-free roll %@ ± %@; "
-                                      + "coverage along τ %.3f (30 bins)",
-                                  NumberStyle.general(significantDigits: 4).format(distance.mean),
-                                  NumberStyle.general(significantDigits: 2).format(distance.standardError), coverage))
+            closing.append(
+                String(
+                    format: "roll: mean distance of the samples to the noise-free roll %@ ± %@; "
+                        + "coverage along τ %.3f (30 bins)",
+                    NumberStyle.general(significantDigits: 4).format(distance.mean),
+                    NumberStyle.general(significantDigits: 2).format(distance.standardError), coverage))
         }
         if let checkpoint = options.checkpoint { closing.append("checkpoint: \(checkpoint) (update \(state.step))") }
         closing.append(String(format: "wall %.3g s", wallSeconds))
         var json: [String: JSONValue] = [
             "command": "train", "version": .string(fokkerPlanckLabVersion),
-            "dataset": .string(options.data == nil ? options.dataset : "file"), "training_points": .integer(experiment.training.count),
-            "dimension": .integer(architecture.dimension), "width": .integer(architecture.width), "depth": .integer(architecture.depth),
-            "activation": .string(architecture.activation.rawValue), "embedding": .string(architecture.embedding.rawValue),
+            "dataset": .string(options.data == nil ? options.dataset : "file"),
+            "training_points": .integer(experiment.training.count),
+            "dimension": .integer(architecture.dimension), "width": .integer(architecture.width),
+            "depth": .integer(architecture.depth),
+            "activation": .string(architecture.activation.rawValue),
+            "embedding": .string(architecture.embedding.rawValue),
             "parameter_count": .integer(architecture.parameterCount), "batch": .integer(configuration.batchSize),
             "learning_rate": .number(configuration.learningRate), "seed": .unsignedInteger(configuration.seed),
-            "threads": .integer(options.runOptions.threads), "steps": .integer(state.step), "start_step": .integer(startStep),
-            "status": .string(status == .completed ? "completed" : "non-finite"), "status_detail": .string(status.description),
+            "threads": .integer(options.runOptions.threads), "steps": .integer(state.step),
+            "start_step": .integer(startStep),
+            "status": .string(status == .completed ? "completed" : "non-finite"),
+            "status_detail": .string(status.description),
             "training_seconds": .number(trainingSeconds), "examples_per_second": .number(throughput),
             "final_loss": .number(finalLoss), "wall_seconds": .number(wallSeconds),
             "held_out_loss": table.jsonValue(),
             "samples": .integer(evaluation.samples.count), "sampling_steps": .integer(options.samplingSteps),
             "sliced_wasserstein": .number(evaluation.slicedWasserstein),
-            "novelty_threshold": .number(options.noveltyThreshold), "novelty_fraction": .number(evaluation.novelty.noveltyFraction),
+            "novelty_threshold": .number(options.noveltyThreshold),
+            "novelty_fraction": .number(evaluation.novelty.noveltyFraction),
             "novelty_standard_error": .number(evaluation.novelty.fractionStandardError),
         ]
         if let data = options.data { json["data"] = .string(data) }
@@ -140,14 +166,19 @@ public struct TrainOutcome {
             for (index, loss) in state.lossHistory.enumerated() { lossCSV += "\(index + 1),\(loss)\n" }
             files = [
                 OutputFile(name: "loss.csv", contents: lossCSV),
-                OutputFile(name: "loss.svg", contents: TrainFigures.lossCurves([(architecture.embedding.rawValue, state.lossHistory)])),
+                OutputFile(
+                    name: "loss.svg",
+                    contents: TrainFigures.lossCurves([(architecture.embedding.rawValue, state.lossHistory)])),
                 OutputFile(name: "held_out_loss.csv", contents: table.rendered(as: .csv)),
                 OutputFile(name: "samples.csv", contents: evaluation.samples.csvText),
             ]
             if architecture.dimension == 2 {
-                files.append(OutputFile(name: "samples.svg", contents: TrainFigures.scatter(
-                    title: "training data and network samples (\(architecture.summary))",
-                    sets: [("training data", experiment.training), ("network samples", evaluation.samples)])))
+                files.append(
+                    OutputFile(
+                        name: "samples.svg",
+                        contents: TrainFigures.scatter(
+                            title: "training data and network samples (\(architecture.summary))",
+                            sets: [("training data", experiment.training), ("network samples", evaluation.samples)])))
             }
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
@@ -158,8 +189,9 @@ public struct TrainOutcome {
 enum TrainFigures {
     /// Minibatch loss against update on log–log axes, one line per run (thinned to at most 2000 points a line).
     static func lossCurves(_ runs: [(label: String, losses: [Double])]) -> String {
-        var plot = LinePlot(title: "denoising loss |ε̂ − ε|² per minibatch", xAxis: Axis("update", scale: .logarithmic),
-                            yAxis: Axis("loss", scale: .logarithmic))
+        var plot = LinePlot(
+            title: "denoising loss |ε̂ − ε|² per minibatch", xAxis: Axis("update", scale: .logarithmic),
+            yAxis: Axis("loss", scale: .logarithmic))
         for (label, losses) in runs where !losses.isEmpty {
             let stride = max(1, losses.count / 2000)
             let indices = Array(Swift.stride(from: 0, to: losses.count, by: stride))
@@ -170,9 +202,11 @@ enum TrainFigures {
 
     /// 2-D point sets on equal axes.
     static func scatter(title: String, sets: [(label: String, points: PointSet)]) -> String {
-        let plot = ScatterPlot(title: title, xAxis: Axis("x"), yAxis: Axis("y"), sets: sets.map { label, points in
-            ScatterPlot.PointSet(label, interleaved: points.points, radius: 1.5)
-        }, preservesAspectRatio: true)
+        let plot = ScatterPlot(
+            title: title, xAxis: Axis("x"), yAxis: Axis("y"),
+            sets: sets.map { label, points in
+                ScatterPlot.PointSet(label, interleaved: points.points, radius: 1.5)
+            }, preservesAspectRatio: true)
         return plot.svg()
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// The files `fplab verify --output DIR` writes, as relative paths and bytes (written by `OutputTree`).
 ///
@@ -13,7 +13,9 @@ struct VerificationArchive {
     let report: VerificationReport
 
     /// The names `fplab verify` owns at the top of its output directory (besides the claim folders).
-    static let topLevelNames: Set<String> = ["manifest.json", "summary.csv", "summary.md", "summary.tex", "REPORT.md", "README.md"]
+    static let topLevelNames: Set<String> = [
+        "manifest.json", "summary.csv", "summary.md", "summary.tex", "REPORT.md", "README.md",
+    ]
 
     /// Tables with at most this many rows are printed in REPORT.md; longer ones are linked.
     static let reportRowLimit = 12
@@ -41,25 +43,36 @@ struct VerificationArchive {
 
     /// The checks of one claim as a table (the `measured` column is compared with each check's own tolerance).
     static func checksTable(_ outcome: ClaimOutcome) -> DataTable {
-        var table = DataTable("checks", title: "The checks of \(outcome.name), one a row: what was measured, what theory predicts or bounds, the verdict.", columns: [
-            .init("quantity", "what is compared", tolerance: .exact),
-            .init("measured", "the measured value (compared within each check's tolerance: 1e-6 relative or a hundredth of its band)"),
-            .init("expectation", "the bound or prediction of the theory, with the tolerance", tolerance: .exact),
-            .init("verdict", "pass or FAILED", tolerance: .exact),
-        ])
+        var table = DataTable(
+            "checks",
+            title:
+                "The checks of \(outcome.name), one a row: what was measured, what theory predicts or bounds, the verdict.",
+            columns: [
+                .init("quantity", "what is compared", tolerance: .exact),
+                .init(
+                    "measured",
+                    "the measured value (compared within each check's tolerance: 1e-6 relative or a hundredth of its band)"
+                ),
+                .init("expectation", "the bound or prediction of the theory, with the tolerance", tolerance: .exact),
+                .init("verdict", "pass or FAILED", tolerance: .exact),
+            ])
         if let failure = outcome.failure { table.append("error: \(failure)", Double.nan, "", "FAILED") }
-        for check in outcome.checks { table.append(check.quantity, check.measured, check.expectation, check.passed ? "pass" : "FAILED") }
+        for check in outcome.checks {
+            table.append(check.quantity, check.measured, check.expectation, check.passed ? "pass" : "FAILED")
+        }
         return table
     }
 
     var summaryTable: DataTable {
-        var table = DataTable("summary", title: "Every check of every claim, one a row.", columns: [
-            .init("claim", "the claim's name (its folder)", tolerance: .exact),
-            .init("quantity", "what is compared", tolerance: .exact),
-            .init("measured", "the measured value"),
-            .init("expectation", "the bound or prediction of the theory", tolerance: .exact),
-            .init("verdict", "pass or FAILED", tolerance: .exact),
-        ])
+        var table = DataTable(
+            "summary", title: "Every check of every claim, one a row.",
+            columns: [
+                .init("claim", "the claim's name (its folder)", tolerance: .exact),
+                .init("quantity", "what is compared", tolerance: .exact),
+                .init("measured", "the measured value"),
+                .init("expectation", "the bound or prediction of the theory", tolerance: .exact),
+                .init("verdict", "pass or FAILED", tolerance: .exact),
+            ])
         for outcome in report.outcomes {
             for row in Self.checksTable(outcome).rows { table.rows.append([.text(outcome.name)] + row) }
         }
@@ -85,10 +98,21 @@ struct VerificationArchive {
 
     /// What each file of a claim's folder holds, for the manifest and the README.
     static func fileDescriptions(_ outcome: ClaimOutcome) -> [(name: String, description: String)] {
-        var entries: [(String, String)] = [("manifest.json", "the claim, its statement, parameters, seed, version, quick flag, timing, verdict and checks")]
+        var entries: [(String, String)] = [
+            (
+                "manifest.json",
+                "the claim, its statement, parameters, seed, version, quick flag, timing, verdict and checks"
+            )
+        ]
         for table in [checksTable(outcome)] + outcome.record.tables {
-            entries.append(("\(table.name).csv", table.title + (table.rows.count <= typesetRowLimit
-                ? " Also as `\(table.name).md` and `\(table.name).tex`." : " (\(table.rows.count) rows: CSV only)")))
+            entries.append(
+                (
+                    "\(table.name).csv",
+                    table.title
+                        + (table.rows.count <= typesetRowLimit
+                            ? " Also as `\(table.name).md` and `\(table.name).tex`."
+                            : " (\(table.rows.count) rows: CSV only)")
+                ))
         }
         for array in outcome.record.arrays { entries.append(("\(array.name).npy", array.description)) }
         for figure in outcome.record.figures { entries.append(("\(figure.name).svg", figure.caption)) }
@@ -105,26 +129,35 @@ struct VerificationArchive {
             "tolerance_scale": .number(report.settings.toleranceScale), "parameters": .object(parameters),
             "seconds": .number(outcome.seconds), "verdict": .string(outcome.passed ? "pass" : "fail"),
             "error": outcome.failure.map { .string($0) } ?? .null,
-            "checks": .array(outcome.checks.map { check in
-                .object(["quantity": .string(check.quantity), "measured": .number(check.measured),
-                         "expectation": .string(check.expectation), "passed": .bool(check.passed)])
-            }),
+            "checks": .array(
+                outcome.checks.map { check in
+                    .object([
+                        "quantity": .string(check.quantity), "measured": .number(check.measured),
+                        "expectation": .string(check.expectation), "passed": .bool(check.passed),
+                    ])
+                }),
             "files": .array(files.map { .string($0) }),
-            "tables": .array(([Self.checksTable(outcome)] + outcome.record.tables).map { table in
-                .object(["name": .string(table.name), "title": .string(table.title), "rows": .integer(table.rows.count),
-                         "columns": .array(table.columns.map { column in
-                             .object(["key": .string(column.key), "description": .string(column.description),
-                                      "tolerance": .string(column.tolerance.text)])
-                         })])
-            }),
+            "tables": .array(
+                ([Self.checksTable(outcome)] + outcome.record.tables).map { table in
+                    .object([
+                        "name": .string(table.name), "title": .string(table.title), "rows": .integer(table.rows.count),
+                        "columns": .array(
+                            table.columns.map { column in
+                                .object([
+                                    "key": .string(column.key), "description": .string(column.description),
+                                    "tolerance": .string(column.tolerance.text),
+                                ])
+                            }),
+                    ])
+                }),
         ])
     }
 
     static func json(_ value: DataValue) -> JSONValue {
         switch value {
-        case let .number(number): return .number(number)
-        case let .integer(integer): return .integer(integer)
-        case let .text(text): return .string(text)
+        case .number(let number): return .number(number)
+        case .integer(let integer): return .integer(integer)
+        case .text(let text): return .string(text)
         }
     }
 
@@ -134,10 +167,14 @@ struct VerificationArchive {
             "seed": .unsignedInteger(report.settings.seed), "threads": .integer(report.settings.threads),
             "tolerance_scale": .number(report.settings.toleranceScale),
             "passed": .bool(report.allPassed), "wall_seconds": .number(report.wallSeconds),
-            "claims": .array(report.outcomes.map { outcome in
-                .object(["name": .string(outcome.name), "folder": .string(outcome.name + "/"), "passed": .bool(outcome.passed),
-                         "seconds": .number(outcome.seconds)])
-            }),
+            "claims": .array(
+                report.outcomes.map { outcome in
+                    .object([
+                        "name": .string(outcome.name), "folder": .string(outcome.name + "/"),
+                        "passed": .bool(outcome.passed),
+                        "seconds": .number(outcome.seconds),
+                    ])
+                }),
         ])
     }
 
@@ -162,7 +199,8 @@ struct VerificationArchive {
 
             """
         for outcome in report.outcomes {
-            text += "| [\(outcome.name)](#\(anchor(outcome.name))) | \(outcome.checks.count) | \(outcome.passed ? "pass" : "**FAILED**") |\n"
+            text +=
+                "| [\(outcome.name)](#\(anchor(outcome.name))) | \(outcome.checks.count) | \(outcome.passed ? "pass" : "**FAILED**") |\n"
         }
         text += """
 
@@ -179,13 +217,16 @@ struct VerificationArchive {
             let claim = VerificationSuite.claim(named: outcome.name)
             let bounds = claim?.bounds.joined(separator: "<br>") ?? ""
             let controls = claim?.controls.map { "**\($0.name)**: \($0.description)" }.joined(separator: "<br>") ?? ""
-            text += "| \(outcome.name) | \(bounds.replacingOccurrences(of: "|", with: "\\|")) | \(controls.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            text +=
+                "| \(outcome.name) | \(bounds.replacingOccurrences(of: "|", with: "\\|")) | \(controls.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         for (index, outcome) in report.outcomes.enumerated() {
             text += "\n## \(index + 1). \(outcome.name)\n\n"
             var paragraph = "**Claim.** \(outcome.statement) "
             if !outcome.record.summary.isEmpty { paragraph += "**Measured.** \(outcome.record.summary) " }
-            let checkSentences = outcome.checks.map { "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: \($0.expectation), \($0.passed ? "holds" : "FAILS"))" }
+            let checkSentences = outcome.checks.map {
+                "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: \($0.expectation), \($0.passed ? "holds" : "FAILS"))"
+            }
             if let failure = outcome.failure { paragraph += "The claim could not run: \(failure). " }
             if !checkSentences.isEmpty { paragraph += "Checks: " + checkSentences.joined(separator: "; ") + ". " }
             paragraph += "**Verdict: \(outcome.passed ? "pass" : "FAILED").**"
@@ -195,7 +236,8 @@ struct VerificationArchive {
                 if table.rows.count <= Self.reportRowLimit {
                     text += "\n" + table.markdownText + "\n([\(table.name).csv](\(file)))\n"
                 } else {
-                    text += "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) (columns: \(table.columns.map { "`\($0.key)`" }.joined(separator: ", "))).\n"
+                    text +=
+                        "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) (columns: \(table.columns.map { "`\($0.key)`" }.joined(separator: ", "))).\n"
                 }
             }
             for figure in outcome.record.figures {
@@ -214,9 +256,15 @@ struct VerificationArchive {
 
     /// Entries the directory may hold that `fplab verify` does not write, described for its README.
     static let otherEntries: [(name: String, description: String)] = [
-        ("notebook.ipynb", "a Jupyter notebook that loads the CSV and `.npy` files with numpy and matplotlib and redraws the main figures"),
+        (
+            "notebook.ipynb",
+            "a Jupyter notebook that loads the CSV and `.npy` files with numpy and matplotlib and redraws the main figures"
+        ),
         ("configs/", "example configuration files for `fplab run FILE` and their schema (`configs/README.md`)"),
-        ("forward-ou-1d/", "the default `fplab forward --output notebooks-data/forward-ou-1d` run: manifest.json, snapshots.csv (time, L1 and L∞ error, mass, minimum density, KL to N(0, 1)), density.csv, density.svg, errors.svg"),
+        (
+            "forward-ou-1d/",
+            "the default `fplab forward --output notebooks-data/forward-ou-1d` run: manifest.json, snapshots.csv (time, L1 and L∞ error, mass, minimum density, KL to N(0, 1)), density.csv, density.svg, errors.svg"
+        ),
     ]
 
     var readmeText: String {
@@ -267,7 +315,8 @@ struct VerificationArchive {
         let present = Set(presentOtherEntries)
         let others = Self.otherEntries.filter { present.contains($0.name) }
         if !others.isEmpty {
-            text += "\nAlso in this folder, not written by `fplab verify` (carried over when it rewrites the folder):\n\n| entry | contents |\n|---|---|\n"
+            text +=
+                "\nAlso in this folder, not written by `fplab verify` (carried over when it rewrites the folder):\n\n| entry | contents |\n|---|---|\n"
             for entry in others { text += "| `\(entry.name)` | \(entry.description) |\n" }
         }
         text += """
@@ -286,11 +335,14 @@ struct VerificationArchive {
             """
         for outcome in report.outcomes {
             text += "\n### `\(outcome.name)/`\n\n\(outcome.statement)\n\n| file | contents |\n|---|---|\n"
-            for (name, description) in Self.fileDescriptions(outcome) { text += "| `\(name)` | \(Self.cell(description)) |\n" }
+            for (name, description) in Self.fileDescriptions(outcome) {
+                text += "| `\(name)` | \(Self.cell(description)) |\n"
+            }
             for table in [Self.checksTable(outcome)] + outcome.record.tables {
                 text += "\nColumns of `\(table.name).csv`:\n\n| column | contents | tolerance |\n|---|---|---|\n"
                 for column in table.columns {
-                    let tolerance = table.name == "checks" && column.key == "measured" ? "per check" : column.tolerance.text
+                    let tolerance =
+                        table.name == "checks" && column.key == "measured" ? "per check" : column.tolerance.text
                     text += "| `\(column.key)` | \(Self.cell(column.description)) | \(tolerance) |\n"
                 }
             }

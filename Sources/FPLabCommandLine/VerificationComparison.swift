@@ -1,5 +1,5 @@
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab verify --compare DIR`: the numbers of a fresh run against those committed in DIR, column by column,
 /// each within the tolerance its column declares (`Tolerance`), timings ignored.
@@ -33,7 +33,10 @@ struct VerificationComparison {
         for outcome in outcomes {
             let folder = directory.appendingPathComponent(outcome.name, isDirectory: true)
             guard FileManager.default.fileExists(atPath: folder.path) else {
-                differences.append(.init(claim: outcome.name, file: "\(outcome.name)/", row: nil, column: "", old: "missing", new: "present", tolerance: ""))
+                differences.append(
+                    .init(
+                        claim: outcome.name, file: "\(outcome.name)/", row: nil, column: "", old: "missing",
+                        new: "present", tolerance: ""))
                 continue
             }
             let checks = VerificationArchive.checksTable(outcome)
@@ -49,47 +52,65 @@ struct VerificationComparison {
         }
     }
 
-    private mutating func compare(table: DataTable, claim: String, folder: URL, tolerance: (Int, DataColumn) -> Tolerance) {
+    private mutating func compare(
+        table: DataTable, claim: String, folder: URL, tolerance: (Int, DataColumn) -> Tolerance
+    ) {
         let file = "\(table.name).csv"
         let records: [[String]]
         do { records = try Self.readCSV(folder.appendingPathComponent(file).path, name: "\(claim)/\(file)") } catch {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable",
-                                     new: "\(table.rows.count) rows", tolerance: ""))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: "", old: "missing or unreadable",
+                    new: "\(table.rows.count) rows", tolerance: ""))
             return
         }
         let header = records.first ?? []
         for column in table.columns where !header.contains(column.key) {
-            differences.append(.init(claim: claim, file: file, row: nil, column: column.key, old: "missing", new: "present", tolerance: ""))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: column.key, old: "missing", new: "present",
+                    tolerance: ""))
         }
         for key in header where table.columnIndex(key) == nil {
-            differences.append(.init(claim: claim, file: file, row: nil, column: key, old: "present", new: "missing", tolerance: ""))
+            differences.append(
+                .init(claim: claim, file: file, row: nil, column: key, old: "present", new: "missing", tolerance: ""))
         }
         let oldRows = Array(records.dropFirst())
         if oldRows.count != table.rows.count {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "rows", old: "\(oldRows.count)", new: "\(table.rows.count)", tolerance: "exact"))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: "rows", old: "\(oldRows.count)",
+                    new: "\(table.rows.count)", tolerance: "exact"))
         }
         for (rowIndex, (oldRow, newRow)) in zip(oldRows, table.rows).enumerated() {
             for (columnIndex, column) in table.columns.enumerated() {
                 guard let oldIndex = header.firstIndex(of: column.key), oldIndex < oldRow.count else { continue }
                 let rule = tolerance(rowIndex, column)
                 if rule == .ignored { continue }
-                let oldText = oldRow[oldIndex], newValue = newRow[columnIndex]
+                let oldText = oldRow[oldIndex]
+                let newValue = newRow[columnIndex]
                 comparedCount += 1
                 var agrees: Bool
                 if let newNumber = newValue.number, let oldNumber = Double(oldText) {
                     var errors: (Double?, Double?) = (nil, nil)
-                    if case let .standardErrors(_, errorColumn) = rule, let newErrorIndex = table.columnIndex(errorColumn),
-                       let oldErrorIndex = header.firstIndex(of: errorColumn), oldErrorIndex < oldRow.count {
+                    if case .standardErrors(_, let errorColumn) = rule,
+                        let newErrorIndex = table.columnIndex(errorColumn),
+                        let oldErrorIndex = header.firstIndex(of: errorColumn), oldErrorIndex < oldRow.count
+                    {
                         errors = (Double(oldRow[oldErrorIndex]), newRow[newErrorIndex].number)
                     }
-                    agrees = rule == .exact ? oldText == newValue.csvText
+                    agrees =
+                        rule == .exact
+                        ? oldText == newValue.csvText
                         : rule.accepts(old: oldNumber, new: newNumber, oldError: errors.0, newError: errors.1)
                 } else {
                     agrees = oldText == newValue.csvText
                 }
                 if !agrees {
-                    differences.append(.init(claim: claim, file: file, row: rowIndex + 1, column: column.key, old: oldText,
-                                             new: newValue.csvText, tolerance: rule.text))
+                    differences.append(
+                        .init(
+                            claim: claim, file: file, row: rowIndex + 1, column: column.key, old: oldText,
+                            new: newValue.csvText, tolerance: rule.text))
                 }
             }
         }
@@ -98,11 +119,17 @@ struct VerificationComparison {
     private mutating func compare(array: DataArray, claim: String, folder: URL) {
         let file = "\(array.name).npy"
         guard let old = try? Self.readArray(folder.appendingPathComponent(file).path, name: "\(claim)/\(file)") else {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "", old: "missing or unreadable", new: "shape \(array.array.shapeText)", tolerance: ""))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: "", old: "missing or unreadable",
+                    new: "shape \(array.array.shapeText)", tolerance: ""))
             return
         }
         guard old.shape == array.array.shape else {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "shape", old: old.shapeText, new: array.array.shapeText, tolerance: "exact"))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: "shape", old: old.shapeText, new: array.array.shapeText,
+                    tolerance: "exact"))
             return
         }
         var reported = 0
@@ -111,13 +138,18 @@ struct VerificationComparison {
             if !array.tolerance.accepts(old: oldValue, new: newValue) {
                 reported += 1
                 if reported <= 5 {
-                    differences.append(.init(claim: claim, file: file, row: index, column: "element", old: "\(oldValue)",
-                                             new: "\(newValue)", tolerance: array.tolerance.text))
+                    differences.append(
+                        .init(
+                            claim: claim, file: file, row: index, column: "element", old: "\(oldValue)",
+                            new: "\(newValue)", tolerance: array.tolerance.text))
                 }
             }
         }
         if reported > 5 {
-            differences.append(.init(claim: claim, file: file, row: nil, column: "elements", old: "", new: "\(reported - 5) more moved", tolerance: array.tolerance.text))
+            differences.append(
+                .init(
+                    claim: claim, file: file, row: nil, column: "elements", old: "", new: "\(reported - 5) more moved",
+                    tolerance: array.tolerance.text))
         }
     }
 
@@ -138,24 +170,28 @@ struct VerificationComparison {
             let folder = root.appendingPathComponent(claim, isDirectory: true)
             var status = stat()
             guard stat(folder.path, &status) == 0 else {
-                throw CompareTreeError("'\(claim)/': the claim's folder is missing or unreadable "
-                    + "(\(String(cString: strerror(errno)))); "
-                    + "compare with --only for the claims the data holds.")
+                throw CompareTreeError(
+                    "'\(claim)/': the claim's folder is missing or unreadable "
+                        + "(\(String(cString: strerror(errno)))); "
+                        + "compare with --only for the claims the data holds.")
             }
             guard (status.st_mode & S_IFMT) == S_IFDIR else { throw CompareTreeError("'\(claim)' is not a folder.") }
             let manifestName = "\(claim)/manifest.json"
             let files: [String]
             do {
-                let text = try InputFile.readText(folder.appendingPathComponent("manifest.json").path,
-                                                  subject: "'\(manifestName)'",
-                                                  byteLimit: fileByteLimit)
-                guard case let .object(members)? = try? JSONValue.parse(text),
-                      case let .array(list)? = members["files"] else {
+                let text = try InputFile.readText(
+                    folder.appendingPathComponent("manifest.json").path,
+                    subject: "'\(manifestName)'",
+                    byteLimit: fileByteLimit)
+                guard case .object(let members)? = try? JSONValue.parse(text),
+                    case .array(let list)? = members["files"]
+                else {
                     throw CompareTreeError("'\(manifestName)' is not a claim manifest (no list of files).")
                 }
                 files = try list.map { entry in
-                    guard case let .string(name) = entry, !name.isEmpty, !name.contains("/"), name != ".",
-                          name != ".." else {
+                    guard case .string(let name) = entry, !name.isEmpty, !name.contains("/"), name != ".",
+                        name != ".."
+                    else {
                         throw CompareTreeError("'\(manifestName)' lists a file that is not a plain file name.")
                     }
                     return name
@@ -167,11 +203,13 @@ struct VerificationComparison {
                 throw CompareTreeError("'\(claim)/' cannot be listed.")
             }
             if let extra = entries.first(where: { !listed.contains($0) }) {
-                throw CompareTreeError("'\(claim)/\(extra)' is not listed in \(manifestName); "
-                    + "remove it or rewrite the folder.")
+                throw CompareTreeError(
+                    "'\(claim)/\(extra)' is not listed in \(manifestName); "
+                        + "remove it or rewrite the folder.")
             }
             for file in files where file.hasSuffix(".csv") || file.hasSuffix(".npy") {
-                let path = folder.appendingPathComponent(file).path, name = "\(claim)/\(file)"
+                let path = folder.appendingPathComponent(file).path
+                let name = "\(claim)/\(file)"
                 guard entries.contains(file) else {
                     throw CompareTreeError("'\(name)' is listed in \(manifestName) but missing.")
                 }
@@ -212,11 +250,17 @@ struct VerificationComparison {
         let (quote, comma, lineFeed, carriageReturn): (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x2C, 0x0A, 0x0D)
         let bytes = Array(text.utf8)
         guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { throw CSVFormatError("starts with a byte-order mark") }
-        var records: [[String]] = [], recordLines: [Int] = []
-        var record: [String] = [], field: [UInt8] = []
+        var records: [[String]] = []
+        var recordLines: [Int] = []
+        var record: [String] = []
+        var field: [UInt8] = []
         var state = State.start
-        var line = 1, recordLine = 1
-        func endField() { record.append(String(decoding: field, as: UTF8.self)); field = [] }
+        var line = 1
+        var recordLine = 1
+        func endField() {
+            record.append(String(decoding: field, as: UTF8.self))
+            field = []
+        }
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -227,17 +271,22 @@ struct VerificationComparison {
                 continue
             }
             switch byte {
-            case quote where state == .afterQuote: field.append(quote); state = .quoted
+            case quote where state == .afterQuote:
+                field.append(quote)
+                state = .quoted
             case quote where state == .start: state = .quoted
             case quote: throw CSVFormatError("line \(line): a quote inside an unquoted field")
-            case comma: endField(); state = .start
+            case comma:
+                endField()
+                state = .start
             case carriageReturn:
                 guard index < bytes.count, bytes[index] == lineFeed else {
                     throw CSVFormatError("line \(line): a carriage return not followed by a line feed")
                 }
             case lineFeed:
                 endField()
-                records.append(record); recordLines.append(recordLine)
+                records.append(record)
+                recordLines.append(recordLine)
                 record = []
                 state = .start
                 line += 1
@@ -251,7 +300,8 @@ struct VerificationComparison {
         guard state != .quoted else { throw CSVFormatError("line \(recordLine): a quoted field is never closed") }
         if !field.isEmpty || !record.isEmpty || state == .afterQuote {
             endField()
-            records.append(record); recordLines.append(recordLine)
+            records.append(record)
+            recordLines.append(recordLine)
         }
         guard let header = records.first else { throw CSVFormatError("is empty (no header)") }
         if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
@@ -266,23 +316,30 @@ struct VerificationComparison {
     /// The differences as a report: a summary line, the table of what moved, a closing verdict.
     func commandReport(claimCount: Int, settingsText: String) -> CommandReport {
         var table = ResultTable(columns: [
-            .init("claim", key: "claim"), .init("file", key: "file"), .init("row", key: "row", style: .general(significantDigits: 12)),
-            .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"), .init("tolerance", key: "tolerance"),
+            .init("claim", key: "claim"), .init("file", key: "file"),
+            .init("row", key: "row", style: .general(significantDigits: 12)),
+            .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"),
+            .init("tolerance", key: "tolerance"),
         ])
         for difference in differences {
-            table.append([.text(difference.claim), .text(difference.file), difference.row.map { .integer($0) } ?? .missing,
-                          .text(difference.column), .text(difference.old), .text(difference.new), .text(difference.tolerance)])
+            table.append([
+                .text(difference.claim), .text(difference.file), difference.row.map { .integer($0) } ?? .missing,
+                .text(difference.column), .text(difference.old), .text(difference.new), .text(difference.tolerance),
+            ])
         }
-        let verdict = differences.isEmpty
+        let verdict =
+            differences.isEmpty
             ? "nothing moved: \(comparedCount) numbers agree with \(directory.path) within their tolerances"
             : "\(differences.count) difference(s) beyond tolerance (\(comparedCount) numbers compared)"
         let json: JSONValue = .object([
             "command": "verify-compare", "directory": .string(directory.path), "claims": .integer(claimCount),
-            "compared": .integer(comparedCount), "moved": .integer(differences.count), "passed": .bool(differences.isEmpty),
+            "compared": .integer(comparedCount), "moved": .integer(differences.count),
+            "passed": .bool(differences.isEmpty),
             "differences": table.jsonValue(),
         ])
-        return CommandReport(summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
-                             table: table, closing: [verdict], json: json)
+        return CommandReport(
+            summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
+            table: table, closing: [verdict], json: json)
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FokkerPlanckLab
+import Foundation
 
 /// `fplab verify`: every claim the project checks, on built-in defaults, with one summary table, its data written
 /// into notebooks-data, and `--compare` against committed data.
@@ -42,9 +42,11 @@ public struct Verify: ParsableCommand {
     @Flag(help: "With --list: each claim's bounds with their derivations and the planted defects it is shown to catch.")
     public var verbose = false
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("With --only: run the claim with its n-th listed defect planted (see --list "
-                                   + "--verbose); it should fail.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "With --only: run the claim with its n-th listed defect planted (see --list "
+                + "--verbose); it should fail.", valueName: "n"))
     public var plant: Int?
 
     @OptionGroup(title: "Run and output")
@@ -53,15 +55,20 @@ public struct Verify: ParsableCommand {
     @Option(help: "How results are printed on standard output.")
     public var format: OutputFormat = .text
 
-    @Option(name: .customLong("output"),
-            help: ArgumentHelp("Write the data into this folder (default for a full run: ./\(Verify.defaultOutputDirectory)).", valueName: "dir"))
+    @Option(
+        name: .customLong("output"),
+        help: ArgumentHelp(
+            "Write the data into this folder (default for a full run: ./\(Verify.defaultOutputDirectory)).",
+            valueName: "dir"))
     public var outputDirectory: String?
 
     @Flag(name: .customLong("no-output"), help: "Write no data (only the table on standard output).")
     public var noOutput = false
 
-    @Option(help: ArgumentHelp("Rerun and compare every number with the data in this folder; exit 1 if any moved beyond its tolerance.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Rerun and compare every number with the data in this folder; exit 1 if any moved beyond its tolerance.",
+            valueName: "dir"))
     public var compare: String?
 
     /// Multiplies every tolerance (internal: tests break tolerances on purpose to see claims fail).
@@ -72,26 +79,36 @@ public struct Verify: ParsableCommand {
 
     public func validate() throws {
         if let only {
-            try OptionCheck.require(VerificationSuite.claim(named: only) != nil,
-                                    "--only: no claim named '\(only)'; the claims are: \(VerificationSuite.claims.map(\.name).joined(separator: ", ")).")
+            try OptionCheck.require(
+                VerificationSuite.claim(named: only) != nil,
+                "--only: no claim named '\(only)'; the claims are: \(VerificationSuite.claims.map(\.name).joined(separator: ", "))."
+            )
         }
         try OptionCheck.finite(toleranceScale, option: "--tolerance-scale", mustBe: "greater than 0") { $0 > 0 }
-        try OptionCheck.require(!(noOutput && outputDirectory != nil), "--no-output and --output exclude each other; give one.")
+        try OptionCheck.require(
+            !(noOutput && outputDirectory != nil), "--no-output and --output exclude each other; give one.")
         if let plant {
             guard let only, let claim = VerificationSuite.claim(named: only) else {
-                throw ValidationError("--plant needs --only NAME: a defect belongs to one claim (see --list --verbose).")
+                throw ValidationError(
+                    "--plant needs --only NAME: a defect belongs to one claim (see --list --verbose).")
             }
-            try OptionCheck.require((1...max(claim.controls.count, 1)).contains(plant) && !claim.controls.isEmpty,
-                                    "--plant: \(only) lists \(claim.controls.count) defect(s); give a number from 1 to \(claim.controls.count).")
-            try OptionCheck.require(outputDirectory == nil && compare == nil,
-                                    "--plant writes and compares nothing: leave out --output and --compare.")
+            try OptionCheck.require(
+                (1...max(claim.controls.count, 1)).contains(plant) && !claim.controls.isEmpty,
+                "--plant: \(only) lists \(claim.controls.count) defect(s); give a number from 1 to \(claim.controls.count)."
+            )
+            try OptionCheck.require(
+                outputDirectory == nil && compare == nil,
+                "--plant writes and compares nothing: leave out --output and --compare.")
         }
         if let compare {
             let manifest = try Self.committedRun(in: compare)
-            try OptionCheck.require(!quick || manifest.quick,
-                                    "--compare \(compare): the data was written by a full run; compare without --quick.")
-            try OptionCheck.require(runOptions.seed == 1 || runOptions.seed == manifest.seed,
-                                    "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed).")
+            try OptionCheck.require(
+                !quick || manifest.quick,
+                "--compare \(compare): the data was written by a full run; compare without --quick.")
+            try OptionCheck.require(
+                runOptions.seed == 1 || runOptions.seed == manifest.seed,
+                "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed)."
+            )
             do {
                 try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name))
             } catch let error as CompareTreeError {
@@ -99,7 +116,9 @@ public struct Verify: ParsableCommand {
             }
         }
         if let outputDirectory {
-            do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let error as CommandLineError {
+            do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let
+                error as CommandLineError
+            {
                 throw ValidationError(error.description)
             }
         }
@@ -109,7 +128,8 @@ public struct Verify: ParsableCommand {
     static func committedRun(in directory: String) throws -> (quick: Bool, seed: UInt64) {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("manifest.json").path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("--compare \(directory): no manifest.json there; name a folder written by fplab verify --output.")
+            throw ValidationError(
+                "--compare \(directory): no manifest.json there; name a folder written by fplab verify --output.")
         }
         let members: [String: JSONValue]
         do {
@@ -117,13 +137,13 @@ public struct Verify: ParsableCommand {
         } catch let error as InputFileError {
             throw ValidationError(error.description)
         }
-        guard members["command"] == .string("verify"), case let .bool(quick)? = members["quick"] else {
+        guard members["command"] == .string("verify"), case .bool(let quick)? = members["quick"] else {
             throw ValidationError("--compare \(directory): manifest.json was not written by fplab verify.")
         }
         let seed: UInt64
         switch members["seed"] {
-        case let .integer(value)? where value >= 0: seed = UInt64(value)
-        case let .unsignedInteger(value)?: seed = value
+        case .integer(let value)? where value >= 0: seed = UInt64(value)
+        case .unsignedInteger(let value)?: seed = value
         default: throw ValidationError("--compare \(directory): manifest.json has no seed.")
         }
         return (quick, seed)
@@ -141,7 +161,7 @@ public struct Verify: ParsableCommand {
         do { document = try JSONValue.parse(text) } catch let error as JSONSyntaxError {
             throw InputFileError("\(subject): malformed JSON at \(error).")
         }
-        guard case let .object(members) = document else { throw InputFileError("\(subject): not a JSON object.") }
+        guard case .object(let members) = document else { throw InputFileError("\(subject): not a JSON object.") }
         return members
     }
 
@@ -154,7 +174,8 @@ public struct Verify: ParsableCommand {
             return (try? readManifest(manifest, subject: "manifest.json"))?["command"] == .string("verify")
         }
         let known = VerificationArchive.topLevelNames.union(VerificationSuite.claims.map(\.name))
-            .union(VerificationArchive.otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
+            .union(
+                VerificationArchive.otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return entries.allSatisfy { known.contains($0) }
     }
@@ -176,8 +197,11 @@ public struct Verify: ParsableCommand {
     }
 
     public var settings: VerificationSettings {
-        var settings = VerificationSettings(quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
-        if let plant, let only, let claim = VerificationSuite.claim(named: only), claim.controls.indices.contains(plant - 1) {
+        var settings = VerificationSettings(
+            quick: quick, threads: runOptions.threads, seed: runOptions.seed, toleranceScale: toleranceScale)
+        if let plant, let only, let claim = VerificationSuite.claim(named: only),
+            claim.controls.indices.contains(plant - 1)
+        {
             settings = claim.controls[plant - 1].planted(in: settings)
             StandardStreams.writeError("planted in \(only): \(claim.controls[plant - 1].description)\n")
         }
@@ -201,7 +225,8 @@ public struct Verify: ParsableCommand {
                     }
                     text += "\n"
                 } else {
-                    text += claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    text +=
+                        claim.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                         + claim.statement + "\n"
                 }
             }
@@ -224,11 +249,15 @@ public struct Verify: ParsableCommand {
             var comparison = VerificationComparison(directory: compare)
             comparison.compare(report.outcomes)
             let settings = report.settings
-            var compared = comparison.commandReport(claimCount: report.outcomes.count,
-                                                    settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
-            compared.closing.insert(String(format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
-                                           report.outcomes.count, report.wallSeconds), at: 0)
-            let text = comparison.differences.isEmpty && format == .text
+            var compared = comparison.commandReport(
+                claimCount: report.outcomes.count,
+                settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
+            compared.closing.insert(
+                String(
+                    format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
+                    report.outcomes.count, report.wallSeconds), at: 0)
+            let text =
+                comparison.differences.isEmpty && format == .text
                 ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
             try StandardStreams.writeOutput(text)
             if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
@@ -252,7 +281,8 @@ public struct Verify: ParsableCommand {
             progress.finish(passed: outcome.passed, seconds: outcome.seconds)
         }
         progress.close(totalSeconds: ForwardExperiment.seconds(since: clock))
-        return VerificationReport(outcomes: outcomes, settings: settings, wallSeconds: ForwardExperiment.seconds(since: clock))
+        return VerificationReport(
+            outcomes: outcomes, settings: settings, wallSeconds: ForwardExperiment.seconds(since: clock))
     }
 }
 
@@ -275,8 +305,10 @@ public struct VerificationReport {
                 table.append([.text(outcome.name), .text("error: \(failure)"), .missing, .missing, .text("FAILED")])
             }
             for check in outcome.checks {
-                table.append([.text(outcome.name), .text(check.quantity), .number(check.measured), .text(check.expectation),
-                              .text(check.passed ? "pass" : "FAILED")])
+                table.append([
+                    .text(outcome.name), .text(check.quantity), .number(check.measured), .text(check.expectation),
+                    .text(check.passed ? "pass" : "FAILED"),
+                ])
             }
         }
         let passedCount = outcomes.filter(\.passed).count
@@ -284,19 +316,26 @@ public struct VerificationReport {
             "command": "verify", "version": .string(fokkerPlanckLabVersion), "quick": .bool(settings.quick),
             "seed": .unsignedInteger(settings.seed), "threads": .integer(settings.threads),
             "passed": .bool(allPassed), "wall_seconds": .number(wallSeconds),
-            "claims": .array(outcomes.map { outcome in
-                .object([
-                    "name": .string(outcome.name), "statement": .string(outcome.statement), "passed": .bool(outcome.passed),
-                    "seconds": .number(outcome.seconds), "error": outcome.failure.map { .string($0) } ?? .null,
-                    "checks": .array(outcome.checks.map { check in
-                        .object(["quantity": .string(check.quantity), "measured": .number(check.measured),
-                                 "expectation": .string(check.expectation), "passed": .bool(check.passed)])
-                    }),
-                ])
-            }),
+            "claims": .array(
+                outcomes.map { outcome in
+                    .object([
+                        "name": .string(outcome.name), "statement": .string(outcome.statement),
+                        "passed": .bool(outcome.passed),
+                        "seconds": .number(outcome.seconds), "error": outcome.failure.map { .string($0) } ?? .null,
+                        "checks": .array(
+                            outcome.checks.map { check in
+                                .object([
+                                    "quantity": .string(check.quantity), "measured": .number(check.measured),
+                                    "expectation": .string(check.expectation), "passed": .bool(check.passed),
+                                ])
+                            }),
+                    ])
+                }),
         ])
         return CommandReport(
-            summary: ["verify: \(outcomes.count) claim(s)\(settings.quick ? " (quick)" : ""), seed \(settings.seed), \(settings.threads) thread(s)"],
+            summary: [
+                "verify: \(outcomes.count) claim(s)\(settings.quick ? " (quick)" : ""), seed \(settings.seed), \(settings.threads) thread(s)"
+            ],
             table: table,
             closing: [String(format: "%d of %d claims passed (%.1f s)", passedCount, outcomes.count, wallSeconds)]
                 + outcomes.filter { !$0.passed }.map { "FAILED: \($0.name): \($0.statement)" },

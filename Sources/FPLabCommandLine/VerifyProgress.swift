@@ -22,8 +22,10 @@ final class VerifyProgress: @unchecked Sendable {
     private let output: @Sendable (String) -> Void
 
     /// `output` receives the text (standard error unless a test listens).
-    init(claimCount: Int, isTerminal: Bool = isatty(STDERR_FILENO) == 1,
-         output: @escaping @Sendable (String) -> Void = { StandardStreams.writeError($0) }) {
+    init(
+        claimCount: Int, isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+        output: @escaping @Sendable (String) -> Void = { StandardStreams.writeError($0) }
+    ) {
         self.claimCount = claimCount
         self.isTerminal = isTerminal
         self.output = output
@@ -85,7 +87,8 @@ final class VerifyProgress: @unchecked Sendable {
         let width = 20
         let done = min(width, current.index * width / max(claimCount, 1))
         let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
-        let line = prefix(current.index, current.name) + String(format: "  %.1f s  ", Self.seconds(now - current.started))
+        let line =
+            prefix(current.index, current.name) + String(format: "  %.1f s  ", Self.seconds(now - current.started))
             + "[\(bar)]" + String(format: " %.1f s in all", Self.seconds(now - start))
             + (claimProgress.map { String(format: "  %.0f %%: ", 100 * $0.fraction) + $0.detail } ?? "")
         // Cut to the terminal's width: a wrapped line could not be redrawn in place.

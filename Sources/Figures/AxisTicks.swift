@@ -36,7 +36,9 @@ public struct AxisTicks: Sendable, Equatable {
     ///   - expandsToTicks: true widens the limits outwards to the nearest step multiples, so the first and
     ///     last ticks sit on the frame; false keeps the limits and labels the multiples inside them.
     ///   An empty range (lower == upper) is widened by 10 % of its magnitude, or by 1 around zero.
-    public static func linear(from lower: Double, to upper: Double, maximumCount: Int = 8, expandsToTicks: Bool = true) -> AxisTicks {
+    public static func linear(from lower: Double, to upper: Double, maximumCount: Int = 8, expandsToTicks: Bool = true)
+        -> AxisTicks
+    {
         precondition(lower.isFinite && upper.isFinite && lower <= upper, "AxisTicks.linear: need finite lower <= upper")
         precondition(maximumCount >= 2, "AxisTicks.linear: maximumCount must be at least 2")
         var low = max(lower, -1e300)
@@ -81,8 +83,11 @@ public struct AxisTicks: Sendable, Equatable {
     ///     still narrower limits).
     ///   A range within a single decade is widened to that decade (1e-3 exactly becomes 1e-4…1e-2). Limits
     ///   stay within the normal finite doubles, about 2.2e-308…1.8e308.
-    public static func logarithmic(from lower: Double, to upper: Double, maximumCount: Int = 8, expandsToDecades: Bool = true) -> AxisTicks {
-        precondition(lower > 0 && upper.isFinite && lower <= upper, "AxisTicks.logarithmic: need 0 < lower <= upper < ∞")
+    public static func logarithmic(
+        from lower: Double, to upper: Double, maximumCount: Int = 8, expandsToDecades: Bool = true
+    ) -> AxisTicks {
+        precondition(
+            lower > 0 && upper.isFinite && lower <= upper, "AxisTicks.logarithmic: need 0 < lower <= upper < ∞")
         precondition(maximumCount >= 2, "AxisTicks.logarithmic: maximumCount must be at least 2")
         let slack = 1e-9
         let logLow = log10(lower)
@@ -105,7 +110,9 @@ public struct AxisTicks: Sendable, Equatable {
                 let major = [1.0, 2.0, 5.0].map { ($0, first) } + [(1.0, last)]
                 return mixedDecadeTicks(major: major, lower: low, upper: high)
             }
-            let decades = stride(from: first, through: last, by: decadeStep).filter { isWithin(scaledByPowerOfTen(1, $0), low, high) }
+            let decades = stride(from: first, through: last, by: decadeStep).filter {
+                isWithin(scaledByPowerOfTen(1, $0), low, high)
+            }
             return AxisTicks(
                 scale: .logarithmic, lower: low, upper: high,
                 major: decades.map { scaledByPowerOfTen(1, $0) },
@@ -116,14 +123,16 @@ public struct AxisTicks: Sendable, Equatable {
         let firstInside = Int(ceil(logLow - slack))
         let lastInside = Int(floor(logHigh + slack))
         if lastInside - firstInside >= 1 {
-            let decadeStep = niceDecadeStep(first: firstInside, last: lastInside, maximumCount: maximumCount, snapsOutwards: false)
+            let decadeStep = niceDecadeStep(
+                first: firstInside, last: lastInside, maximumCount: maximumCount, snapsOutwards: false)
             let decades = (firstInside...lastInside).filter { $0 % decadeStep == 0 }
             if decades.count >= 2 {
                 return AxisTicks(
                     scale: .logarithmic, lower: lower, upper: upper,
                     major: decades.map { scaledByPowerOfTen(1, $0) },
                     minor: logMinorTicks(
-                        first: Int(floor(logLow)), last: Int(ceil(logHigh)), decadeStep: decadeStep, lower: lower, upper: upper),
+                        first: Int(floor(logLow)), last: Int(ceil(logHigh)), decadeStep: decadeStep, lower: lower,
+                        upper: upper),
                     multiplierExponent: nil,
                     richLabels: decades.map { RichText.power(base: "10", exponent: $0) })
             }
@@ -139,8 +148,9 @@ public struct AxisTicks: Sendable, Equatable {
         }
         // Narrower still (1.1…1.9): the linear ticks inside the limits, placed on the log scale.
         let inside = AxisTicks.linear(from: lower, to: upper, maximumCount: maximumCount, expandsToTicks: false)
-        return AxisTicks(scale: .logarithmic, lower: lower, upper: upper, major: inside.major, minor: [],
-                         multiplierExponent: inside.multiplierExponent, richLabels: inside.richLabels)
+        return AxisTicks(
+            scale: .logarithmic, lower: lower, upper: upper, major: inside.major, minor: [],
+            multiplierExponent: inside.multiplierExponent, richLabels: inside.richLabels)
     }
 }
 
@@ -170,7 +180,8 @@ func scaledByPowerOfTen(_ mantissa: Double, _ exponent: Int) -> Double {
 private func niceDecadeStep(first: Int, last: Int, maximumCount: Int, snapsOutwards: Bool) -> Int {
     let steps = [1, 2, 3, 5, 10, 20, 25, 50, 100, 200]
     for step in steps {
-        let count = snapsOutwards
+        let count =
+            snapsOutwards
             ? (ceilMultiple(last, step) - floorMultiple(first, step)) / step + 1
             : (floorMultiple(last, step) - ceilMultiple(first, step)) / step + 1
         if count <= maximumCount { return step }
@@ -246,8 +257,10 @@ private func mixedDecadeTicks(major: [(Double, Int)], lower: Double, upper: Doub
         if decimalFriendly {
             return RichText(fixedDecimal(scaledByPowerOfTen(mantissa, decade), decimals: max(0, -decade)))
         }
-        return RichText(runs: [.init(text: "\(Int(mantissa))×10", isRaised: false),
-                               .init(text: typographicMinus(String(decade)), isRaised: true)])
+        return RichText(runs: [
+            .init(text: "\(Int(mantissa))×10", isRaised: false),
+            .init(text: typographicMinus(String(decade)), isRaised: true),
+        ])
     }
     var minor: [Double] = []
     let firstDecade = Int(floor(log10(lower)))
@@ -260,6 +273,7 @@ private func mixedDecadeTicks(major: [(Double, Int)], lower: Double, upper: Doub
             }
         }
     }
-    return AxisTicks(scale: .logarithmic, lower: lower, upper: upper, major: values, minor: minor.sorted(),
-                     multiplierExponent: nil, richLabels: labels)
+    return AxisTicks(
+        scale: .logarithmic, lower: lower, upper: upper, major: values, minor: minor.sorted(),
+        multiplierExponent: nil, richLabels: labels)
 }

@@ -16,12 +16,13 @@
 
 import Foundation
 import Safeguards
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A figure's canvas in CSS pixels (the SVG user units).
@@ -30,7 +31,9 @@ public struct FigureSize: Sendable, Hashable, Codable {
     public var height: Double
 
     public init(width: Double, height: Double) {
-        precondition(width > 0 && height > 0 && width.isFinite && height.isFinite, "FigureSize: width and height must be positive")
+        precondition(
+            width > 0 && height > 0 && width.isFinite && height.isFinite,
+            "FigureSize: width and height must be positive")
         self.width = width
         self.height = height
     }

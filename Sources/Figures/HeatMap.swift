@@ -50,11 +50,14 @@ public struct HeatMap: Figure {
         colorScale: AxisScale = .linear, colorLimits: ClosedRange<Double>? = nil, colorMap: ColorMap = .viridis,
         preservesAspectRatio: Bool = true, showsNotes: Bool = true, size: FigureSize = .standard
     ) {
-        precondition(shape.count == 2 && shape.allSatisfy { $0 >= 1 }, "HeatMap: shape must be [nx, ny] with nx, ny ≥ 1")
+        precondition(
+            shape.count == 2 && shape.allSatisfy { $0 >= 1 }, "HeatMap: shape must be [nx, ny] with nx, ny ≥ 1")
         precondition(values.count == shape[0] * shape[1], "HeatMap: \(values.count) values for shape \(shape)")
-        precondition(xExtent.lowerBound < xExtent.upperBound && yExtent.lowerBound < yExtent.upperBound
-                     && [xExtent.lowerBound, xExtent.upperBound, yExtent.lowerBound, yExtent.upperBound].allSatisfy(\.isFinite),
-                     "HeatMap: extents must be finite with lower < upper")
+        precondition(
+            xExtent.lowerBound < xExtent.upperBound && yExtent.lowerBound < yExtent.upperBound
+                && [xExtent.lowerBound, xExtent.upperBound, yExtent.lowerBound, yExtent.upperBound].allSatisfy(
+                    \.isFinite),
+            "HeatMap: extents must be finite with lower < upper")
         self.values = values
         self.shape = shape
         self.xExtent = xExtent
@@ -116,8 +119,10 @@ extension HeatMap {
         let limits = resolvedColorLimits
         var notes: [String] = []
         if let requested = colorLimits, !usableColorLimits(requested) {
-            notes.append("colour limits \(requested.lowerBound)...\(requested.upperBound) ignored: "
-                + (colorScale == .logarithmic ? "a logarithmic scale needs 0 < lower < upper" : "they must be finite with lower < upper"))
+            notes.append(
+                "colour limits \(requested.lowerBound)...\(requested.upperBound) ignored: "
+                    + (colorScale == .logarithmic
+                        ? "a logarithmic scale needs 0 < lower < upper" : "they must be finite with lower < upper"))
         }
         let nonFinite = values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
         if nonFinite > 0 {
@@ -126,15 +131,19 @@ extension HeatMap {
         if colorScale == .logarithmic {
             let nonPositive = values.reduce(0) { $0 + ($1.isFinite && $1 <= 0 ? 1 : 0) }
             if nonPositive > 0 {
-                notes.append("\(nonPositive) of \(values.count) cells are ≤ 0, drawn in the lowest colour of the logarithmic scale")
+                notes.append(
+                    "\(nonPositive) of \(values.count) cells are ≤ 0, drawn in the lowest colour of the logarithmic scale"
+                )
             }
         }
         let lines = showsNotes ? footnoteLines(notes) : []
 
         // Colour bar ticks inside the limits; the bar is as tall as the plot, about 300 px.
-        let colorTicks = colorScale == .linear
+        let colorTicks =
+            colorScale == .linear
             ? AxisTicks.linear(from: limits.lowerBound, to: limits.upperBound, maximumCount: 7, expandsToTicks: false)
-            : AxisTicks.logarithmic(from: limits.lowerBound, to: limits.upperBound, maximumCount: 7, expandsToDecades: false)
+            : AxisTicks.logarithmic(
+                from: limits.lowerBound, to: limits.upperBound, maximumCount: 7, expandsToDecades: false)
         let colorTitle = axisTitle(colorLabel, multiplier: colorTicks.multiplierExponent)
         let barGap = 16.0
         let barWidth = 14.0
@@ -152,7 +161,8 @@ extension HeatMap {
         // Cells in cell units: x = i, y = j, flipped so that j grows upwards.
         let fills = colorMap.colors.map(\.hexString)
         let missing = Self.missingColor.hexString
-        body += "<g class=\"cells\" transform=\"translate(\(svgNumber(rect.left)) \(svgNumber(rect.bottom))) "
+        body +=
+            "<g class=\"cells\" transform=\"translate(\(svgNumber(rect.left)) \(svgNumber(rect.bottom))) "
             + "scale(\(svgNumber4(rect.width / Double(nx))) \(svgNumber4(-rect.height / Double(ny))))\" shape-rendering=\"crispEdges\">\n"
         body.reserveCapacity(body.utf8.count + nx * ny * 52)
         for i in 0..<nx {
@@ -166,7 +176,9 @@ extension HeatMap {
         }
         body += "</g>\n"
         body += frame.axesSVG()
-        body += colorBarSVG(ticks: colorTicks, title: colorTitle, left: rect.right + barGap, top: rect.top, width: barWidth, height: rect.height)
+        body += colorBarSVG(
+            ticks: colorTicks, title: colorTitle, left: rect.right + barGap, top: rect.top, width: barWidth,
+            height: rect.height)
         body += frame.footnotesSVG(lines)
         return (svgDocument(size: size, title: title, notes: notes, body: body), notes)
     }
@@ -179,18 +191,24 @@ extension HeatMap {
 
     /// The colour bar: a vertical gradient through the colour map, framed, ticks and labels on its right,
     /// and the colour label rotated beside them.
-    private func colorBarSVG(ticks: AxisTicks, title: RichText, left: Double, top: Double, width: Double, height: Double) -> String {
-        let identifier = "figures-colormap-\(colorMap.name.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(String.init).joined())"
-        var svg = "<g class=\"colorbar\">\n<defs><linearGradient id=\"\(identifier)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
+    private func colorBarSVG(
+        ticks: AxisTicks, title: RichText, left: Double, top: Double, width: Double, height: Double
+    ) -> String {
+        let identifier =
+            "figures-colormap-\(colorMap.name.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(String.init).joined())"
+        var svg =
+            "<g class=\"colorbar\">\n<defs><linearGradient id=\"\(identifier)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
         let stopCount = 32
         for stop in 0...stopCount {
             let t = Double(stop) / Double(stopCount)
             svg += "<stop offset=\"\(svgNumber4(t))\" stop-color=\"\(colorMap.color(at: t).hexString)\"/>"
         }
         svg += "</linearGradient></defs>\n"
-        svg += "<rect class=\"colorbar-scale\" x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(width))\" "
+        svg +=
+            "<rect class=\"colorbar-scale\" x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(width))\" "
             + "height=\"\(svgNumber(height))\" fill=\"url(#\(identifier))\"/>\n"
-        svg += "<rect x=\"\(svgNumber(left - 0.5))\" y=\"\(svgNumber(top - 0.5))\" width=\"\(svgNumber(width + 1))\" height=\"\(svgNumber(height + 1))\" "
+        svg +=
+            "<rect x=\"\(svgNumber(left - 0.5))\" y=\"\(svgNumber(top - 0.5))\" width=\"\(svgNumber(width + 1))\" height=\"\(svgNumber(height + 1))\" "
             + "fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         var tickPath = ""
         let edge = left + width + 0.5
@@ -205,18 +223,21 @@ extension HeatMap {
             svg += "<path d=\"\(tickPath)\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         }
         let labelX = left + width + PlotStyle.majorTickLength + 3
-        svg += "<g class=\"colorbar-tick-labels\" font-size=\"\(svgNumber(PlotStyle.tickSize))\" fill=\"\(PlotStyle.textColor)\">\n"
+        svg +=
+            "<g class=\"colorbar-tick-labels\" font-size=\"\(svgNumber(PlotStyle.tickSize))\" fill=\"\(PlotStyle.textColor)\">\n"
         for (value, label) in zip(ticks.major, ticks.richLabels) {
             guard let t = ticks.fraction(of: value) else { continue }
             let y = top + height - t * height + PlotStyle.tickSize * 0.36
-            svg += "<text class=\"tick-label\" x=\"\(svgNumber(labelX))\" y=\"\(svgNumber(y))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
+            svg +=
+                "<text class=\"tick-label\" x=\"\(svgNumber(labelX))\" y=\"\(svgNumber(y))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
         if !title.isEmpty {
             let labelWidth = ticks.richLabels.map { $0.estimatedWidth(fontSize: PlotStyle.tickSize) }.max() ?? 0
             let baseline = labelX + labelWidth + 8 + PlotStyle.labelSize * 0.8
             let centre = top + height / 2
-            svg += "<text class=\"colorbar-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
+            svg +=
+                "<text class=\"colorbar-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
                 + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" font-size=\"\(svgNumber(PlotStyle.labelSize))\" "
                 + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(title.svgContent(fontSize: PlotStyle.labelSize))</text>\n"
         }

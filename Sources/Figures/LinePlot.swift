@@ -45,7 +45,9 @@ public struct LinePlot: Figure {
             _ name: String, points: [(x: Double, y: Double)], color: RGBColor? = nil, dash: LineDash? = nil,
             marker: Marker? = nil, lineWidth: Double = 1.8
         ) {
-            self.init(name, x: points.map(\.x), y: points.map(\.y), color: color, dash: dash, marker: marker, lineWidth: lineWidth)
+            self.init(
+                name, x: points.map(\.x), y: points.map(\.y), color: color, dash: dash, marker: marker,
+                lineWidth: lineWidth)
         }
     }
 
@@ -91,22 +93,28 @@ extension LinePlot {
         let styles = series.indices.map(style(of:))
         var notes: [String] = []
         for (index, line) in series.enumerated() {
-            notes += skippedPointNotes(x: line.x, y: line.y, name: seriesName(index), xScale: xAxis.scale, yScale: yAxis.scale)
+            notes += skippedPointNotes(
+                x: line.x, y: line.y, name: seriesName(index), xScale: xAxis.scale, yScale: yAxis.scale)
         }
         var xRange = drawableRange(referenceLines.compactMap(\.verticalValue), scale: xAxis.scale)
         var yRange = drawableRange(referenceLines.compactMap(\.horizontalValue), scale: yAxis.scale)
         for line in series {
-            let drawable = line.x.indices.filter { isDrawable(line.x[$0], xAxis.scale) && isDrawable(line.y[$0], yAxis.scale) }
+            let drawable = line.x.indices.filter {
+                isDrawable(line.x[$0], xAxis.scale) && isDrawable(line.y[$0], yAxis.scale)
+            }
             xRange = union(xRange, drawableRange(drawable.lazy.map { line.x[$0] }, scale: xAxis.scale))
             yRange = union(yRange, drawableRange(drawable.lazy.map { line.y[$0] }, scale: yAxis.scale))
         }
-        let entries = series.enumerated().map { index, line in
-            LegendEntry(label: line.name, color: styles[index].color,
-                        swatch: .line(dash: styles[index].dash, width: line.lineWidth, marker: styles[index].marker))
-        } + referenceLines.map(\.legendEntry)
+        let entries =
+            series.enumerated().map { index, line in
+                LegendEntry(
+                    label: line.name, color: styles[index].color,
+                    swatch: .line(dash: styles[index].dash, width: line.lineWidth, marker: styles[index].marker))
+            } + referenceLines.map(\.legendEntry)
 
         return renderCartesianPlot(
-            size: size, title: title, x: AxisRequest(axis: xAxis, dataRange: xRange), y: AxisRequest(axis: yAxis, dataRange: yRange),
+            size: size, title: title, x: AxisRequest(axis: xAxis, dataRange: xRange),
+            y: AxisRequest(axis: yAxis, dataRange: yRange),
             legendEntries: entries, placement: legendPlacement, equalAspect: false, notes: notes, showsNotes: showsNotes
         ) { frame in
             var drawing = CartesianDrawing()
@@ -129,7 +137,8 @@ extension LinePlot {
                 }
                 drawing.ink += polyline.ink
                 if !polyline.pathData.isEmpty {
-                    var attributes = "fill=\"none\" stroke=\"\(style.color.hexString)\" stroke-width=\"\(svgNumber(line.lineWidth))\" stroke-linejoin=\"round\""
+                    var attributes =
+                        "fill=\"none\" stroke=\"\(style.color.hexString)\" stroke-width=\"\(svgNumber(line.lineWidth))\" stroke-linejoin=\"round\""
                     if let pattern = style.dash.dashArray(width: line.lineWidth) {
                         attributes += " stroke-dasharray=\"\(pattern)\""
                     } else {

@@ -13,7 +13,8 @@ public enum LineDash: String, Sendable, CaseIterable {
         case .solid: return nil
         case .dashed: return "\(svgNumber(6 * unit)) \(svgNumber(4 * unit))"
         case .dotted: return "\(svgNumber(1.5 * unit)) \(svgNumber(2.5 * unit))"
-        case .dashDotted: return "\(svgNumber(7 * unit)) \(svgNumber(3 * unit)) \(svgNumber(1.5 * unit)) \(svgNumber(3 * unit))"
+        case .dashDotted:
+            return "\(svgNumber(7 * unit)) \(svgNumber(3 * unit)) \(svgNumber(1.5 * unit)) \(svgNumber(3 * unit))"
         }
     }
 }

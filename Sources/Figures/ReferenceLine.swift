@@ -24,7 +24,10 @@ public struct ReferenceLine: Sendable {
     public var dash: LineDash
     public var lineWidth: Double
 
-    public init(_ shape: Shape, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed, lineWidth: Double = 1.2) {
+    public init(
+        _ shape: Shape, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed,
+        lineWidth: Double = 1.2
+    ) {
         self.shape = shape
         self.label = label
         self.color = color
@@ -32,11 +35,15 @@ public struct ReferenceLine: Sendable {
         self.lineWidth = lineWidth
     }
 
-    public static func horizontal(_ y: Double, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed) -> ReferenceLine {
+    public static func horizontal(
+        _ y: Double, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed
+    ) -> ReferenceLine {
         ReferenceLine(.horizontal(y), label: label, color: color, dash: dash)
     }
 
-    public static func vertical(_ x: Double, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed) -> ReferenceLine {
+    public static func vertical(_ x: Double, label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed)
+        -> ReferenceLine
+    {
         ReferenceLine(.vertical(x), label: label, color: color, dash: dash)
     }
 
@@ -59,7 +66,8 @@ public struct ReferenceLine: Sendable {
 
     /// y = f(x), for instance an exact solution beside its numerical approximation.
     public static func function(
-        label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed, _ function: @escaping @Sendable (Double) -> Double
+        label: String = "", color: RGBColor = .darkGray, dash: LineDash = .dashed,
+        _ function: @escaping @Sendable (Double) -> Double
     ) -> ReferenceLine {
         ReferenceLine(.curve(function), label: label, color: color, dash: dash)
     }
@@ -68,12 +76,12 @@ public struct ReferenceLine: Sendable {
 extension ReferenceLine {
     /// Values this line adds to the x and y data ranges.
     var horizontalValue: Double? {
-        if case let .horizontal(value) = shape { return value }
+        if case .horizontal(let value) = shape { return value }
         return nil
     }
 
     var verticalValue: Double? {
-        if case let .vertical(value) = shape { return value }
+        if case .vertical(let value) = shape { return value }
         return nil
     }
 
@@ -85,19 +93,20 @@ extension ReferenceLine {
     func draw(in frame: PlotFrame) -> ClippedPolyline {
         var line = ClippedPolyline(clip: frame.rect)
         switch shape {
-        case let .horizontal(value):
+        case .horizontal(let value):
             guard let py = frame.pixelY(value) else { break }
             line.add(PixelPoint(x: frame.rect.left, y: py))
             line.add(PixelPoint(x: frame.rect.right, y: py))
-        case let .vertical(value):
+        case .vertical(let value):
             guard let px = frame.pixelX(value) else { break }
             line.add(PixelPoint(x: px, y: frame.rect.bottom))
             line.add(PixelPoint(x: px, y: frame.rect.top))
-        case let .curve(function):
+        case .curve(let function):
             let sampleCount = 256
             for index in 0...sampleCount {
                 let t = Double(index) / Double(sampleCount)
-                let xValue = frame.x.scale == .linear
+                let xValue =
+                    frame.x.scale == .linear
                     ? frame.x.lower + t * (frame.x.upper - frame.x.lower)
                     : frame.x.lower * pow(frame.x.upper / frame.x.lower, t)
                 let yValue = function(xValue)

@@ -23,7 +23,10 @@ public struct ScatterPlot: Figure {
         /// Fill opacity in [0, 1]; nil takes the plot's `opacity`.
         public var opacity: Double?
 
-        public init(_ name: String, x: [Double], y: [Double], color: RGBColor? = nil, radius: Double = 2.2, opacity: Double? = nil) {
+        public init(
+            _ name: String, x: [Double], y: [Double], color: RGBColor? = nil, radius: Double = 2.2,
+            opacity: Double? = nil
+        ) {
             precondition(x.count == y.count, "ScatterPlot.PointSet \(name): x has \(x.count) values, y has \(y.count)")
             self.name = name
             self.x = x
@@ -33,15 +36,24 @@ public struct ScatterPlot: Figure {
             self.opacity = opacity
         }
 
-        public init(_ name: String, points: [(x: Double, y: Double)], color: RGBColor? = nil, radius: Double = 2.2, opacity: Double? = nil) {
+        public init(
+            _ name: String, points: [(x: Double, y: Double)], color: RGBColor? = nil, radius: Double = 2.2,
+            opacity: Double? = nil
+        ) {
             self.init(name, x: points.map(\.x), y: points.map(\.y), color: color, radius: radius, opacity: opacity)
         }
 
         /// Points stored interleaved, x0, y0, x1, y1, … (a 2-D point set's flat coordinates).
-        public init(_ name: String, interleaved coordinates: [Double], color: RGBColor? = nil, radius: Double = 2.2, opacity: Double? = nil) {
-            precondition(coordinates.count % 2 == 0, "ScatterPlot.PointSet \(name): an odd number of interleaved coordinates")
-            self.init(name, x: stride(from: 0, to: coordinates.count, by: 2).map { coordinates[$0] },
-                      y: stride(from: 1, to: coordinates.count, by: 2).map { coordinates[$0] }, color: color, radius: radius, opacity: opacity)
+        public init(
+            _ name: String, interleaved coordinates: [Double], color: RGBColor? = nil, radius: Double = 2.2,
+            opacity: Double? = nil
+        ) {
+            precondition(
+                coordinates.count % 2 == 0, "ScatterPlot.PointSet \(name): an odd number of interleaved coordinates")
+            self.init(
+                name, x: stride(from: 0, to: coordinates.count, by: 2).map { coordinates[$0] },
+                y: stride(from: 1, to: coordinates.count, by: 2).map { coordinates[$0] }, color: color, radius: radius,
+                opacity: opacity)
         }
     }
 
@@ -103,7 +115,9 @@ extension ScatterPlot {
         for (index, set) in sets.enumerated() {
             let name = set.name.isEmpty ? "set \(index + 1)" : "“\(set.name)”"
             notes += skippedPointNotes(x: set.x, y: set.y, name: name, xScale: xAxis.scale, yScale: yAxis.scale)
-            let drawable = set.x.indices.filter { isDrawable(set.x[$0], xAxis.scale) && isDrawable(set.y[$0], yAxis.scale) }
+            let drawable = set.x.indices.filter {
+                isDrawable(set.x[$0], xAxis.scale) && isDrawable(set.y[$0], yAxis.scale)
+            }
             xRange = union(xRange, drawableRange(drawable.lazy.map { set.x[$0] }, scale: xAxis.scale))
             yRange = union(yRange, drawableRange(drawable.lazy.map { set.y[$0] }, scale: yAxis.scale))
             if let limit = maximumPointsPerSet, set.x.count > limit {
@@ -111,23 +125,29 @@ extension ScatterPlot {
             }
         }
         let colors = sets.indices.map { sets[$0].color ?? Palette.color(at: $0) }
-        let entries = sets.enumerated().map { index, set in
-            LegendEntry(label: set.name, color: colors[index], swatch: .dot(radius: set.radius))
-        } + referenceLines.map(\.legendEntry)
+        let entries =
+            sets.enumerated().map { index, set in
+                LegendEntry(label: set.name, color: colors[index], swatch: .dot(radius: set.radius))
+            } + referenceLines.map(\.legendEntry)
 
         return renderCartesianPlot(
-            size: size, title: title, x: AxisRequest(axis: xAxis, dataRange: xRange), y: AxisRequest(axis: yAxis, dataRange: yRange),
-            legendEntries: entries, placement: legendPlacement, equalAspect: preservesAspectRatio, notes: notes, showsNotes: showsNotes
+            size: size, title: title, x: AxisRequest(axis: xAxis, dataRange: xRange),
+            y: AxisRequest(axis: yAxis, dataRange: yRange),
+            legendEntries: entries, placement: legendPlacement, equalAspect: preservesAspectRatio, notes: notes,
+            showsNotes: showsNotes
         ) { frame in
             var drawing = CartesianDrawing()
             for (index, set) in sets.enumerated() {
                 let alpha = min(max(set.opacity ?? opacity, 0), 1)
-                drawing.svg += "<g class=\"point-set\" fill=\"\(colors[index].hexString)\" fill-opacity=\"\(svgNumber(alpha))\">\n"
+                drawing.svg +=
+                    "<g class=\"point-set\" fill=\"\(colors[index].hexString)\" fill-opacity=\"\(svgNumber(alpha))\">\n"
                 let radius = svgNumber(set.radius)
                 for pointIndex in ScatterPlot.subsampleIndices(count: set.x.count, limit: maximumPointsPerSet) {
                     guard let point = frame.pixel(x: set.x[pointIndex], y: set.y[pointIndex]),
-                          frame.rect.contains(point, tolerance: 0.5) else { continue }
-                    drawing.svg += "<circle cx=\"\(svgNumber(point.x))\" cy=\"\(svgNumber(point.y))\" r=\"\(radius)\"/>\n"
+                        frame.rect.contains(point, tolerance: 0.5)
+                    else { continue }
+                    drawing.svg +=
+                        "<circle cx=\"\(svgNumber(point.x))\" cy=\"\(svgNumber(point.y))\" r=\"\(radius)\"/>\n"
                     drawing.ink.append(point)
                 }
                 drawing.svg += "</g>\n"

@@ -34,8 +34,10 @@ extension Field {
         precondition(grid == other.grid, "Field: the two fields live on different grids")
         precondition(directions >= 1, "Field: at least one direction")
         guard isFinite, other.isFinite else { return .nan }
-        let first = values.map { max($0, 0) }, second = other.values.map { max($0, 0) }
-        let firstMass = first.reduce(0, +), secondMass = second.reduce(0, +)
+        let first = values.map { max($0, 0) }
+        let second = other.values.map { max($0, 0) }
+        let firstMass = first.reduce(0, +)
+        let secondMass = second.reduce(0, +)
         guard firstMass > 0, secondMass > 0 else { return .nan }
         // Normalized cell masses and their difference.
         let difference = zip(first, second).map { $0.0 / firstMass - $0.1 / secondMass }
@@ -53,7 +55,8 @@ extension Field {
                 projected[cell] = position
             }
             let order = projected.indices.sorted { projected[$0] < projected[$1] }
-            var cumulative = 0.0, distance = 0.0
+            var cumulative = 0.0
+            var distance = 0.0
             for rank in 0..<(order.count - 1) {
                 cumulative += difference[order[rank]]
                 distance += abs(cumulative) * (projected[order[rank + 1]] - projected[order[rank]])
@@ -66,7 +69,8 @@ extension Field {
     /// ∫ |F − G| for piecewise-constant densities with cell mass differences d_i on cells of width h: D is linear
     /// between the cell edges, D_0 = 0, D_(i+1) = D_i + d_i.
     static func oneDimensionalDistance(massDifference: [Double], cellWidth: Double) -> Double {
-        var left = 0.0, integral = 0.0
+        var left = 0.0
+        var integral = 0.0
         for change in massDifference {
             let right = left + change
             if (left >= 0) == (right >= 0) {

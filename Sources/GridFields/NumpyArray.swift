@@ -15,8 +15,9 @@ public struct NumpyArray: Sendable, Equatable {
     public var shape: [Int]
 
     public init(values: [Double], shape: [Int]) {
-        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
-                     "NumpyArray: \(values.count) values do not fill shape \(shape)")
+        precondition(
+            shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+            "NumpyArray: \(values.count) values do not fill shape \(shape)")
         self.values = values
         self.shape = shape
     }

@@ -19,7 +19,8 @@ import Safeguards
 public struct NumpyHeader: Sendable, Equatable {
     /// The element types a reader may accept: little-endian IEEE 754 binary64 and binary32.
     public enum ElementType: String, Sendable, CaseIterable {
-        case float64 = "<f8", float32 = "<f4"
+        case float64 = "<f8"
+        case float32 = "<f4"
 
         /// Bytes per element.
         public var width: Int { self == .float64 ? 8 : 4 }
@@ -56,12 +57,14 @@ public struct NumpyHeader: Sendable, Equatable {
         }
         let headerLength = (0..<(prefixLength - 8)).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
         guard headerLength <= Self.headerByteLimit else {
-            throw NumpyFormatError("the .npy header length \(headerLength) exceeds the \(Self.headerByteLimit) "
-                + "bytes NumPy itself reads")
+            throw NumpyFormatError(
+                "the .npy header length \(headerLength) exceeds the \(Self.headerByteLimit) "
+                    + "bytes NumPy itself reads")
         }
         guard data.count >= prefixLength + headerLength else {
-            throw NumpyFormatError("truncated .npy header (\(data.count) bytes, the header ends at "
-                + "\(prefixLength + headerLength))")
+            throw NumpyFormatError(
+                "truncated .npy header (\(data.count) bytes, the header ends at "
+                    + "\(prefixLength + headerLength))")
         }
         let start = data.startIndex + prefixLength
         let header = [UInt8](data[start..<(start + headerLength)])
@@ -71,8 +74,9 @@ public struct NumpyHeader: Sendable, Equatable {
             throw NumpyFormatError(Self.refusal(ofType: fields.descr, accepted: types))
         }
         guard !fields.fortranOrder else {
-            throw NumpyFormatError("Fortran-ordered .npy arrays are not read (fortran_order must be False; "
-                + "save in C order)")
+            throw NumpyFormatError(
+                "Fortran-ordered .npy arrays are not read (fortran_order must be False; "
+                    + "save in C order)")
         }
         guard fields.shape.count <= Self.rankLimit else {
             throw NumpyFormatError("the .npy shape has \(fields.shape.count) axes, more than NumPy's \(Self.rankLimit)")
@@ -82,17 +86,20 @@ public struct NumpyHeader: Sendable, Equatable {
         payloadOffset = prefixLength + headerLength
         let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
         guard let count = CheckedSize.product(of: shape), let payload = CheckedSize.product(count, elementType.width),
-              let total = CheckedSize.sum(payloadOffset, payload) else {
+            let total = CheckedSize.sum(payloadOffset, payload)
+        else {
             throw NumpyFormatError("the .npy shape \(shapeText) describes more bytes than any file holds")
         }
         elementCount = count
         guard data.count >= total else {
-            throw NumpyFormatError(".npy data is shorter than its shape \(shapeText) says (\(data.count) bytes, "
-                + "\(total) expected)")
+            throw NumpyFormatError(
+                ".npy data is shorter than its shape \(shapeText) says (\(data.count) bytes, "
+                    + "\(total) expected)")
         }
         guard data.count == total else {
-            throw NumpyFormatError("the .npy file has \(data.count - total) bytes after the data its shape "
-                + "\(shapeText) holds")
+            throw NumpyFormatError(
+                "the .npy file has \(data.count - total) bytes after the data its shape "
+                    + "\(shapeText) holds")
         }
     }
 
@@ -120,10 +127,15 @@ public struct NumpyHeader: Sendable, Equatable {
     static func refusal(ofType descr: String, accepted: [ElementType]) -> String {
         let allowed = accepted.map { "'\($0.rawValue)'" }.joined(separator: " or ")
         let kind: String
-        if descr.hasPrefix(">") { kind = "big-endian" }
-        else if descr.contains("O") { kind = "an object (pickled) dtype" }
-        else if descr.hasPrefix("[") { kind = "a structured dtype" }
-        else { kind = "not a supported dtype" }
+        if descr.hasPrefix(">") {
+            kind = "big-endian"
+        } else if descr.contains("O") {
+            kind = "an object (pickled) dtype"
+        } else if descr.hasPrefix("[") {
+            kind = "a structured dtype"
+        } else {
+            kind = "not a supported dtype"
+        }
         return "the .npy dtype '\(descr.prefix(40))' is \(kind); this reader takes \(allowed) (little-endian floats)"
     }
 }
@@ -133,7 +145,11 @@ private struct DictionaryParser {
     let bytes: [UInt8]
     var index = 0
 
-    struct Fields { var descr: String; var fortranOrder: Bool; var shape: [Int] }
+    struct Fields {
+        var descr: String
+        var fortranOrder: Bool
+        var shape: [Int]
+    }
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -143,16 +159,22 @@ private struct DictionaryParser {
 
     mutating func parse() throws -> Fields {
         if let offset = bytes.firstIndex(where: { $0 >= 0x80 }) {
-            throw NumpyFormatError("the .npy header is not ASCII (byte \(offset) is "
-                + "0x\(String(bytes[offset], radix: 16)))")
+            throw NumpyFormatError(
+                "the .npy header is not ASCII (byte \(offset) is "
+                    + "0x\(String(bytes[offset], radix: 16)))")
         }
         guard bytes.last == UInt8(ascii: "\n") else { throw fail("the header does not end with a line break") }
-        var descr: String?, fortranOrder: Bool?, shape: [Int]?
+        var descr: String?
+        var fortranOrder: Bool?
+        var shape: [Int]?
         skipSpaces()
         try expect("{")
         while true {
             skipSpaces()
-            if peek() == UInt8(ascii: "}") { index += 1; break }
+            if peek() == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             let key = try quotedString()
             skipSpaces()
             try expect(":")
@@ -174,7 +196,10 @@ private struct DictionaryParser {
                 throw fail("unknown key '\(key.prefix(40))' (a .npy header has descr, fortran_order and shape)")
             }
             skipSpaces()
-            if peek() == UInt8(ascii: ",") { index += 1; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             skipSpaces()
             guard peek() == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
         }
@@ -230,7 +255,10 @@ private struct DictionaryParser {
         var sawComma = false
         while true {
             skipSpaces()
-            if peek() == UInt8(ascii: ")") { index += 1; break }
+            if peek() == UInt8(ascii: ")") {
+                index += 1
+                break
+            }
             let start = index
             while let byte = peek(), byte >= 48 && byte <= 57 { index += 1 }
             let digits = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -243,7 +271,11 @@ private struct DictionaryParser {
             }
             extents.append(extent)
             skipSpaces()
-            if peek() == UInt8(ascii: ",") { index += 1; sawComma = true; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                sawComma = true
+                continue
+            }
             sawComma = false
             guard peek() == UInt8(ascii: ")") else { throw fail("a shape extent must be a non-negative integer") }
         }

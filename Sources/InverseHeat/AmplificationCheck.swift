@@ -71,26 +71,35 @@ public struct AmplificationCheck: Sendable, Equatable {
             reverseTime: reverseTime, floorLimit: floorLimit, modeCount: layout.spectrumCount, countedModeCount: 0,
             maximumRelativeError: nil, worstMode: nil, mostAmplifiedMode: nil, countedModes: []
         )
-        let data = dataSpectrum.values, current = spectrum.values
+        let data = dataSpectrum.values
+        let current = spectrum.values
         for index in 0..<layout.spectrumCount {
-            let dataReal = data[2 * index], dataImaginary = data[2 * index + 1]
+            let dataReal = data[2 * index]
+            let dataImaginary = data[2 * index + 1]
             let dataSize = (dataReal * dataReal + dataImaginary * dataImaginary).squareRoot()
             guard dataSize > 0 else { continue }
             let squaredWavenumber = layout.squaredWavenumber(ofCoefficient: index)
-            let floor = epsilon * (transformFactor * roundOffSum / dataSize + stepFactor * (3 + squaredWavenumber * spectralTime))
+            let floor =
+                epsilon
+                * (transformFactor * roundOffSum / dataSize + stepFactor * (3 + squaredWavenumber * spectralTime))
             guard floor <= floorLimit else { continue }
             let dataWavenumber = squaredWavenumber.squareRoot()
             let wavenumber = dataWavenumber / gridScale
             let predicted = equation.theoreticalAmplification(wavenumber: wavenumber, reverseTime: reverseTime)
             guard predicted.isFinite else { continue }
             // A_k = X_k(t) / (J(s) X_k(T)); A_k - predicted = (X_k(t) - J predicted X_k(T)) / (J X_k(T)).
-            let expectedReal = valueScale * predicted * dataReal, expectedImaginary = valueScale * predicted * dataImaginary
-            let deviationReal = current[2 * index] - expectedReal, deviationImaginary = current[2 * index + 1] - expectedImaginary
-            let relativeError = (deviationReal * deviationReal + deviationImaginary * deviationImaginary).squareRoot()
+            let expectedReal = valueScale * predicted * dataReal
+            let expectedImaginary = valueScale * predicted * dataImaginary
+            let deviationReal = current[2 * index] - expectedReal
+            let deviationImaginary = current[2 * index + 1] - expectedImaginary
+            let relativeError =
+                (deviationReal * deviationReal + deviationImaginary * deviationImaginary).squareRoot()
                 / (valueScale * predicted * dataSize)
-            let currentSize = (current[2 * index] * current[2 * index] + current[2 * index + 1] * current[2 * index + 1]).squareRoot()
+            let currentSize =
+                (current[2 * index] * current[2 * index] + current[2 * index + 1] * current[2 * index + 1]).squareRoot()
             let mode = ModeAmplification(
-                frequencies: layout.frequencies(ofCoefficient: index), dataWavenumber: dataWavenumber, wavenumber: wavenumber,
+                frequencies: layout.frequencies(ofCoefficient: index), dataWavenumber: dataWavenumber,
+                wavenumber: wavenumber,
                 measured: currentSize / (valueScale * dataSize), predicted: predicted, relativeError: relativeError,
                 roundOffFloor: floor
             )

@@ -46,7 +46,9 @@ public struct BlowUpPrediction: Sendable, Equatable {
     /// s*, or nil when the largest amplification never reaches the threshold.
     public let reverseTime: Double?
 
-    public init(equation: BackwardEquation, grid: Grid, noiseLevel: Double, dataSummary: SpectrumSummary, threshold: Double) {
+    public init(
+        equation: BackwardEquation, grid: Grid, noiseLevel: Double, dataSummary: SpectrumSummary, threshold: Double
+    ) {
         let layout = SpectralLayout(grid: grid)
         let cellCount = Double(grid.count)
         self.noiseLevel = noiseLevel
@@ -68,7 +70,8 @@ public struct BlowUpPrediction: Sendable, Equatable {
         finalTime: Double, stepsPerBlowUpTime: Int = 100, minimum: Int = 100, maximum: Int = 100_000
     ) -> Int {
         guard let reverseTime, reverseTime < finalTime else { return minimum }
-        let wanted = (Double(stepsPerBlowUpTime) * finalTime / max(reverseTime, finalTime / Double(maximum))).rounded(.up)
+        let wanted = (Double(stepsPerBlowUpTime) * finalTime / max(reverseTime, finalTime / Double(maximum))).rounded(
+            .up)
         return Int(min(max(wanted, Double(minimum)), Double(maximum)))
     }
 }

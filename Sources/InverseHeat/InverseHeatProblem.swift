@@ -30,7 +30,8 @@ public enum InitialData: Sendable, Equatable {
         grid: Grid, bandwidth: Int, decay: Double = 0, using generator: inout Xoshiro256StarStar
     ) throws -> InitialData {
         guard bandwidth >= 1, grid.shape.allSatisfy({ 2 * bandwidth < $0 }) else {
-            throw InverseHeatError("band-limited data needs 1 <= bandwidth < n/2 on every axis; got \(bandwidth) for \(grid.shape)")
+            throw InverseHeatError(
+                "band-limited data needs 1 <= bandwidth < n/2 on every axis; got \(bandwidth) for \(grid.shape)")
         }
         let transform = try RealFourierTransform(shape: grid.shape)
         let layout = SpectralLayout(grid: grid)
@@ -43,7 +44,7 @@ public enum InitialData: Sendable, Equatable {
             spectrum[2 * index] = amplitude * Ziggurat.normal(using: &generator)
             spectrum[2 * index + 1] = amplitude * Ziggurat.normal(using: &generator)
         }
-        spectrum[1] = 0   // the mean is real
+        spectrum[1] = 0 // the mean is real
         transform.backward()
         let scale = 1 / Double(grid.count)
         return .bandLimited(values: transform.realBuffer.array.map { $0 * scale })
@@ -71,7 +72,7 @@ public struct InverseHeatProblem: Sendable {
     public let seed: UInt64
 
     /// The random stream the noise is drawn from (a fixed tag, hashed with the seed by `Xoshiro256StarStar`).
-    public static let noiseStream: UInt64 = 0x6E6F_6973_65   // "noise"
+    public static let noiseStream: UInt64 = 0x6E6F_6973_65 // "noise"
 
     public init(
         equation: BackwardEquation, grid: Grid, finalTime: Double, initialData: InitialData,
@@ -113,13 +114,16 @@ public struct InverseHeatProblem: Sendable {
     /// The same problem with another noise level (same seed, so the same noise shape scaled).
     public func with(noiseLevel: Double) throws -> InverseHeatProblem {
         try InverseHeatProblem(
-            equation: equation, grid: grid, finalTime: finalTime, initialData: initialData, noiseLevel: noiseLevel, seed: seed
+            equation: equation, grid: grid, finalTime: finalTime, initialData: initialData, noiseLevel: noiseLevel,
+            seed: seed
         )
     }
 
     /// The grid of forward time t: `grid` scaled by `equation.gridScale(reverseTime: T - t)`.
     public func grid(atTime time: Double) -> Grid {
-        Grid(shape: grid.shape, halfWidth: grid.halfWidth * equation.gridScale(reverseTime: finalTime - time), boundary: .periodic)
+        Grid(
+            shape: grid.shape, halfWidth: grid.halfWidth * equation.gridScale(reverseTime: finalTime - time),
+            boundary: .periodic)
     }
 
     /// tau(T), the spectral time of the whole forward smoothing (heat: D T; OU: (1 - e^(-2T))/2).
@@ -205,16 +209,19 @@ public final class ExactSolution {
         case .mixture(let mixture):
             MixtureSampler.sample(problem.equation.evolved(mixture, to: time), on: grid, into: values)
         case .bandLimited:
-            let transform = transform!, initialSpectrum = initialSpectrum!
+            let transform = transform!
+            let initialSpectrum = initialSpectrum!
             let equation = problem.equation
             let smoothing = equation.spectralTime(from: 0, to: time, finalTime: problem.finalTime)
             let dimension = grid.dimension
             // rho(t) = e^(d t) u(r(t)) for OU: J(T - t) / J(T).
-            let scale = equation.valueScale(reverseTime: problem.finalTime - time, dimension: dimension)
+            let scale =
+                equation.valueScale(reverseTime: problem.finalTime - time, dimension: dimension)
                 / equation.valueScale(reverseTime: problem.finalTime, dimension: dimension) / Double(layout.realCount)
             let outer = layout.outerSquaredWavenumber.map { scale * Foundation.exp(-$0 * smoothing) }
             let last = layout.lastSquaredWavenumber.map { Foundation.exp(-$0 * smoothing) }
-            let source = initialSpectrum.values, target = transform.spectrumBuffer.values
+            let source = initialSpectrum.values
+            let target = transform.spectrumBuffer.values
             for outerIndex in 0..<layout.outerCount {
                 for lastIndex in 0..<layout.lastCount {
                     let index = outerIndex * layout.lastCount + lastIndex

@@ -55,7 +55,8 @@ public struct BlowUpReport: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         func format(_ value: Double) -> String { String(format: "%.4g", value) }
         let point = location.map(format).joined(separator: ", ")
-        let reason = cause == .threshold
+        let reason =
+            cause == .threshold
             ? "relative error \(format(relativeError)) > \(format(threshold))"
             : "a value became non-finite"
         return "blew up at t = \(format(time)) (s = \(format(reverseTime)), step \(step)): \(reason); mode |k| = "
@@ -182,7 +183,9 @@ public struct InversionRun {
     /// The regularization the run will use for `problem`: the given parameter, or THEORY §8's a priori rule from
     /// the data error delta + round-off level and E = ||u(0)||, both brought to the heat picture
     /// (`BackwardEquation.normScale`); `Regularization.naive` for the naive method.
-    public func regularization(for problem: InverseHeatProblem, prediction: BlowUpPrediction, initialNorm: Double) -> Regularization {
+    public func regularization(for problem: InverseHeatProblem, prediction: BlowUpPrediction, initialNorm: Double)
+        -> Regularization
+    {
         guard method.isRegularized else { return .naive }
         if let parameter { return Regularization(method: method, parameter: parameter) }
         return Regularization.aPriori(
@@ -200,12 +203,16 @@ public struct InversionRun {
         guard threshold > 0, threshold.isFinite else {
             throw InverseHeatError("the blow-up threshold must be a positive finite number; got \(threshold)")
         }
-        if let stepCount, stepCount < 1 { throw InverseHeatError("the step count must be at least 1; got \(stepCount)") }
+        if let stepCount, stepCount < 1 {
+            throw InverseHeatError("the step count must be at least 1; got \(stepCount)")
+        }
         if let parameter, !(parameter > 0 && parameter.isFinite) {
             throw InverseHeatError("the regularization parameter must be a positive finite number; got \(parameter)")
         }
         let clock = ContinuousClock.now
-        if let suppliedData, suppliedData.grid.shape != problem.grid.shape || suppliedData.grid.halfWidth != problem.grid.halfWidth {
+        if let suppliedData,
+            suppliedData.grid.shape != problem.grid.shape || suppliedData.grid.halfWidth != problem.grid.halfWidth
+        {
             throw InverseHeatError("the supplied data lives on another grid than the problem's")
         }
         let data = try suppliedData.map { Field(grid: problem.grid, values: $0.values) } ?? problem.data()
@@ -224,26 +231,31 @@ public struct InversionRun {
         let transform: RealFourierTransform
         let inverted = invertedEquation ?? equation
         if method.isRegularized {
-            let made = try SpectralReconstruction(equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
+            let made = try SpectralReconstruction(
+                equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
             stepper = nil
             reconstruction = made
             dataSummary = made.dataSummary
             transform = made.transform
         } else {
-            let made = try NaiveBackwardStepper(equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
+            let made = try NaiveBackwardStepper(
+                equation: inverted, data: data, finalTime: finalTime, rigor: rigor, threads: threads)
             stepper = made
             reconstruction = nil
             dataSummary = made.dataSummary
             transform = made.transform
         }
         let prediction = BlowUpPrediction(
-            equation: equation, grid: problem.grid, noiseLevel: problem.noiseLevel, dataSummary: dataSummary, threshold: threshold
+            equation: equation, grid: problem.grid, noiseLevel: problem.noiseLevel, dataSummary: dataSummary,
+            threshold: threshold
         )
         let regularization = self.regularization(for: problem, prediction: prediction, initialNorm: initialNorm)
         let steps = stepCount ?? (method.isRegularized ? 100 : prediction.suggestedStepCount(finalTime: finalTime))
 
         let exactValues = AlignedBuffer(count: cellCount)
-        func record(step: Int, reverseTime: Double, values: UnsafeBufferPointer<Double>, summary: SpectrumSummary) -> InversionRecord {
+        func record(step: Int, reverseTime: Double, values: UnsafeBufferPointer<Double>, summary: SpectrumSummary)
+            -> InversionRecord
+        {
             let time = step == steps ? 0 : finalTime - reverseTime
             var error = Double.nan
             if summary.isFinite {
@@ -259,9 +271,10 @@ public struct InversionRun {
             )
         }
 
-        _ = transform.realBuffer.values.update(from: data.values)   // the data is step 0 (the buffer holds it already)
+        _ = transform.realBuffer.values.update(from: data.values) // the data is step 0 (the buffer holds it already)
         var history = [
-            record(step: 0, reverseTime: 0, values: UnsafeBufferPointer(transform.realBuffer.values), summary: dataSummary)
+            record(
+                step: 0, reverseTime: 0, values: UnsafeBufferPointer(transform.realBuffer.values), summary: dataSummary)
         ]
         var roundOffSum = (dataSummary.sumOfSquares / Double(cellCount)).squareRoot()
         var status = InversionStatus.completed
@@ -269,10 +282,12 @@ public struct InversionRun {
         var currentReverseTime = 0.0
 
         if !method.isRegularized && !(history[0].relativeError <= threshold) {
-            status = .blewUp(blowUpReport(
-                record: history[0], values: currentValues, layout: layout, transform: transform, exactValues: exactValues,
-                problem: problem
-            ))
+            status = .blewUp(
+                blowUpReport(
+                    record: history[0], values: currentValues, layout: layout, transform: transform,
+                    exactValues: exactValues,
+                    problem: problem
+                ))
         }
         if status == .completed {
             for step in 1...steps {
@@ -282,21 +297,24 @@ public struct InversionRun {
                     summary = stepper.step(toReverseTime: reverseTime)
                     currentValues = stepper.values
                 } else {
-                    let reconstructed = reconstruction!.reconstruct(regularization, atTime: step == steps ? 0 : finalTime - reverseTime)
+                    let reconstructed = reconstruction!.reconstruct(
+                        regularization, atTime: step == steps ? 0 : finalTime - reverseTime)
                     summary = reconstructed.summary
                     currentValues = reconstructed.values
                 }
                 currentReverseTime = reverseTime
-                roundOffSum += (summary.sumOfSquares / Double(cellCount)).squareRoot()
+                roundOffSum +=
+                    (summary.sumOfSquares / Double(cellCount)).squareRoot()
                     / equation.valueScale(reverseTime: reverseTime, dimension: dimension)
                 let entry = record(step: step, reverseTime: reverseTime, values: currentValues, summary: summary)
                 history.append(entry)
                 progress?(Double(step) / Double(steps))
                 if !entry.isFinite || (!method.isRegularized && !(entry.relativeError <= threshold)) {
-                    status = .blewUp(blowUpReport(
-                        record: entry, values: currentValues, layout: layout, transform: transform,
-                        exactValues: exactValues, problem: problem, largestIndex: summary.largestIndex
-                    ))
+                    status = .blewUp(
+                        blowUpReport(
+                            record: entry, values: currentValues, layout: layout, transform: transform,
+                            exactValues: exactValues, problem: problem, largestIndex: summary.largestIndex
+                        ))
                     break
                 }
             }
@@ -309,11 +327,13 @@ public struct InversionRun {
             let spectrum = stepper.makeSpectrumBuffer()
             stepper.currentSpectrum(into: spectrum)
             let measuring = layout.summarize(UnsafeBufferPointer(spectrum.values))
-            let measuringTerm = (measuring.sumOfSquares / Double(cellCount)).squareRoot()
+            let measuringTerm =
+                (measuring.sumOfSquares / Double(cellCount)).squareRoot()
                 / equation.valueScale(reverseTime: currentReverseTime, dimension: dimension)
             amplification = AmplificationCheck.measure(
                 equation: equation, layout: layout, dataSpectrum: stepper.dataSpectrum, spectrum: spectrum,
-                reverseTime: currentReverseTime, stepsTaken: history.last!.step, roundOffSum: roundOffSum + measuringTerm,
+                reverseTime: currentReverseTime, stepsTaken: history.last!.step,
+                roundOffSum: roundOffSum + measuringTerm,
                 floorLimit: amplificationFloorLimit, keepModes: keepAmplificationModes
             )
         }
@@ -330,7 +350,8 @@ public struct InversionRun {
             }
             halfTimeCheck = HoelderCheck(
                 time: halfTime, error: (squared * cellVolume).squareRoot(),
-                bound: problem.hoelderBound(atTime: halfTime, noiseLevel: prediction.effectiveNoiseLevel, bound: initialNorm)
+                bound: problem.hoelderBound(
+                    atTime: halfTime, noiseLevel: prediction.effectiveNoiseLevel, bound: initialNorm)
             )
         }
         let elapsed = ContinuousClock.now - clock
@@ -357,11 +378,13 @@ public struct InversionRun {
             let squared = layout.squaredWavenumber(ofCoefficient: index)
             return FourierMode(
                 frequencies: layout.frequencies(ofCoefficient: index), wavenumber: squared.squareRoot() / gridScale,
-                dataWavenumber: squared.squareRoot(), amplification: Foundation.exp(squared * spectralTime), errorShare: share
+                dataWavenumber: squared.squareRoot(), amplification: Foundation.exp(squared * spectralTime),
+                errorShare: share
             )
         }
         guard record.isFinite && record.relativeError.isFinite else {
-            let location = values.firstIndex { !$0.isFinite }
+            let location =
+                values.firstIndex { !$0.isFinite }
                 ?? values.indices.max { abs(values[$0]) < abs(values[$1]) } ?? 0
             return BlowUpReport(
                 cause: .nonFinite, step: record.step, reverseTime: record.reverseTime, time: record.time,
@@ -381,7 +404,8 @@ public struct InversionRun {
         var bestEnergy = -1.0
         var total = 0.0
         for index in 0..<layout.spectrumCount {
-            let energy = layout.weight(ofCoefficient: index)
+            let energy =
+                layout.weight(ofCoefficient: index)
                 * (spectrum[2 * index] * spectrum[2 * index] + spectrum[2 * index + 1] * spectrum[2 * index + 1])
             total += energy
             if energy > bestEnergy {

@@ -47,7 +47,8 @@ public struct BlowUpSweep {
 
     public init(
         equation: BackwardEquation, finalTime: Double, mixture: GaussianMixture, halfWidth: Double, pointCounts: [Int],
-        noiseLevels: [Double], threshold: Double = 1, seed: UInt64 = 1, rigor: PlanningRigor = .estimate, threads: Int = 1,
+        noiseLevels: [Double], threshold: Double = 1, seed: UInt64 = 1, rigor: PlanningRigor = .estimate,
+        threads: Int = 1,
         invertedEquation: BackwardEquation? = nil, progress: ((Double) -> Void)? = nil
     ) {
         self.equation = equation
@@ -76,14 +77,17 @@ public struct BlowUpSweep {
                     noiseLevel: noiseLevel, seed: seed
                 )
                 let result = try InversionRun(
-                    method: .naive, threshold: threshold, rigor: rigor, threads: threads, invertedEquation: invertedEquation
+                    method: .naive, threshold: threshold, rigor: rigor, threads: threads,
+                    invertedEquation: invertedEquation
                 ).run(problem)
-                measurements.append(BlowUpMeasurement(
-                    pointCount: pointCount, noiseLevel: noiseLevel,
-                    largestWavenumber: result.prediction.largestWavenumber,
-                    predictedTime: result.prediction.reverseTime, measuredTime: result.blowUpTime, status: result.status,
-                    stepCount: result.stepCount, history: result.history
-                ))
+                measurements.append(
+                    BlowUpMeasurement(
+                        pointCount: pointCount, noiseLevel: noiseLevel,
+                        largestWavenumber: result.prediction.largestWavenumber,
+                        predictedTime: result.prediction.reverseTime, measuredTime: result.blowUpTime,
+                        status: result.status,
+                        stepCount: result.stepCount, history: result.history
+                    ))
                 progress?(Double(measurements.count) / total)
             }
         }
@@ -149,11 +153,12 @@ public struct MethodComparison {
                     rigor: rigor, threads: threads, invertedEquation: invertedEquation
                 )
                 let result = try run.run(noisy)
-                rows.append(MethodErrorMeasurement(
-                    noiseLevel: noiseLevel, regularization: result.regularization, status: result.status,
-                    finalRelativeError: result.status == .completed ? result.finalRelativeError : nil,
-                    blowUpTime: result.blowUpTime, halfTimeCheck: result.halfTimeCheck
-                ))
+                rows.append(
+                    MethodErrorMeasurement(
+                        noiseLevel: noiseLevel, regularization: result.regularization, status: result.status,
+                        finalRelativeError: result.status == .completed ? result.finalRelativeError : nil,
+                        blowUpTime: result.blowUpTime, halfTimeCheck: result.halfTimeCheck
+                    ))
                 progress?(Double(rows.count) / total)
             }
         }
@@ -195,7 +200,8 @@ public struct ParameterSweep {
 
     public func run() throws -> (aPriori: Regularization, points: [Point]) {
         let data = try problem.data()
-        let reconstruction = try SpectralReconstruction(equation: problem.equation, data: data, finalTime: problem.finalTime)
+        let reconstruction = try SpectralReconstruction(
+            equation: problem.equation, data: data, finalTime: problem.finalTime)
         let prediction = BlowUpPrediction(
             equation: problem.equation, grid: problem.grid, noiseLevel: problem.noiseLevel,
             dataSummary: reconstruction.dataSummary, threshold: 1

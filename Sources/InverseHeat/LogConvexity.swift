@@ -25,7 +25,8 @@ public enum LogConvexity {
         let final = exact.field(atTime: problem.finalTime).normL2 / problem.normScale(atTime: problem.finalTime)
         return times.map { time in
             let theta = problem.smoothingFraction(atTime: time)
-            let bound = problem.normScale(atTime: time) * Foundation.pow(initial, 1 - theta) * Foundation.pow(final, theta)
+            let bound =
+                problem.normScale(atTime: time) * Foundation.pow(initial, 1 - theta) * Foundation.pow(final, theta)
             return LogConvexitySample(time: time, fraction: theta, norm: exact.field(atTime: time).normL2, bound: bound)
         }
     }

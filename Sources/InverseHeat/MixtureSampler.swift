@@ -48,14 +48,15 @@ enum MixtureSampler {
             let normalization = 1 / (2 * Double.pi * variance).squareRoot()
             let mean = component.mean[axis]
             let images = imageCount(mean: mean, standardDeviation: variance.squareRoot(), period: period)
-            profiles.append(axes[axis].map { coordinate in
-                var sum = 0.0
-                for image in -images...images {
-                    let deviation = coordinate + Double(image) * period - mean
-                    sum += Foundation.exp(-0.5 * deviation * deviation / variance)
-                }
-                return normalization * sum
-            })
+            profiles.append(
+                axes[axis].map { coordinate in
+                    var sum = 0.0
+                    for image in -images...images {
+                        let deviation = coordinate + Double(image) * period - mean
+                        sum += Foundation.exp(-0.5 * deviation * deviation / variance)
+                    }
+                    return normalization * sum
+                })
         }
         let weight = component.weight
         switch dimension {
@@ -89,13 +90,16 @@ enum MixtureSampler {
     ) {
         let dimension = shape.count
         // Component covariances are positive definite (checked when the component was made).
-        let (precision, logDeterminant) = DenseAlgebra.positiveDefiniteInverse(component.covariance, dimension: dimension)!
-        let normalization = component.weight
+        let (precision, logDeterminant) = DenseAlgebra.positiveDefiniteInverse(
+            component.covariance, dimension: dimension)!
+        let normalization =
+            component.weight
             / (Foundation.pow(2 * Double.pi, Double(dimension)) * Foundation.exp(logDeterminant)).squareRoot()
         let periods = Array(repeating: period, count: dimension)
         let imageCounts = (0..<dimension).map { axis in
             imageCount(
-                mean: component.mean[axis], standardDeviation: component.covariance[axis * dimension + axis].squareRoot(),
+                mean: component.mean[axis],
+                standardDeviation: component.covariance[axis * dimension + axis].squareRoot(),
                 period: periods[axis]
             )
         }
@@ -111,10 +115,14 @@ enum MixtureSampler {
         for index in 0..<values.count {
             var sum = 0.0
             for offset in offsets {
-                for axis in 0..<dimension { deviation[axis] = axes[axis][cell[axis]] + offset[axis] - component.mean[axis] }
+                for axis in 0..<dimension {
+                    deviation[axis] = axes[axis][cell[axis]] + offset[axis] - component.mean[axis]
+                }
                 var quadratic = 0.0
                 for row in 0..<dimension {
-                    for column in 0..<dimension { quadratic += deviation[row] * precision[row * dimension + column] * deviation[column] }
+                    for column in 0..<dimension {
+                        quadratic += deviation[row] * precision[row * dimension + column] * deviation[column]
+                    }
                 }
                 sum += Foundation.exp(-0.5 * quadratic)
             }
@@ -144,7 +152,9 @@ enum GridNorm {
     }
 
     /// ||a - b||_2 / ||b||_2 (the cell volume cancels). NaN or infinite when `a` is not finite.
-    static func relativeDistance(_ values: UnsafeBufferPointer<Double>, to reference: UnsafeBufferPointer<Double>) -> Double {
+    static func relativeDistance(_ values: UnsafeBufferPointer<Double>, to reference: UnsafeBufferPointer<Double>)
+        -> Double
+    {
         var difference = 0.0
         var size = 0.0
         for index in 0..<values.count {

@@ -48,7 +48,9 @@ public final class NaiveBackwardStepper {
     public init(
         equation: BackwardEquation, data: Field, finalTime: Double, rigor: PlanningRigor = .estimate, threads: Int = 1
     ) throws {
-        guard data.grid.boundary == .periodic else { throw InverseHeatError("the naive backward step needs a periodic grid") }
+        guard data.grid.boundary == .periodic else {
+            throw InverseHeatError("the naive backward step needs a periodic grid")
+        }
         self.equation = equation
         dataGrid = data.grid
         self.finalTime = finalTime
@@ -82,7 +84,8 @@ public final class NaiveBackwardStepper {
     public func step(toReverseTime target: Double) -> SpectrumSummary {
         let increment = equation.spectralTime(over: target) - equation.spectralTime(over: reverseTime)
         let dimension = dataGrid.dimension
-        let scalar = equation.valueScale(reverseTime: target, dimension: dimension)
+        let scalar =
+            equation.valueScale(reverseTime: target, dimension: dimension)
             / equation.valueScale(reverseTime: reverseTime, dimension: dimension) / Double(layout.realCount)
         for index in 0..<layout.outerCount {
             outerFactor[index] = scalar * Foundation.exp(layout.outerSquaredWavenumber[index] * increment)
@@ -104,7 +107,7 @@ public final class NaiveBackwardStepper {
         var largest = 0.0
         var largestIndex = 0
         var sum = 0.0
-        var probe = 0.0   // x * 0 is NaN exactly when x is NaN or infinite
+        var probe = 0.0 // x * 0 is NaN exactly when x is NaN or infinite
         outerFactor.withUnsafeBufferPointer { outer in
             lastFactor.withUnsafeBufferPointer { last in
                 layout.lastWeight.withUnsafeBufferPointer { weights in
@@ -139,7 +142,8 @@ public final class NaiveBackwardStepper {
         // The factors include 1/N; report in FFTW units, like the data's summary.
         let count = Double(layout.realCount)
         return SpectrumSummary(
-            largestCoefficient: largest.squareRoot() * count, largestIndex: largestIndex, sumOfSquares: sum * count * count,
+            largestCoefficient: largest.squareRoot() * count, largestIndex: largestIndex,
+            sumOfSquares: sum * count * count,
             isFinite: probe == 0
         )
     }

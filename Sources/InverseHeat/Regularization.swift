@@ -89,7 +89,9 @@ public struct Regularization: Sendable, Equatable {
 
     /// m(lambda) for total spectral time S and target S_t (see the table).
     @inline(__always)
-    public func multiplier(squaredWavenumber lambda: Double, totalSpectralTime total: Double, targetSpectralTime target: Double) -> Double {
+    public func multiplier(
+        squaredWavenumber lambda: Double, totalSpectralTime total: Double, targetSpectralTime target: Double
+    ) -> Double {
         switch method {
         case .naive:
             return Foundation.exp(lambda * (total - target))

@@ -31,12 +31,13 @@ extension SpectralLayout {
         var largest = 0.0
         var largestIndex = 0
         var sum = 0.0
-        var probe = 0.0   // x * 0 is NaN exactly when x is NaN or infinite
+        var probe = 0.0 // x * 0 is NaN exactly when x is NaN or infinite
         lastWeight.withUnsafeBufferPointer { weights in
             for outer in 0..<outerCount {
                 let base = outer * lastCount
                 for last in 0..<lastCount {
-                    let real = spectrum[2 * (base + last)], imaginary = spectrum[2 * (base + last) + 1]
+                    let real = spectrum[2 * (base + last)]
+                    let imaginary = spectrum[2 * (base + last) + 1]
                     let squared = real * real + imaginary * imaginary
                     sum += weights[last] * squared
                     if squared > largest {

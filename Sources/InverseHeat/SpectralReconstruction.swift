@@ -23,7 +23,9 @@ public final class SpectralReconstruction {
     public init(
         equation: BackwardEquation, data: Field, finalTime: Double, rigor: PlanningRigor = .estimate, threads: Int = 1
     ) throws {
-        guard data.grid.boundary == .periodic else { throw InverseHeatError("the reconstruction needs a periodic grid") }
+        guard data.grid.boundary == .periodic else {
+            throw InverseHeatError("the reconstruction needs a periodic grid")
+        }
         self.equation = equation
         dataGrid = data.grid
         self.finalTime = finalTime
@@ -43,19 +45,25 @@ public final class SpectralReconstruction {
     /// Reconstructs u(t) with `regularization` into the transform's real buffer (returned, valid until the next
     /// call) and summarizes the reconstruction's spectrum (FFTW units, as `dataSummary`).
     @discardableResult
-    public func reconstruct(_ regularization: Regularization, atTime time: Double) -> (values: UnsafeBufferPointer<Double>, summary: SpectrumSummary) {
+    public func reconstruct(_ regularization: Regularization, atTime time: Double) -> (
+        values: UnsafeBufferPointer<Double>, summary: SpectrumSummary
+    ) {
         let total = equation.spectralTime(over: finalTime)
         let target = equation.spectralTime(from: 0, to: time, finalTime: finalTime)
-        let scale = equation.valueScale(reverseTime: finalTime - time, dimension: dataGrid.dimension) / Double(layout.realCount)
-        let source = dataSpectrum.values, spectrum = transform.spectrumBuffer.values
+        let scale =
+            equation.valueScale(reverseTime: finalTime - time, dimension: dataGrid.dimension) / Double(layout.realCount)
+        let source = dataSpectrum.values
+        let spectrum = transform.spectrumBuffer.values
         for outer in 0..<layout.outerCount {
             let outerSquared = layout.outerSquaredWavenumber[outer]
             for last in 0..<layout.lastCount {
                 let index = outer * layout.lastCount + last
-                let factor = scale * regularization.multiplier(
-                    squaredWavenumber: outerSquared + layout.lastSquaredWavenumber[last],
-                    totalSpectralTime: total, targetSpectralTime: target
-                )
+                let factor =
+                    scale
+                    * regularization.multiplier(
+                        squaredWavenumber: outerSquared + layout.lastSquaredWavenumber[last],
+                        totalSpectralTime: total, targetSpectralTime: target
+                    )
                 spectrum[2 * index] = factor * source[2 * index]
                 spectrum[2 * index + 1] = factor * source[2 * index + 1]
             }

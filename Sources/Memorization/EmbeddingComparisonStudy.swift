@@ -28,9 +28,12 @@ public struct EmbeddingComparisonStudy: Sendable {
     /// Applied to every trained network before it is measured (identity; a negative control hands in a broken one).
     public var trainedNetwork: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }
 
-    public init(width: Int = 128, depth: Int = 3, activation: Activation = .silu, configuration: TrainingConfiguration = TrainingConfiguration(),
-                updates: Int = 1500, trainingPoints: Int = 2000, samples: Int = 2000, samplingSteps: Int = 250,
-                noveltyThreshold: Double = 0.02, seedCount: Int = 3, threads: Int = 1) {
+    public init(
+        width: Int = 128, depth: Int = 3, activation: Activation = .silu,
+        configuration: TrainingConfiguration = TrainingConfiguration(),
+        updates: Int = 1500, trainingPoints: Int = 2000, samples: Int = 2000, samplingSteps: Int = 250,
+        noveltyThreshold: Double = 0.02, seedCount: Int = 3, threads: Int = 1
+    ) {
         self.width = width
         self.depth = depth
         self.activation = activation
@@ -72,29 +75,38 @@ public struct EmbeddingComparisonStudy: Sendable {
         for seed in seeds {
             let training = Self.swissRoll(count: trainingPoints, seed: seed, stream: 0)
             for embedding in [TimeEmbedding.sinusoidal, .scalar] {
-                let architecture = NetworkArchitecture(dimension: 2, width: width, depth: depth, activation: activation, embedding: embedding)
+                let architecture = NetworkArchitecture(
+                    dimension: 2, width: width, depth: depth, activation: activation, embedding: embedding)
                 var configuration = self.configuration
                 configuration.seed = seed
-                let trainer = DenoisingTrainer(state: TrainingState(architecture: architecture, configuration: configuration),
-                                               data: training.points, threads: threads)
+                let trainer = DenoisingTrainer(
+                    state: TrainingState(architecture: architecture, configuration: configuration),
+                    data: training.points, threads: threads)
                 let trainingClock = ContinuousClock.now
                 let done = Double(runs.count)
                 let status = trainer.train(steps: updates) { step, loss in
-                    progress?((done + Double(step) / Double(updates)) / total,
-                              String(format: "%@ seed %llu, update %d, loss %.4f", embedding.rawValue, seed, step, loss))
+                    progress?(
+                        (done + Double(step) / Double(updates)) / total,
+                        String(format: "%@ seed %llu, update %d, loss %.4f", embedding.rawValue, seed, step, loss))
                 }
                 guard status == .completed else {
-                    throw SamplerError("training the \(embedding.rawValue) embedding with seed \(seed) stopped: \(status); lower the learning rate")
+                    throw SamplerError(
+                        "training the \(embedding.rawValue) embedding with seed \(seed) stopped: \(status); lower the learning rate"
+                    )
                 }
                 let trainingSeconds = (ContinuousClock.now - trainingClock) / .seconds(1)
                 let evaluation = try NetworkEvaluation.measure(
-                    network: trainedNetwork(trainer.state.network), training: training, dataset: .swissRoll(SwissRoll()), samples: samples,
+                    network: trainedNetwork(trainer.state.network), training: training,
+                    dataset: .swissRoll(SwissRoll()), samples: samples,
                     samplingSteps: samplingSteps, noveltyThreshold: noveltyThreshold, seed: seed, threads: threads)
-                runs.append(Run(embedding: embedding, seed: seed, losses: trainer.state.lossHistory, evaluation: evaluation,
-                                trainingSeconds: trainingSeconds))
+                runs.append(
+                    Run(
+                        embedding: embedding, seed: seed, losses: trainer.state.lossHistory, evaluation: evaluation,
+                        trainingSeconds: trainingSeconds))
             }
         }
-        return EmbeddingComparisonResult(study: self, runs: runs, wallSeconds: (ContinuousClock.now - clock) / .seconds(1))
+        return EmbeddingComparisonResult(
+            study: self, runs: runs, wallSeconds: (ContinuousClock.now - clock) / .seconds(1))
     }
 }
 
@@ -127,7 +139,9 @@ public struct EmbeddingMetric: Sendable {
     public var sinusoidalSummary: (mean: Double, standardError: Double) { Self.meanAndError(sinusoidal) }
     public var scalarSummary: (mean: Double, standardError: Double) { Self.meanAndError(scalar) }
     /// The mean paired difference sinusoidal − scalar and its standard error.
-    public var difference: (mean: Double, standardError: Double) { Self.meanAndError(zip(sinusoidal, scalar).map { $0 - $1 }) }
+    public var difference: (mean: Double, standardError: Double) {
+        Self.meanAndError(zip(sinusoidal, scalar).map { $0 - $1 })
+    }
 
     /// How many standard errors the scalar embedding is ahead by: (sinusoidal − scalar)/SE for a lower-is-better
     /// metric, (scalar − sinusoidal)/SE for a higher-is-better one; negative when the sinusoidal one is ahead,
@@ -158,19 +172,29 @@ public struct EmbeddingComparisonResult: Sendable {
     /// The rows of table (2): held-out loss per time bucket and over all n, sliced W2 to fresh roll points, mean
     /// distance to the roll, coverage along τ, novelty fraction, training seconds.
     public var metrics: [EmbeddingMetric] {
-        let sinusoidal = runs.filter { $0.embedding == .sinusoidal }, scalar = runs.filter { $0.embedding == .scalar }
-        func metric(_ name: String, _ key: String, _ preference: MetricPreference,
-                    _ value: (EmbeddingComparisonStudy.Run) -> Double) -> EmbeddingMetric {
-            EmbeddingMetric(name: name, key: key, preference: preference, sinusoidal: sinusoidal.map(value), scalar: scalar.map(value))
+        let sinusoidal = runs.filter { $0.embedding == .sinusoidal }
+        let scalar = runs.filter { $0.embedding == .scalar }
+        func metric(
+            _ name: String, _ key: String, _ preference: MetricPreference,
+            _ value: (EmbeddingComparisonStudy.Run) -> Double
+        ) -> EmbeddingMetric {
+            EmbeddingMetric(
+                name: name, key: key, preference: preference, sinusoidal: sinusoidal.map(value),
+                scalar: scalar.map(value))
         }
         var rows: [EmbeddingMetric] = []
         for (index, bucket) in (runs.first?.evaluation.bucketLosses ?? []).enumerated() {
             let (lower, upper) = (bucket.steps.lowerBound, bucket.steps.upperBound)
-            rows.append(metric("held-out ε-loss, n \(lower)–\(upper)", "loss_\(lower)_\(upper)", .lower) { $0.evaluation.bucketLosses[index].mean })
+            rows.append(
+                metric("held-out ε-loss, n \(lower)–\(upper)", "loss_\(lower)_\(upper)", .lower) {
+                    $0.evaluation.bucketLosses[index].mean
+                })
         }
         rows.append(metric("held-out ε-loss, all n (bucket mean)", "loss_all", .lower) { $0.evaluation.heldOutLoss })
-        rows.append(metric("sliced W2 to fresh roll points", "sliced_wasserstein", .lower) { $0.evaluation.slicedWasserstein })
-        rows.append(metric("mean distance to the roll", "roll_distance", .lower) { $0.evaluation.rollDistance?.mean ?? .nan })
+        rows.append(
+            metric("sliced W2 to fresh roll points", "sliced_wasserstein", .lower) { $0.evaluation.slicedWasserstein })
+        rows.append(
+            metric("mean distance to the roll", "roll_distance", .lower) { $0.evaluation.rollDistance?.mean ?? .nan })
         rows.append(metric("coverage along τ (30 bins)", "coverage", .higher) { $0.evaluation.coverage ?? .nan })
         rows.append(metric("novelty fraction", "novelty_fraction", .none) { $0.evaluation.novelty.noveltyFraction })
         rows.append(metric("training seconds", "training_seconds", .none) { $0.trainingSeconds })

@@ -20,8 +20,10 @@ public struct EndpointPrediction: Sendable {
 
     public init(setup: FiniteDataSetup, samples: Int = 100_000) {
         let score = setup.exactScore
-        let trainingCount = setup.training.count, horizon = setup.horizon
-        let scale = setup.model.meanScale(to: horizon), spread = setup.model.variance(to: horizon).squareRoot()
+        let trainingCount = setup.training.count
+        let horizon = setup.horizon
+        let scale = setup.model.meanScale(to: horizon)
+        let spread = setup.model.variance(to: horizon).squareRoot()
         if setup.dimension == 1 {
             let means = setup.startLaw == .gaussian ? [0.0] : setup.training.points.map { scale * $0 }
             let deviation = setup.startLaw == .gaussian ? 1.0 : spread
@@ -32,7 +34,8 @@ public struct EndpointPrediction: Sendable {
             let normalization = 1 / ((2 * Double.pi).squareRoot() * deviation * Double(means.count))
             for node in 0..<nodes {
                 let y = low + width * (Double(node) + 0.5)
-                let density = means.reduce(0) { $0 + exp(-0.5 * ($1 - y) * ($1 - y) / (deviation * deviation)) } * normalization
+                let density =
+                    means.reduce(0) { $0 + exp(-0.5 * ($1 - y) * ($1 - y) / (deviation * deviation)) } * normalization
                 guard density > 0 else { continue }
                 let weights = score.weights(at: [y], time: horizon)
                 for index in 0..<trainingCount { totals[index] += width * density * weights[index] }
@@ -42,13 +45,16 @@ public struct EndpointPrediction: Sendable {
             standardErrors = Array(repeating: 0, count: trainingCount)
             method = "quadrature"
         } else {
-            let predictionSetup = FiniteDataSetup(training: setup.training, horizon: horizon, startLaw: setup.startLaw,
-                                                  seed: SplitMix64.mix(setup.seed ^ 0x5052_4544_4943_5400), threads: 1)
+            let predictionSetup = FiniteDataSetup(
+                training: setup.training, horizon: horizon, startLaw: setup.startLaw,
+                seed: SplitMix64.mix(setup.seed ^ 0x5052_4544_4943_5400), threads: 1)
             let draws = predictionSetup.startPoints(count: samples)
-            var sums = [Double](repeating: 0, count: trainingCount), squares = sums
+            var sums = [Double](repeating: 0, count: trainingCount)
+            var squares = sums
             let dimension = setup.dimension
             for index in 0..<samples {
-                let weights = score.weights(at: Array(draws[(index * dimension)..<((index + 1) * dimension)]), time: horizon)
+                let weights = score.weights(
+                    at: Array(draws[(index * dimension)..<((index + 1) * dimension)]), time: horizon)
                 for point in 0..<trainingCount {
                     sums[point] += weights[point]
                     squares[point] += weights[point] * weights[point]
@@ -83,7 +89,8 @@ public struct EndpointFrequencies: Sendable {
         zip(frequencies, zip(prediction.probabilities, prediction.standardErrors)).map { frequency, predicted in
             let (probability, error) = predicted
             let standardError = (probability * (1 - probability) / Double(runCount) + error * error).squareRoot()
-            return standardError > 0 ? abs(frequency - probability) / standardError : (frequency == probability ? 0 : .infinity)
+            return standardError > 0
+                ? abs(frequency - probability) / standardError : (frequency == probability ? 0 : .infinity)
         }.max() ?? 0
     }
 }
@@ -104,9 +111,12 @@ public struct EndpointFrequencyStudy: Sendable {
     /// independent repetition).
     public let seedOffset: UInt64
 
-    public init(setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, predictionSamples: Int = 100_000,
-                seedOffset: UInt64 = 1) {
-        precondition(count >= 1 && steps >= 1 && threshold > 0, "EndpointFrequencyStudy: count, steps >= 1, threshold > 0")
+    public init(
+        setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, predictionSamples: Int = 100_000,
+        seedOffset: UInt64 = 1
+    ) {
+        precondition(
+            count >= 1 && steps >= 1 && threshold > 0, "EndpointFrequencyStudy: count, steps >= 1, threshold > 0")
         self.setup = setup
         self.count = count
         self.steps = steps
@@ -116,27 +126,35 @@ public struct EndpointFrequencyStudy: Sendable {
     }
 
     public func run() throws -> EndpointFrequencies {
-        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: .ddpm,
-                                          timeGrid: .uniform(from: setup.horizon, to: 0, steps: steps),
-                                          start: setup.startPoints(count: count, offset: seedOffset), seedOffset: seedOffset)
-        return Self.frequencies(ends: PointSet(points: result.positions, dimension: setup.dimension), setup: setup,
-                                threshold: threshold, prediction: EndpointPrediction(setup: setup, samples: predictionSamples))
+        let result = try setup.reverseRun(
+            score: setup.samplerExactScore, integrator: .ddpm,
+            timeGrid: .uniform(from: setup.horizon, to: 0, steps: steps),
+            start: setup.startPoints(count: count, offset: seedOffset), seedOffset: seedOffset)
+        return Self.frequencies(
+            ends: PointSet(points: result.positions, dimension: setup.dimension), setup: setup,
+            threshold: threshold, prediction: EndpointPrediction(setup: setup, samples: predictionSamples))
     }
 
     /// Counts the ends per training point and tests them against `prediction`.
-    public static func frequencies(ends: PointSet, setup: FiniteDataSetup, threshold: Double, prediction: EndpointPrediction) -> EndpointFrequencies {
+    public static func frequencies(
+        ends: PointSet, setup: FiniteDataSetup, threshold: Double, prediction: EndpointPrediction
+    ) -> EndpointFrequencies {
         let search = NearestNeighbourSearch(reference: setup.training)
         var counts = [Int](repeating: 0, count: setup.training.count)
         var unassigned = 0
         ends.points.withUnsafeBufferPointer { points in
             for index in 0..<ends.count {
-                let nearest = search.nearest(to: UnsafeBufferPointer(rebasing: points[(index * ends.dimension)..<((index + 1) * ends.dimension)]))
+                let nearest = search.nearest(
+                    to: UnsafeBufferPointer(rebasing: points[(index * ends.dimension)..<((index + 1) * ends.dimension)])
+                )
                 if nearest.distance <= threshold { counts[nearest.index] += 1 } else { unassigned += 1 }
             }
         }
         let assigned = Double(counts.reduce(0, +))
-        let chiSquare = ChiSquareTest(observed: counts.map(Double.init), expected: prediction.probabilities.map { $0 * assigned })
-        return EndpointFrequencies(counts: counts, unassigned: unassigned, prediction: prediction, chiSquare: chiSquare, runCount: ends.count)
+        let chiSquare = ChiSquareTest(
+            observed: counts.map(Double.init), expected: prediction.probabilities.map { $0 * assigned })
+        return EndpointFrequencies(
+            counts: counts, unassigned: unassigned, prediction: prediction, chiSquare: chiSquare, runCount: ends.count)
     }
 
     /// Pearson's χ² homogeneity test of two count vectors over the same bins: expected counts from the pooled
@@ -146,7 +164,9 @@ public struct EndpointFrequencyStudy: Sendable {
         let (firstTotal, secondTotal) = (Double(first.reduce(0, +)), Double(second.reduce(0, +)))
         guard firstTotal > 0 && secondTotal > 0 && first.count == second.count else { return nil }
         let pooled = zip(first, second).map { Double($0 + $1) / (firstTotal + secondTotal) }
-        return ChiSquareTest(observed: (first + second).map(Double.init), expected: pooled.map { $0 * firstTotal } + pooled.map { $0 * secondTotal },
-                             estimatedParameters: first.count)
+        return ChiSquareTest(
+            observed: (first + second).map(Double.init),
+            expected: pooled.map { $0 * firstTotal } + pooled.map { $0 * secondTotal },
+            estimatedParameters: first.count)
     }
 }

@@ -34,10 +34,12 @@ public struct FiniteDataSetup: Sendable {
     /// The stream offset of start points (far from the sampler's block streams 0, 1, 2, ...).
     public static let startStream: UInt64 = 0x5354_4152_5400_0000
 
-    public init(training: PointSet, horizon: Double = 1, startLaw: StartLaw = .gaussian, seed: UInt64 = 1, threads: Int = 1,
-                samplerProcess: @escaping @Sendable (LinearSDE) -> LinearSDE = { $0 },
-                scoreTransform: @escaping @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 },
-                endTransform: @escaping @Sendable ([Double]) -> [Double] = { $0 }) {
+    public init(
+        training: PointSet, horizon: Double = 1, startLaw: StartLaw = .gaussian, seed: UInt64 = 1, threads: Int = 1,
+        samplerProcess: @escaping @Sendable (LinearSDE) -> LinearSDE = { $0 },
+        scoreTransform: @escaping @Sendable (any ScoreProvider) -> any ScoreProvider = { $0 },
+        endTransform: @escaping @Sendable ([Double]) -> [Double] = { $0 }
+    ) {
         precondition(training.count >= 1 && horizon > 0, "FiniteDataSetup: a non-empty training set and T > 0")
         self.training = training
         model = .ornsteinUhlenbeck
@@ -68,12 +70,14 @@ public struct FiniteDataSetup: Sendable {
     public func drawsFromForwardLaw(at time: Double, count: Int, stream: UInt64) -> [Double] {
         var generator = Xoshiro256StarStar(seed: seed, stream: stream)
         let (scale, spread) = (model.meanScale(to: time), model.variance(to: time).squareRoot())
-        let dimension = self.dimension, trainingCount = training.count
+        let dimension = self.dimension
+        let trainingCount = training.count
         var points = [Double](repeating: 0, count: count * dimension)
         for index in 0..<count {
             let source = min(trainingCount - 1, Int(generator.nextUniform() * Double(trainingCount)))
             for axis in 0..<dimension {
-                points[index * dimension + axis] = scale * training.points[source * dimension + axis] + spread * Ziggurat.normal(using: &generator)
+                points[index * dimension + axis] =
+                    scale * training.points[source * dimension + axis] + spread * Ziggurat.normal(using: &generator)
             }
         }
         return points
@@ -94,10 +98,13 @@ public struct FiniteDataSetup: Sendable {
     /// `start` over `timeGrid` with `integrator` (`ddpm`: the bridge update, exact in law for Dirac data;
     /// `eulerMaruyama`: x += h (x + 2 s) + sqrt(2 h) z); the end positions pass through `endTransform`.
     /// Cost: steps x (particles x the score's per-point cost).
-    public func reverseRun(score: any ScoreProvider, integrator: ParticleIntegrator, timeGrid: TimeGrid, start: [Double],
-                           seedOffset: UInt64 = 0) throws -> ParticleRunResult {
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: samplerProcess(model), score: scoreTransform(score), form: .score),
-                                      integrator: integrator, timeGrid: timeGrid, seed: seed &+ seedOffset, threads: threads)
+    public func reverseRun(
+        score: any ScoreProvider, integrator: ParticleIntegrator, timeGrid: TimeGrid, start: [Double],
+        seedOffset: UInt64 = 0
+    ) throws -> ParticleRunResult {
+        let sampler = ParticleSampler(
+            dynamics: .reverseSDE(process: samplerProcess(model), score: scoreTransform(score), form: .score),
+            integrator: integrator, timeGrid: timeGrid, seed: seed &+ seedOffset, threads: threads)
         var result = try sampler.run(initial: .points(start, dimension: dimension), count: start.count / dimension)
         result.positions = endTransform(result.positions)
         return result

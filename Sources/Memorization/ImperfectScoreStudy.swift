@@ -25,18 +25,22 @@ public struct GenerationMethod: Sendable {
 
     /// The smoothed empirical score: the exact score of the kernel density (1/N) sum N(x_i, b^2 I).
     public static func smoothed(_ training: PointSet, bandwidth: Double) -> GenerationMethod {
-        GenerationMethod(name: "smoothed b=\(bandwidth)",
-                         score: FiniteDatasetScore(data: training.points, dimension: training.dimension, bandwidth: bandwidth))
+        GenerationMethod(
+            name: "smoothed b=\(bandwidth)",
+            score: FiniteDatasetScore(data: training.points, dimension: training.dimension, bandwidth: bandwidth))
     }
 
     /// The exact score plus a constant vector (every axis gets `bias`).
     public static func biased(_ training: PointSet, bias: Double) -> GenerationMethod {
-        GenerationMethod(name: "biased \(bias)", score: BiasedScore(base: exactScore(training), bias: Array(repeating: bias, count: training.dimension)))
+        GenerationMethod(
+            name: "biased \(bias)",
+            score: BiasedScore(base: exactScore(training), bias: Array(repeating: bias, count: training.dimension)))
     }
 
     /// The exact score times (1 + level z(x, t)), z a frozen standard-normal field.
     public static func noisy(_ training: PointSet, level: Double, seed: UInt64 = 1) -> GenerationMethod {
-        GenerationMethod(name: "noisy \(level)", score: NoisyScore(base: exactScore(training), level: level, seed: seed))
+        GenerationMethod(
+            name: "noisy \(level)", score: NoisyScore(base: exactScore(training), level: level, seed: seed))
     }
 
     /// The exact score, stopped at t_min.
@@ -63,14 +67,21 @@ public struct ScoreError: Sendable {
     public let losses: [Double]
     public let lossStandardErrors: [Double]
 
-    public init(score: any ScoreProvider, setup: FiniteDataSetup, from lowTime: Double, times timeCount: Int = 16, samples: Int = 2000) {
-        precondition(lowTime > 0 && lowTime < setup.horizon && timeCount >= 2, "ScoreError: 0 < t_low < T, at least two times")
+    public init(
+        score: any ScoreProvider, setup: FiniteDataSetup, from lowTime: Double, times timeCount: Int = 16,
+        samples: Int = 2000
+    ) {
+        precondition(
+            lowTime > 0 && lowTime < setup.horizon && timeCount >= 2, "ScoreError: 0 < t_low < T, at least two times")
         let exact = setup.exactScore
         let grid = TimeGrid.geometric(from: lowTime, to: setup.horizon, steps: timeCount - 1).times
         var (losses, errors) = ([Double](), [Double]())
         for (index, time) in grid.enumerated() {
-            let points = setup.drawsFromForwardLaw(at: time, count: samples, stream: 0x5343_4f52_4500_0000 &+ UInt64(index))
-            var (approximate, reference) = ([Double](repeating: 0, count: points.count), [Double](repeating: 0, count: points.count))
+            let points = setup.drawsFromForwardLaw(
+                at: time, count: samples, stream: 0x5343_4f52_4500_0000 &+ UInt64(index))
+            var (approximate, reference) = (
+                [Double](repeating: 0, count: points.count), [Double](repeating: 0, count: points.count)
+            )
             points.withUnsafeBufferPointer { input in
                 approximate.withUnsafeMutableBufferPointer { score.score(at: input, time: time, into: $0) }
                 reference.withUnsafeMutableBufferPointer { exact.score(at: input, time: time, into: $0) }
@@ -145,9 +156,12 @@ public struct ImperfectScoreStudy: Sendable {
     /// The last positive time of a run to 0.
     public let finalTime: Double
 
-    public init(setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, freshData: PointSet? = nil,
-                isSwissRoll: Bool = false, errorTimeMinimum: Double = 1e-3, finalTime: Double = 1e-9) {
-        precondition(count >= 1 && steps >= 1 && threshold > 0, "ImperfectScoreStudy: count, steps >= 1 and threshold > 0")
+    public init(
+        setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, freshData: PointSet? = nil,
+        isSwissRoll: Bool = false, errorTimeMinimum: Double = 1e-3, finalTime: Double = 1e-9
+    ) {
+        precondition(
+            count >= 1 && steps >= 1 && threshold > 0, "ImperfectScoreStudy: count, steps >= 1 and threshold > 0")
         self.setup = setup
         self.count = count
         self.steps = steps
@@ -172,20 +186,25 @@ public struct ImperfectScoreStudy: Sendable {
     /// Samples from `method` (same start points for every method).
     public func samples(_ method: GenerationMethod) throws -> ParticleRunResult {
         let grid = timeGrid(method)
-        return try setup.reverseRun(score: method.score, integrator: .ddpm, timeGrid: grid, start: setup.startPoints(count: count, offset: 2),
-                                    seedOffset: 2)
+        return try setup.reverseRun(
+            score: method.score, integrator: .ddpm, timeGrid: grid, start: setup.startPoints(count: count, offset: 2),
+            seedOffset: 2)
     }
 
     /// The metrics of samples produced by `method`.
     public func metrics(_ method: GenerationMethod, samples result: ParticleRunResult) -> GenerationMetrics {
-        let samples = PointSet(points: result.positions.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, dimension: setup.dimension)
+        let samples = PointSet(
+            points: result.positions.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, dimension: setup.dimension)
         // Early stopping uses its score on [t_min, T] only: the error is integrated there.
         let scoreError = ScoreError(score: method.score, setup: setup, from: max(errorTimeMinimum, method.stopTime))
         return GenerationMetrics(
             name: method.name, scoreError: scoreError,
-            novelty: NoveltySummary(samples: samples, training: setup.training, threshold: threshold, threads: setup.threads),
+            novelty: NoveltySummary(
+                samples: samples, training: setup.training, threshold: threshold, threads: setup.threads),
             manifoldDistance: isSwissRoll ? SwissRoll.meanDistanceToCurve(of: samples) : nil,
-            slicedWasserstein: freshData.map { SlicedWasserstein(dimension: setup.dimension, seed: setup.seed).distance(samples, $0) },
+            slicedWasserstein: freshData.map {
+                SlicedWasserstein(dimension: setup.dimension, seed: setup.seed).distance(samples, $0)
+            },
             coverage: isSwissRoll ? SwissRoll.coverage(of: samples) : nil,
             status: result.status)
     }

@@ -51,16 +51,20 @@ public struct MemorizationStudy: Sendable {
         return TimeGrid.uniform(from: horizon, to: finalStepSize, steps: steps - 1).appending(0)
     }
 
-    public func measure(integrator: ParticleIntegrator, steps: Int, finalStepSize: Double? = nil) throws -> MemorizationMeasurement {
+    public func measure(integrator: ParticleIntegrator, steps: Int, finalStepSize: Double? = nil) throws
+        -> MemorizationMeasurement
+    {
         precondition(integrator == .ddpm || integrator == .eulerMaruyama, "MemorizationStudy: ddpm or euler-maruyama")
         let grid = timeGrid(steps: steps, finalStepSize: finalStepSize)
-        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: integrator, timeGrid: grid,
-                                          start: setup.startPoints(count: count))
+        let result = try setup.reverseRun(
+            score: setup.samplerExactScore, integrator: integrator, timeGrid: grid,
+            start: setup.startPoints(count: count))
         let times = grid.times
         let last = times[times.count - 2] - times[times.count - 1]
         let ratio = (0..<(times.count - 1)).map { (times[$0] - times[$0 + 1]) / (2 * tanh(times[$0])) }.max()!
         let search = NearestNeighbourSearch(reference: setup.training)
-        let samples = PointSet(points: result.positions.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, dimension: setup.dimension)
+        let samples = PointSet(
+            points: result.positions.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, dimension: setup.dimension)
         let distances = search.nearestDistances(of: samples, threads: setup.threads)
         let rootMeanSquare = (distances.reduce(0) { $0 + $1 * $1 } / Double(distances.count)).squareRoot()
         return MemorizationMeasurement(

@@ -29,19 +29,26 @@ public struct NetworkEvaluation: Sendable {
     /// bridge steps from stream 3 of `seed`; sliced W2 on 64 directions against max(samples, 2000) fresh points
     /// (stream 2); novelty against the training points at `noveltyThreshold`; the roll's distance and coverage when
     /// `dataset` is the Swiss roll. Cost: one network pass per held-out example and per sample and step.
-    public static func measure(network: ScoreNetwork, training: PointSet, dataset: SyntheticDataset?, samples sampleCount: Int,
-                               samplingSteps: Int, noveltyThreshold: Double, seed: UInt64, threads: Int = 1) throws -> NetworkEvaluation {
+    public static func measure(
+        network: ScoreNetwork, training: PointSet, dataset: SyntheticDataset?, samples sampleCount: Int,
+        samplingSteps: Int, noveltyThreshold: Double, seed: UInt64, threads: Int = 1
+    ) throws -> NetworkEvaluation {
         let isSwissRoll = dataset?.name == "swiss-roll"
         let heldOut = dataset?.generate(count: 4000, seed: seed, stream: 1) ?? training
-        let losses = network.heldOutLoss(data: heldOut.points, buckets: network.defaultBuckets, examplesPerBucket: 4000, seed: seed)
+        let losses = network.heldOutLoss(
+            data: heldOut.points, buckets: network.defaultBuckets, examplesPerBucket: 4000, seed: seed)
         let clock = ContinuousClock.now
         let result = try network.generate(count: sampleCount, steps: samplingSteps, seed: seed &+ 3, threads: threads)
         let samplingSeconds = (ContinuousClock.now - clock) / .seconds(1)
-        guard result.status == .completed else { throw SamplerError("sampling from the network stopped early: \(result.status)") }
+        guard result.status == .completed else {
+            throw SamplerError("sampling from the network stopped early: \(result.status)")
+        }
         let samples = PointSet(points: result.positions, dimension: result.dimension)
         let reference = dataset?.generate(count: max(sampleCount, 2000), seed: seed, stream: 2) ?? training
-        let sliced = SlicedWasserstein(dimension: samples.dimension, directionCount: 64, seed: seed).distance(samples, reference)
-        let novelty = NoveltySummary(samples: samples, training: training, threshold: noveltyThreshold, threads: threads)
+        let sliced = SlicedWasserstein(dimension: samples.dimension, directionCount: 64, seed: seed).distance(
+            samples, reference)
+        let novelty = NoveltySummary(
+            samples: samples, training: training, threshold: noveltyThreshold, threads: threads)
         return NetworkEvaluation(
             bucketLosses: losses, samples: samples, slicedWasserstein: sliced,
             rollDistance: isSwissRoll && samples.dimension == 2 ? SwissRoll.meanDistanceToCurve(of: samples) : nil,

@@ -14,7 +14,9 @@ public struct VoronoiMeasurement: Sendable {
     public let oneStepAtNearest: Double
 
     /// Binomial standard error of a fraction p over the runs.
-    public func standardError(_ fraction: Double) -> Double { (fraction * (1 - fraction) / Double(runCount)).squareRoot() }
+    public func standardError(_ fraction: Double) -> Double {
+        (fraction * (1 - fraction) / Double(runCount)).squareRoot()
+    }
 }
 
 /// The Voronoi limit (THEORY §7): start the exact reverse process at x ~ rho_(t*) and run the bridge update to 0.
@@ -38,14 +40,16 @@ public struct VoronoiStudy: Sendable {
     public func measure(startTime: Double, offset: UInt64 = 0) throws -> VoronoiMeasurement {
         precondition(startTime > 0, "VoronoiStudy: t* > 0")
         let dimension = setup.dimension
-        let start = setup.drawsFromForwardLaw(at: startTime, count: count, stream: FiniteDataSetup.startStream &+ 100 &+ offset)
+        let start = setup.drawsFromForwardLaw(
+            at: startTime, count: count, stream: FiniteDataSetup.startStream &+ 100 &+ offset)
         let score = setup.exactScore
         var oneStep = [Double](repeating: 0, count: start.count)
         start.withUnsafeBufferPointer { points in
             oneStep.withUnsafeMutableBufferPointer { score.posteriorMean(at: points, time: startTime, into: $0) }
         }
-        let result = try setup.reverseRun(score: setup.samplerExactScore, integrator: .ddpm, timeGrid: .uniform(from: startTime, to: 0, steps: steps),
-                                          start: start, seedOffset: 100 &+ offset)
+        let result = try setup.reverseRun(
+            score: setup.samplerExactScore, integrator: .ddpm, timeGrid: .uniform(from: startTime, to: 0, steps: steps),
+            start: start, seedOffset: 100 &+ offset)
         let growth = exp(startTime)
         let search = NearestNeighbourSearch(reference: setup.training)
         var (atNearest, agreement, oneStepNearest) = (0, 0, 0)
@@ -60,7 +64,8 @@ public struct VoronoiStudy: Sendable {
             if predicted == voronoi { oneStepNearest += 1 }
         }
         let total = Double(count)
-        return VoronoiMeasurement(startTime: startTime, runCount: count, endsAtNearest: Double(atNearest) / total,
-                                  oneStepAgreement: Double(agreement) / total, oneStepAtNearest: Double(oneStepNearest) / total)
+        return VoronoiMeasurement(
+            startTime: startTime, runCount: count, endsAtNearest: Double(atNearest) / total,
+            oneStepAgreement: Double(agreement) / total, oneStepAtNearest: Double(oneStepNearest) / total)
     }
 }

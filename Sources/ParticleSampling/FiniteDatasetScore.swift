@@ -31,7 +31,9 @@ public struct FiniteDatasetScore: ScoreProvider {
     public init(data: [Double], dimension: Int, model: LinearSDE = .ornsteinUhlenbeck, bandwidth: Double = 0) {
         precondition(bandwidth >= 0, "FiniteDatasetScore: bandwidth must be non-negative")
         self.bandwidth = bandwidth
-        precondition(dimension >= 1 && !data.isEmpty && data.count % dimension == 0, "FiniteDatasetScore: data must be N x d with N >= 1")
+        precondition(
+            dimension >= 1 && !data.isEmpty && data.count % dimension == 0,
+            "FiniteDatasetScore: data must be N x d with N >= 1")
         self.data = data
         self.dimension = dimension
         self.model = model
@@ -41,22 +43,30 @@ public struct FiniteDatasetScore: ScoreProvider {
         columns = (0..<dimension).map { axis in stride(from: axis, to: data.count, by: dimension).map { data[$0] } }
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         posteriorMean(at: points, time: time, into: scores)
-        scoreFromPosteriorMean(points: points, means: scores, scale: model.meanScale(to: time), variance: model.variance(to: time))
+        scoreFromPosteriorMean(
+            points: points, means: scores, scale: model.meanScale(to: time), variance: model.variance(to: time))
     }
 
-    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+    public func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
         let scale = model.meanScale(to: time)
         let smoothing = scale * scale * bandwidth * bandwidth
         let variance = model.variance(to: time) + smoothing
-        let inner = scale / variance, quadratic = scale * scale / variance
-        let dataWeight = 1 - smoothing / variance, pointWeight = scale * bandwidth * bandwidth / variance
+        let inner = scale / variance
+        let quadratic = scale * scale / variance
+        let dataWeight = 1 - smoothing / variance
+        let pointWeight = scale * bandwidth * bandwidth / variance
         let dimension = self.dimension
         var sums = [Double](repeating: 0, count: dimension)
         for start in stride(from: 0, to: points.count, by: dimension) {
-            let total = softmaxSums(point: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]),
-                                    inner: inner, quadratic: quadratic, sums: &sums)
+            let total = softmaxSums(
+                point: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]),
+                inner: inner, quadratic: quadratic, sums: &sums)
             for axis in 0..<dimension {
                 means[start + axis] = dataWeight * sums[axis] / total + pointWeight * points[start + axis]
             }
@@ -66,9 +76,12 @@ public struct FiniteDatasetScore: ScoreProvider {
     /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
     /// Two passes over the data, eight training points per vector operation.
     @inline(__always)
-    private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+    private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double])
+        -> Double
+    {
         if dimension <= 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
-        let dimension = self.dimension, count = pointCount
+        let dimension = self.dimension
+        let count = pointCount
         let vectorCount = count / 8 * 8
         return halfSquaredNorms.withUnsafeBufferPointer { norms in
             withColumnPointers { columns in
@@ -120,7 +133,9 @@ public struct FiniteDatasetScore: ScoreProvider {
 
     /// The d <= 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 1-D and 2-D
     /// experiments). In 1-D the second column is the first again with a zero coefficient, and its sum is dropped.
-    private func softmaxSumsPlanar(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]) -> Double {
+    private func softmaxSumsPlanar(
+        point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]
+    ) -> Double {
         let count = pointCount
         let vectorCount = count / 8 * 8
         let planar = dimension == 2
@@ -129,7 +144,8 @@ public struct FiniteDatasetScore: ScoreProvider {
             columns[0].withUnsafeBufferPointer { xBuffer in
                 columns[planar ? 1 : 0].withUnsafeBufferPointer { yBuffer in
                     let norms = UnsafeRawPointer(normBuffer.baseAddress!)
-                    let xs = UnsafeRawPointer(xBuffer.baseAddress!), ys = UnsafeRawPointer(yBuffer.baseAddress!)
+                    let xs = UnsafeRawPointer(xBuffer.baseAddress!)
+                    let ys = UnsafeRawPointer(yBuffer.baseAddress!)
                     let stride = 8 * MemoryLayout<Double>.stride
                     @inline(__always) func logits(_ offset: Int) -> SIMD8<Double> {
                         let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
@@ -147,7 +163,8 @@ public struct FiniteDatasetScore: ScoreProvider {
                     }
                     var largest = largestLanes.max()
                     for rest in vectorCount..<count {
-                        largest = max(largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
+                        largest = max(
+                            largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
                     }
                     var (total, sumX, sumY) = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
                     offset = 0
@@ -160,7 +177,8 @@ public struct FiniteDatasetScore: ScoreProvider {
                     }
                     var (scalarTotal, scalarX, scalarY) = (total.sum(), sumX.sum(), sumY.sum())
                     for rest in vectorCount..<count {
-                        let weight = exp(first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest] - largest)
+                        let weight = exp(
+                            first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest] - largest)
                         scalarTotal += weight
                         scalarX += weight * xBuffer[rest]
                         scalarY += weight * yBuffer[rest]

@@ -30,20 +30,27 @@ public struct GridScore: ScoreProvider {
     ///   - relativeFloor: cells with rho < relativeFloor * max rho use the Gaussian fallback.
     ///   - storesCellCentreValues: also keep the score at every cell centre of every snapshot (d N doubles each),
     ///     for the reverse equation on this grid (`scoreAtCellCentres` becomes one blend per cell).
-    public init(snapshots: [(time: Double, density: Field)], model: LinearSDE = .ornsteinUhlenbeck, relativeFloor: Double = 1e-10) {
+    public init(
+        snapshots: [(time: Double, density: Field)], model: LinearSDE = .ornsteinUhlenbeck,
+        relativeFloor: Double = 1e-10
+    ) {
         self.init(snapshots: snapshots, model: model, relativeFloor: relativeFloor, storesCellCentreValues: false)
     }
 
     /// As `init(snapshots:model:relativeFloor:)`, keeping the centre values when `storesCellCentreValues`.
-    public init(snapshots: [(time: Double, density: Field)], model: LinearSDE = .ornsteinUhlenbeck, relativeFloor: Double = 1e-10,
-                storesCellCentreValues: Bool) {
+    public init(
+        snapshots: [(time: Double, density: Field)], model: LinearSDE = .ornsteinUhlenbeck,
+        relativeFloor: Double = 1e-10,
+        storesCellCentreValues: Bool
+    ) {
         precondition(!snapshots.isEmpty, "GridScore: at least one snapshot")
         let sorted = snapshots.sorted { $0.time < $1.time }
         grid = sorted[0].density.grid
         self.model = model
         times = sorted.map(\.time)
         var components: [[[Double]]] = []
-        var means: [[Double]] = [], precisions: [[Double]] = []
+        var means: [[Double]] = []
+        var precisions: [[Double]] = []
         for snapshot in sorted {
             precondition(snapshot.density.grid == sorted[0].density.grid, "GridScore: snapshots on different grids")
             components.append(Self.logGradient(snapshot.density, floor: relativeFloor * snapshot.density.maximum))
@@ -52,7 +59,8 @@ public struct GridScore: ScoreProvider {
             let covariance = snapshot.density.covariance
             // A density that is not a density (blown up, negative) has no covariance: fall back to unit precision.
             let identity = (0..<(dimension * dimension)).map { $0 % (dimension + 1) == 0 ? 1.0 : 0.0 }
-            precisions.append(DenseAlgebra.positiveDefiniteInverse(covariance, dimension: dimension)?.inverse ?? identity)
+            precisions.append(
+                DenseAlgebra.positiveDefiniteInverse(covariance, dimension: dimension)?.inverse ?? identity)
         }
         self.components = components
         fallbackMeans = means
@@ -68,16 +76,21 @@ public struct GridScore: ScoreProvider {
         let grid = density.grid
         let logarithm = density.values.map { $0 > floor ? log($0) : Double.nan }
         return (0..<grid.dimension).map { axis in
-            let length = grid.shape[axis], stride = grid.indexStride(axis: axis)
+            let length = grid.shape[axis]
+            let stride = grid.indexStride(axis: axis)
             let width = grid.spacing(axis: axis)
             var gradient = [Double](repeating: .nan, count: grid.count)
             guard length >= 3 else { return gradient }
             for index in 0..<grid.count {
                 let position = (index / stride) % length
                 if position == 0 {
-                    gradient[index] = (-3 * logarithm[index] + 4 * logarithm[index + stride] - logarithm[index + 2 * stride]) / (2 * width)
+                    gradient[index] =
+                        (-3 * logarithm[index] + 4 * logarithm[index + stride] - logarithm[index + 2 * stride])
+                        / (2 * width)
                 } else if position == length - 1 {
-                    gradient[index] = (3 * logarithm[index] - 4 * logarithm[index - stride] + logarithm[index - 2 * stride]) / (2 * width)
+                    gradient[index] =
+                        (3 * logarithm[index] - 4 * logarithm[index - stride] + logarithm[index - 2 * stride])
+                        / (2 * width)
                 } else {
                     gradient[index] = (logarithm[index + stride] - logarithm[index - stride]) / (2 * width)
                 }
@@ -86,15 +99,20 @@ public struct GridScore: ScoreProvider {
         }
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         let (lowerIndex, upperIndex, upperWeight) = bracket(time)
         let dimension = self.dimension
-        var lower = [Double](repeating: 0, count: dimension), upper = lower
+        var lower = [Double](repeating: 0, count: dimension)
+        var upper = lower
         for start in stride(from: 0, to: points.count, by: dimension) {
             let point = UnsafeBufferPointer(rebasing: points[start..<(start + dimension)])
             evaluate(snapshot: lowerIndex, at: point, into: &lower)
             evaluate(snapshot: upperIndex, at: point, into: &upper)
-            for axis in 0..<dimension { scores[start + axis] = (1 - upperWeight) * lower[axis] + upperWeight * upper[axis] }
+            for axis in 0..<dimension {
+                scores[start + axis] = (1 - upperWeight) * lower[axis] + upperWeight * upper[axis]
+            }
         }
     }
 
@@ -105,15 +123,21 @@ public struct GridScore: ScoreProvider {
     /// score was read on.
     public func scoreAtCellCentres(time: Double, into output: [UnsafeMutableBufferPointer<Double>]) {
         let dimension = self.dimension
-        precondition(output.count == dimension && output.allSatisfy { $0.count == grid.count }, "GridScore: one array of cells per axis")
+        precondition(
+            output.count == dimension && output.allSatisfy { $0.count == grid.count },
+            "GridScore: one array of cells per axis")
         let (lowerIndex, upperIndex, upperWeight) = bracket(time)
         let lowerValues = centreValues?[lowerIndex] ?? valuesAtCellCentres(snapshot: lowerIndex)
-        let upperValues = upperIndex == lowerIndex ? lowerValues : (centreValues?[upperIndex] ?? valuesAtCellCentres(snapshot: upperIndex))
+        let upperValues =
+            upperIndex == lowerIndex
+            ? lowerValues : (centreValues?[upperIndex] ?? valuesAtCellCentres(snapshot: upperIndex))
         for axis in 0..<dimension {
             let target = output[axis]
             lowerValues[axis].withUnsafeBufferPointer { lower in
                 upperValues[axis].withUnsafeBufferPointer { upper in
-                    for cell in 0..<target.count { target[cell] = (1 - upperWeight) * lower[cell] + upperWeight * upper[cell] }
+                    for cell in 0..<target.count {
+                        target[cell] = (1 - upperWeight) * lower[cell] + upperWeight * upper[cell]
+                    }
                 }
             }
         }
@@ -129,10 +153,13 @@ public struct GridScore: ScoreProvider {
         // Per axis and centre index (flat: axis offsets), the stencil's base cell and fraction as `evaluate` finds
         // them; `inRange` false outside the interpolation range.
         let offsets = (0..<dimension).map { axis in grid.shape[..<axis].reduce(0, +) }
-        var bases: [Int] = [], fractions: [Double] = [], inRange: [Bool] = []
+        var bases: [Int] = []
+        var fractions: [Double] = []
+        var inRange: [Bool] = []
         for axis in 0..<dimension {
             for index in 0..<grid.shape[axis] {
-                let position = (grid.coordinate(axis: axis, index: index) + grid.halfWidth) / grid.spacing(axis: axis) - 0.5
+                let position =
+                    (grid.coordinate(axis: axis, index: index) + grid.halfWidth) / grid.spacing(axis: axis) - 0.5
                 let cell = position.rounded(.down)
                 let valid = cell >= 0 && cell < Double(grid.shape[axis] - 1)
                 bases.append(valid ? Int(cell) : 0)
@@ -150,7 +177,10 @@ public struct GridScore: ScoreProvider {
                 var base: Int? = 0
                 for inner in 0..<dimension {
                     let entry = offsets[inner] + indices[inner]
-                    if !inRange[entry] { base = nil; break }
+                    if !inRange[entry] {
+                        base = nil
+                        break
+                    }
                     base! += bases[entry] * strides[inner]
                 }
                 body(cell, indices, base)
@@ -167,7 +197,8 @@ public struct GridScore: ScoreProvider {
         func interpolate(_ field: [Double], base: Int, indices: [Int]) -> Double {
             var sum = 0.0
             for corner in 0..<(1 << dimension) {
-                var weight = 1.0, flat = base
+                var weight = 1.0
+                var flat = base
                 for inner in 0..<dimension {
                     let fraction = fractions[offsets[inner] + indices[inner]]
                     let offset = (corner >> inner) & 1
@@ -185,7 +216,10 @@ public struct GridScore: ScoreProvider {
             for axis in 0..<dimension {
                 let field = components[snapshot][axis]
                 forEachCell { cell, indices, base in
-                    guard let base else { usable[cell] = false; return }
+                    guard let base else {
+                        usable[cell] = false
+                        return
+                    }
                     if interpolate(field, base: base, indices: indices).isNaN { usable[cell] = false }
                 }
             }
@@ -194,10 +228,13 @@ public struct GridScore: ScoreProvider {
         let usable = usableCells(snapshot)
         /// The Gaussian fallback's component `row` at the cell with `indices`: -(P (x - mean))_row.
         func fallback(row: Int, indices: [Int]) -> Double {
-            let mean = fallbackMeans[snapshot], precision = fallbackPrecisions[snapshot]
+            let mean = fallbackMeans[snapshot]
+            let precision = fallbackPrecisions[snapshot]
             var sum = 0.0
             for column in 0..<dimension {
-                sum += precision[row * dimension + column] * (coordinates[offsets[column] + indices[column]] - mean[column])
+                sum +=
+                    precision[row * dimension + column]
+                    * (coordinates[offsets[column] + indices[column]] - mean[column])
             }
             return -sum
         }
@@ -205,7 +242,9 @@ public struct GridScore: ScoreProvider {
             let field = components[snapshot][axis]
             var values = [Double](repeating: 0, count: grid.count)
             forEachCell { cell, indices, base in
-                values[cell] = usable[cell] ? interpolate(field, base: base!, indices: indices) : fallback(row: axis, indices: indices)
+                values[cell] =
+                    usable[cell]
+                    ? interpolate(field, base: base!, indices: indices) : fallback(row: axis, indices: indices)
             }
             return values
         }
@@ -230,15 +269,20 @@ public struct GridScore: ScoreProvider {
         }
     }
 
-    private func evaluate(snapshot: Int, at point: UnsafeBufferPointer<Double>, into result: inout [Double],
-                          base: UnsafeMutableBufferPointer<Int>, fraction: UnsafeMutableBufferPointer<Double>) {
+    private func evaluate(
+        snapshot: Int, at point: UnsafeBufferPointer<Double>, into result: inout [Double],
+        base: UnsafeMutableBufferPointer<Int>, fraction: UnsafeMutableBufferPointer<Double>
+    ) {
         let dimension = self.dimension
         var inside = true
         for axis in 0..<dimension {
             let width = grid.spacing(axis: axis)
             let position = (point[axis] + grid.halfWidth) / width - 0.5
             let cell = position.rounded(.down)
-            if !(cell >= 0 && cell < Double(grid.shape[axis] - 1)) { inside = false; break }
+            if !(cell >= 0 && cell < Double(grid.shape[axis] - 1)) {
+                inside = false
+                break
+            }
             base[axis] = Int(cell)
             fraction[axis] = position - cell
         }
@@ -247,7 +291,8 @@ public struct GridScore: ScoreProvider {
             let fields = components[snapshot]
             var usable = true
             for corner in 0..<(1 << dimension) {
-                var weight = 1.0, flat = 0
+                var weight = 1.0
+                var flat = 0
                 for axis in 0..<dimension {
                     let offset = (corner >> axis) & 1
                     weight *= offset == 1 ? fraction[axis] : 1 - fraction[axis]
@@ -262,7 +307,8 @@ public struct GridScore: ScoreProvider {
             if usable { return }
         }
         // -Precision (x - mean).
-        let mean = fallbackMeans[snapshot], precision = fallbackPrecisions[snapshot]
+        let mean = fallbackMeans[snapshot]
+        let precision = fallbackPrecisions[snapshot]
         for row in 0..<dimension {
             var sum = 0.0
             for column in 0..<dimension { sum += precision[row * dimension + column] * (point[column] - mean[column]) }

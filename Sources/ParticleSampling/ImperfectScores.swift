@@ -17,7 +17,9 @@ public struct BiasedScore: ScoreProvider {
         self.bias = bias
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         base.score(at: points, time: time, into: scores)
         for index in 0..<points.count { scores[index] += bias[index % dimension] }
     }
@@ -44,7 +46,9 @@ public struct SmoothedScore: ScoreProvider {
         (nodes, weights) = GaussHermite.probabilists(count: nodesPerAxis)
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         let dimension = self.dimension
         let pointCount = points.count / dimension
         let combinations = Int(pow(Double(nodesPerAxis), Double(dimension)))
@@ -52,7 +56,8 @@ public struct SmoothedScore: ScoreProvider {
         var values = [Double](repeating: 0, count: points.count)
         for index in 0..<points.count { scores[index] = 0 }
         for combination in 0..<combinations {
-            var weight = 1.0, remainder = combination
+            var weight = 1.0
+            var remainder = combination
             var offsets = [Double](repeating: 0, count: dimension)
             for axis in 0..<dimension {
                 let node = remainder % nodesPerAxis
@@ -61,7 +66,9 @@ public struct SmoothedScore: ScoreProvider {
                 offsets[axis] = bandwidth * nodes[node]
             }
             for particle in 0..<pointCount {
-                for axis in 0..<dimension { shifted[particle * dimension + axis] = points[particle * dimension + axis] + offsets[axis] }
+                for axis in 0..<dimension {
+                    shifted[particle * dimension + axis] = points[particle * dimension + axis] + offsets[axis]
+                }
             }
             shifted.withUnsafeBufferPointer { input in
                 values.withUnsafeMutableBufferPointer { output in base.score(at: input, time: time, into: output) }
@@ -89,7 +96,9 @@ public struct NoisyScore: ScoreProvider {
         self.seed = seed
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         base.score(at: points, time: time, into: scores)
         let dimension = self.dimension
         for start in stride(from: 0, to: points.count, by: dimension) {
@@ -124,8 +133,17 @@ enum GaussHermite {
                 for _ in 0..<200 {
                     let middle = 0.5 * (low + high)
                     let middleValue = hermiteAndDerivative(count, middle).value
-                    if middleValue == 0 || high - low < 1e-16 { low = middle; high = middle; break }
-                    if (middleValue < 0) == (lowValue < 0) { low = middle; lowValue = middleValue } else { high = middle }
+                    if middleValue == 0 || high - low < 1e-16 {
+                        low = middle
+                        high = middle
+                        break
+                    }
+                    if (middleValue < 0) == (lowValue < 0) {
+                        low = middle
+                        lowValue = middleValue
+                    } else {
+                        high = middle
+                    }
                 }
                 nodes.append(0.5 * (low + high))
             }

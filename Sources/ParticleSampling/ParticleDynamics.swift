@@ -60,7 +60,8 @@ public enum ParticleDynamics: Sendable {
         case .forward:
             Self.drift(of: process, at: points, dimension: dimension, time: time, into: velocity)
         case .reverseSDE(_, let score, .score), .probabilityFlow(_, let score):
-            let weight = (isDeterministic ? 0.5 : 1) * process.diffusionScale(at: time) * process.diffusionScale(at: time)
+            let weight =
+                (isDeterministic ? 0.5 : 1) * process.diffusionScale(at: time) * process.diffusionScale(at: time)
             Self.drift(of: process, at: points, dimension: dimension, time: time, into: velocity)
             score.score(at: points, time: time, into: scratch)
             for index in 0..<points.count { velocity[index] = weight * scratch[index] - velocity[index] }
@@ -68,12 +69,15 @@ public enum ParticleDynamics: Sendable {
             let model = score.model
             let rate = model.driftRate(at: time)
             let squaredScale = model.diffusionScale(at: time) * model.diffusionScale(at: time)
-            let scale = model.meanScale(to: time), variance = model.variance(to: time)
+            let scale = model.meanScale(to: time)
+            let variance = model.variance(to: time)
             score.posteriorMean(at: points, time: time, into: scratch)
             // -f y + g^2 (m <X0> - y) / v
             let pointWeight = -rate - squaredScale / variance
             let meanWeight = squaredScale * scale / variance
-            for index in 0..<points.count { velocity[index] = pointWeight * points[index] + meanWeight * scratch[index] }
+            for index in 0..<points.count {
+                velocity[index] = pointWeight * points[index] + meanWeight * scratch[index]
+            }
         }
     }
 

@@ -13,7 +13,8 @@ public struct ParticleHistogram: Sendable {
 
     public init(positions: [Double], grid: Grid) {
         let dimension = grid.dimension
-        precondition(positions.count % dimension == 0, "ParticleHistogram: positions are not a multiple of the dimension")
+        precondition(
+            positions.count % dimension == 0, "ParticleHistogram: positions are not a multiple of the dimension")
         self.grid = grid
         particleCount = positions.count / dimension
         var counts = [Int](repeating: 0, count: grid.count)
@@ -27,7 +28,10 @@ public struct ParticleHistogram: Sendable {
                 let coordinate = positions[particle * dimension + axis]
                 let cell = ((coordinate + grid.halfWidth) / widths[axis]).rounded(.down)
                 // NaN fails both comparisons and is counted outside.
-                guard cell >= 0 && cell < Double(grid.shape[axis]) else { inside = false; break }
+                guard cell >= 0 && cell < Double(grid.shape[axis]) else {
+                    inside = false
+                    break
+                }
                 flat += Int(cell) * strides[axis]
             }
             if inside { counts[flat] += 1 } else { outside += 1 }
@@ -45,10 +49,12 @@ public struct ParticleHistogram: Sendable {
     /// sqrt(p_i (1 - p_i) / M) / |C| per cell.
     public var standardErrors: Field {
         let total = Double(particleCount)
-        return Field(grid: grid, values: counts.map { count in
-            let fraction = Double(count) / total
-            return (fraction * (1 - fraction) / total).squareRoot() / grid.cellVolume
-        })
+        return Field(
+            grid: grid,
+            values: counts.map { count in
+                let fraction = Double(count) / total
+                return (fraction * (1 - fraction) / total).squareRoot() / grid.cellVolume
+            })
     }
 }
 

@@ -54,7 +54,8 @@ public enum ParticleRunStatus: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .completed: return "completed"
-        case .nonFinite(let time, let step, let particle): return "non-finite at t = \(time) (step \(step), particle \(particle))"
+        case .nonFinite(let time, let step, let particle):
+            return "non-finite at t = \(time) (step \(step), particle \(particle))"
         }
     }
 }
@@ -86,8 +87,10 @@ public struct ParticleSampler: Sendable {
     public var threads: Int
     public var blockSize: Int
 
-    public init(dynamics: ParticleDynamics, integrator: ParticleIntegrator, timeGrid: TimeGrid,
-                seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024) {
+    public init(
+        dynamics: ParticleDynamics, integrator: ParticleIntegrator, timeGrid: TimeGrid,
+        seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024
+    ) {
         self.dynamics = dynamics
         self.integrator = integrator
         self.timeGrid = timeGrid
@@ -103,7 +106,9 @@ public struct ParticleSampler: Sendable {
         let increasing = zip(times, times.dropFirst()).allSatisfy { $0.1 > $0.0 }
         if dynamics.timeDirection > 0 && !increasing { throw SamplerError("forward sampling needs increasing times") }
         if dynamics.timeDirection < 0 && !decreasing { throw SamplerError("reverse sampling needs decreasing times") }
-        if times.contains(where: { $0 < 0 || !$0.isFinite }) { throw SamplerError("times must be finite and non-negative") }
+        if times.contains(where: { $0 < 0 || !$0.isFinite }) {
+            throw SamplerError("times must be finite and non-negative")
+        }
         switch integrator {
         case .eulerMaruyama:
             break
@@ -113,11 +118,16 @@ public struct ParticleSampler: Sendable {
             }
         case .heun, .rungeKutta4:
             guard dynamics.isDeterministic else {
-                throw SamplerError("\(integrator.rawValue) integrates the probability-flow ODE: use it with the probability flow")
+                throw SamplerError(
+                    "\(integrator.rawValue) integrates the probability-flow ODE: use it with the probability flow")
             }
-            if times.last == 0 { throw SamplerError("\(integrator.rawValue) evaluates the score at the final time: end at t-min > 0") }
+            if times.last == 0 {
+                throw SamplerError("\(integrator.rawValue) evaluates the score at the final time: end at t-min > 0")
+            }
         case .ddpm, .ddim:
-            guard dynamics.score != nil else { throw SamplerError("\(integrator.rawValue) is a reverse update: it needs a score") }
+            guard dynamics.score != nil else {
+                throw SamplerError("\(integrator.rawValue) is a reverse update: it needs a score")
+            }
             if integrator == .ddpm && dynamics.isDeterministic {
                 throw SamplerError("ddpm is stochastic: use ddim for the probability flow")
             }
@@ -129,7 +139,11 @@ public struct ParticleSampler: Sendable {
         try validate()
         let dimension = initial.dimension
         let particleCount: Int
-        if case .points(let points, _) = initial { particleCount = points.count / dimension } else { particleCount = count }
+        if case .points(let points, _) = initial {
+            particleCount = points.count / dimension
+        } else {
+            particleCount = count
+        }
         guard particleCount > 0 else { throw SamplerError("the particle count must be positive") }
         let clock = ContinuousClock.now
         let coefficients = StepCoefficients(sampler: self)
@@ -144,7 +158,9 @@ public struct ParticleSampler: Sendable {
                     var generator = Xoshiro256StarStar(seed: seed, stream: UInt64(block))
                     let blockPositions = UnsafeMutableBufferPointer(
                         start: sharedPositions.base + range.lowerBound * dimension, count: range.count * dimension)
-                    Self.initialize(blockPositions, from: initial, firstParticle: range.lowerBound, dimension: dimension, using: &generator)
+                    Self.initialize(
+                        blockPositions, from: initial, firstParticle: range.lowerBound, dimension: dimension,
+                        using: &generator)
                     sharedFailures.base[block] = BlockIntegrator(
                         sampler: self, coefficients: coefficients, dimension: dimension, count: range.count
                     ).integrate(blockPositions, firstParticle: range.lowerBound, using: &generator)
@@ -162,12 +178,15 @@ public struct ParticleSampler: Sendable {
             status = .completed
         }
         let elapsed = ContinuousClock.now - clock
-        return ParticleRunResult(positions: positions, dimension: dimension, status: status,
-                                 elapsedSeconds: elapsed / .seconds(1))
+        return ParticleRunResult(
+            positions: positions, dimension: dimension, status: status,
+            elapsedSeconds: elapsed / .seconds(1))
     }
 
-    static func initialize(_ block: UnsafeMutableBufferPointer<Double>, from law: InitialLaw, firstParticle: Int,
-                           dimension: Int, using generator: inout Xoshiro256StarStar) {
+    static func initialize(
+        _ block: UnsafeMutableBufferPointer<Double>, from law: InitialLaw, firstParticle: Int,
+        dimension: Int, using generator: inout Xoshiro256StarStar
+    ) {
         switch law {
         case .points(let points, _):
             for index in 0..<block.count { block[index] = points[firstParticle * dimension + index] }
@@ -191,7 +210,10 @@ public struct MixtureDraws: Sendable {
     public init(mixture: GaussianMixture) {
         self.mixture = mixture
         var running = 0.0
-        cumulativeWeights = mixture.components.map { running += $0.weight; return running }
+        cumulativeWeights = mixture.components.map {
+            running += $0.weight
+            return running
+        }
         let dimension = mixture.dimension
         means = mixture.components.flatMap(\.mean)
         factors = mixture.components.flatMap { component in
@@ -199,8 +221,11 @@ public struct MixtureDraws: Sendable {
             for row in 0..<dimension {
                 for column in 0...row {
                     var sum = component.covariance[row * dimension + column]
-                    for inner in 0..<column { sum -= factor[row * dimension + inner] * factor[column * dimension + inner] }
-                    factor[row * dimension + column] = row == column ? sum.squareRoot() : sum / factor[column * dimension + column]
+                    for inner in 0..<column {
+                        sum -= factor[row * dimension + inner] * factor[column * dimension + inner]
+                    }
+                    factor[row * dimension + column] =
+                        row == column ? sum.squareRoot() : sum / factor[column * dimension + column]
                 }
             }
             return factor
@@ -226,7 +251,9 @@ public struct MixtureDraws: Sendable {
                         let factorBase = component * dimension * dimension
                         for row in 0..<dimension {
                             var value = means[component * dimension + row]
-                            for column in 0...row { value += factors[factorBase + row * dimension + column] * normals[column] }
+                            for column in 0...row {
+                                value += factors[factorBase + row * dimension + column] * normals[column]
+                            }
                             block[start + row] = value
                         }
                     }
@@ -250,7 +277,8 @@ public struct DDPMCoefficients: Sendable {
         var (data, point, noise) = ([Double](), [Double](), [Double]())
         for step in 0..<(times.count - 1) {
             let (now, next) = (times[step], times[step + 1])
-            let varianceNow = model.variance(to: now), varianceNext = model.variance(to: next)
+            let varianceNow = model.variance(to: now)
+            let varianceNext = model.variance(to: next)
             let bridgeVariance = model.variance(from: next, to: now)
             data.append(model.meanScale(to: next) * bridgeVariance / varianceNow)
             point.append(model.meanScale(from: next, to: now) * varianceNext / varianceNow)
@@ -301,8 +329,10 @@ struct BlockIntegrator {
     let dimension: Int
     let count: Int
 
-    func integrate(_ positions: UnsafeMutableBufferPointer<Double>, firstParticle: Int,
-                   using sharedGenerator: inout Xoshiro256StarStar) -> ParticleRunStatus {
+    func integrate(
+        _ positions: UnsafeMutableBufferPointer<Double>, firstParticle: Int,
+        using sharedGenerator: inout Xoshiro256StarStar
+    ) -> ParticleRunStatus {
         let size = positions.count
         let times = sampler.timeGrid.times
         let dynamics = sampler.dynamics
@@ -346,7 +376,9 @@ struct BlockIntegrator {
             case .heun:
                 dynamics.velocity(at: points, dimension: dimension, time: now, into: velocity, scratch: scratch)
                 for index in 0..<size { stage[index] = position[index] + width * velocity[index] }
-                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: accumulated, scratch: scratch)
+                dynamics.velocity(
+                    at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: accumulated,
+                    scratch: scratch)
                 for index in 0..<size { position[index] += 0.5 * width * (velocity[index] + accumulated[index]) }
             case .rungeKutta4:
                 let middle = 0.5 * (now + next)
@@ -355,17 +387,22 @@ struct BlockIntegrator {
                     accumulated[index] = velocity[index]
                     stage[index] = position[index] + 0.5 * width * velocity[index]
                 }
-                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                dynamics.velocity(
+                    at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch
+                )
                 for index in 0..<size {
                     accumulated[index] += 2 * velocity[index]
                     stage[index] = position[index] + 0.5 * width * velocity[index]
                 }
-                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch)
+                dynamics.velocity(
+                    at: UnsafeBufferPointer(stage), dimension: dimension, time: middle, into: velocity, scratch: scratch
+                )
                 for index in 0..<size {
                     accumulated[index] += 2 * velocity[index]
                     stage[index] = position[index] + width * velocity[index]
                 }
-                dynamics.velocity(at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
+                dynamics.velocity(
+                    at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
                 for index in 0..<size {
                     position[index] += width / 6 * (accumulated[index] + velocity[index])
                 }
@@ -376,17 +413,24 @@ struct BlockIntegrator {
                 } else if integrator == .ddpm {
                     let (a, b, spread) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
                     for index in 0..<size {
-                        position[index] = a * scratch[index] + b * position[index] + spread * normals.normal(using: &generator)
+                        position[index] =
+                            a * scratch[index] + b * position[index] + spread * normals.normal(using: &generator)
                     }
                 } else {
-                    let (scaleNext, ratio, scaleNow) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                    let (scaleNext, ratio, scaleNow) = (
+                        coefficients.first[step], coefficients.second[step], coefficients.third[step]
+                    )
                     for index in 0..<size {
-                        position[index] = scaleNext * scratch[index] + ratio * (position[index] - scaleNow * scratch[index])
+                        position[index] =
+                            scaleNext * scratch[index] + ratio * (position[index] - scaleNow * scratch[index])
                     }
                 }
             }
             var allFinite = true
-            for index in 0..<size where !position[index].isFinite { allFinite = false; break }
+            for index in 0..<size where !position[index].isFinite {
+                allFinite = false
+                break
+            }
             if !allFinite, let bad = (0..<size).first(where: { !position[$0].isFinite }) {
                 sharedGenerator = generator
                 return .nonFinite(time: next, step: step + 1, particle: firstParticle + bad / dimension)

@@ -32,11 +32,13 @@ public struct PointSet: Sendable, Equatable {
         let subject = "'\(path)'"
         do {
             if path.lowercased().hasSuffix(".npy") {
-                self = try Self.parseNumpy(try InputFile.read(path, subject: subject, byteLimit: Self.fileByteLimit),
-                                           path: path)
+                self = try Self.parseNumpy(
+                    try InputFile.read(path, subject: subject, byteLimit: Self.fileByteLimit),
+                    path: path)
             } else {
-                self = try Self.parseCSV(try InputFile.readText(path, subject: subject, byteLimit: Self.fileByteLimit),
-                                         path: path)
+                self = try Self.parseCSV(
+                    try InputFile.readText(path, subject: subject, byteLimit: Self.fileByteLimit),
+                    path: path)
             }
         } catch let error as InputFileError {
             throw PointFileError(error.description)
@@ -73,8 +75,9 @@ public struct PointSet: Sendable, Equatable {
         if text.first == "\u{FEFF}" { text = text.dropFirst() }
         // At most one value per field: commas plus lines bound the count before any array grows.
         let fieldBound = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: ",") || $1 == UInt8(ascii: "\n") ? 1 : 0) }
-        try AvailableMemory.check(needed: 8 * Double(fieldBound), subject: "'\(path)'",
-                                  advice: "the points of a \(text.utf8.count)-byte file")
+        try AvailableMemory.check(
+            needed: 8 * Double(fieldBound), subject: "'\(path)'",
+            advice: "the points of a \(text.utf8.count)-byte file")
         var points: [Double] = []
         var dimension: Int?
         var headerCount: Int?
@@ -94,15 +97,18 @@ public struct PointSet: Sendable, Equatable {
             }
             let numbers = values.map { $0! }
             if let index = numbers.firstIndex(where: { !$0.isFinite }) {
-                throw PointFileError("'\(path)' line \(row), column \(index + 1): '\(fields[index].prefix(40))' "
-                    + "is not finite")
+                throw PointFileError(
+                    "'\(path)' line \(row), column \(index + 1): '\(fields[index].prefix(40))' "
+                        + "is not finite")
             }
             if let dimension, numbers.count != dimension {
-                throw PointFileError("'\(path)' line \(row): \(numbers.count) values, earlier rows have \(dimension) (ragged data)")
+                throw PointFileError(
+                    "'\(path)' line \(row): \(numbers.count) values, earlier rows have \(dimension) (ragged data)")
             }
             if dimension == nil, let headerCount, headerCount != numbers.count {
-                throw PointFileError("'\(path)' line \(row): \(numbers.count) values, the header names "
-                    + "\(headerCount) columns")
+                throw PointFileError(
+                    "'\(path)' line \(row): \(numbers.count) values, the header names "
+                        + "\(headerCount) columns")
             }
             dimension = numbers.count
             points.append(contentsOf: numbers)
@@ -122,7 +128,9 @@ public struct PointSet: Sendable, Equatable {
             switch (state, character) {
             case (.quoted, "\""): state = .afterQuote
             case (.quoted, _): field.append(character)
-            case (.afterQuote, "\""): field.append("\""); state = .quoted
+            case (.afterQuote, "\""):
+                field.append("\"")
+                state = .quoted
             case (_, ","):
                 fields.append(state == .plain ? field.trimmingCharacters(in: .whitespaces) : field)
                 field = ""
@@ -131,7 +139,9 @@ public struct PointSet: Sendable, Equatable {
             case (.start, "\""): state = .quoted
             case (.afterQuote, _): throw PointFileError("\(place()): text after the closing quote")
             case (.plain, "\""): throw PointFileError("\(place()): a quote inside an unquoted field")
-            default: field.append(character); state = .plain
+            default:
+                field.append(character)
+                state = .plain
             }
         }
         guard state != .quoted else { throw PointFileError("\(place()): a quoted field is not closed on its line") }
@@ -152,8 +162,9 @@ public struct PointSet: Sendable, Equatable {
         let dimension = header.shape.count == 2 ? header.shape[1] : 1
         guard dimension >= 1 else { throw PointFileError("'\(path)': .npy arrays need at least one column") }
         guard header.shape[0] >= 1 else { throw PointFileError("'\(path)' holds no points") }
-        try AvailableMemory.check(needed: 8 * Double(header.elementCount), subject: "'\(path)'",
-                                  advice: "its \(header.elementCount) values")
+        try AvailableMemory.check(
+            needed: 8 * Double(header.elementCount), subject: "'\(path)'",
+            advice: "its \(header.elementCount) values")
         let points = header.values(in: data)
         if let index = points.firstIndex(where: { !$0.isFinite }) {
             throw PointFileError("'\(path)': NaN or infinity in the data (entry \(index))")

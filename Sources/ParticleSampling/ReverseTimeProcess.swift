@@ -37,11 +37,16 @@ public struct ReverseTimeProcess: ForwardProcess {
         forward.integratedSquaredDiffusion(from: forwardTime(end), to: forwardTime(start))
     }
 
-    public func drift(at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+    public func drift(
+        at point: UnsafeBufferPointer<Double>, time: Double, into drift: UnsafeMutableBufferPointer<Double>
+    ) {
         self.drift(atPoints: point, dimension: point.count, time: time, into: drift)
     }
 
-    public func drift(atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double, into drift: UnsafeMutableBufferPointer<Double>) {
+    public func drift(
+        atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double,
+        into drift: UnsafeMutableBufferPointer<Double>
+    ) {
         let forwardTime = self.forwardTime(time)
         let rate = forward.driftRate(at: forwardTime)
         let squaredScale = forward.diffusionScale(at: forwardTime) * forward.diffusionScale(at: forwardTime)

@@ -16,13 +16,17 @@ public protocol ScoreProvider: Sendable {
     func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>)
 
     /// <X0>(x, t), the posterior mean. The default inverts Tweedie's formula: <X0> = (x + v(t) s(x, t)) / m(t).
-    func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>)
+    func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>)
 }
 
 extension ScoreProvider {
-    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+    public func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
         score(at: points, time: time, into: means)
-        let scale = model.meanScale(to: time), variance = model.variance(to: time)
+        let scale = model.meanScale(to: time)
+        let variance = model.variance(to: time)
         for index in 0..<points.count { means[index] = (points[index] + variance * means[index]) / scale }
     }
 
@@ -47,7 +51,9 @@ extension ScoreProvider {
 
 /// Tweedie's formula s = (m <X0> - x) / v, applied in place to a block holding <X0>.
 @inline(__always)
-func scoreFromPosteriorMean(points: UnsafeBufferPointer<Double>, means: UnsafeMutableBufferPointer<Double>, scale: Double, variance: Double) {
+func scoreFromPosteriorMean(
+    points: UnsafeBufferPointer<Double>, means: UnsafeMutableBufferPointer<Double>, scale: Double, variance: Double
+) {
     let inverseVariance = 1 / variance
     for index in 0..<points.count { means[index] = (scale * means[index] - points[index]) * inverseVariance }
 }
@@ -68,17 +74,25 @@ public struct ExactMixtureScore: ScoreProvider {
         self.model = model
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         evaluate(points: points, time: time, into: scores, posteriorMean: false)
     }
 
-    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+    public func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
         evaluate(points: points, time: time, into: means, posteriorMean: true)
     }
 
-    private func evaluate(points: UnsafeBufferPointer<Double>, time: Double, into output: UnsafeMutableBufferPointer<Double>, posteriorMean: Bool) {
+    private func evaluate(
+        points: UnsafeBufferPointer<Double>, time: Double, into output: UnsafeMutableBufferPointer<Double>,
+        posteriorMean: Bool
+    ) {
         let dimension = self.dimension
-        let scale = model.meanScale(to: time), variance = model.variance(to: time)
+        let scale = model.meanScale(to: time)
+        let variance = model.variance(to: time)
         let components = mixture.components
         let componentCount = components.count
         // Per component: evolved mean, precision S^-1, log(w) - log det(2 pi S)/2, and the gain m Sigma S^-1.
@@ -91,14 +105,18 @@ public struct ExactMixtureScore: ScoreProvider {
             for axis in 0..<dimension { covariance[axis * dimension + axis] += variance }
             // Evolved covariances m^2 Sigma + v I of valid components are positive definite.
             let inverse = DenseAlgebra.positiveDefiniteInverse(covariance, dimension: dimension)!
-            for entry in 0..<(dimension * dimension) { precisions[index * dimension * dimension + entry] = inverse.inverse[entry] }
+            for entry in 0..<(dimension * dimension) {
+                precisions[index * dimension * dimension + entry] = inverse.inverse[entry]
+            }
             for axis in 0..<dimension { evolvedMeans[index * dimension + axis] = scale * component.mean[axis] }
-            logNormalizers[index] = log(component.weight) - 0.5 * (Double(dimension) * log(2 * Double.pi) + inverse.logDeterminant)
+            logNormalizers[index] =
+                log(component.weight) - 0.5 * (Double(dimension) * log(2 * Double.pi) + inverse.logDeterminant)
             for row in 0..<dimension {
                 for column in 0..<dimension {
                     var sum = 0.0
                     for inner in 0..<dimension {
-                        sum += component.covariance[row * dimension + inner] * inverse.inverse[inner * dimension + column]
+                        sum +=
+                            component.covariance[row * dimension + inner] * inverse.inverse[inner * dimension + column]
                     }
                     gains[index * dimension * dimension + row * dimension + column] = scale * sum
                 }
@@ -117,7 +135,9 @@ public struct ExactMixtureScore: ScoreProvider {
                 for row in 0..<dimension {
                     var sum = 0.0
                     for column in 0..<dimension {
-                        sum += precisions[index * dimension * dimension + row * dimension + column] * deviations[index * dimension + column]
+                        sum +=
+                            precisions[index * dimension * dimension + row * dimension + column]
+                            * deviations[index * dimension + column]
                     }
                     precisionDeviations[index * dimension + row] = sum
                     quadratic += sum * deviations[index * dimension + row]
@@ -137,7 +157,9 @@ public struct ExactMixtureScore: ScoreProvider {
                     if posteriorMean {
                         var correction = 0.0
                         for column in 0..<dimension {
-                            correction += gains[index * dimension * dimension + row * dimension + column] * deviations[index * dimension + column]
+                            correction +=
+                                gains[index * dimension * dimension + row * dimension + column]
+                                * deviations[index * dimension + column]
                         }
                         output[start + row] += responsibility * (components[index].mean[row] + correction)
                     } else {

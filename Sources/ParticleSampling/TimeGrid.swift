@@ -15,9 +15,10 @@ public struct TimeGrid: Sendable, Equatable {
     /// K equal steps from `start` to `end` (either order).
     public static func uniform(from start: Double, to end: Double, steps: Int) -> TimeGrid {
         precondition(steps >= 1, "TimeGrid.uniform: at least one step")
-        return TimeGrid(times: (0...steps).map { index in
-            index == steps ? end : start + (end - start) * Double(index) / Double(steps)
-        })
+        return TimeGrid(
+            times: (0...steps).map { index in
+                index == steps ? end : start + (end - start) * Double(index) / Double(steps)
+            })
     }
 
     /// K steps from `start` to `end` with geometrically spaced times (both positive): t_k = start (end/start)^(k/K).
@@ -25,9 +26,10 @@ public struct TimeGrid: Sendable, Equatable {
     public static func geometric(from start: Double, to end: Double, steps: Int) -> TimeGrid {
         precondition(steps >= 1 && start > 0 && end > 0, "TimeGrid.geometric: positive times and at least one step")
         let ratio = end / start
-        return TimeGrid(times: (0...steps).map { index in
-            index == steps ? end : start * pow(ratio, Double(index) / Double(steps))
-        })
+        return TimeGrid(
+            times: (0...steps).map { index in
+                index == steps ? end : start * pow(ratio, Double(index) / Double(steps))
+            })
     }
 
     /// This grid with one more time at the end (e.g. a final step from t_min to 0 for the bridge updates).
@@ -41,7 +43,8 @@ public struct TimeGrid: Sendable, Equatable {
         var logSignal = 0.0
         var forward: [Double] = [0]
         for index in 1...steps {
-            let beta = steps == 1 ? betaFirst : betaFirst + (betaLast - betaFirst) * Double(index - 1) / Double(steps - 1)
+            let beta =
+                steps == 1 ? betaFirst : betaFirst + (betaLast - betaFirst) * Double(index - 1) / Double(steps - 1)
             logSignal += log1p(-beta)
             forward.append(-0.5 * logSignal)
         }

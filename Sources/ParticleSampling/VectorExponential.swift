@@ -9,11 +9,11 @@
 public func vectorExponential(_ value: SIMD8<Double>) -> SIMD8<Double> {
     let underflow = value .< -708
     let clamped = value.replacing(with: -708, where: underflow)
-    let magic = SIMD8<Double>(repeating: 6_755_399_441_055_744.0)      // 1.5 * 2^52
+    let magic = SIMD8<Double>(repeating: 6_755_399_441_055_744.0) // 1.5 * 2^52
     let shifted = clamped * 1.4426950408889634 + magic
     let multiple = shifted - magic
     let reduced = clamped - multiple * 0.6931471803691238 - multiple * 1.9082149292705877e-10
-    var polynomial = SIMD8<Double>(repeating: 1.0 / 6_227_020_800)        // 1/13!
+    var polynomial = SIMD8<Double>(repeating: 1.0 / 6_227_020_800) // 1/13!
     polynomial = polynomial * reduced + 1.0 / 479_001_600
     polynomial = polynomial * reduced + 1.0 / 39_916_800
     polynomial = polynomial * reduced + 1.0 / 3_628_800
@@ -27,7 +27,8 @@ public func vectorExponential(_ value: SIMD8<Double>) -> SIMD8<Double> {
     polynomial = polynomial * reduced + 0.5
     polynomial = polynomial * reduced + 1
     polynomial = polynomial * reduced + 1
-    let exponentBits = (unsafeBitCast(shifted, to: SIMD8<Int64>.self) &- unsafeBitCast(magic, to: SIMD8<Int64>.self) &+ 1023) &<< 52
+    let exponentBits =
+        (unsafeBitCast(shifted, to: SIMD8<Int64>.self) &- unsafeBitCast(magic, to: SIMD8<Int64>.self) &+ 1023) &<< 52
     let result = polynomial * unsafeBitCast(exponentBits, to: SIMD8<Double>.self)
     return result.replacing(with: 0, where: underflow)
 }

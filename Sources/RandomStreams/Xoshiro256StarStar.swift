@@ -13,12 +13,13 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
 
     /// The generator of stream `stream` under `seed`.
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var splitMix = SplitMix64(state: SplitMix64.mix(SplitMix64.mix(seed) ^ SplitMix64.mix(stream &+ 0x9E37_79B9_7F4A_7C15)))
+        var splitMix = SplitMix64(
+            state: SplitMix64.mix(SplitMix64.mix(seed) ^ SplitMix64.mix(stream &+ 0x9E37_79B9_7F4A_7C15)))
         state0 = splitMix.next()
         state1 = splitMix.next()
         state2 = splitMix.next()
         state3 = splitMix.next()
-        if state0 | state1 | state2 | state3 == 0 { state0 = 1 }   // the all-zero state is excluded
+        if state0 | state1 | state2 | state3 == 0 { state0 = 1 } // the all-zero state is excluded
     }
 
     @inlinable @inline(__always)
@@ -37,7 +38,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
     /// A uniform double in [0, 1) with 53 random bits.
     @inlinable @inline(__always)
     public mutating func nextUniform() -> Double {
-        Double(Int64(bitPattern: next() >> 11)) * 0x1.0p-53   // signed: one conversion instruction
+        Double(Int64(bitPattern: next() >> 11)) * 0x1.0p-53 // signed: one conversion instruction
     }
 
     @inlinable @inline(__always)

@@ -68,7 +68,7 @@ public struct ZigguratTable: @unchecked Sendable {
             let layer = Int(truncatingIfNeeded: bits & 0xFF)
             // Bit 8 becomes the sign bit (bit 63), without a branch: a random sign would mispredict half the time.
             let signBit = (bits & 0x100) << 55
-            let uniform = Double(Int64(bitPattern: bits >> 11)) * 0x1.0p-53   // signed: one conversion instruction
+            let uniform = Double(Int64(bitPattern: bits >> 11)) * 0x1.0p-53 // signed: one conversion instruction
             let value = uniform * edges[layer]
             if value < edges[layer + 1] { return Double(bitPattern: value.bitPattern ^ signBit) }
             // The generator goes to the rare slow path by value, so the fast path can keep its state in registers.
@@ -90,7 +90,8 @@ public struct ZigguratTable: @unchecked Sendable {
                 if 2 * check > exponential * exponential { return (tail + exponential, generator) }
             }
         }
-        let lower = heights[layer], upper = heights[layer + 1]
+        let lower = heights[layer]
+        let upper = heights[layer + 1]
         if upper + generator.nextUniform() * (lower - upper) < exp(-0.5 * value * value) { return (value, generator) }
         return (nil, generator)
     }

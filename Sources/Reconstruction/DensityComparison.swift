@@ -51,9 +51,11 @@ public enum GridRemap {
         let dimension = source.dimension
         // Per axis and source index: (target index, fraction of the source cell).
         let overlaps: [[[(Int, Double)]]] = (0..<dimension).map { axis in
-            let width = source.spacing(axis: axis), targetWidth = target.spacing(axis: axis)
+            let width = source.spacing(axis: axis)
+            let targetWidth = target.spacing(axis: axis)
             return (0..<source.shape[axis]).map { index in
-                let low = -source.halfWidth + Double(index) * width, high = low + width
+                let low = -source.halfWidth + Double(index) * width
+                let high = low + width
                 let first = Int(((low + target.halfWidth) / targetWidth).rounded(.down))
                 let last = Int(((high + target.halfWidth) / targetWidth).rounded(.up))
                 var shares: [(Int, Double)] = []
@@ -78,7 +80,8 @@ public enum GridRemap {
             let lists = (0..<dimension).map { overlaps[$0][indices[$0]] }
             if lists.contains(where: \.isEmpty) { continue }
             while true {
-                var fraction = 1.0, flat = 0
+                var fraction = 1.0
+                var flat = 0
                 for axis in 0..<dimension {
                     let (index, share) = lists[axis][combination[axis]]
                     fraction *= share

@@ -31,14 +31,16 @@ public struct GridDensityDraws: Sendable {
         var points = [Double](repeating: 0, count: count * dimension)
         for particle in 0..<count {
             let target = generator.nextUniform()
-            var low = 0, high = cumulative.count - 1
+            var low = 0
+            var high = cumulative.count - 1
             while low < high {
                 let middle = (low + high) / 2
                 if cumulative[middle] <= target { low = middle + 1 } else { high = middle }
             }
             let indices = grid.indices(of: low)
             for axis in 0..<dimension {
-                points[particle * dimension + axis] = -grid.halfWidth + (Double(indices[axis]) + generator.nextUniform()) * grid.spacing(axis: axis)
+                points[particle * dimension + axis] =
+                    -grid.halfWidth + (Double(indices[axis]) + generator.nextUniform()) * grid.spacing(axis: axis)
             }
         }
         return points

@@ -43,7 +43,8 @@ public struct NaiveReconstruction {
 
     /// The model's forward time t with tau(t) = `equivalent` (60 bisections on [0, T]).
     public func modelTime(equivalentTime equivalent: Double) -> Double {
-        var low = 0.0, high = horizon
+        var low = 0.0
+        var high = horizon
         for _ in 0..<60 {
             let middle = 0.5 * (low + high)
             if equivalentTime(middle) < equivalent { low = middle } else { high = middle }
@@ -64,29 +65,42 @@ public struct NaiveReconstruction {
 
     public func run(data: Field, noiseLevel: Double, seed: UInt64) throws -> Outcome {
         let tauHorizon = equivalentTime(horizon)
-        let problem = try InverseHeatProblem(equation: equation, grid: data.grid, finalTime: tauHorizon,
-                                             initialData: .mixture(mixture), noiseLevel: noiseLevel, seed: seed)
+        let problem = try InverseHeatProblem(
+            equation: equation, grid: data.grid, finalTime: tauHorizon,
+            initialData: .mixture(mixture), noiseLevel: noiseLevel, seed: seed)
         let inversion = try InversionRun(method: .naive, threads: threads).run(problem, data: data)
         // The same steps again, for L1 errors of the very same fields.
-        let stepper = try NaiveBackwardStepper(equation: equation, data: Field(grid: problem.grid, values: data.values),
-                                               finalTime: tauHorizon, threads: threads)
+        let stepper = try NaiveBackwardStepper(
+            equation: equation, data: Field(grid: problem.grid, values: data.values),
+            finalTime: tauHorizon, threads: threads)
         let exact = try ExactSolution(problem: problem)
-        func modelReverseTime(_ tauReverse: Double) -> Double { horizon - modelTime(equivalentTime: tauHorizon - tauReverse) }
+        func modelReverseTime(_ tauReverse: Double) -> Double {
+            horizon - modelTime(equivalentTime: tauHorizon - tauReverse)
+        }
         // The exact field on the stepper's grid (the same cells; the two grids' half-widths may differ in the last bit).
         func error(of field: Field, atTime time: Double) -> Double {
-            field.isFinite ? field.distanceL1(to: Field(grid: field.grid, values: exact.field(atTime: time).values)) : .infinity
+            field.isFinite
+                ? field.distanceL1(to: Field(grid: field.grid, values: exact.field(atTime: time).values)) : .infinity
         }
-        var history: [(reverseTime: Double, l1Error: Double)] = [(0, error(of: stepper.currentField(), atTime: tauHorizon))]
+        var history: [(reverseTime: Double, l1Error: Double)] = [
+            (0, error(of: stepper.currentField(), atTime: tauHorizon))
+        ]
         let stepCount = inversion.stepCount
         let stepsTaken = inversion.stepsTaken
         for step in stride(from: 1, through: stepsTaken, by: 1) {
             let tauReverse = step == stepCount ? tauHorizon : tauHorizon * Double(step) / Double(stepCount)
             stepper.step(toReverseTime: tauReverse)
-            history.append((modelReverseTime(tauReverse), error(of: stepper.currentField(), atTime: max(tauHorizon - tauReverse, 0))))
+            history.append(
+                (
+                    modelReverseTime(tauReverse),
+                    error(of: stepper.currentField(), atTime: max(tauHorizon - tauReverse, 0))
+                ))
         }
         let blowUpReverseTime = inversion.blowUpTime
-        let reconstruction: Field? = blowUpReverseTime == nil ? GridRemap.conservative(inversion.finalField, onto: data.grid).field : nil
-        return Outcome(inversion: inversion, reconstruction: reconstruction,
-                       blowUpTime: blowUpReverseTime.map(modelReverseTime), history: history)
+        let reconstruction: Field? =
+            blowUpReverseTime == nil ? GridRemap.conservative(inversion.finalField, onto: data.grid).field : nil
+        return Outcome(
+            inversion: inversion, reconstruction: reconstruction,
+            blowUpTime: blowUpReverseTime.map(modelReverseTime), history: history)
     }
 }

@@ -41,11 +41,15 @@ enum NormalTails {
         let nearest = alpha > 0 ? alpha : (beta < 0 ? beta : 0)
         if width * (1 + abs(nearest)) < 0.5 {
             let reference = logDensity(nearest)
-            var mass = 0.0, moment = 0.0
-            let centre = 0.5 * (alpha + beta), half = 0.5 * width
+            var mass = 0.0
+            var moment = 0.0
+            let centre = 0.5 * (alpha + beta)
+            let half = 0.5 * width
             for index in 0..<gaussNodes.count {
-                let weight = gaussWeights[index], offset = half * gaussNodes[index]
-                let left = centre - offset, right = centre + offset
+                let weight = gaussWeights[index]
+                let offset = half * gaussNodes[index]
+                let left = centre - offset
+                let right = centre + offset
                 let leftValue = weight * Foundation.exp(logDensity(left) - reference)
                 let rightValue = weight * Foundation.exp(logDensity(right) - reference)
                 mass += leftValue + rightValue
@@ -55,7 +59,8 @@ enum NormalTails {
         }
         let logProbability: Double
         if alpha >= 0 || beta <= 0 {
-            let near = alpha >= 0 ? alpha : -beta, far = alpha >= 0 ? beta : -alpha
+            let near = alpha >= 0 ? alpha : -beta
+            let far = alpha >= 0 ? beta : -alpha
             let logNear = logUpperTail(near)
             // Q(far)/Q(near) < e^(-near (far - near)) (Mills' ratio); below 1e-20 it leaves log P and the mean's
             // far term (relatively e^(-near (far - near))) unchanged in double precision, and is skipped.
@@ -66,9 +71,11 @@ enum NormalTails {
             }
             logProbability = logNear + Foundation.log1p(-Foundation.exp(logUpperTail(far) - logNear))
         } else {
-            logProbability = Foundation.log(0.5 * (Foundation.erf(beta * inverseSquareRootTwo) - Foundation.erf(alpha * inverseSquareRootTwo)))
+            logProbability = Foundation.log(
+                0.5 * (Foundation.erf(beta * inverseSquareRootTwo) - Foundation.erf(alpha * inverseSquareRootTwo)))
         }
-        let mean = Foundation.exp(logDensity(alpha) - logProbability) - Foundation.exp(logDensity(beta) - logProbability)
+        let mean =
+            Foundation.exp(logDensity(alpha) - logProbability) - Foundation.exp(logDensity(beta) - logProbability)
         return (logProbability, min(max(mean, alpha), beta))
     }
 

@@ -67,8 +67,10 @@ public struct ParticleReconstruction {
     public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     public init(
-        model: LinearSDE, score: any ScoreProvider, horizon: Double, minimumTime: Double, dynamics: ParticleReverseDynamics,
-        integrator: ParticleIntegrator? = nil, steps: Int = 500, finish: ReverseFinish = .posteriorMeanMap, snapshotCount: Int = 10,
+        model: LinearSDE, score: any ScoreProvider, horizon: Double, minimumTime: Double,
+        dynamics: ParticleReverseDynamics,
+        integrator: ParticleIntegrator? = nil, steps: Int = 500, finish: ReverseFinish = .posteriorMeanMap,
+        snapshotCount: Int = 10,
         exactDensity: (@Sendable (Double) -> Field)? = nil, seed: UInt64 = 1, threads: Int = 1
     ) {
         self.model = model
@@ -86,7 +88,7 @@ public struct ParticleReconstruction {
     }
 
     /// The stream tag of segment j's seed (hashed with `seed`).
-    static let segmentStream: UInt64 = 0x7365_676D_656E_74   // "segment"
+    static let segmentStream: UInt64 = 0x7365_676D_656E_74 // "segment"
 
     public var resolvedIntegrator: ParticleIntegrator {
         integrator ?? (dynamics == .reverseSDE ? .eulerMaruyama : .rungeKutta4)
@@ -100,24 +102,35 @@ public struct ParticleReconstruction {
         guard steps >= 1 else { throw ReconstructionError("the particle run needs at least one step; got \(steps)") }
         let clock = ContinuousClock.now
         let dimension = grid.dimension
-        let particleDynamics: ParticleDynamics = dynamics == .reverseSDE
+        let particleDynamics: ParticleDynamics =
+            dynamics == .reverseSDE
             ? .reverseSDE(process: model, score: score, form: .score)
             : .probabilityFlow(process: model, score: score)
         let times = TimeGrid.geometric(from: horizon, to: minimumTime, steps: steps).times
         // Segment ends: snapshotCount indices spread over the steps, and the last one.
-        let segmentEnds = Array(Set((1...max(snapshotCount, 1)).map { Int((Double($0) * Double(steps) / Double(max(snapshotCount, 1))).rounded()) })).filter { $0 >= 1 }.sorted()
+        let segmentEnds = Array(
+            Set(
+                (1...max(snapshotCount, 1)).map {
+                    Int((Double($0) * Double(steps) / Double(max(snapshotCount, 1))).rounded())
+                })
+        ).filter { $0 >= 1 }.sorted()
         var positions = initial
         var history: [ParticleHistoryPoint] = [point(positions, grid: grid, forwardTime: horizon)]
         var status = ParticleRunStatus.completed
         var segmentStart = 0
         for (segment, segmentEnd) in segmentEnds.enumerated() {
             var segmentSeedSource = Xoshiro256StarStar(seed: seed, stream: Self.segmentStream &+ UInt64(segment))
-            let sampler = ParticleSampler(dynamics: particleDynamics, integrator: resolvedIntegrator,
-                                          timeGrid: TimeGrid(times: Array(times[segmentStart...segmentEnd])),
-                                          seed: segmentSeedSource.next(), threads: threads)
-            let result = try sampler.run(initial: .points(positions, dimension: dimension), count: positions.count / dimension)
+            let sampler = ParticleSampler(
+                dynamics: particleDynamics, integrator: resolvedIntegrator,
+                timeGrid: TimeGrid(times: Array(times[segmentStart...segmentEnd])),
+                seed: segmentSeedSource.next(), threads: threads)
+            let result = try sampler.run(
+                initial: .points(positions, dimension: dimension), count: positions.count / dimension)
             positions = result.positions
-            if result.status != .completed { status = result.status; break }
+            if result.status != .completed {
+                status = result.status
+                break
+            }
             history.append(point(positions, grid: grid, forwardTime: times[segmentEnd]))
             segmentStart = segmentEnd
         }
@@ -138,8 +151,9 @@ public struct ParticleReconstruction {
     private func point(_ raw: [Double], grid: Grid, forwardTime: Double) -> ParticleHistoryPoint {
         let positions = positionTransform(raw)
         let density = ParticleHistogram(positions: positions, grid: grid).density
-        return ParticleHistoryPoint(reverseTime: horizon - forwardTime, forwardTime: forwardTime,
-                                    l1Error: exactDensity.map { density.distanceL1(to: $0(forwardTime)) }, mass: density.integral,
-                                    positions: keepPositions ? positions : nil)
+        return ParticleHistoryPoint(
+            reverseTime: horizon - forwardTime, forwardTime: forwardTime,
+            l1Error: exactDensity.map { density.distanceL1(to: $0(forwardTime)) }, mass: density.integral,
+            positions: keepPositions ? positions : nil)
     }
 }

@@ -40,16 +40,25 @@ public enum PosteriorMeanMap {
     ///   cloud-in-cell deposit would smear every cell over its neighbours, adding variance h^2/6 per axis).
     /// Mass is conserved exactly except what lands outside the box (`lostMass`). Signed values (noise, Gibbs
     /// undershoots) are carried as they are. Cost: (n + 1) (1-D) or N s^d (d-D) posterior means and O(N s^d).
-    public static func pushForward(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int = 4) -> (density: Field, lostMass: Double) {
+    public static func pushForward(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int = 4) -> (
+        density: Field, lostMass: Double
+    ) {
         let grid = density.grid
-        precondition(score.dimension == grid.dimension, "PosteriorMeanMap: the score is \(score.dimension)-D, the grid \(grid.dimension)-D")
-        return grid.dimension == 1 ? pushForwardOneDimensional(density, score: score, time: time)
-                                   : pushForwardBySubcells(density, score: score, time: time, subdivisions: max(1, subdivisions))
+        precondition(
+            score.dimension == grid.dimension,
+            "PosteriorMeanMap: the score is \(score.dimension)-D, the grid \(grid.dimension)-D")
+        return grid.dimension == 1
+            ? pushForwardOneDimensional(density, score: score, time: time)
+            : pushForwardBySubcells(density, score: score, time: time, subdivisions: max(1, subdivisions))
     }
 
-    static func pushForwardOneDimensional(_ density: Field, score: any ScoreProvider, time: Double) -> (density: Field, lostMass: Double) {
+    static func pushForwardOneDimensional(_ density: Field, score: any ScoreProvider, time: Double) -> (
+        density: Field, lostMass: Double
+    ) {
         let grid = density.grid
-        let count = grid.shape[0], width = grid.spacing(axis: 0), left = -grid.halfWidth
+        let count = grid.shape[0]
+        let width = grid.spacing(axis: 0)
+        let left = -grid.halfWidth
         var edges = (0...count).map { left + Double($0) * width }
         PosteriorMeanMap.apply(to: &edges, dimension: 1, score: score, time: time)
         // Guard monotonicity against round-off in the score.
@@ -60,7 +69,8 @@ public enum PosteriorMeanMap {
         for cell in 0..<count {
             let mass = density.values[cell] * width
             if mass == 0 { continue }
-            let low = cellPosition(edges[cell]), high = cellPosition(edges[cell + 1])
+            let low = cellPosition(edges[cell])
+            let high = cellPosition(edges[cell + 1])
             if high - low < 1e-12 {
                 let target = Int(low.rounded(.down))
                 if target >= 0 && target < count { masses[target] += mass } else { lost += mass }
@@ -79,7 +89,9 @@ public enum PosteriorMeanMap {
         return (Field(grid: grid, values: masses.map { $0 / width }), lost)
     }
 
-    static func pushForwardBySubcells(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int) -> (density: Field, lostMass: Double) {
+    static func pushForwardBySubcells(_ density: Field, score: any ScoreProvider, time: Double, subdivisions: Int) -> (
+        density: Field, lostMass: Double
+    ) {
         let grid = density.grid
         let dimension = grid.dimension
         let subCellCount = Int(pow(Double(subdivisions), Double(dimension)))
@@ -97,17 +109,23 @@ public enum PosteriorMeanMap {
                 for axis in 0..<dimension {
                     let offset = remainder % subdivisions
                     remainder /= subdivisions
-                    points[sub * dimension + axis] = -grid.halfWidth + (Double(indices[axis]) + (Double(offset) + 0.5) / Double(subdivisions)) * widths[axis]
+                    points[sub * dimension + axis] =
+                        -grid.halfWidth + (Double(indices[axis]) + (Double(offset) + 0.5) / Double(subdivisions))
+                        * widths[axis]
                 }
             }
             PosteriorMeanMap.apply(to: &points, dimension: dimension, score: score, time: time)
             for sub in 0..<subCellCount {
                 // The sub-cell's mass goes to the cell holding its image (a point outside the box, or not finite,
                 // is lost): a map that moves points by less than a sub-cell leaves the density as it was.
-                var flat = 0, inside = true
+                var flat = 0
+                var inside = true
                 for axis in 0..<dimension {
                     let cell = ((points[sub * dimension + axis] + grid.halfWidth) / widths[axis]).rounded(.down)
-                    guard cell >= 0 && cell < Double(grid.shape[axis]) else { inside = false; break }
+                    guard cell >= 0 && cell < Double(grid.shape[axis]) else {
+                        inside = false
+                        break
+                    }
                     flat += Int(cell) * strides[axis]
                 }
                 if inside { masses[flat] += mass } else { lost += mass }

@@ -97,9 +97,11 @@ public struct ReconstructionContrast {
 
     public init(
         model: LinearSDE, mixture: GaussianMixture, grid: Grid, horizon: Double = 1, minimumTime: Double = 1e-5,
-        noiseLevel: Double = 0, methods: [ReconstructionMethod] = ReconstructionMethod.allCases, score: ContrastScore = .exact,
+        noiseLevel: Double = 0, methods: [ReconstructionMethod] = ReconstructionMethod.allCases,
+        score: ContrastScore = .exact,
         pdeSolver: ReverseSolver = .spectral(.integratingFactorRK4), pdeSteps: ReverseStepPlan? = nil,
-        finish: ReverseFinish = .posteriorMeanMap, particleCount: Int = 100_000, particleSteps: Int = 500, seed: UInt64 = 1, threads: Int = 1
+        finish: ReverseFinish = .posteriorMeanMap, particleCount: Int = 100_000, particleSteps: Int = 500,
+        seed: UInt64 = 1, threads: Int = 1
     ) {
         self.model = model
         self.mixture = mixture
@@ -119,11 +121,13 @@ public struct ReconstructionContrast {
     }
 
     /// The stream the particles' start points are drawn from.
-    static let startStream: UInt64 = 0x7374_6172_74   // "start"
+    static let startStream: UInt64 = 0x7374_6172_74 // "start"
 
     /// The exact density at forward time t on the grid.
     func exactDensity() -> @Sendable (Double) -> Field {
-        let mixture = self.mixture, model = self.model, grid = self.grid
+        let mixture = self.mixture
+        let model = self.model
+        let grid = self.grid
         return { time in (time > 0 ? mixture.evolved(under: model, to: time) : mixture).field(on: grid) }
     }
 
@@ -140,65 +144,100 @@ public struct ReconstructionContrast {
 
         // Forward to T on the grid (snapshots for the grid score).
         let forwardSteps = SpectralFokkerPlanckSolver.suggestedStepCount(process: model, grid: grid, endTime: horizon)
-        let snapshotTimes = score == .grid
-            ? Array(Set(DensityRun.evenlySpacedTimes(count: 200, to: horizon)
-                        + TimeGrid.geometric(from: horizon, to: minimumTime, steps: 100).times)).sorted()
+        let snapshotTimes =
+            score == .grid
+            ? Array(
+                Set(
+                    DensityRun.evenlySpacedTimes(count: 200, to: horizon)
+                        + TimeGrid.geometric(from: horizon, to: minimumTime, steps: 100).times)
+            ).sorted()
             : []
-        let forward = DensityRun(endTime: horizon, stepCount: forwardSteps, snapshotTimes: snapshotTimes, keepDensities: score == .grid)
-            .run(stepperTransform(try SpectralFokkerPlanckSolver(process: model, initialDensity: initialDensity, threads: threads)))
-        guard forward.status.isCompleted else { throw ReconstructionError("the forward solve to T stopped early: \(forward.status)") }
-        let noise = try InverseHeatProblem(equation: .heat(diffusivity: 1), grid: grid, finalTime: horizon,
-                                           initialData: .mixture(mixture), noiseLevel: noiseLevel, seed: seed).noise()
+        let forward = DensityRun(
+            endTime: horizon, stepCount: forwardSteps, snapshotTimes: snapshotTimes, keepDensities: score == .grid
+        )
+        .run(
+            stepperTransform(
+                try SpectralFokkerPlanckSolver(process: model, initialDensity: initialDensity, threads: threads)))
+        guard forward.status.isCompleted else {
+            throw ReconstructionError("the forward solve to T stopped early: \(forward.status)")
+        }
+        let noise = try InverseHeatProblem(
+            equation: .heat(diffusivity: 1), grid: grid, finalTime: horizon,
+            initialData: .mixture(mixture), noiseLevel: noiseLevel, seed: seed
+        ).noise()
         let data = Field(grid: grid, values: zip(forward.finalDensity.values, noise.values).map { $0 + $1 })
         let particleModel = particleProcessTransform(model)
-        let gridScore = score == .exact ? nil
-            : GridScore(snapshots: forward.snapshots.compactMap { snapshot in snapshot.density.map { (snapshot.diagnostics.time, $0) } }, model: model,
-                        storesCellCentreValues: true)
-        let scoreProvider: any ScoreProvider = scoreTransform(gridScore ?? ExactMixtureScore(mixture: mixture, model: model))
-        let particleScore: any ScoreProvider = scoreTransform(gridScore ?? ExactMixtureScore(mixture: mixture, model: particleModel))
+        let gridScore =
+            score == .exact
+            ? nil
+            : GridScore(
+                snapshots: forward.snapshots.compactMap { snapshot in
+                    snapshot.density.map { (snapshot.diagnostics.time, $0) }
+                }, model: model,
+                storesCellCentreValues: true)
+        let scoreProvider: any ScoreProvider = scoreTransform(
+            gridScore ?? ExactMixtureScore(mixture: mixture, model: model))
+        let particleScore: any ScoreProvider = scoreTransform(
+            gridScore ?? ExactMixtureScore(mixture: mixture, model: particleModel))
 
         var rows: [ContrastRow] = []
-        let plan = pdeSteps ?? ReverseStepPlan(
-            uniformSteps: SpectralFokkerPlanckSolver.suggestedStepCount(process: ReverseTimeProcess(forward: model, score: scoreProvider, horizon: horizon),
-                                                                        grid: grid, endTime: horizon - minimumTime),
-            geometricSteps: 400)
+        let plan =
+            pdeSteps
+            ?? ReverseStepPlan(
+                uniformSteps: SpectralFokkerPlanckSolver.suggestedStepCount(
+                    process: ReverseTimeProcess(forward: model, score: scoreProvider, horizon: horizon),
+                    grid: grid, endTime: horizon - minimumTime),
+                geometricSteps: 400)
         for (index, method) in methods.enumerated() {
             let clock = ContinuousClock.now
             var row: ContrastRow
             switch method {
             case .naive:
-                let outcome = try NaiveReconstruction(model: model, mixture: mixture, horizon: horizon, threads: threads)
-                    .run(data: data, noiseLevel: noiseLevel, seed: seed)
+                let outcome = try NaiveReconstruction(
+                    model: model, mixture: mixture, horizon: horizon, threads: threads
+                )
+                .run(data: data, noiseLevel: noiseLevel, seed: seed)
                 let detail: String
                 if let report = outcome.inversion.status.blowUp {
                     let point = report.location.map { String(format: "%.4g", $0) }.joined(separator: ", ")
-                    detail = String(format: "blew up at reverse time s = %.4g (%@), mode |k| = %.4g (frequency %@), largest error at x = (%@)",
-                                    outcome.blowUpTime ?? .nan, report.cause == .threshold ? "relative L2 error above 1" : "non-finite values",
-                                    report.mode.wavenumber, "\(report.mode.frequencies)", point)
+                    detail = String(
+                        format:
+                            "blew up at reverse time s = %.4g (%@), mode |k| = %.4g (frequency %@), largest error at x = (%@)",
+                        outcome.blowUpTime ?? .nan,
+                        report.cause == .threshold ? "relative L2 error above 1" : "non-finite values",
+                        report.mode.wavenumber, "\(report.mode.frequencies)", point)
                 } else {
                     detail = "completed"
                 }
-                row = ContrastRow(method: method, comparison: outcome.reconstruction.map { DensityComparison($0, reference: initialDensity) },
-                                  status: outcome.inversion.status.name, statusDetail: detail, blowUpTime: outcome.blowUpTime,
-                                  wallSeconds: 0, reconstruction: outcome.reconstruction, history: outcome.history)
+                row = ContrastRow(
+                    method: method,
+                    comparison: outcome.reconstruction.map { DensityComparison($0, reference: initialDensity) },
+                    status: outcome.inversion.status.name, statusDetail: detail, blowUpTime: outcome.blowUpTime,
+                    wallSeconds: 0, reconstruction: outcome.reconstruction, history: outcome.history)
             case .pde:
-                var run = ReverseDensityRun(model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
-                                            solver: pdeSolver, steps: plan, finish: finish, exactDensity: exact, threads: threads)
+                var run = ReverseDensityRun(
+                    model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
+                    solver: pdeSolver, steps: plan, finish: finish, exactDensity: exact, threads: threads)
                 run.stepperTransform = stepperTransform
                 let result = try run.run(from: data)
                 let completed = result.status.isCompleted
                 var detail = result.status.description.replacingOccurrences(of: "at t =", with: "at reverse time s =")
                 if let location = result.stopLocation {
-                    detail += ", largest value at x = (" + location.map { String(format: "%.4g", $0) }.joined(separator: ", ") + ")"
+                    detail +=
+                        ", largest value at x = (" + location.map { String(format: "%.4g", $0) }.joined(separator: ", ")
+                        + ")"
                 }
-                row = ContrastRow(method: method, comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
-                                  status: result.status.name, statusDetail: detail,
-                                  blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
-                                  reconstruction: completed ? result.reconstruction : nil,
-                                  history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
+                row = ContrastRow(
+                    method: method,
+                    comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
+                    status: result.status.name, statusDetail: detail,
+                    blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
+                    reconstruction: completed ? result.reconstruction : nil,
+                    history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
                 row.densityAtMinimumTime = completed ? result.densityAtStop : nil
             case .sde, .flow:
-                let start = try GridDensityDraws(density: data).draw(count: particleCount, seed: seed, stream: Self.startStream)
+                let start = try GridDensityDraws(density: data).draw(
+                    count: particleCount, seed: seed, stream: Self.startStream)
                 var run = ParticleReconstruction(
                     model: particleModel, score: particleScore, horizon: horizon, minimumTime: minimumTime,
                     dynamics: method == .sde ? .reverseSDE : .probabilityFlow, steps: particleSteps, finish: finish,
@@ -207,19 +246,22 @@ public struct ReconstructionContrast {
                 run.positionTransform = positionTransform
                 let result = try run.run(from: start, grid: grid)
                 let completed = result.status == .completed
-                row = ContrastRow(method: method, comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
-                                  status: result.status.name, statusDetail: result.status.description,
-                                  blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
-                                  reconstruction: completed ? result.reconstruction : nil,
-                                  history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
+                row = ContrastRow(
+                    method: method,
+                    comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
+                    status: result.status.name, statusDetail: result.status.description,
+                    blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
+                    reconstruction: completed ? result.reconstruction : nil,
+                    history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
             }
             let elapsed = ContinuousClock.now - clock
             row.wallSeconds = elapsed / .seconds(1)
             rows.append(row)
             progress?(Double(index + 1) / Double(methods.count))
         }
-        return ContrastResult(initialDensity: initialDensity, data: data, forwardStatus: forward.status,
-                              forwardError: forward.finalDensity.distanceL1(to: exact(horizon)), rows: rows,
-                              finishSentence: finish.sentence(minimumTime: minimumTime), pdeSteps: plan.summary, pdePlan: plan)
+        return ContrastResult(
+            initialDensity: initialDensity, data: data, forwardStatus: forward.status,
+            forwardError: forward.finalDensity.distanceL1(to: exact(horizon)), rows: rows,
+            finishSentence: finish.sentence(minimumTime: minimumTime), pdeSteps: plan.summary, pdePlan: plan)
     }
 }

@@ -30,7 +30,9 @@ public enum ReverseFinish: String, Sendable, CaseIterable {
     /// A sentence for reports.
     public func sentence(minimumTime: Double) -> String {
         switch self {
-        case .posteriorMeanMap: return "stopped at t_min = \(String(format: "%.3g", minimumTime)) and finished with the exact map x -> <X0>(x, t_min)"
+        case .posteriorMeanMap:
+            return
+                "stopped at t_min = \(String(format: "%.3g", minimumTime)) and finished with the exact map x -> <X0>(x, t_min)"
         case .none: return "stopped at t_min = \(String(format: "%.3g", minimumTime)); the result is the density there"
         }
     }
@@ -54,7 +56,9 @@ public struct ReverseStepPlan: Sendable, Equatable {
         var times: [Double] = []
         if uniformSteps > 0 { times += (1...uniformSteps).map { end * Double($0) / Double(uniformSteps) } }
         if geometricSteps > 0 {
-            times += TimeGrid.geometric(from: horizon, to: minimumTime, steps: geometricSteps).times.dropFirst().map { horizon - $0 }
+            times += TimeGrid.geometric(from: horizon, to: minimumTime, steps: geometricSteps).times.dropFirst().map {
+                horizon - $0
+            }
         }
         return Array(Set(times.filter { $0 > 0 && $0 < end } + [end])).sorted()
     }
@@ -62,7 +66,9 @@ public struct ReverseStepPlan: Sendable, Equatable {
     /// "400 uniform + 200 geometric (shrinking with t) steps".
     public var summary: String {
         switch (uniformSteps > 0, geometricSteps > 0) {
-        case (true, true): return "\(uniformSteps) uniform merged with \(geometricSteps) geometric steps (shrinking with t toward t_min)"
+        case (true, true):
+            return
+                "\(uniformSteps) uniform merged with \(geometricSteps) geometric steps (shrinking with t toward t_min)"
         case (true, false): return "\(uniformSteps) uniform steps"
         default: return "\(geometricSteps) geometric steps (shrinking with t toward t_min)"
         }
@@ -143,8 +149,10 @@ public struct ReverseDensityRun {
 
     public init(
         model: LinearSDE, score: any ScoreProvider, horizon: Double, minimumTime: Double,
-        solver: ReverseSolver = .spectral(.integratingFactorRK4), steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 2000, geometricSteps: 400),
-        finish: ReverseFinish = .posteriorMeanMap, snapshotCount: Int = 20, exactDensity: (@Sendable (Double) -> Field)? = nil,
+        solver: ReverseSolver = .spectral(.integratingFactorRK4),
+        steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 2000, geometricSteps: 400),
+        finish: ReverseFinish = .posteriorMeanMap, snapshotCount: Int = 20,
+        exactDensity: (@Sendable (Double) -> Field)? = nil,
         threads: Int = 1, massDriftTolerance: Double = 1e-6, progress: ((Double) -> Void)? = nil
     ) {
         self.model = model
@@ -167,7 +175,9 @@ public struct ReverseDensityRun {
     /// Runs from `data` (rho_T, or any start law, on a periodic grid for the spectral solver; the finite-volume
     /// solver runs the same cells between walls). The reconstruction comes back on `data.grid`.
     public func run(from data: Field) throws -> ReverseDensityResult {
-        guard horizon > 0, horizon.isFinite else { throw ReconstructionError("the horizon T must be a positive finite number; got \(horizon)") }
+        guard horizon > 0, horizon.isFinite else {
+            throw ReconstructionError("the horizon T must be a positive finite number; got \(horizon)")
+        }
         guard minimumTime > 0, minimumTime < horizon else {
             throw ReconstructionError("t_min must be greater than 0 and below T = \(horizon); got \(minimumTime)")
         }
@@ -183,35 +193,45 @@ public struct ReverseDensityRun {
         switch solver {
         case .spectral(let method):
             let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .periodic)
-            stepper = try SpectralFokkerPlanckSolver(process: process, initialDensity: Field(grid: grid, values: data.values), method: method, threads: threads)
+            stepper = try SpectralFokkerPlanckSolver(
+                process: process, initialDensity: Field(grid: grid, values: data.values), method: method,
+                threads: threads)
         case .finiteVolume(let method):
             let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .reflecting)
-            stepper = try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: Field(grid: grid, values: data.values), method: method)
+            stepper = try FiniteVolumeFokkerPlanckSolver(
+                process: process, initialDensity: Field(grid: grid, values: data.values), method: method)
         }
         stepper = stepperTransform(stepper)
         let horizon = self.horizon
         let end = horizon - minimumTime
-        let snapshotReverseTimes = snapshotCount > 0
-            ? TimeGrid.geometric(from: horizon, to: minimumTime, steps: snapshotCount + 1).times.dropFirst().dropLast().map { horizon - $0 }
+        let snapshotReverseTimes =
+            snapshotCount > 0
+            ? TimeGrid.geometric(from: horizon, to: minimumTime, steps: snapshotCount + 1).times.dropFirst().dropLast()
+                .map { horizon - $0 }
             : []
         let exact = exactDensity
         let solverGrid = stepper.grid
         let loop = DensityRun(
             endTime: end, stepCount: 0, snapshotTimes: snapshotReverseTimes,
-            exactDensity: exact.map { density in { reverseTime in Field(grid: solverGrid, values: density(horizon - reverseTime).values) } },
+            exactDensity: exact.map { density in
+                { reverseTime in Field(grid: solverGrid, values: density(horizon - reverseTime).values) }
+            },
             massDriftTolerance: massDriftTolerance, amplitudeRatioBound: 1 + 1e-6, keepDensities: keepSnapshots,
             stepTimes: steps.reverseTimes(horizon: horizon, minimumTime: minimumTime), progress: progress
         )
         let result = loop.run(stepper)
         let stopped = Field(grid: inputGrid, values: result.finalDensity.values)
         var history = result.snapshots.map { snapshot in
-            ReverseHistoryPoint(reverseTime: snapshot.diagnostics.time, forwardTime: horizon - snapshot.diagnostics.time,
-                                l1Error: snapshot.diagnostics.l1Error, mass: snapshot.diagnostics.mass,
-                                minimumDensity: snapshot.diagnostics.minimumDensity)
+            ReverseHistoryPoint(
+                reverseTime: snapshot.diagnostics.time, forwardTime: horizon - snapshot.diagnostics.time,
+                l1Error: snapshot.diagnostics.l1Error, mass: snapshot.diagnostics.mass,
+                minimumDensity: snapshot.diagnostics.minimumDensity)
         }
-        let snapshots = keepSnapshots ? result.snapshots.compactMap { snapshot in
-            snapshot.density.map { (snapshot.diagnostics.time, Field(grid: inputGrid, values: $0.values)) }
-        } : []
+        let snapshots =
+            keepSnapshots
+            ? result.snapshots.compactMap { snapshot in
+                snapshot.density.map { (snapshot.diagnostics.time, Field(grid: inputGrid, values: $0.values)) }
+            } : []
         var reconstruction = stopped
         var reconstructionTime = horizon - result.finalTime
         var lost = 0.0
@@ -220,19 +240,22 @@ public struct ReverseDensityRun {
             reconstruction = mapped.density
             lost = mapped.lostMass
             reconstructionTime = 0
-            history.append(ReverseHistoryPoint(
-                reverseTime: horizon, forwardTime: 0, l1Error: exact.map { reconstruction.distanceL1(to: $0(0)) },
-                mass: reconstruction.integral, minimumDensity: reconstruction.minimum))
+            history.append(
+                ReverseHistoryPoint(
+                    reverseTime: horizon, forwardTime: 0, l1Error: exact.map { reconstruction.distanceL1(to: $0(0)) },
+                    mass: reconstruction.integral, minimumDensity: reconstruction.minimum))
         }
         var location: [Double]?
         if !result.status.isCompleted {
             let values = stopped.values
-            let index = values.firstIndex { !$0.isFinite } ?? values.indices.max { abs(values[$0]) < abs(values[$1]) } ?? 0
+            let index =
+                values.firstIndex { !$0.isFinite } ?? values.indices.max { abs(values[$0]) < abs(values[$1]) } ?? 0
             location = inputGrid.point(at: index)
         }
         let elapsed = ContinuousClock.now - clock
         return ReverseDensityResult(
-            status: result.status, densityAtStop: stopped, reconstruction: reconstruction, reconstructionTime: reconstructionTime,
+            status: result.status, densityAtStop: stopped, reconstruction: reconstruction,
+            reconstructionTime: reconstructionTime,
             finish: finish, lostMass: lost, history: history, stepsTaken: result.stepsTaken,
             worstMinimum: history.map(\.minimumDensity).min() ?? .nan,
             elapsedSeconds: elapsed / .seconds(1),

@@ -7,9 +7,12 @@ import ParticleSampling
 /// no interpolation in x (`GridScore.scoreAtCellCentres`). Cost O(N d) a stage time; any other score or grid
 /// returns false and the solver evaluates the drift pointwise.
 extension ReverseTimeProcess: CellCentreDrift {
-    public func drift(atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]) -> Bool {
+    public func drift(atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>])
+        -> Bool
+    {
         guard let gridScore = score as? GridScore, gridScore.grid.shape == grid.shape,
-              gridScore.grid.halfWidth == grid.halfWidth else { return false }
+            gridScore.grid.halfWidth == grid.halfWidth
+        else { return false }
         let forwardTime = self.forwardTime(time)
         let rate = forward.driftRate(at: forwardTime)
         let scale = forward.diffusionScale(at: forwardTime)
@@ -17,7 +20,8 @@ extension ReverseTimeProcess: CellCentreDrift {
         let squaredScale = scale * scale
         for axis in 0..<grid.dimension {
             let coordinates = grid.coordinates(axis: axis)
-            let stride = grid.indexStride(axis: axis), length = grid.shape[axis]
+            let stride = grid.indexStride(axis: axis)
+            let length = grid.shape[axis]
             let output = components[axis]
             // Runs of `stride` cells share the coordinate of this axis.
             for runStart in Swift.stride(from: 0, to: grid.count, by: stride) {

@@ -15,7 +15,8 @@ public struct SupportRegions: Sendable {
     /// cell contributes value x (its overlap with the region), so grids whose faces fall on the ends count exactly.
     public func masses(of field: Field) -> (pieces: [Double], gaps: [Double], outer: Double) {
         precondition(field.grid.dimension == 1, "SupportRegions: a 1-D field")
-        let grid = field.grid, width = grid.spacing(axis: 0)
+        let grid = field.grid
+        let width = grid.spacing(axis: 0)
         func mass(from low: Double, to high: Double) -> Double {
             var total = 0.0
             for cell in 0..<grid.count {
@@ -37,8 +38,13 @@ public struct SupportRegions: Sendable {
         var outer = 0.0
         let pieceList = data.pieces
         for x in positions {
-            if let index = pieceList.firstIndex(where: { $0.lower <= x && x <= $0.upper }) { pieces[index] += 1; continue }
-            if let index = zip(pieceList, pieceList.dropFirst()).enumerated().first(where: { $0.element.0.upper < x && x < $0.element.1.lower })?.offset {
+            if let index = pieceList.firstIndex(where: { $0.lower <= x && x <= $0.upper }) {
+                pieces[index] += 1
+                continue
+            }
+            if let index = zip(pieceList, pieceList.dropFirst()).enumerated().first(where: {
+                $0.element.0.upper < x && x < $0.element.1.lower
+            })?.offset {
                 gaps[index] += 1
                 continue
             }
@@ -57,20 +63,28 @@ public struct SupportRegions: Sendable {
 /// - `pieceMassesByPosterior`: Bayes' form int mu(y) P(X0 in piece j | X_T = y) dy over y in [-14, 14]
 ///   (112 panels): the same numbers by another route (the tests compare the two).
 public enum ReweightingPrediction {
-    public static func pieceMasses(data: UniformIntervals, model: LinearSDE, horizon: Double, startDensity: (Double) -> Double) -> [Double] {
-        let scale = model.meanScale(to: horizon), spread = model.variance(to: horizon).squareRoot()
+    public static func pieceMasses(
+        data: UniformIntervals, model: LinearSDE, horizon: Double, startDensity: (Double) -> Double
+    ) -> [Double] {
+        let scale = model.meanScale(to: horizon)
+        let spread = model.variance(to: horizon).squareRoot()
         return data.pieces.map { piece in
             let uniform = piece.weight / (piece.upper - piece.lower)
-            return uniform * compositeGaussLegendre(from: piece.lower, to: piece.upper, panels: 8) { x in
-                compositeGaussLegendre(from: -12, to: 12, panels: 24) { z in
-                    let y = scale * x + spread * z
-                    return Foundation.exp(NormalTails.logDensity(z) - data.logDensity(at: y, time: horizon, model: model)) * startDensity(y)
+            return uniform
+                * compositeGaussLegendre(from: piece.lower, to: piece.upper, panels: 8) { x in
+                    compositeGaussLegendre(from: -12, to: 12, panels: 24) { z in
+                        let y = scale * x + spread * z
+                        return Foundation.exp(
+                            NormalTails.logDensity(z) - data.logDensity(at: y, time: horizon, model: model))
+                            * startDensity(y)
+                    }
                 }
-            }
         }
     }
 
-    public static func pieceMassesByPosterior(data: UniformIntervals, model: LinearSDE, horizon: Double, startDensity: (Double) -> Double) -> [Double] {
+    public static func pieceMassesByPosterior(
+        data: UniformIntervals, model: LinearSDE, horizon: Double, startDensity: (Double) -> Double
+    ) -> [Double] {
         var masses = [Double](repeating: 0, count: data.pieces.count)
         for index in masses.indices {
             masses[index] = compositeGaussLegendre(from: -14, to: 14, panels: 112) { y in
@@ -80,7 +94,9 @@ public enum ReweightingPrediction {
         return masses
     }
 
-    static func compositeGaussLegendre(from start: Double, to end: Double, panels: Int, _ function: (Double) -> Double) -> Double {
+    static func compositeGaussLegendre(from start: Double, to end: Double, panels: Int, _ function: (Double) -> Double)
+        -> Double
+    {
         let width = (end - start) / Double(panels)
         var total = 0.0
         for panel in 0..<panels {
@@ -148,10 +164,14 @@ public struct SupportContainment {
     public var positionTransform: @Sendable ([Double]) -> [Double] = { $0 }
 
     public init(
-        data: UniformIntervals = .twoIntervals, model: LinearSDE = .ornsteinUhlenbeck, horizon: Double = 1, minimumTime: Double = 1e-3,
-        grid: Grid = Grid(dimension: 1, points: 1024, halfWidth: 8, boundary: .reflecting), solver: ReverseSolver = .finiteVolume(.trBDF2),
-        steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 200, geometricSteps: 600), finish: ReverseFinish = .posteriorMeanMap,
-        particleCount: Int = 100_000, particleSteps: Int = 200, particleIntegrator: ParticleIntegrator = .ddpm, seed: UInt64 = 1, threads: Int = 1, runsGrid: Bool = true, runsParticles: Bool = true
+        data: UniformIntervals = .twoIntervals, model: LinearSDE = .ornsteinUhlenbeck, horizon: Double = 1,
+        minimumTime: Double = 1e-3,
+        grid: Grid = Grid(dimension: 1, points: 1024, halfWidth: 8, boundary: .reflecting),
+        solver: ReverseSolver = .finiteVolume(.trBDF2),
+        steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 200, geometricSteps: 600),
+        finish: ReverseFinish = .posteriorMeanMap,
+        particleCount: Int = 100_000, particleSteps: Int = 200, particleIntegrator: ParticleIntegrator = .ddpm,
+        seed: UInt64 = 1, threads: Int = 1, runsGrid: Bool = true, runsParticles: Bool = true
     ) {
         self.data = data
         self.model = model
@@ -185,52 +205,66 @@ public struct SupportContainment {
     }
 
     /// The stream the start particles are drawn from.
-    static let startStream: UInt64 = 0x6761_6D6D_61   // "gamma"
+    static let startStream: UInt64 = 0x6761_6D6D_61 // "gamma"
 
     public func run(progress: ((Double) -> Void)? = nil) throws -> Result {
-        guard grid.dimension == 1 else { throw ReconstructionError("support containment runs in 1-D; the grid is \(grid.dimension)-D") }
+        guard grid.dimension == 1 else {
+            throw ReconstructionError("support containment runs in 1-D; the grid is \(grid.dimension)-D")
+        }
         guard minimumTime > 0, minimumTime < horizon else {
             throw ReconstructionError("t_min must be greater than 0 and below T = \(horizon); got \(minimumTime)")
         }
         let score = scoreTransform(UniformIntervalsScore(data: data, model: model))
         let regions = SupportRegions(data: data)
-        let prediction = ReweightingPrediction.pieceMasses(data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
-        let byPosterior = ReweightingPrediction.pieceMassesByPosterior(data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
+        let prediction = ReweightingPrediction.pieceMasses(
+            data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
+        let byPosterior = ReweightingPrediction.pieceMassesByPosterior(
+            data: data, model: model, horizon: horizon, startDensity: Self.startDensity)
         var result = Result(prediction: prediction, predictionByPosterior: byPosterior)
         if runsGrid {
             let start = Field(grid: grid, sampling: { Self.startDensity($0[0]) })
             let clock = ContinuousClock.now
-            var run = ReverseDensityRun(model: model, score: score, horizon: horizon, minimumTime: minimumTime, solver: solver,
-                                        steps: steps, finish: finish, snapshotCount: snapshotCount, threads: threads, progress: progress)
+            var run = ReverseDensityRun(
+                model: model, score: score, horizon: horizon, minimumTime: minimumTime, solver: solver,
+                steps: steps, finish: finish, snapshotCount: snapshotCount, threads: threads, progress: progress)
             run.keepSnapshots = true
             run.stepperTransform = stepperTransform
             let outcome = try run.run(from: start)
             var points = outcome.snapshots.map { snapshot -> RegionHistory.Point in
                 let masses = regions.masses(of: snapshot.density)
-                return .init(reverseTime: snapshot.reverseTime, gapMass: masses.gaps.reduce(0, +), outerMass: masses.outer)
+                return .init(
+                    reverseTime: snapshot.reverseTime, gapMass: masses.gaps.reduce(0, +), outerMass: masses.outer)
             }
             let final = regions.masses(of: outcome.reconstruction)
             if outcome.reconstructionTime == 0 {
-                points.append(.init(reverseTime: horizon, gapMass: final.gaps.reduce(0, +), outerMass: final.outer + outcome.lostMass))
+                points.append(
+                    .init(
+                        reverseTime: horizon, gapMass: final.gaps.reduce(0, +),
+                        outerMass: final.outer + outcome.lostMass))
             }
             let elapsed = ContinuousClock.now - clock
-            result.grid = RegionHistory(points: points, finalPieceMasses: final.pieces, finalStandardErrors: nil,
-                                        status: outcome.status.name, statusDetail: outcome.status.description,
-                                        wallSeconds: elapsed / .seconds(1))
+            result.grid = RegionHistory(
+                points: points, finalPieceMasses: final.pieces, finalStandardErrors: nil,
+                status: outcome.status.name, statusDetail: outcome.status.description,
+                wallSeconds: elapsed / .seconds(1))
             result.gridDensity = outcome.reconstruction
         }
         if runsParticles {
             let clock = ContinuousClock.now
             var generator = Xoshiro256StarStar(seed: seed, stream: Self.startStream)
             var start = [Double](repeating: 0, count: particleCount)
-            start.withUnsafeMutableBufferPointer { MixtureDraws(mixture: .standardNormal(dimension: 1)).fill($0, using: &generator) }
+            start.withUnsafeMutableBufferPointer {
+                MixtureDraws(mixture: .standardNormal(dimension: 1)).fill($0, using: &generator)
+            }
             let particleModel = particleProcessTransform(model)
-            var run = ParticleReconstruction(model: particleModel, score: scoreTransform(UniformIntervalsScore(data: data, model: particleModel)),
-                                             horizon: horizon, minimumTime: minimumTime, dynamics: .reverseSDE, integrator: particleIntegrator,
-                                             steps: particleSteps, finish: finish, snapshotCount: snapshotCount + 1, seed: seed, threads: threads)
+            var run = ParticleReconstruction(
+                model: particleModel, score: scoreTransform(UniformIntervalsScore(data: data, model: particleModel)),
+                horizon: horizon, minimumTime: minimumTime, dynamics: .reverseSDE, integrator: particleIntegrator,
+                steps: particleSteps, finish: finish, snapshotCount: snapshotCount + 1, seed: seed, threads: threads)
             run.keepPositions = true
             run.positionTransform = positionTransform
-            let outcome = try run.run(from: start, grid: Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: .periodic))
+            let outcome = try run.run(
+                from: start, grid: Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: .periodic))
             let points = outcome.history.compactMap { point -> RegionHistory.Point? in
                 guard let positions = point.positions else { return nil }
                 let masses = regions.masses(ofPositions: positions)
@@ -239,10 +273,11 @@ public struct SupportContainment {
             let final = regions.masses(ofPositions: outcome.positions)
             let count = Double(particleCount)
             let elapsed = ContinuousClock.now - clock
-            result.particles = RegionHistory(points: points, finalPieceMasses: final.pieces,
-                                             finalStandardErrors: final.pieces.map { ($0 * (1 - $0) / count).squareRoot() },
-                                             status: outcome.status.name, statusDetail: outcome.status.description,
-                                             wallSeconds: elapsed / .seconds(1))
+            result.particles = RegionHistory(
+                points: points, finalPieceMasses: final.pieces,
+                finalStandardErrors: final.pieces.map { ($0 * (1 - $0) / count).squareRoot() },
+                status: outcome.status.name, statusDetail: outcome.status.description,
+                wallSeconds: elapsed / .seconds(1))
             result.particlePositions = outcome.positions
         }
         return result

@@ -36,13 +36,17 @@ public struct UniformIntervals: Sendable, Equatable {
 
     public init(pieces: [Piece]) throws {
         let sorted = pieces.sorted { $0.lower < $1.lower }
-        guard !sorted.isEmpty, sorted.allSatisfy({ $0.weight > 0 && $0.lower < $0.upper && $0.lower.isFinite && $0.upper.isFinite }) else {
+        guard !sorted.isEmpty,
+            sorted.allSatisfy({ $0.weight > 0 && $0.lower < $0.upper && $0.lower.isFinite && $0.upper.isFinite })
+        else {
             throw ReconstructionError("every interval needs a positive weight and finite ends a < b")
         }
         guard zip(sorted, sorted.dropFirst()).allSatisfy({ $0.0.upper <= $0.1.lower }) else {
             throw ReconstructionError("the intervals must not overlap")
         }
-        guard abs(sorted.reduce(0) { $0 + $1.weight } - 1) <= 1e-9 else { throw ReconstructionError("the interval weights must sum to 1") }
+        guard abs(sorted.reduce(0) { $0 + $1.weight } - 1) <= 1e-9 else {
+            throw ReconstructionError("the interval weights must sum to 1")
+        }
         self.pieces = sorted
         logPieceDensities = sorted.map { Foundation.log($0.weight / ($0.upper - $0.lower)) }
     }
@@ -54,7 +58,8 @@ public struct UniformIntervals: Sendable, Equatable {
 
     /// "0.3·U[-2, -1] + 0.7·U[1, 2]".
     public var summary: String {
-        pieces.map { "\(Self.format($0.weight))·U[\(Self.format($0.lower)), \(Self.format($0.upper))]" }.joined(separator: " + ")
+        pieces.map { "\(Self.format($0.weight))·U[\(Self.format($0.lower)), \(Self.format($0.upper))]" }.joined(
+            separator: " + ")
     }
 
     static func format(_ value: Double) -> String { String(format: "%g", value) }
@@ -73,14 +78,17 @@ public struct UniformIntervals: Sendable, Equatable {
 
     /// At X_t = x: writes the posterior piece probabilities r_j into `weights` and the standardized truncated means
     /// E_j into `means` (both J long), and returns log rho_t(x). No allocation.
-    func posterior(at x: Double, scale: Double, spread: Double, weights: UnsafeMutableBufferPointer<Double>,
-                   means: UnsafeMutableBufferPointer<Double>) -> Double {
+    func posterior(
+        at x: Double, scale: Double, spread: Double, weights: UnsafeMutableBufferPointer<Double>,
+        means: UnsafeMutableBufferPointer<Double>
+    ) -> Double {
         let relativeSpread = spread / scale
         let centre = x / scale
         var largest = -Double.infinity
         for index in pieces.indices {
             let piece = pieces[index]
-            let moments = NormalTails.truncatedMoments(alpha: (piece.lower - centre) / relativeSpread, beta: (piece.upper - centre) / relativeSpread)
+            let moments = NormalTails.truncatedMoments(
+                alpha: (piece.lower - centre) / relativeSpread, beta: (piece.upper - centre) / relativeSpread)
             weights[index] = logPieceDensities[index] + moments.logProbability
             means[index] = moments.mean
             largest = max(largest, weights[index])
@@ -95,12 +103,15 @@ public struct UniformIntervals: Sendable, Equatable {
     }
 
     /// The three point quantities at once: log rho_t(x), <X0>(x, t) and the score sum_j r_j E_j / sqrt(v).
-    func evaluate(at x: Double, scale: Double, spread: Double) -> (logDensity: Double, posteriorMean: Double, score: Double) {
+    func evaluate(at x: Double, scale: Double, spread: Double) -> (
+        logDensity: Double, posteriorMean: Double, score: Double
+    ) {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * pieces.count) { buffer in
             let weights = UnsafeMutableBufferPointer(rebasing: buffer[0..<pieces.count])
             let means = UnsafeMutableBufferPointer(rebasing: buffer[pieces.count...])
             let logDensity = posterior(at: x, scale: scale, spread: spread, weights: weights, means: means)
-            var mean = 0.0, score = 0.0
+            var mean = 0.0
+            var score = 0.0
             for index in pieces.indices {
                 mean += weights[index] * (x / scale + spread / scale * means[index])
                 score += weights[index] * means[index]
@@ -135,10 +146,12 @@ public struct UniformIntervals: Sendable, Equatable {
     /// P(X0 in piece j | X_t = x), every j.
     public func pieceProbabilities(at x: Double, time: Double, model: LinearSDE) -> [Double] {
         let marginal = self.marginal(time: time, model: model)
-        var weights = [Double](repeating: 0, count: pieces.count), means = weights
+        var weights = [Double](repeating: 0, count: pieces.count)
+        var means = weights
         weights.withUnsafeMutableBufferPointer { weightBuffer in
             means.withUnsafeMutableBufferPointer { meanBuffer in
-                _ = posterior(at: x, scale: marginal.scale, spread: marginal.spread, weights: weightBuffer, means: meanBuffer)
+                _ = posterior(
+                    at: x, scale: marginal.scale, spread: marginal.spread, weights: weightBuffer, means: meanBuffer)
             }
         }
         return weights
@@ -150,12 +163,16 @@ public struct UniformIntervals: Sendable, Equatable {
         precondition(grid.dimension == 1, "UniformIntervals: a 1-D grid")
         if time > 0 { return Field(grid: grid, sampling: { density(at: $0[0], time: time, model: model) }) }
         let width = grid.spacing(axis: 0)
-        return Field(grid: grid, values: (0..<grid.count).map { cell in
-            let low = -grid.halfWidth + Double(cell) * width, high = low + width
-            return pieces.reduce(0) { sum, piece in
-                sum + piece.weight / (piece.upper - piece.lower) * max(0, min(high, piece.upper) - max(low, piece.lower))
-            } / width
-        })
+        return Field(
+            grid: grid,
+            values: (0..<grid.count).map { cell in
+                let low = -grid.halfWidth + Double(cell) * width
+                let high = low + width
+                return pieces.reduce(0) { sum, piece in
+                    sum + piece.weight / (piece.upper - piece.lower)
+                        * max(0, min(high, piece.upper) - max(low, piece.lower))
+                } / width
+            })
     }
 }
 
@@ -172,15 +189,22 @@ public struct UniformIntervalsScore: ScoreProvider {
         self.model = model
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
-        let marginal = data.marginal(time: time, model: model)
-        for index in 0..<points.count { scores[index] = data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).score }
-    }
-
-    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         let marginal = data.marginal(time: time, model: model)
         for index in 0..<points.count {
-            means[index] = data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).posteriorMean
+            scores[index] = data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).score
+        }
+    }
+
+    public func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
+        let marginal = data.marginal(time: time, model: model)
+        for index in 0..<points.count {
+            means[index] =
+                data.evaluate(at: points[index], scale: marginal.scale, spread: marginal.spread).posteriorMean
         }
     }
 }

@@ -9,15 +9,17 @@ import Foundation
 public enum AvailableMemory {
     /// Bytes available now.
     public static var bytes: Double {
-        bytes(physical: Double(ProcessInfo.processInfo.physicalMemory),
-              meminfo: try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              cgroupLimit: cgroupValue("memory.max"), cgroupCurrent: cgroupValue("memory.current"))
+        bytes(
+            physical: Double(ProcessInfo.processInfo.physicalMemory),
+            meminfo: try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+            cgroupLimit: cgroupValue("memory.max"), cgroupCurrent: cgroupValue("memory.current"))
     }
 
     /// The rule behind `bytes`, on given readings: the least of the physical memory, `MemAvailable` (kB) of the
     /// `meminfo` text, and the room `cgroupLimit − cgroupCurrent` under a cgroup limit (never below 0).
     public static func bytes(physical: Double, meminfo: String?, cgroupLimit: Double?, cgroupCurrent: Double?)
-        -> Double {
+        -> Double
+    {
         var available = physical
         if let kilobytes = meminfo.flatMap({ meminfoValue("MemAvailable", in: $0) }) {
             available = min(available, kilobytes * 1024)
@@ -37,8 +39,9 @@ public enum AvailableMemory {
         let available = bytes
         guard needed.isFinite, needed <= available else {
             let neededText = needed.isFinite ? text(needed) : "more than any machine's"
-            throw MemoryLimitError("\(subject) needs about \(neededText) of memory, more than the \(text(available)) "
-                + "available\(advice.isEmpty ? "" : "; \(advice)").")
+            throw MemoryLimitError(
+                "\(subject) needs about \(neededText) of memory, more than the \(text(available)) "
+                    + "available\(advice.isEmpty ? "" : "; \(advice)").")
         }
     }
 
@@ -52,7 +55,7 @@ public enum AvailableMemory {
 
     static func cgroupValue(_ name: String) -> Double? {
         guard let text = try? String(contentsOfFile: "/sys/fs/cgroup/\(name)", encoding: .utf8) else { return nil }
-        return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))   // "max" gives nil: no limit
+        return Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) // "max" gives nil: no limit
     }
 }
 

@@ -65,8 +65,9 @@ public enum InputFile {
         var status = stat()
         if stat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFREG else {
-                throw InputFileError("\(subject): exists and is not a regular file (\(kind(of: status.st_mode))); "
-                    + "it is never replaced.")
+                throw InputFileError(
+                    "\(subject): exists and is not a regular file (\(kind(of: status.st_mode))); "
+                        + "it is never replaced.")
             }
         } else if errno != ENOENT {
             throw InputFileError("\(subject): cannot inspect the path (\(String(cString: strerror(errno)))).")

@@ -49,7 +49,10 @@ public enum Interruption {
             sigaction(signalNumber, nil, &previous)
             // A signal ignored at start (a background job of a script, `nohup`) stays ignored, as the shell meant.
             if let handler = previous.__sigaction_handler.sa_handler,
-               unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+                unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            {
+                continue
+            }
             sigaddset(&unblocked, signalNumber)
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signalNumber in
@@ -74,12 +77,12 @@ public enum Interruption {
 
     /// Ends the process as `signal` would have, once no write is in progress.
     private static func terminate(signal signalNumber: Int32) -> Never {
-        lock.lock()   // never released: no write starts after this
+        lock.lock() // never released: no write starts after this
         signal(signalNumber, SIG_DFL)
         var only = sigset_t()
         sigemptyset(&only)
         sigaddset(&only, signalNumber)
-        pthread_sigmask(SIG_UNBLOCK, &only, nil)   // the watcher thread may have been made with it blocked
+        pthread_sigmask(SIG_UNBLOCK, &only, nil) // the watcher thread may have been made with it blocked
         raise(signalNumber)
         _exit(128 + signalNumber)
     }

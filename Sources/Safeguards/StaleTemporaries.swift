@@ -13,12 +13,16 @@ public enum StaleTemporaries {
     public static func processNumber(in name: String) -> Int32? {
         guard name.hasPrefix(".") else { return nil }
         var rest = Substring(name)
-        if rest.hasSuffix(".tmp") { rest = rest.dropLast(4) }
-        else if let marker = rest.range(of: ".new-", options: .backwards)
-                    ?? rest.range(of: ".old-", options: .backwards) {
+        if rest.hasSuffix(".tmp") {
+            rest = rest.dropLast(4)
+        } else if let marker = rest.range(of: ".new-", options: .backwards)
+            ?? rest.range(of: ".old-", options: .backwards)
+        {
             rest = rest[marker.upperBound...]
             return token(rest)
-        } else { return nil }
+        } else {
+            return nil
+        }
         guard let dot = rest.lastIndex(of: ".") else { return nil }
         return token(rest[rest.index(after: dot)...])
     }
@@ -27,8 +31,9 @@ public enum StaleTemporaries {
     private static func token(_ text: Substring) -> Int32? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2,
-              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let process = Int32(parts[0]), process > 0, UInt32(parts[1]) != nil else { return nil }
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let process = Int32(parts[0]), process > 0, UInt32(parts[1]) != nil
+        else { return nil }
         return process
     }
 

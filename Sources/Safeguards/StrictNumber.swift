@@ -31,7 +31,10 @@ public enum StrictNumber {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
         func skipDigits() -> Int {
             var count = 0
-            while index != bytes.endIndex, isDigit(bytes[index]) { count += 1; index = bytes.index(after: index) }
+            while index != bytes.endIndex, isDigit(bytes[index]) {
+                count += 1
+                index = bytes.index(after: index)
+            }
             return count
         }
         if index != bytes.endIndex, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {

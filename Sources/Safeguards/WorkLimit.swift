@@ -16,8 +16,9 @@ public enum WorkLimit {
     public static func check(operations: Double, subject: String, formula: String, advice: String) throws {
         guard operations.isFinite, operations <= operationLimit else {
             let amount = operations.isFinite ? "about \(scientific(operations))" : "more than any"
-            throw WorkLimitError("\(subject) costs \(amount) operations (\(formula)), more than the "
-                + "\(scientific(operationLimit)) allowed (about three hours); \(advice).")
+            throw WorkLimitError(
+                "\(subject) costs \(amount) operations (\(formula)), more than the "
+                    + "\(scientific(operationLimit)) allowed (about three hours); \(advice).")
         }
     }
 

@@ -19,12 +19,17 @@ public struct ChiSquareTest: Sendable, Equatable {
     public var isTest: Bool { degreesOfFreedom > 0 }
 
     public init(observed: [Double], expected: [Double], estimatedParameters: Int = 0, minimumExpected: Double = 5) {
-        precondition(observed.count == expected.count && !observed.isEmpty, "ChiSquareTest: observed and expected need the same, non-zero length")
-        precondition(expected.allSatisfy { $0 >= 0 && $0.isFinite } && observed.allSatisfy { $0 >= 0 && $0.isFinite },
-                     "ChiSquareTest: counts must be finite and non-negative")
-        let observedTotal = observed.reduce(0, +), expectedTotal = expected.reduce(0, +)
-        precondition(abs(observedTotal - expectedTotal) <= 1e-6 * max(observedTotal, expectedTotal),
-                     "ChiSquareTest: expected counts must add up to the observed total")
+        precondition(
+            observed.count == expected.count && !observed.isEmpty,
+            "ChiSquareTest: observed and expected need the same, non-zero length")
+        precondition(
+            expected.allSatisfy { $0 >= 0 && $0.isFinite } && observed.allSatisfy { $0 >= 0 && $0.isFinite },
+            "ChiSquareTest: counts must be finite and non-negative")
+        let observedTotal = observed.reduce(0, +)
+        let expectedTotal = expected.reduce(0, +)
+        precondition(
+            abs(observedTotal - expectedTotal) <= 1e-6 * max(observedTotal, expectedTotal),
+            "ChiSquareTest: expected counts must add up to the observed total")
         var pooled: [(observed: Double, expected: Double)] = []
         var current = (observed: 0.0, expected: 0.0)
         for (count, expectation) in zip(observed, expected) {
@@ -36,19 +41,24 @@ public struct ChiSquareTest: Sendable, Equatable {
             }
         }
         if current.expected > 0 || current.observed > 0 {
-            if pooled.isEmpty { pooled.append(current) } else {
+            if pooled.isEmpty {
+                pooled.append(current)
+            } else {
                 pooled[pooled.count - 1].observed += current.observed
                 pooled[pooled.count - 1].expected += current.expected
             }
         }
         statistic = pooled.reduce(0) { sum, bin in
-            bin.expected > 0 ? sum + (bin.observed - bin.expected) * (bin.observed - bin.expected) / bin.expected
-                             : (bin.observed > 0 ? .infinity : sum)
+            bin.expected > 0
+                ? sum + (bin.observed - bin.expected) * (bin.observed - bin.expected) / bin.expected
+                : (bin.observed > 0 ? .infinity : sum)
         }
         pooledBinCount = pooled.count
         // No bins (nothing observed) or fewer bins than parameters leave no degrees of freedom, never negative ones.
         degreesOfFreedom = max(0, pooled.count - 1 - estimatedParameters)
-        pValue = degreesOfFreedom > 0 ? SpecialFunctions.regularizedUpperGamma(Double(degreesOfFreedom) / 2, statistic / 2) : 1
+        pValue =
+            degreesOfFreedom > 0
+            ? SpecialFunctions.regularizedUpperGamma(Double(degreesOfFreedom) / 2, statistic / 2) : 1
     }
 }
 
@@ -79,9 +89,13 @@ public struct KolmogorovSmirnovTest: Sendable, Equatable {
     /// Two samples (ties across the samples are handled by advancing through equal values together).
     public init(sample: [Double], otherSample: [Double]) {
         precondition(!sample.isEmpty && !otherSample.isEmpty, "KolmogorovSmirnovTest: empty sample")
-        let first = sample.sorted(), second = otherSample.sorted()
-        let firstCount = Double(first.count), secondCount = Double(second.count)
-        var i = 0, j = 0, distance = 0.0
+        let first = sample.sorted()
+        let second = otherSample.sorted()
+        let firstCount = Double(first.count)
+        let secondCount = Double(second.count)
+        var i = 0
+        var j = 0
+        var distance = 0.0
         while i < first.count && j < second.count {
             let value = min(first[i], second[j])
             while i < first.count && first[i] == value { i += 1 }

@@ -15,7 +15,9 @@ public enum SpecialFunctions {
         let logPrefactor = a * log(x) - x - lgamma(a)
         if x < a + 1 {
             // P(a, x) = e^(−x) x^a / Γ(a + 1) · Σ_n x^n / ((a + 1)…(a + n)).
-            var term = 1 / a, sum = term, denominator = a
+            var term = 1 / a
+            var sum = term
+            var denominator = a
             for _ in 0..<10_000 {
                 denominator += 1
                 term *= x / denominator
@@ -26,7 +28,10 @@ public enum SpecialFunctions {
         }
         // Q(a, x) = e^(−x) x^a / Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …))).
         let tiny = 1e-300
-        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, fraction = d
+        var b = x + 1 - a
+        var c = 1 / tiny
+        var d = 1 / b
+        var fraction = d
         for step in 1..<10_000 {
             let an = -Double(step) * (Double(step) - a)
             b += 2
@@ -58,7 +63,8 @@ public enum SpecialFunctions {
             }
             return min(1, max(0, 1 - (2 * Double.pi).squareRoot() / lambda * sum))
         }
-        var sum = 0.0, sign = 1.0
+        var sum = 0.0
+        var sign = 1.0
         for k in 1...100 {
             let term = exp(-2 * Double(k * k) * lambda * lambda)
             sum += sign * term

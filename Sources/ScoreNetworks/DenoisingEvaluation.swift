@@ -23,18 +23,22 @@ extension ScoreNetwork {
     /// steps: example k of a bucket uses data point k mod M, a step uniform in the bucket and ε ~ N(0, I), all from
     /// stream b of `seed` for bucket b (so two networks compared on one seed see the same examples).
     /// Cost: `examplesPerBucket` forward passes per bucket (plus 64 sin/cos per example for the sinusoidal embedding).
-    public func heldOutLoss(data: [Double], buckets: [ClosedRange<Int>], examplesPerBucket: Int, seed: UInt64) -> [BucketLoss] {
+    public func heldOutLoss(data: [Double], buckets: [ClosedRange<Int>], examplesPerBucket: Int, seed: UInt64)
+        -> [BucketLoss]
+    {
         let dimension = architecture.dimension
         let width = inputWidth
         let pointCount = data.count / dimension
-        precondition(pointCount >= 1 && examplesPerBucket >= 2, "heldOutLoss: data and at least two examples per bucket")
+        precondition(
+            pointCount >= 1 && examplesPerBucket >= 2, "heldOutLoss: data and at least two examples per bucket")
         let rowsPerPass = min(examplesPerBucket, 1024)
         let pass = NetworkPass(architecture: architecture, rowCapacity: rowsPerPass)
         let targets = UnsafeMutablePointer<Double>.allocate(capacity: rowsPerPass * dimension)
         defer { targets.deallocate() }
         let normals = Ziggurat.table
         return buckets.enumerated().map { bucket, steps in
-            precondition(steps.lowerBound >= 1 && steps.upperBound <= schedule.stepCount, "heldOutLoss: steps within 1 … N")
+            precondition(
+                steps.lowerBound >= 1 && steps.upperBound <= schedule.stepCount, "heldOutLoss: steps within 1 … N")
             var generator = Xoshiro256StarStar(seed: seed, stream: UInt64(bucket))
             var losses: [Double] = []
             losses.reserveCapacity(examplesPerBucket)
@@ -42,17 +46,21 @@ extension ScoreNetwork {
                 let rows = min(rowsPerPass, examplesPerBucket - first)
                 for row in 0..<rows {
                     let point = (first + row) % pointCount
-                    let step = steps.lowerBound + Int(generator.next().multipliedFullWidth(by: UInt64(steps.count)).high)
+                    let step =
+                        steps.lowerBound + Int(generator.next().multipliedFullWidth(by: UInt64(steps.count)).high)
                     let (signal, noise) = (schedule.signalScale(step: step), schedule.noiseScale(step: step))
                     for axis in 0..<dimension {
                         let epsilon = normals.normal(using: &generator)
                         targets[row * dimension + axis] = epsilon
                         pass.input[row * width + axis] = signal * data[point * dimension + axis] + noise * epsilon
                     }
-                    architecture.embedding.features(step: Double(step), stepCount: schedule.stepCount,
-                                                    into: pass.input + row * width + dimension)
+                    architecture.embedding.features(
+                        step: Double(step), stepCount: schedule.stepCount,
+                        into: pass.input + row * width + dimension)
                 }
-                parameters.withUnsafeBufferPointer { pass.forward(parameters: $0.baseAddress!, rows: rows, keepDerivatives: false) }
+                parameters.withUnsafeBufferPointer {
+                    pass.forward(parameters: $0.baseAddress!, rows: rows, keepDerivatives: false)
+                }
                 for row in 0..<rows {
                     var sum = 0.0
                     for axis in 0..<dimension {
@@ -65,7 +73,8 @@ extension ScoreNetwork {
             let count = Double(losses.count)
             let mean = losses.reduce(0, +) / count
             let variance = losses.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)
-            return BucketLoss(steps: steps, mean: mean, standardError: (variance / count).squareRoot(), count: losses.count)
+            return BucketLoss(
+                steps: steps, mean: mean, standardError: (variance / count).squareRoot(), count: losses.count)
         }
     }
 }

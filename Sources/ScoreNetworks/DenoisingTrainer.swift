@@ -14,8 +14,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var adamEpsilon: Double
     public var seed: UInt64
 
-    public init(batchSize: Int = 512, learningRate: Double = 1e-3, firstMomentDecay: Double = 0.9,
-                secondMomentDecay: Double = 0.999, adamEpsilon: Double = 1e-8, seed: UInt64 = 1) {
+    public init(
+        batchSize: Int = 512, learningRate: Double = 1e-3, firstMomentDecay: Double = 0.9,
+        secondMomentDecay: Double = 0.999, adamEpsilon: Double = 1e-8, seed: UInt64 = 1
+    ) {
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.firstMomentDecay = firstMomentDecay
@@ -25,8 +27,12 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case batchSize = "batch_size", learningRate = "learning_rate", firstMomentDecay = "first_moment_decay"
-        case secondMomentDecay = "second_moment_decay", adamEpsilon = "adam_epsilon", seed
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case firstMomentDecay = "first_moment_decay"
+        case secondMomentDecay = "second_moment_decay"
+        case adamEpsilon = "adam_epsilon"
+        case seed
     }
 }
 
@@ -46,17 +52,24 @@ public struct TrainingState: Sendable, Equatable {
     public var trainingData: TrainingDataFingerprint?
 
     /// A fresh run: the network initialized from `configuration.seed`, zero moments.
-    public init(architecture: NetworkArchitecture, schedule: NoiseSchedule = NoiseSchedule(), configuration: TrainingConfiguration) {
-        self.init(network: ScoreNetwork(architecture: architecture, schedule: schedule, seed: configuration.seed),
-                  configuration: configuration,
-                  firstMoments: Array(repeating: 0, count: architecture.parameterCount),
-                  secondMoments: Array(repeating: 0, count: architecture.parameterCount), step: 0, lossHistory: [])
+    public init(
+        architecture: NetworkArchitecture, schedule: NoiseSchedule = NoiseSchedule(),
+        configuration: TrainingConfiguration
+    ) {
+        self.init(
+            network: ScoreNetwork(architecture: architecture, schedule: schedule, seed: configuration.seed),
+            configuration: configuration,
+            firstMoments: Array(repeating: 0, count: architecture.parameterCount),
+            secondMoments: Array(repeating: 0, count: architecture.parameterCount), step: 0, lossHistory: [])
     }
 
-    public init(network: ScoreNetwork, configuration: TrainingConfiguration, firstMoments: [Double], secondMoments: [Double],
-                step: Int, lossHistory: [Double], trainingData: TrainingDataFingerprint? = nil) {
-        precondition(firstMoments.count == network.parameters.count && secondMoments.count == network.parameters.count,
-                     "TrainingState: one moment per parameter")
+    public init(
+        network: ScoreNetwork, configuration: TrainingConfiguration, firstMoments: [Double], secondMoments: [Double],
+        step: Int, lossHistory: [Double], trainingData: TrainingDataFingerprint? = nil
+    ) {
+        precondition(
+            firstMoments.count == network.parameters.count && secondMoments.count == network.parameters.count,
+            "TrainingState: one moment per parameter")
         self.network = network
         self.configuration = configuration
         self.firstMoments = firstMoments
@@ -105,8 +118,9 @@ public final class DenoisingTrainer {
     /// state's configuration.
     public init(state: TrainingState, data: [Double], threads: Int = 1) {
         let dimension = state.network.architecture.dimension
-        precondition(!data.isEmpty && data.count % dimension == 0 && data.allSatisfy(\.isFinite),
-                     "DenoisingTrainer: data must be N x d finite values")
+        precondition(
+            !data.isEmpty && data.count % dimension == 0 && data.allSatisfy(\.isFinite),
+            "DenoisingTrainer: data must be N x d finite values")
         precondition(state.configuration.batchSize >= 1, "DenoisingTrainer: batch size must be positive")
         var state = state
         if state.trainingData == nil { state.trainingData = TrainingDataFingerprint(data: data, dimension: dimension) }
@@ -129,8 +143,9 @@ public final class DenoisingTrainer {
     /// One update; returns its minibatch loss, or nil (and leaves the state unchanged) when it is not finite.
     private func update() -> Double? {
         let configuration = state.configuration
-        let loss = workspace.gradient(parameters: state.network.parameters, data: data, step: state.step,
-                                      seed: configuration.seed, threads: threads)
+        let loss = workspace.gradient(
+            parameters: state.network.parameters, data: data, step: state.step,
+            seed: configuration.seed, threads: threads)
         guard loss.isFinite else { return nil }
         var parameters = state.network.parameters
         let update = state.step + 1
@@ -148,7 +163,8 @@ public final class DenoisingTrainer {
                             let value = gradient[index]
                             first[index] = firstDecay * first[index] + (1 - firstDecay) * value
                             second[index] = secondDecay * second[index] + (1 - secondDecay) * value * value
-                            parameters[index] -= rate * (first[index] * firstCorrection)
+                            parameters[index] -=
+                                rate * (first[index] * firstCorrection)
                                 / ((second[index] * secondCorrection).squareRoot() + epsilon)
                             if !parameters[index].isFinite { allFinite = false }
                         }
@@ -194,7 +210,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         blockLosses = .allocate(capacity: blocks.blockCount)
         totalGradient = Array(repeating: 0, count: network.architecture.parameterCount)
         let (embedding, schedule) = (network.architecture.embedding, network.schedule)
-        embeddingTable = (0...schedule.stepCount).flatMap { embedding.features(step: Double($0), stepCount: schedule.stepCount) }
+        embeddingTable = (0...schedule.stepCount).flatMap {
+            embedding.features(step: Double($0), stepCount: schedule.stepCount)
+        }
         signalScales = (0...schedule.stepCount).map { schedule.signalScale(step: $0) }
         noiseScales = (0...schedule.stepCount).map { schedule.noiseScale(step: $0) }
     }
@@ -212,8 +230,9 @@ final class TrainingWorkspace: @unchecked Sendable {
             data.withUnsafeBufferPointer { dataBuffer in
                 let shared = SharedInputs(parameters: parameterBuffer.baseAddress!, data: dataBuffer)
                 work.forEach { block, range in
-                    self.blockLosses[block] = self.blockGradient(block: block, rows: range.count, inputs: shared,
-                                                                 stream: UInt64(step) << 20 | UInt64(block), seed: seed)
+                    self.blockLosses[block] = self.blockGradient(
+                        block: block, rows: range.count, inputs: shared,
+                        stream: UInt64(step) << 20 | UInt64(block), seed: seed)
                 }
             }
         }
@@ -231,7 +250,8 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Block `block`: draws its examples, runs forward and backward, returns Σ |ε̂ − ε|² over its rows.
     private func blockGradient(block: Int, rows: Int, inputs: SharedInputs, stream: UInt64, seed: UInt64) -> Double {
         var generator = Xoshiro256StarStar(seed: seed, stream: stream)
-        let pass = passes[block], targets = blockTargets[block]
+        let pass = passes[block]
+        let targets = blockTargets[block]
         let dimension = architecture.dimension
         let featureCount = architecture.embedding.featureCount
         let inputWidth = dimension + featureCount
@@ -256,8 +276,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         }
         pass.forward(parameters: inputs.parameters, rows: rows, keepDerivatives: true)
         // The residual overwrites the targets (they are not needed afterwards): ∂L/∂y = 2 (y − ε)/B.
-        let sum = DenoisingObjective.residual(output: pass.output, targets: targets, count: rows * dimension,
-                                              outputGradientScale: 2 / Double(batchSize), into: targets)
+        let sum = DenoisingObjective.residual(
+            output: pass.output, targets: targets, count: rows * dimension,
+            outputGradientScale: 2 / Double(batchSize), into: targets)
         pass.backward(parameters: inputs.parameters, outputGradient: targets, rows: rows, into: blockGradients[block])
         return sum
     }

@@ -12,7 +12,9 @@ public struct NetworkArchitecture: Sendable, Equatable, Codable {
     public let embedding: TimeEmbedding
 
     public init(dimension: Int, width: Int, depth: Int, activation: Activation = .silu, embedding: TimeEmbedding) {
-        precondition(dimension >= 1 && width >= 1 && depth >= 1, "NetworkArchitecture: dimension, width and depth must be positive")
+        precondition(
+            dimension >= 1 && width >= 1 && depth >= 1,
+            "NetworkArchitecture: dimension, width and depth must be positive")
         self.dimension = dimension
         self.width = width
         self.depth = depth

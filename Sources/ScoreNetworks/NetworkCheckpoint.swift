@@ -44,7 +44,9 @@ public enum NetworkCheckpoint {
 
         enum CodingKeys: String, CodingKey {
             case architecture, schedule, configuration, step
-            case parameterCount = "parameter_count", lossCount = "loss_count", trainingData = "training_data"
+            case parameterCount = "parameter_count"
+            case lossCount = "loss_count"
+            case trainingData = "training_data"
         }
     }
 
@@ -60,10 +62,11 @@ public enum NetworkCheckpoint {
 
     /// The checkpoint's bytes; throws `CheckpointError` when the header cannot be encoded (a non-finite constant).
     public static func encode(_ state: TrainingState) throws -> Data {
-        let header = Header(architecture: state.network.architecture, schedule: state.network.schedule,
-                            configuration: state.configuration, step: state.step,
-                            parameterCount: state.network.parameters.count, lossCount: state.lossHistory.count,
-                            trainingData: state.trainingData)
+        let header = Header(
+            architecture: state.network.architecture, schedule: state.network.schedule,
+            configuration: state.configuration, step: state.step,
+            parameterCount: state.network.parameters.count, lossCount: state.lossHistory.count,
+            trainingData: state.trainingData)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes: [UInt8]
@@ -92,12 +95,15 @@ public enum NetworkCheckpoint {
         }
         let fileVersion = readUInt32(bytes, at: 8)
         guard fileVersion == version else {
-            throw CheckpointError("'\(name)': checkpoint format version \(fileVersion) is not supported (this build reads version \(version)).")
+            throw CheckpointError(
+                "'\(name)': checkpoint format version \(fileVersion) is not supported (this build reads version \(version))."
+            )
         }
         let headerLength = Int(readUInt32(bytes, at: 12))
         guard headerLength <= headerByteLimit else {
-            throw CheckpointError("'\(name)': the header length \(headerLength) exceeds the \(headerByteLimit) "
-                + "bytes allowed.")
+            throw CheckpointError(
+                "'\(name)': the header length \(headerLength) exceeds the \(headerByteLimit) "
+                    + "bytes allowed.")
         }
         // The header, when it can be read, gives the expected length; the checksum decides whether the bytes are intact.
         var header: Header?
@@ -105,64 +111,81 @@ public enum NetworkCheckpoint {
             header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))
         }
         let expected = header.flatMap { expectedLength(of: $0, headerLength: headerLength) }
-        let intact = bytes.count >= 24 && checksum(bytes[0..<(bytes.count - 8)]) == readUInt64(bytes, at: bytes.count - 8)
+        let intact =
+            bytes.count >= 24 && checksum(bytes[0..<(bytes.count - 8)]) == readUInt64(bytes, at: bytes.count - 8)
         if let expected, bytes.count < expected {
             throw CheckpointError("'\(name)' is truncated (\(bytes.count) bytes, \(expected) expected).")
         }
         if header == nil, bytes.count < 16 + headerLength {
-            throw CheckpointError("'\(name)' is truncated inside its header (\(bytes.count) bytes, the header ends "
-                + "at \(16 + headerLength)).")
+            throw CheckpointError(
+                "'\(name)' is truncated inside its header (\(bytes.count) bytes, the header ends "
+                    + "at \(16 + headerLength)).")
         }
         guard intact else { throw CheckpointError("'\(name)' is corrupt (checksum mismatch).") }
         guard let header, let expected else {
-            throw CheckpointError("'\(name)': the checkpoint header is corrupt or inconsistent (architecture, counts or step).")
+            throw CheckpointError(
+                "'\(name)': the checkpoint header is corrupt or inconsistent (architecture, counts or step).")
         }
         guard bytes.count == expected else {
-            throw CheckpointError("'\(name)' has \(bytes.count - expected) unexpected trailing bytes (\(expected) expected).")
+            throw CheckpointError(
+                "'\(name)' has \(bytes.count - expected) unexpected trailing bytes (\(expected) expected).")
         }
-        let architecture = header.architecture, parameterCount = header.parameterCount
+        let architecture = header.architecture
+        let parameterCount = header.parameterCount
         var offset = 16 + headerLength
         func readArray(_ count: Int) -> [Double] {
             defer { offset += 8 * count }
             return (0..<count).map { Double(bitPattern: readUInt64(bytes, at: offset + 8 * $0)) }
         }
         let parameters = readArray(parameterCount)
-        let first = readArray(parameterCount), second = readArray(parameterCount)
+        let first = readArray(parameterCount)
+        let second = readArray(parameterCount)
         let losses = readArray(header.lossCount)
-        try validate(header: header, parameters: parameters, firstMoments: first, secondMoments: second, losses: losses,
-                     name: name)
-        return TrainingState(network: ScoreNetwork(architecture: architecture, schedule: header.schedule, parameters: parameters),
-                             configuration: header.configuration, firstMoments: first, secondMoments: second,
-                             step: header.step, lossHistory: losses, trainingData: header.trainingData)
+        try validate(
+            header: header, parameters: parameters, firstMoments: first, secondMoments: second, losses: losses,
+            name: name)
+        return TrainingState(
+            network: ScoreNetwork(architecture: architecture, schedule: header.schedule, parameters: parameters),
+            configuration: header.configuration, firstMoments: first, secondMoments: second,
+            step: header.step, lossHistory: losses, trainingData: header.trainingData)
     }
 
     /// Refuses a state that would load and fail later: non-finite weights or moments, a negative second moment
     /// (Adam divides by its square root), non-finite or negative losses (a mean squared error), constants outside
     /// the ranges of `batchRange`, `stepRange` and the type's documentation, a loss count other than the step, a
     /// training-data record of another dimension.
-    static func validate(header: Header, parameters: [Double], firstMoments: [Double], secondMoments: [Double],
-                         losses: [Double], name: String) throws {
+    static func validate(
+        header: Header, parameters: [Double], firstMoments: [Double], secondMoments: [Double],
+        losses: [Double], name: String
+    ) throws {
         let configuration = header.configuration
         func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
             if !condition { throw CheckpointError("'\(name)': \(message()).") }
         }
-        try require(batchRange.contains(configuration.batchSize),
-                    "the batch size \(configuration.batchSize) is outside 1 to \(batchRange.upperBound)")
-        try require(configuration.learningRate > 0 && configuration.learningRate <= 1,
-                    "the learning rate \(configuration.learningRate) is outside (0, 1]")
-        try require(configuration.firstMomentDecay >= 0 && configuration.firstMomentDecay < 1,
-                    "Adam's first-moment decay \(configuration.firstMomentDecay) is outside [0, 1)")
-        try require(configuration.secondMomentDecay >= 0 && configuration.secondMomentDecay < 1,
-                    "Adam's second-moment decay \(configuration.secondMomentDecay) is outside [0, 1)")
-        try require(configuration.adamEpsilon > 0 && configuration.adamEpsilon <= 1,
-                    "Adam's epsilon \(configuration.adamEpsilon) is outside (0, 1]")
+        try require(
+            batchRange.contains(configuration.batchSize),
+            "the batch size \(configuration.batchSize) is outside 1 to \(batchRange.upperBound)")
+        try require(
+            configuration.learningRate > 0 && configuration.learningRate <= 1,
+            "the learning rate \(configuration.learningRate) is outside (0, 1]")
+        try require(
+            configuration.firstMomentDecay >= 0 && configuration.firstMomentDecay < 1,
+            "Adam's first-moment decay \(configuration.firstMomentDecay) is outside [0, 1)")
+        try require(
+            configuration.secondMomentDecay >= 0 && configuration.secondMomentDecay < 1,
+            "Adam's second-moment decay \(configuration.secondMomentDecay) is outside [0, 1)")
+        try require(
+            configuration.adamEpsilon > 0 && configuration.adamEpsilon <= 1,
+            "Adam's epsilon \(configuration.adamEpsilon) is outside (0, 1]")
         try require(stepRange.contains(header.step), "the step \(header.step) is outside 0 to \(stepRange.upperBound)")
-        try require(header.lossCount == header.step,
-                    "\(header.lossCount) losses are recorded for \(header.step) updates (one per update)")
+        try require(
+            header.lossCount == header.step,
+            "\(header.lossCount) losses are recorded for \(header.step) updates (one per update)")
         if let data = header.trainingData {
-            try require(data.count >= 1 && data.dimension == header.architecture.dimension,
-                        "the training-data record (\(data.count) points in \(data.dimension)-D) does not fit the "
-                            + "\(header.architecture.dimension)-D network")
+            try require(
+                data.count >= 1 && data.dimension == header.architecture.dimension,
+                "the training-data record (\(data.count) points in \(data.dimension)-D) does not fit the "
+                    + "\(header.architecture.dimension)-D network")
         }
         if let index = parameters.firstIndex(where: { !$0.isFinite }) {
             try require(false, "holds a non-finite weight (parameter \(index))")
@@ -183,10 +206,11 @@ public enum NetworkCheckpoint {
     static func expectedLength(of header: Header, headerLength: Int) -> Int? {
         let architecture = header.architecture
         guard (1...10_000).contains(architecture.dimension), (1...100_000).contains(architecture.width),
-              (1...1_000).contains(architecture.depth), (0...100_000_000).contains(header.lossCount),
-              header.parameterCount == architecture.parameterCount,
-              let values = CheckedSize.sum(CheckedSize.product(3, header.parameterCount) ?? -1, header.lossCount),
-              let payload = CheckedSize.product(8, values) else { return nil }
+            (1...1_000).contains(architecture.depth), (0...100_000_000).contains(header.lossCount),
+            header.parameterCount == architecture.parameterCount,
+            let values = CheckedSize.sum(CheckedSize.product(3, header.parameterCount) ?? -1, header.lossCount),
+            let payload = CheckedSize.product(8, values)
+        else { return nil }
         return CheckedSize.sum(16, headerLength, payload, 8)
     }
 
@@ -226,7 +250,10 @@ public enum NetworkCheckpoint {
                 }
                 return true
             }
-            guard complete, fsync(descriptor) == 0 else { close(descriptor); throw fail("the write failed") }
+            guard complete, fsync(descriptor) == 0 else {
+                close(descriptor)
+                throw fail("the write failed")
+            }
             guard close(descriptor) == 0 else { throw fail("the write failed") }
             guard rename(temporary, path) == 0 else { throw fail("cannot rename the temporary file over it") }
         }

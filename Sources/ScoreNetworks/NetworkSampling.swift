@@ -16,7 +16,8 @@ extension ScoreNetwork {
     /// Same seed, same samples whatever `threads` (the particle core's blocks). Cost: `steps` forward passes per sample.
     public func generate(count: Int, steps: Int, seed: UInt64, threads: Int = 1) throws -> ParticleRunResult {
         let sampler = ParticleSampler(
-            dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: NetworkScore(network: self), form: .score),
+            dynamics: .reverseSDE(
+                process: LinearSDE.ornsteinUhlenbeck, score: NetworkScore(network: self), form: .score),
             integrator: .ddpm, timeGrid: schedule.samplingGrid(steps: steps), seed: seed, threads: threads)
         return try sampler.run(initial: .mixture(.standardNormal(dimension: architecture.dimension)), count: count)
     }

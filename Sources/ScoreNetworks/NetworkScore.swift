@@ -21,15 +21,20 @@ public struct NetworkScore: ScoreProvider {
         self.network = network
     }
 
-    public func score(at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>) {
+    public func score(
+        at points: UnsafeBufferPointer<Double>, time: Double, into scores: UnsafeMutableBufferPointer<Double>
+    ) {
         network.predictNoise(at: points, step: network.schedule.step(atTime: time), into: scores)
         let scale = -1 / (-expm1(-2 * time)).squareRoot()
         for index in 0..<points.count { scores[index] *= scale }
     }
 
-    public func posteriorMean(at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>) {
+    public func posteriorMean(
+        at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
         network.predictNoise(at: points, step: network.schedule.step(atTime: time), into: means)
-        let noiseScale = (-expm1(-2 * time)).squareRoot(), inverseSignal = exp(time)
+        let noiseScale = (-expm1(-2 * time)).squareRoot()
+        let inverseSignal = exp(time)
         for index in 0..<points.count { means[index] = (points[index] - noiseScale * means[index]) * inverseSignal }
     }
 }

@@ -16,22 +16,30 @@ public struct NoiseSchedule: Sendable, Equatable, Codable {
     public let times: [Double]
 
     public init(stepCount: Int = 1000, betaFirst: Double = 1e-4, betaLast: Double = 0.02) {
-        precondition(stepCount >= 1 && betaFirst > 0 && betaLast < 1 && betaFirst <= betaLast,
-                     "NoiseSchedule: N >= 1 and 0 < beta_first <= beta_last < 1")
+        precondition(
+            stepCount >= 1 && betaFirst > 0 && betaLast < 1 && betaFirst <= betaLast,
+            "NoiseSchedule: N >= 1 and 0 < beta_first <= beta_last < 1")
         self.stepCount = stepCount
         self.betaFirst = betaFirst
         self.betaLast = betaLast
         times = TimeGrid.ddpmSchedule(steps: stepCount, betaFirst: betaFirst, betaLast: betaLast).times.reversed()
     }
 
-    private enum CodingKeys: String, CodingKey { case stepCount = "step_count", betaFirst = "beta_first", betaLast = "beta_last" }
+    private enum CodingKeys: String, CodingKey {
+        case stepCount = "step_count"
+        case betaFirst = "beta_first"
+        case betaLast = "beta_last"
+    }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let count = try container.decode(Int.self, forKey: .stepCount)
-        let (first, last) = (try container.decode(Double.self, forKey: .betaFirst), try container.decode(Double.self, forKey: .betaLast))
+        let (first, last) = (
+            try container.decode(Double.self, forKey: .betaFirst), try container.decode(Double.self, forKey: .betaLast)
+        )
         guard (1...1_000_000).contains(count), first > 0, last < 1, first <= last else {
-            throw DecodingError.dataCorruptedError(forKey: .stepCount, in: container, debugDescription: "invalid noise schedule")
+            throw DecodingError.dataCorruptedError(
+                forKey: .stepCount, in: container, debugDescription: "invalid noise schedule")
         }
         self.init(stepCount: count, betaFirst: first, betaLast: last)
     }
@@ -55,7 +63,7 @@ public struct NoiseSchedule: Sendable, Equatable, Codable {
     public func step(atTime time: Double) -> Double {
         if !(time > 0) { return 0 }
         if time >= times[stepCount] { return Double(stepCount) }
-        var (low, high) = (0, stepCount)   // times[low] <= time < times[high]
+        var (low, high) = (0, stepCount) // times[low] <= time < times[high]
         while high - low > 1 {
             let middle = (low + high) / 2
             if times[middle] <= time { low = middle } else { high = middle }

@@ -15,7 +15,9 @@ public struct ScoreNetwork: Sendable, Equatable {
     public var parameters: [Double]
 
     public init(architecture: NetworkArchitecture, schedule: NoiseSchedule = NoiseSchedule(), parameters: [Double]) {
-        precondition(parameters.count == architecture.parameterCount, "ScoreNetwork: \(parameters.count) parameters for \(architecture.parameterCount)")
+        precondition(
+            parameters.count == architecture.parameterCount,
+            "ScoreNetwork: \(parameters.count) parameters for \(architecture.parameterCount)")
         self.architecture = architecture
         self.schedule = schedule
         self.parameters = parameters
@@ -44,7 +46,9 @@ public struct ScoreNetwork: Sendable, Equatable {
 
     /// ε̂(x, n) for every point of a block (flat, d per point) at one (possibly fractional) step n.
     /// Cost: the forward pass, Σ in_l out_l multiply-adds per point, in blocks of 1024 rows.
-    public func predictNoise(at points: UnsafeBufferPointer<Double>, step: Double, into noise: UnsafeMutableBufferPointer<Double>) {
+    public func predictNoise(
+        at points: UnsafeBufferPointer<Double>, step: Double, into noise: UnsafeMutableBufferPointer<Double>
+    ) {
         let dimension = architecture.dimension
         let features = architecture.embedding.features(step: step, stepCount: schedule.stepCount)
         let count = points.count / dimension
@@ -54,8 +58,12 @@ public struct ScoreNetwork: Sendable, Equatable {
                 let rows = min(pass.rowCapacity, count - first)
                 let input = pass.input
                 for row in 0..<rows {
-                    for axis in 0..<dimension { input[row * inputWidth + axis] = points[(first + row) * dimension + axis] }
-                    for (index, feature) in features.enumerated() { input[row * inputWidth + dimension + index] = feature }
+                    for axis in 0..<dimension {
+                        input[row * inputWidth + axis] = points[(first + row) * dimension + axis]
+                    }
+                    for (index, feature) in features.enumerated() {
+                        input[row * inputWidth + dimension + index] = feature
+                    }
                 }
                 pass.forward(parameters: parameters.baseAddress!, rows: rows, keepDerivatives: false)
                 for index in 0..<(rows * dimension) { noise[first * dimension + index] = pass.output[index] }
@@ -85,10 +93,13 @@ public struct ScoreNetwork: Sendable, Equatable {
         lossAndGradient(inputs: inputs, targets: targets, needsGradient: true)
     }
 
-    private func lossAndGradient(inputs: [Double], targets: [Double], needsGradient: Bool) -> (loss: Double, gradient: [Double]) {
+    private func lossAndGradient(inputs: [Double], targets: [Double], needsGradient: Bool) -> (
+        loss: Double, gradient: [Double]
+    ) {
         let rows = inputs.count / inputWidth
-        precondition(rows >= 1 && inputs.count == rows * inputWidth && targets.count == rows * architecture.dimension,
-                     "ScoreNetwork.loss: R rows of d + F inputs and R rows of d targets")
+        precondition(
+            rows >= 1 && inputs.count == rows * inputWidth && targets.count == rows * architecture.dimension,
+            "ScoreNetwork.loss: R rows of d + F inputs and R rows of d targets")
         let pass = NetworkPass(architecture: architecture, rowCapacity: rows)
         for index in 0..<inputs.count { pass.input[index] = inputs[index] }
         var gradient = [Double](repeating: 0, count: needsGradient ? parameters.count : 0)
@@ -96,11 +107,14 @@ public struct ScoreNetwork: Sendable, Equatable {
         defer { residual.deallocate() }
         let loss = parameters.withUnsafeBufferPointer { parameters in
             pass.forward(parameters: parameters.baseAddress!, rows: rows, keepDerivatives: needsGradient)
-            let sum = DenoisingObjective.residual(output: pass.output, targets: targets, count: targets.count,
-                                                  outputGradientScale: 2 / Double(rows), into: residual)
+            let sum = DenoisingObjective.residual(
+                output: pass.output, targets: targets, count: targets.count,
+                outputGradientScale: 2 / Double(rows), into: residual)
             if needsGradient {
                 gradient.withUnsafeMutableBufferPointer {
-                    pass.backward(parameters: parameters.baseAddress!, outputGradient: residual, rows: rows, into: $0.baseAddress!)
+                    pass.backward(
+                        parameters: parameters.baseAddress!, outputGradient: residual, rows: rows, into: $0.baseAddress!
+                    )
                 }
             }
             return sum / Double(rows)
@@ -113,8 +127,10 @@ public struct ScoreNetwork: Sendable, Equatable {
 enum DenoisingObjective {
     /// Σ (y − target)² over `count` entries, and scale (y − target) into `gradient` (∂L/∂y for L = scale/2 Σ (y − t)²).
     @inline(__always)
-    static func residual(output: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int,
-                         outputGradientScale: Double, into gradient: UnsafeMutablePointer<Double>) -> Double {
+    static func residual(
+        output: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int,
+        outputGradientScale: Double, into gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
         var sum = 0.0
         for index in 0..<count {
             let difference = output[index] - targets[index]

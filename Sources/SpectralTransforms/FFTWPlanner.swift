@@ -1,6 +1,6 @@
 import CFFTW
-import Safeguards
 import Foundation
+import Safeguards
 import Synchronization
 
 /// How hard FFTW searches for a fast plan.

@@ -25,7 +25,8 @@ public struct SpectrumLayout: Sendable, Equatable {
     public let lastWeight: [Double]
 
     public init(shape: [Int], halfWidth: Double) {
-        precondition((1...3).contains(shape.count) && shape.allSatisfy { $0 >= 1 }, "SpectrumLayout: 1 to 3 axes of length >= 1")
+        precondition(
+            (1...3).contains(shape.count) && shape.allSatisfy { $0 >= 1 }, "SpectrumLayout: 1 to 3 axes of length >= 1")
         self.shape = shape
         self.halfWidth = halfWidth
         let dimension = shape.count

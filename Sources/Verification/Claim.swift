@@ -13,8 +13,10 @@ public struct VerificationSettings: Sendable {
     /// The components under test (the library's own in normal use; a negative control plants a defect here).
     public var subjects = ClaimSubjects.library
 
-    public init(quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1,
-                progress: (@Sendable (Double, String) -> Void)? = nil) {
+    public init(
+        quick: Bool = false, threads: Int = 1, seed: UInt64 = 1, toleranceScale: Double = 1,
+        progress: (@Sendable (Double, String) -> Void)? = nil
+    ) {
         self.quick = quick
         self.threads = threads
         self.seed = seed
@@ -56,27 +58,37 @@ public struct Check: Sendable, Equatable {
     }
 
     /// measured ≤ bound (tolerance-scaled).
-    public static func atMost(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
+    public static func atMost(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings)
+        -> Check
+    {
         let scaled = bound * settings.toleranceScale
-        return Check(quantity: quantity, measured: measured, expectation: "≤ \(format(scaled))", passed: measured <= scaled, band: bound)
+        return Check(
+            quantity: quantity, measured: measured, expectation: "≤ \(format(scaled))", passed: measured <= scaled,
+            band: bound)
     }
 
     /// |measured - target| ≤ tolerance (tolerance-scaled).
-    public static func near(_ quantity: String, _ measured: Double, _ target: Double, within tolerance: Double,
-                            settings: VerificationSettings) -> Check {
+    public static func near(
+        _ quantity: String, _ measured: Double, _ target: Double, within tolerance: Double,
+        settings: VerificationSettings
+    ) -> Check {
         let scaled = tolerance * settings.toleranceScale
-        return Check(quantity: quantity, measured: measured, expectation: "\(format(target)) ± \(format(scaled))",
-                     passed: abs(measured - target) <= scaled, band: tolerance)
+        return Check(
+            quantity: quantity, measured: measured, expectation: "\(format(target)) ± \(format(scaled))",
+            passed: abs(measured - target) <= scaled, band: tolerance)
     }
 
     /// measured ≥ bound. A tolerance scale below 1 makes the bound stricter so that a broken tolerance fails: a
     /// bound above 1 (a count of standard errors) is divided by the scale; a smaller one (a fraction, a
     /// p-value, a sign) is raised past 1.
-    public static func atLeast(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings) -> Check {
+    public static func atLeast(_ quantity: String, _ measured: Double, _ bound: Double, settings: VerificationSettings)
+        -> Check
+    {
         let scale = settings.toleranceScale
         let scaled = scale >= 1 ? bound : (bound > 1 ? bound / scale : 1 + (1 - scale) * max(abs(bound), 1))
-        return Check(quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled,
-                     band: max(abs(bound), 1e-3))
+        return Check(
+            quantity: quantity, measured: measured, expectation: "≥ \(format(scaled))", passed: measured >= scaled,
+            band: max(abs(bound), 1e-3))
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
@@ -113,8 +125,10 @@ public struct Claim: Sendable {
     let body: @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]
 
     /// A claim that returns its checks only.
-    public init(name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
-                body: @escaping @Sendable (VerificationSettings) throws -> [Check]) {
+    public init(
+        name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
+        body: @escaping @Sendable (VerificationSettings) throws -> [Check]
+    ) {
         self.name = name
         self.statement = statement
         self.bounds = bounds
@@ -123,8 +137,10 @@ public struct Claim: Sendable {
     }
 
     /// A claim that records its data in `record` besides returning its checks.
-    public init(name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
-                body: @escaping @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]) {
+    public init(
+        name: String, statement: String, bounds: [String] = [], controls: [PlantedDefect] = [],
+        body: @escaping @Sendable (VerificationSettings, inout ClaimRecord) throws -> [Check]
+    ) {
         self.name = name
         self.statement = statement
         self.bounds = bounds
@@ -140,9 +156,10 @@ public struct Claim: Sendable {
         var failure: String?
         do { checks = try body(settings, &record) } catch { failure = "\(error)" }
         let elapsed = ContinuousClock.now - clock
-        var outcome = ClaimOutcome(name: name, statement: statement, checks: checks,
-                                   seconds: elapsed / .seconds(1),
-                                   failure: failure)
+        var outcome = ClaimOutcome(
+            name: name, statement: statement, checks: checks,
+            seconds: elapsed / .seconds(1),
+            failure: failure)
         outcome.record = record
         return outcome
     }

@@ -27,10 +27,10 @@ public enum Tolerance: Sendable, Equatable {
         switch self {
         case .ignored: return true
         case .exact: return old == new || (old.isNaN && new.isNaN)
-        case let .within(relative, absolute):
+        case .within(let relative, let absolute):
             if !old.isFinite || !new.isFinite { return old == new || (old.isNaN && new.isNaN) }
             return abs(new - old) <= absolute + relative * abs(old)
-        case let .standardErrors(multiple, _):
+        case .standardErrors(let multiple, _):
             if !old.isFinite || !new.isFinite { return old == new || (old.isNaN && new.isNaN) }
             let combined = ((oldError ?? 0) * (oldError ?? 0) + (newError ?? 0) * (newError ?? 0)).squareRoot()
             return abs(new - old) <= multiple * combined
@@ -42,11 +42,11 @@ public enum Tolerance: Sendable, Equatable {
         switch self {
         case .ignored: return "not compared"
         case .exact: return "exact"
-        case let .within(relative, absolute):
+        case .within(let relative, let absolute):
             if absolute == 0 { return "rel \(Check.format(relative))" }
             if relative == 0 { return "abs \(Check.format(absolute))" }
             return "abs \(Check.format(absolute)) + rel \(Check.format(relative))"
-        case let .standardErrors(multiple, column): return "\(Check.format(multiple)) SE (\(column))"
+        case .standardErrors(let multiple, let column): return "\(Check.format(multiple)) SE (\(column))"
         }
     }
 }
@@ -61,26 +61,26 @@ public enum DataValue: Sendable, Equatable {
     /// "nan", infinities as "inf" and "-inf", which numpy and pandas read), integers as integers.
     public var csvText: String {
         switch self {
-        case let .number(value): return "\(value)"
-        case let .integer(value): return "\(value)"
-        case let .text(value): return value
+        case .number(let value): return "\(value)"
+        case .integer(let value): return "\(value)"
+        case .text(let value): return value
         }
     }
 
     /// As written in Markdown and LaTeX tables: four significant digits.
     public var shortText: String {
         switch self {
-        case let .number(value): return value.isFinite ? String(format: "%.4g", value) : "\(value)"
-        case let .integer(value): return "\(value)"
-        case let .text(value): return value
+        case .number(let value): return value.isFinite ? String(format: "%.4g", value) : "\(value)"
+        case .integer(let value): return "\(value)"
+        case .text(let value): return value
         }
     }
 
     /// The number, when the value is one.
     public var number: Double? {
         switch self {
-        case let .number(value): return value
-        case let .integer(value): return Double(value)
+        case .number(let value): return value
+        case .integer(let value): return Double(value)
         case .text: return nil
         }
     }
@@ -125,7 +125,8 @@ public struct DataTable: Sendable, Equatable {
 
     /// Appends one row; the values are in column order.
     public mutating func append(_ values: any DataValueConvertible...) {
-        precondition(values.count == columns.count, "DataTable \(name): \(values.count) values for \(columns.count) columns")
+        precondition(
+            values.count == columns.count, "DataTable \(name): \(values.count) values for \(columns.count) columns")
         rows.append(values.map(\.dataValue))
     }
 
@@ -174,7 +175,7 @@ public struct DataTable: Sendable, Equatable {
     }
 
     private func latexCell(_ value: DataValue) -> String {
-        guard case let .number(number) = value else { return latexEscaped(value.shortText) }
+        guard case .number(let number) = value else { return latexEscaped(value.shortText) }
         guard number.isFinite else { return number.isNaN ? "NaN" : (number > 0 ? "$\\infty$" : "$-\\infty$") }
         let short = String(format: "%.4g", number)
         guard let exponentIndex = short.firstIndex(of: "e") else { return "$\(short)$" }
@@ -203,7 +204,9 @@ public struct DataArray: Sendable, Equatable {
     public var array: NumpyArray
     public var tolerance: Tolerance
 
-    public init(_ name: String, description: String, values: [Double], shape: [Int], tolerance: Tolerance = .reproducible) {
+    public init(
+        _ name: String, description: String, values: [Double], shape: [Int], tolerance: Tolerance = .reproducible
+    ) {
         self.name = name
         self.description = description
         self.array = NumpyArray(values: values, shape: shape)

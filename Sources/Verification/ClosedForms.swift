@@ -20,14 +20,20 @@ enum ClosedForms {
         (exp(-time), -expm1(-2 * time))
     }
 
-    static func variancePreserving(time: Double, betaMinimum: Double, betaMaximum: Double) -> (scale: Double, variance: Double) {
+    static func variancePreserving(time: Double, betaMinimum: Double, betaMaximum: Double) -> (
+        scale: Double, variance: Double
+    ) {
         func logScale(_ t: Double) -> Double { -0.25 * t * t * (betaMaximum - betaMinimum) - 0.5 * t * betaMinimum }
         let beta = { (r: Double) in betaMinimum + r * (betaMaximum - betaMinimum) }
-        let variance = simpson(from: 0, to: time, panels: 32_768) { r in beta(r) * exp(2 * (logScale(time) - logScale(r))) }
+        let variance = simpson(from: 0, to: time, panels: 32_768) { r in
+            beta(r) * exp(2 * (logScale(time) - logScale(r)))
+        }
         return (exp(logScale(time)), variance)
     }
 
-    static func varianceExploding(time: Double, sigmaMinimum: Double, sigmaMaximum: Double) -> (scale: Double, variance: Double) {
+    static func varianceExploding(time: Double, sigmaMinimum: Double, sigmaMaximum: Double) -> (
+        scale: Double, variance: Double
+    ) {
         (1, sigmaMinimum * sigmaMinimum * (pow(sigmaMaximum / sigmaMinimum, 2 * time) - 1))
     }
 
@@ -40,14 +46,18 @@ enum ClosedForms {
     }
 
     /// ρ_t(x) = Σ_k w_k N(x; m μ_k, m² Σ_k + v I) for a mixture with diagonal covariances, written out per axis.
-    static func mixtureDensity(_ mixture: GaussianMixture, scale: Double, variance: Double, at point: [Double]) -> Double {
+    static func mixtureDensity(_ mixture: GaussianMixture, scale: Double, variance: Double, at point: [Double])
+        -> Double
+    {
         let dimension = mixture.dimension
         var total = 0.0
         for component in mixture.components {
-            var exponent = 0.0, normalization = 1.0
+            var exponent = 0.0
+            var normalization = 1.0
             for axis in 0..<dimension {
-                precondition((0..<dimension).allSatisfy { $0 == axis || component.covariance[axis * dimension + $0] == 0 },
-                             "ClosedForms.mixtureDensity: diagonal covariances only")
+                precondition(
+                    (0..<dimension).allSatisfy { $0 == axis || component.covariance[axis * dimension + $0] == 0 },
+                    "ClosedForms.mixtureDensity: diagonal covariances only")
                 let spread = scale * scale * component.covariance[axis * dimension + axis] + variance
                 let deviation = point[axis] - scale * component.mean[axis]
                 exponent += deviation * deviation / (2 * spread)
@@ -64,7 +74,8 @@ enum ClosedForms {
     }
 
     /// The mixture's distribution function in 1-D, Σ_k w_k Φ((x − m μ_k) / (m² σ_k² + v)^½).
-    static func mixtureDistribution(_ mixture: GaussianMixture, scale: Double, variance: Double, at x: Double) -> Double {
+    static func mixtureDistribution(_ mixture: GaussianMixture, scale: Double, variance: Double, at x: Double) -> Double
+    {
         mixture.components.reduce(0) { total, component in
             let spread = (scale * scale * component.covariance[0] + variance).squareRoot()
             return total + component.weight * 0.5 * erfc(-(x - scale * component.mean[0]) / (spread * 2.0.squareRoot()))

@@ -36,59 +36,101 @@ extension VerificationSuite {
         let pointCounts = settings.quick ? [64, 128] : [64, 128, 256]
         let noiseLevels = [1e-2, 1e-6, 0]
         let equations: [BackwardEquation] = [.ornsteinUhlenbeck, .heat(diffusivity: 1)]
-        let finalTime = 1.0, halfWidth = 10.0, threshold = 1.0
+        let finalTime = 1.0
+        let halfWidth = 10.0
+        let threshold = 1.0
         record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
         record.parameter("final_time", finalTime)
         record.parameter("half_width", halfWidth)
         record.parameter("equations", "ou; heat (D = 1)")
         record.parameter("points", list: pointCounts)
         record.parameter("noise_levels", list: noiseLevels)
-        var table = DataTable("blowup", title: "Naive inversion: measured blow-up time against the noise's own crossing time, one (equation, N, δ) a row.", columns: [
-            .init("equation", "ou or heat (D = 1)", tolerance: .exact),
-            .init("points", "N, cells of the data grid", tolerance: .exact),
-            .init("noise_level", "δ, L² norm of the noise added to ρ_T (0: round-off only)", tolerance: .exact),
-            .init("largest_wavenumber", "k_max = πN / (2L)"),
-            .init("crossing_time", "s_c: the reverse time at which the added noise, amplified mode by mode by the exact factors, has relative L² norm 1 (NaN for δ = 0)", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-            .init("measured_time", "reverse time s of the step at which the relative error passed 1", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-            .init("step_offset", "(measured_time − crossing_time) / (T / step_count), in (0, 1] when the run stops at the first step after s_c", tolerance: .within(relative: 1e-6, absolute: 1e-6)),
-            .init("leading_order_time", "s*, the library's leading-order prediction (top mode only, noise δ/√N a mode)", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-            .init("leading_order_ratio", "measured_time / leading_order_time", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-            .init("status", "completed or blew-up", tolerance: .exact),
-            .init("step_count", "planned steps of reverse time T / step_count", tolerance: .exact),
-        ])
-        var history = DataTable("histories", title: "Relative error of each naive inversion against reverse time, one step a row (at most 60 steps a run, evenly thinned).", columns: [
-            .init("equation", "ou or heat", tolerance: .exact),
-            .init("points", "N", tolerance: .exact), .init("noise_level", "δ", tolerance: .exact),
-            .init("step", "step number", tolerance: .exact), .init("reverse_time", "s = T − t"),
-            .init("relative_error", "‖u_naive(t) − u(t)‖₂ / ‖u(t)‖₂", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
-        ])
-        var amplificationTable = DataTable("amplification", title: "Per-mode amplification of 20 naive steps from the data (δ = 1e-2) to the crossing time s_c, one (equation, N) a row.", columns: [
-            .init("equation", "ou or heat", tolerance: .exact), .init("points", "N", tolerance: .exact),
-            .init("reverse_time", "s_c, where the comparison is made", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-            .init("counted_modes", "modes j = 0 … N/2 whose round-off floor is at most 1e-3", tolerance: .exact),
-            .init("largest_relative_error", "max |A_k − P_k| / P_k over the counted modes", tolerance: .within(relative: 1e-3, absolute: 1e-13)),
-            .init("largest_error_over_floor", "max (|A_k − P_k| / P_k) / floor_k", tolerance: .within(relative: 1e-3, absolute: 1e-3)),
-            .init("largest_amplification", "P_k of the top mode, exp(k_max² τ(s_c))"),
-        ])
-        var worstOffset = 0.0, worstAmplification = 0.0, monotone = true
-        var scatter = ScatterPlot(title: "Naive inversion: blow-up time", xAxis: Axis("predicted s", scale: .logarithmic),
-                                  yAxis: Axis("measured s", scale: .logarithmic), opacity: 0.9)
-        var errors = LinePlot(title: "Naive OU inversion: error against reverse time", xAxis: Axis("reverse time s"),
-                              yAxis: Axis("relative error", scale: .logarithmic))
+        var table = DataTable(
+            "blowup",
+            title:
+                "Naive inversion: measured blow-up time against the noise's own crossing time, one (equation, N, δ) a row.",
+            columns: [
+                .init("equation", "ou or heat (D = 1)", tolerance: .exact),
+                .init("points", "N, cells of the data grid", tolerance: .exact),
+                .init("noise_level", "δ, L² norm of the noise added to ρ_T (0: round-off only)", tolerance: .exact),
+                .init("largest_wavenumber", "k_max = πN / (2L)"),
+                .init(
+                    "crossing_time",
+                    "s_c: the reverse time at which the added noise, amplified mode by mode by the exact factors, has relative L² norm 1 (NaN for δ = 0)",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+                .init(
+                    "measured_time", "reverse time s of the step at which the relative error passed 1",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+                .init(
+                    "step_offset",
+                    "(measured_time − crossing_time) / (T / step_count), in (0, 1] when the run stops at the first step after s_c",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-6)),
+                .init(
+                    "leading_order_time",
+                    "s*, the library's leading-order prediction (top mode only, noise δ/√N a mode)",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+                .init(
+                    "leading_order_ratio", "measured_time / leading_order_time",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+                .init("status", "completed or blew-up", tolerance: .exact),
+                .init("step_count", "planned steps of reverse time T / step_count", tolerance: .exact),
+            ])
+        var history = DataTable(
+            "histories",
+            title:
+                "Relative error of each naive inversion against reverse time, one step a row (at most 60 steps a run, evenly thinned).",
+            columns: [
+                .init("equation", "ou or heat", tolerance: .exact),
+                .init("points", "N", tolerance: .exact), .init("noise_level", "δ", tolerance: .exact),
+                .init("step", "step number", tolerance: .exact), .init("reverse_time", "s = T − t"),
+                .init(
+                    "relative_error", "‖u_naive(t) − u(t)‖₂ / ‖u(t)‖₂",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-12)),
+            ])
+        var amplificationTable = DataTable(
+            "amplification",
+            title:
+                "Per-mode amplification of 20 naive steps from the data (δ = 1e-2) to the crossing time s_c, one (equation, N) a row.",
+            columns: [
+                .init("equation", "ou or heat", tolerance: .exact), .init("points", "N", tolerance: .exact),
+                .init(
+                    "reverse_time", "s_c, where the comparison is made",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+                .init("counted_modes", "modes j = 0 … N/2 whose round-off floor is at most 1e-3", tolerance: .exact),
+                .init(
+                    "largest_relative_error", "max |A_k − P_k| / P_k over the counted modes",
+                    tolerance: .within(relative: 1e-3, absolute: 1e-13)),
+                .init(
+                    "largest_error_over_floor", "max (|A_k − P_k| / P_k) / floor_k",
+                    tolerance: .within(relative: 1e-3, absolute: 1e-3)),
+                .init("largest_amplification", "P_k of the top mode, exp(k_max² τ(s_c))"),
+            ])
+        var worstOffset = 0.0
+        var worstAmplification = 0.0
+        var monotone = true
+        var scatter = ScatterPlot(
+            title: "Naive inversion: blow-up time", xAxis: Axis("predicted s", scale: .logarithmic),
+            yAxis: Axis("measured s", scale: .logarithmic), opacity: 0.9)
+        var errors = LinePlot(
+            title: "Naive OU inversion: error against reverse time", xAxis: Axis("reverse time s"),
+            yAxis: Axis("relative error", scale: .logarithmic))
         for (equationIndex, equation) in equations.enumerated() {
             let measurements = try BlowUpSweep(
-                equation: equation, finalTime: finalTime, mixture: paperMixture, halfWidth: halfWidth, pointCounts: pointCounts,
+                equation: equation, finalTime: finalTime, mixture: paperMixture, halfWidth: halfWidth,
+                pointCounts: pointCounts,
                 noiseLevels: noiseLevels, threshold: threshold, seed: settings.seed,
                 invertedEquation: settings.subjects.inversionEquation(equation)
             ).run()
-            var crossings: [Double] = [], measured: [Double] = []
+            var crossings: [Double] = []
+            var measured: [Double] = []
             for measurement in measurements {
                 let grid = Grid(dimension: 1, points: measurement.pointCount, halfWidth: halfWidth)
                 let problem = try InverseHeatProblem(
                     equation: equation, grid: grid, finalTime: finalTime, initialData: .mixture(paperMixture),
                     noiseLevel: measurement.noiseLevel, seed: settings.seed
                 )
-                var crossing = Double.nan, offset = Double.nan
+                var crossing = Double.nan
+                var offset = Double.nan
                 if measurement.noiseLevel > 0 {
                     let oracle = InversionOracle(equation: equation, halfWidth: halfWidth, finalTime: finalTime)
                     crossing = oracle.crossingTime(noise: problem.noise().values, threshold: threshold) ?? .nan
@@ -102,51 +144,87 @@ extension VerificationSuite {
                             data: problem.data().values, to: crossing, steps: 20,
                             invertedEquation: settings.subjects.inversionEquation(equation)
                         )
-                        amplificationTable.append(equation.name, measurement.pointCount, crossing, check.countedModes,
-                                                  check.largestRelativeError, check.largestErrorOverFloor, check.largestAmplification)
+                        amplificationTable.append(
+                            equation.name, measurement.pointCount, crossing, check.countedModes,
+                            check.largestRelativeError, check.largestErrorOverFloor, check.largestAmplification)
                         // Fewer than N/4 counted modes would leave the spectrum unchecked: that fails too.
-                        let ratio = check.countedModes >= measurement.pointCount / 4 ? check.largestErrorOverFloor : .nan
+                        let ratio =
+                            check.countedModes >= measurement.pointCount / 4 ? check.largestErrorOverFloor : .nan
                         worstAmplification = worseOf(worstAmplification, ratio)
                     }
                 }
                 let leadingOrder = measurement.predictedTime ?? .nan
-                table.append(equation.name, measurement.pointCount, measurement.noiseLevel, measurement.largestWavenumber,
-                             crossing, measurement.measuredTime ?? .nan, offset, leadingOrder,
-                             (measurement.measuredTime ?? .nan) / leadingOrder, measurement.status.name, measurement.stepCount)
+                table.append(
+                    equation.name, measurement.pointCount, measurement.noiseLevel, measurement.largestWavenumber,
+                    crossing, measurement.measuredTime ?? .nan, offset, leadingOrder,
+                    (measurement.measuredTime ?? .nan) / leadingOrder, measurement.status.name, measurement.stepCount)
                 let stride = max(1, (measurement.history.count + 59) / 60)
                 var rows: [(Double, Double)] = []
-                for (index, entry) in measurement.history.enumerated() where index % stride == 0 || index == measurement.history.count - 1 {
-                    history.append(equation.name, measurement.pointCount, measurement.noiseLevel, entry.step, entry.reverseTime, entry.relativeError)
+                for (index, entry) in measurement.history.enumerated()
+                where index % stride == 0 || index == measurement.history.count - 1 {
+                    history.append(
+                        equation.name, measurement.pointCount, measurement.noiseLevel, entry.step, entry.reverseTime,
+                        entry.relativeError)
                     rows.append((entry.reverseTime, entry.relativeError))
                 }
-                if equationIndex == 0 && (measurement.noiseLevel == noiseLevels[0] || measurement.pointCount == pointCounts.last) {
-                    errors.series.append(.init("N = \(measurement.pointCount), δ = \(Check.format(measurement.noiseLevel))",
-                                               x: rows.map(\.0), y: rows.map(\.1)))
+                if equationIndex == 0
+                    && (measurement.noiseLevel == noiseLevels[0] || measurement.pointCount == pointCounts.last)
+                {
+                    errors.series.append(
+                        .init(
+                            "N = \(measurement.pointCount), δ = \(Check.format(measurement.noiseLevel))",
+                            x: rows.map(\.0), y: rows.map(\.1)))
                 }
             }
             scatter.sets.append(.init("\(equation.name): δ > 0", x: crossings, y: measured, radius: 5))
             for (index, measurement) in measurements.enumerated() {
-                guard let time = measurement.measuredTime, time < finalTime else { monotone = false; continue }
+                guard let time = measurement.measuredTime, time < finalTime else {
+                    monotone = false
+                    continue
+                }
                 // Larger δ (earlier in the list) blows up sooner; finer grids blow up sooner.
-                if index % noiseLevels.count > 0, let previous = measurements[index - 1].measuredTime, previous > time { monotone = false }
-                if index >= noiseLevels.count, let coarser = measurements[index - noiseLevels.count].measuredTime, coarser < time { monotone = false }
+                if index % noiseLevels.count > 0, let previous = measurements[index - 1].measuredTime, previous > time {
+                    monotone = false
+                }
+                if index >= noiseLevels.count, let coarser = measurements[index - noiseLevels.count].measuredTime,
+                    coarser < time
+                {
+                    monotone = false
+                }
             }
         }
         record.tables += [table, amplificationTable, history]
         scatter.referenceLines = [.powerLaw(exponent: 1, through: (1, 1), label: "measured = predicted", dash: .solid)]
-        record.figures.append(DataFigure("blowup_times", caption: "Measured blow-up time against the crossing time of the amplified noise, over equation × N × δ > 0, log–log; the points lie on the diagonal within one step.", figure: scatter))
-        record.figures.append(DataFigure("error_histories", caption: "Relative error of the naive OU inversion against reverse time: flat, then exponential growth from the noise floor.", figure: errors))
-        record.summary = "For the OU and heat equations, every grid size N and noise level δ, the data is inverted by naive backward spectral steps until the relative error passes 1; the step is compared with the crossing time of the added noise amplified by the exact factors, and 20 naive steps are compared mode by mode with those factors."
+        record.figures.append(
+            DataFigure(
+                "blowup_times",
+                caption:
+                    "Measured blow-up time against the crossing time of the amplified noise, over equation × N × δ > 0, log–log; the points lie on the diagonal within one step.",
+                figure: scatter))
+        record.figures.append(
+            DataFigure(
+                "error_histories",
+                caption:
+                    "Relative error of the naive OU inversion against reverse time: flat, then exponential growth from the noise floor.",
+                figure: errors))
+        record.summary =
+            "For the OU and heat equations, every grid size N and noise level δ, the data is inverted by naive backward spectral steps until the relative error passes 1; the step is compared with the crossing time of the added noise amplified by the exact factors, and 20 naive steps are compared mode by mode with those factors."
         return [
-            .atMost("per-mode amplification: largest (|A_k − P_k| / P_k) / round-off floor, OU and heat, δ = 1e-2", worstAmplification, 1, settings: settings),
-            .atMost("blow-up step: largest |(s_measured − s_c) / step − ½|, OU and heat, δ > 0", worstOffset, 0.5, settings: settings),
-            .atLeast("every run blew up before T, monotone in N and δ (1 = yes)", monotone ? 1 : 0, 1, settings: settings),
+            .atMost(
+                "per-mode amplification: largest (|A_k − P_k| / P_k) / round-off floor, OU and heat, δ = 1e-2",
+                worstAmplification, 1, settings: settings),
+            .atMost(
+                "blow-up step: largest |(s_measured − s_c) / step − ½|, OU and heat, δ > 0", worstOffset, 0.5,
+                settings: settings),
+            .atLeast(
+                "every run blew up before T, monotone in N and δ (1 = yes)", monotone ? 1 : 0, 1, settings: settings),
         ]
     }
 
     static let regularizedInversionBounds = Claim(
         name: "regularized-inversion-hoelder",
-        statement: "Spectral cutoff and quasi-boundary-value inversions at t = T/2, with THEORY §8's a priori parameters, "
+        statement:
+            "Spectral cutoff and quasi-boundary-value inversions at t = T/2, with THEORY §8's a priori parameters, "
             + "stay under the Hölder bound 2 E^(1−θ) δ^θ of the heat solution behind the data: θ = t/T = ½ for the heat "
             + "equation, θ = (e^(2t) − 1)/(e^(2T) − 1) ≈ 0.269 for OU (its norms scaled by N(t) = e^(t/2)); and each "
             + "reconstruction's error equals that of THEORY §8's multiplier applied to the same data by the claim.",
@@ -164,7 +242,10 @@ extension VerificationSuite {
         ],
         controls: [.inversionDiffusivity(1.03), .inversionWithoutDrift]
     ) { settings, record in
-        let points = 256, halfWidth = 10.0, finalTime = 1.0, halfTime = 0.5
+        let points = 256
+        let halfWidth = 10.0
+        let finalTime = 1.0
+        let halfTime = 0.5
         let noiseLevels = [1e-2, 1e-4, 1e-6]
         let methods: [InversionMethod] = [.cutoff, .quasiBoundaryValue]
         let equations: [BackwardEquation] = [.ornsteinUhlenbeck, .heat(diffusivity: 1)]
@@ -172,50 +253,75 @@ extension VerificationSuite {
         record.parameter("final_time", finalTime)
         record.parameter("equations", "ou; heat (D = 1)")
         record.parameter("noise_levels", list: noiseLevels)
-        var table = DataTable("hoelder", title: "Regularized inversions at t = T/2 against the Hölder bound, one (equation, method, δ) a row.", columns: [
-            .init("equation", "ou or heat (D = 1)", tolerance: .exact),
-            .init("method", "regularization", tolerance: .exact), .init("noise_level", "δ", tolerance: .exact),
-            .init("exponent", "θ = σ(T/2) / σ(T): ½ for heat, (e − 1)/(e² − 1) for OU", tolerance: .within(relative: 1e-12, absolute: 1e-15)),
-            .init("parameter", "the a priori parameter the library used (K = ln(E/δ)/S or α = δ/E, heat picture)"),
-            .init("claim_parameter", "the same rule evaluated by the claim"),
-            .init("half_time_error", "‖u_reconstructed(T/2) − u(T/2)‖₂ (library)", tolerance: .within(relative: 1e-6, absolute: 1e-14)),
-            .init("claim_error", "the same error of the claim's reconstruction (THEORY §8's multiplier, direct-sum DFTs)", tolerance: .within(relative: 1e-6, absolute: 1e-14)),
-            .init("hoelder_bound", "N(t) 2 (E/N(0))^(1−θ) (δ/N(T))^θ; heat: 2 E^(1/2) δ^(1/2)"),
-            .init("ratio", "half_time_error / hoelder_bound", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
-            .init("largest_gain", "G, the largest multiplier of the claim's reconstruction, J max_k m(k²)"),
-            .init("deviation_over_roundoff", "|half_time_error − claim_error| / (ε √N (1 + G) ‖g‖)", tolerance: .within(relative: 1, absolute: 0.1)),
-            .init("final_relative_error", "relative error at t = 0 (library)", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
-        ])
-        var worstRatio = 0.0, worstDeviation = 0.0
-        var plot = LinePlot(title: "Regularized inversion at t = T/2", xAxis: Axis("noise level δ", scale: .logarithmic),
-                            yAxis: Axis("L² error at T/2", scale: .logarithmic), marksPoints: true)
+        var table = DataTable(
+            "hoelder",
+            title: "Regularized inversions at t = T/2 against the Hölder bound, one (equation, method, δ) a row.",
+            columns: [
+                .init("equation", "ou or heat (D = 1)", tolerance: .exact),
+                .init("method", "regularization", tolerance: .exact), .init("noise_level", "δ", tolerance: .exact),
+                .init(
+                    "exponent", "θ = σ(T/2) / σ(T): ½ for heat, (e − 1)/(e² − 1) for OU",
+                    tolerance: .within(relative: 1e-12, absolute: 1e-15)),
+                .init("parameter", "the a priori parameter the library used (K = ln(E/δ)/S or α = δ/E, heat picture)"),
+                .init("claim_parameter", "the same rule evaluated by the claim"),
+                .init(
+                    "half_time_error", "‖u_reconstructed(T/2) − u(T/2)‖₂ (library)",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-14)),
+                .init(
+                    "claim_error",
+                    "the same error of the claim's reconstruction (THEORY §8's multiplier, direct-sum DFTs)",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-14)),
+                .init("hoelder_bound", "N(t) 2 (E/N(0))^(1−θ) (δ/N(T))^θ; heat: 2 E^(1/2) δ^(1/2)"),
+                .init("ratio", "half_time_error / hoelder_bound", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
+                .init("largest_gain", "G, the largest multiplier of the claim's reconstruction, J max_k m(k²)"),
+                .init(
+                    "deviation_over_roundoff", "|half_time_error − claim_error| / (ε √N (1 + G) ‖g‖)",
+                    tolerance: .within(relative: 1, absolute: 0.1)),
+                .init(
+                    "final_relative_error", "relative error at t = 0 (library)",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-12)),
+            ])
+        var worstRatio = 0.0
+        var worstDeviation = 0.0
+        var plot = LinePlot(
+            title: "Regularized inversion at t = T/2", xAxis: Axis("noise level δ", scale: .logarithmic),
+            yAxis: Axis("L² error at T/2", scale: .logarithmic), marksPoints: true)
         for equation in equations {
             let oracle = InversionOracle(equation: equation, halfWidth: halfWidth, finalTime: finalTime)
             let grid = Grid(dimension: 1, points: points, halfWidth: halfWidth)
-            let problem = try InverseHeatProblem(equation: equation, grid: grid, finalTime: finalTime,
-                                                 initialData: .mixture(paperMixture), seed: settings.seed)
-            let rows = try MethodComparison(problem: problem, noiseLevels: noiseLevels, methods: methods,
-                                            invertedEquation: settings.subjects.inversionEquation(equation)).run()
+            let problem = try InverseHeatProblem(
+                equation: equation, grid: grid, finalTime: finalTime,
+                initialData: .mixture(paperMixture), seed: settings.seed)
+            let rows = try MethodComparison(
+                problem: problem, noiseLevels: noiseLevels, methods: methods,
+                invertedEquation: settings.subjects.inversionEquation(equation)
+            ).run()
             // The heat picture: N(t) = e^(t/2) for OU (‖ρ(t)‖² = e^t ‖u(r(t))‖²), 1 for heat.
             let normScale: (Double) -> Double = { time in oracle.diffusivity == nil ? Foundation.exp(time / 2) : 1 }
             let total = oracle.spectralTime(finalTime)
             let target = total - oracle.spectralTime(finalTime - halfTime)
             let exponent = target / total
-            let initialNorm = oracle.solution(atTime: 0).field(on: oracle.grid(points: points, reverseTime: finalTime)).normL2
-            let exact = oracle.solution(atTime: halfTime).field(on: oracle.grid(points: points, reverseTime: finalTime - halfTime))
+            let initialNorm = oracle.solution(atTime: 0).field(on: oracle.grid(points: points, reverseTime: finalTime))
+                .normL2
+            let exact = oracle.solution(atTime: halfTime).field(
+                on: oracle.grid(points: points, reverseTime: finalTime - halfTime))
             for row in rows {
                 let data = try problem.with(noiseLevel: row.noiseLevel).data()
                 let spectrum = DirectFourier.halfSpectrum(data.values)
                 // The rules take δ plus the data's round-off ε h^(1/2) max|X_k| (the library's stated convention).
-                let largest = spectrum.map { ($0.real * $0.real + $0.imaginary * $0.imaginary).squareRoot() }.max() ?? .nan
+                let largest =
+                    spectrum.map { ($0.real * $0.real + $0.imaginary * $0.imaginary).squareRoot() }.max() ?? .nan
                 let effectiveNoise = row.noiseLevel + Double.ulpOfOne * grid.cellVolume.squareRoot() * largest
-                let heatBound = initialNorm / normScale(0), heatNoise = effectiveNoise / normScale(finalTime)
-                let parameter = row.method == .cutoff ? Foundation.log(heatBound / heatNoise) / total : heatNoise / heatBound
+                let heatBound = initialNorm / normScale(0)
+                let heatNoise = effectiveNoise / normScale(finalTime)
+                let parameter =
+                    row.method == .cutoff ? Foundation.log(heatBound / heatNoise) / total : heatNoise / heatBound
                 let jacobian = oracle.jacobian(finalTime - halfTime)
                 var largestGain = 0.0
-                let reconstructed = spectrum.enumerated().map { frequency, coefficient -> (real: Double, imaginary: Double) in
+                let reconstructed = spectrum.enumerated().map {
+                    frequency, coefficient -> (real: Double, imaginary: Double) in
                     let lambda = oracle.wavenumber(frequency) * oracle.wavenumber(frequency)
-                    let multiplier: Double   // THEORY §8, heat picture: S = τ(T), S_t = σ(t)
+                    let multiplier: Double // THEORY §8, heat picture: S = τ(T), S_t = σ(t)
                     if row.method == .cutoff {
                         multiplier = lambda <= parameter ? Foundation.exp(lambda * (total - target)) : 0
                     } else {
@@ -226,29 +332,49 @@ extension VerificationSuite {
                 }
                 let values = DirectFourier.values(fromHalfSpectrum: reconstructed, count: points)
                 let claimError = Field(grid: exact.grid, values: zip(values, exact.values).map { $0 - $1 }).normL2
-                let bound = normScale(halfTime) * 2 * Foundation.pow(heatBound, 1 - exponent) * Foundation.pow(heatNoise, exponent)
+                let bound =
+                    normScale(halfTime) * 2 * Foundation.pow(heatBound, 1 - exponent)
+                    * Foundation.pow(heatNoise, exponent)
                 let error = row.halfTimeCheck?.error ?? .nan
-                let deviation = abs(error - claimError) / (Double.ulpOfOne * Double(points).squareRoot() * (1 + largestGain) * data.normL2)
+                let deviation =
+                    abs(error - claimError)
+                    / (Double.ulpOfOne * Double(points).squareRoot() * (1 + largestGain) * data.normL2)
                 worstRatio = worseOf(worstRatio, error / bound)
                 worstDeviation = worseOf(worstDeviation, deviation)
-                table.append(equation.name, row.method.rawValue, row.noiseLevel, exponent, row.regularization.parameter, parameter,
-                             error, claimError, bound, error / bound, largestGain, deviation, row.finalRelativeError ?? .nan)
+                table.append(
+                    equation.name, row.method.rawValue, row.noiseLevel, exponent, row.regularization.parameter,
+                    parameter,
+                    error, claimError, bound, error / bound, largestGain, deviation, row.finalRelativeError ?? .nan)
             }
             for method in methods {
                 let selected = rows.filter { $0.method == method }
-                plot.series.append(.init("\(equation.name) \(method.rawValue)", x: selected.map(\.noiseLevel),
-                                         y: selected.map { $0.halfTimeCheck?.error ?? .nan }))
+                plot.series.append(
+                    .init(
+                        "\(equation.name) \(method.rawValue)", x: selected.map(\.noiseLevel),
+                        y: selected.map { $0.halfTimeCheck?.error ?? .nan }))
             }
             let bounds = table.rows.filter { $0[0] == .text(equation.name) && $0[1] == .text(methods[0].rawValue) }
-            plot.series.append(.init("\(equation.name) Hölder bound", x: bounds.map { $0[2].number! }, y: bounds.map { $0[8].number! },
-                                     color: .darkGray, dash: equation.name == "heat" ? .dashed : .dotted))
+            plot.series.append(
+                .init(
+                    "\(equation.name) Hölder bound", x: bounds.map { $0[2].number! }, y: bounds.map { $0[8].number! },
+                    color: .darkGray, dash: equation.name == "heat" ? .dashed : .dotted))
         }
         record.tables.append(table)
-        record.figures.append(DataFigure("hoelder", caption: "Error at t = T/2 against δ for both regularizations and both equations, under their Hölder bounds (heat dashed, slope ½; OU dotted, slope θ ≈ 0.27).", figure: plot))
-        record.summary = "Noisy data at T = 1 (OU and heat) is inverted by the spectral cutoff and the quasi-boundary-value method with their a priori parameters; the error at T/2 is compared with the conditional-stability bound with each equation's exponent θ, and with the error of the claim's own reconstruction from THEORY §8's multipliers."
+        record.figures.append(
+            DataFigure(
+                "hoelder",
+                caption:
+                    "Error at t = T/2 against δ for both regularizations and both equations, under their Hölder bounds (heat dashed, slope ½; OU dotted, slope θ ≈ 0.27).",
+                figure: plot))
+        record.summary =
+            "Noisy data at T = 1 (OU and heat) is inverted by the spectral cutoff and the quasi-boundary-value method with their a priori parameters; the error at T/2 is compared with the conditional-stability bound with each equation's exponent θ, and with the error of the claim's own reconstruction from THEORY §8's multipliers."
         return [
-            .atMost("largest error / Hölder bound at T/2, OU and heat, cutoff and quasi-boundary, δ = 1e-2 … 1e-6", worstRatio, 1, settings: settings),
-            .atMost("largest |error − claim's error| / (ε √N (1 + G) ‖g‖), same rows", worstDeviation, 4, settings: settings),
+            .atMost(
+                "largest error / Hölder bound at T/2, OU and heat, cutoff and quasi-boundary, δ = 1e-2 … 1e-6",
+                worstRatio, 1, settings: settings),
+            .atMost(
+                "largest |error − claim's error| / (ε √N (1 + G) ‖g‖), same rows", worstDeviation, 4, settings: settings
+            ),
         ]
     }
 
@@ -272,7 +398,9 @@ extension VerificationSuite {
         controls: [.diffusionScale(1.01, particles: false), .firstOrderStepError(1)]
     ) { settings, record in
         var generator = Xoshiro256StarStar(seed: settings.seed, stream: 11)
-        let points = 64, finalTime = 0.2, stepSize = 0.01
+        let points = 64
+        let finalTime = 0.2
+        let stepSize = 0.01
         let grid = Grid(dimension: 1, points: points, halfWidth: Double.pi)
         let trials = settings.quick ? 30 : 100
         let times = [0.02, 0.05, 0.1, 0.15, 0.18]
@@ -281,22 +409,38 @@ extension VerificationSuite {
         record.parameter("final_time", finalTime)
         record.parameter("time_step", stepSize)
         record.parameter("trials", trials)
-        var table = DataTable("samples", title: "The solver's ‖u(t)‖ against Parseval's closed form and the log-convexity bound, one (trial, time) pair a row.", columns: [
-            .init("trial", "random initial datum", tolerance: .exact), .init("bandwidth", "highest frequency of the datum", tolerance: .exact),
-            .init("decay", "spectral decay rate of the datum"), .init("time", "t", tolerance: .exact),
-            .init("norm", "‖u(t)‖₂ of the solver's field"),
-            .init("closed_form", "((h/N) Σ_j w_j |X_j(0)|² e^(−2 k_j² t))^(1/2), X from the claim's direct-sum DFT of u(0)"),
-            .init("deviation_over_roundoff", "|norm − closed_form| / (C ε ‖u(0)‖), C = 3K + 2√N + 2N", tolerance: .within(relative: 1, absolute: 0.05)),
-            .init("bound", "‖u(0)‖^(1−t/T) ‖u(T)‖^(t/T), the solver's norms"),
-            .init("relative_slack", "(bound − norm) / bound (≥ 0)", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-        ])
-        let heat = settings.subjects.gridProcess(.custom(name: "heat", driftRate: { _ in 0 }, diffusionScale: { _ in 2.0.squareRoot() }))
+        var table = DataTable(
+            "samples",
+            title:
+                "The solver's ‖u(t)‖ against Parseval's closed form and the log-convexity bound, one (trial, time) pair a row.",
+            columns: [
+                .init("trial", "random initial datum", tolerance: .exact),
+                .init("bandwidth", "highest frequency of the datum", tolerance: .exact),
+                .init("decay", "spectral decay rate of the datum"), .init("time", "t", tolerance: .exact),
+                .init("norm", "‖u(t)‖₂ of the solver's field"),
+                .init(
+                    "closed_form",
+                    "((h/N) Σ_j w_j |X_j(0)|² e^(−2 k_j² t))^(1/2), X from the claim's direct-sum DFT of u(0)"),
+                .init(
+                    "deviation_over_roundoff", "|norm − closed_form| / (C ε ‖u(0)‖), C = 3K + 2√N + 2N",
+                    tolerance: .within(relative: 1, absolute: 0.05)),
+                .init("bound", "‖u(0)‖^(1−t/T) ‖u(T)‖^(t/T), the solver's norms"),
+                .init(
+                    "relative_slack", "(bound − norm) / bound (≥ 0)",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+            ])
+        let heat = settings.subjects.gridProcess(
+            .custom(name: "heat", driftRate: { _ in 0 }, diffusionScale: { _ in 2.0.squareRoot() }))
         let roundOff = Double.ulpOfOne * (3 * Double(stepCount) + 2 * Double(points).squareRoot() + 2 * Double(points))
-        var worstDeviation = 0.0, worstExcess = -Double.infinity
+        var worstDeviation = 0.0
+        var worstExcess = -Double.infinity
         for trial in 0..<trials {
             let bandwidth = 1 + Int(generator.next() % 30)
             let decay = 4 * generator.nextUniform()
-            guard case .bandLimited(let values) = try InitialData.randomBandLimited(grid: grid, bandwidth: bandwidth, decay: decay, using: &generator) else {
+            guard
+                case .bandLimited(let values) = try InitialData.randomBandLimited(
+                    grid: grid, bandwidth: bandwidth, decay: decay, using: &generator)
+            else {
                 continue
             }
             let initial = Field(grid: grid, values: values)
@@ -306,20 +450,25 @@ extension VerificationSuite {
                 for (frequency, coefficient) in spectrum.enumerated() {
                     let wavenumber = Double.pi * Double(frequency) / grid.halfWidth
                     let decayFactor = Foundation.exp(-2 * wavenumber * wavenumber * time)
-                    sum += DirectFourier.weight(frequency, count: points) * decayFactor
+                    sum +=
+                        DirectFourier.weight(frequency, count: points) * decayFactor
                         * (coefficient.real * coefficient.real + coefficient.imaginary * coefficient.imaginary)
                 }
                 return (grid.cellVolume * sum / Double(points)).squareRoot()
             }
-            let stepper = settings.subjects.stepper(try SpectralFokkerPlanckSolver(process: heat, initialDensity: initial))
+            let stepper = settings.subjects.stepper(
+                try SpectralFokkerPlanckSolver(process: heat, initialDensity: initial))
             var norms: [Double] = [stepper.currentDensity().normL2]
             for step in 1...stepCount {
                 stepper.step(by: stepSize)
-                if times.contains(where: { abs($0 - Double(step) * stepSize) < 1e-12 }) { norms.append(stepper.currentDensity().normL2) }
+                if times.contains(where: { abs($0 - Double(step) * stepSize) < 1e-12 }) {
+                    norms.append(stepper.currentDensity().normL2)
+                }
             }
             norms.append(stepper.currentDensity().normL2)
             let sampleTimes = [0] + times + [finalTime]
-            let initialNorm = norms[0], finalNorm = norms[norms.count - 1]
+            let initialNorm = norms[0]
+            let finalNorm = norms[norms.count - 1]
             let scale = roundOff * initialNorm
             for (index, time) in sampleTimes.enumerated() {
                 let exact = closedForm(time)
@@ -329,16 +478,29 @@ extension VerificationSuite {
                 let fraction = time / finalTime
                 let bound = Foundation.pow(initialNorm, 1 - fraction) * Foundation.pow(finalNorm, fraction)
                 worstExcess = worseOf(worstExcess, (norms[index] - bound) / (scale * (2 + initialNorm / finalNorm)))
-                table.append(trial, bandwidth, decay, time, norms[index], exact, deviation, bound, (bound - norms[index]) / bound)
+                table.append(
+                    trial, bandwidth, decay, time, norms[index], exact, deviation, bound, (bound - norms[index]) / bound
+                )
             }
         }
         record.tables.append(table)
-        let plot = ScatterPlot(title: "Log-convexity of ‖u(t)‖", xAxis: Axis("t / T", limits: 0...1), yAxis: Axis("‖u(t)‖ / bound", limits: 0...1.1),
-                               sets: [.init("random data", x: table.numbers("time").map { $0 / finalTime },
-                                            y: zip(table.numbers("norm"), table.numbers("bound")).map { $0 / $1 }, radius: 2.5)],
-                               referenceLines: [.horizontal(1, label: "bound", dash: .dashed)], opacity: 0.5)
-        record.figures.append(DataFigure("ratios", caption: "The solver's ‖u(t)‖ divided by its log-convexity bound for every trial and time: all at or under 1.", figure: plot))
-        record.summary = "Random band-limited initial data on 64 points are stepped by the spectral Fokker–Planck solver (heat equation, Δt = 0.01) to T = 0.2; at five intermediate times the solver's norm is compared with Parseval's closed form and with the geometric interpolation of its end norms."
+        let plot = ScatterPlot(
+            title: "Log-convexity of ‖u(t)‖", xAxis: Axis("t / T", limits: 0...1),
+            yAxis: Axis("‖u(t)‖ / bound", limits: 0...1.1),
+            sets: [
+                .init(
+                    "random data", x: table.numbers("time").map { $0 / finalTime },
+                    y: zip(table.numbers("norm"), table.numbers("bound")).map { $0 / $1 }, radius: 2.5)
+            ],
+            referenceLines: [.horizontal(1, label: "bound", dash: .dashed)], opacity: 0.5)
+        record.figures.append(
+            DataFigure(
+                "ratios",
+                caption:
+                    "The solver's ‖u(t)‖ divided by its log-convexity bound for every trial and time: all at or under 1.",
+                figure: plot))
+        record.summary =
+            "Random band-limited initial data on 64 points are stepped by the spectral Fokker–Planck solver (heat equation, Δt = 0.01) to T = 0.2; at five intermediate times the solver's norm is compared with Parseval's closed form and with the geometric interpolation of its end norms."
         return [
             .atMost("largest |‖u(t)‖_solver − ‖u(t)‖_Parseval| / (C ε ‖u(0)‖)", worstDeviation, 1, settings: settings),
             .atMost("largest (‖u(t)‖ − log-convexity bound) / round-off allowance", worstExcess, 1, settings: settings),
@@ -347,7 +509,8 @@ extension VerificationSuite {
 
     static let reverseEquationRecovery = Claim(
         name: "reverse-pde-recovery",
-        statement: "From the same ρ_T on the same grid, the score-guided reverse Fokker–Planck equation returns the exact "
+        statement:
+            "From the same ρ_T on the same grid, the score-guided reverse Fokker–Planck equation returns the exact "
             + "ρ_(t_min) (t_min = 1e-6, itself within L1 1e-5 of ρ_0) to within its own time-discretization error, "
             + "estimated from a run with half the steps, at the declared order 4, while the naive inversion blows up.",
         bounds: [
@@ -374,43 +537,79 @@ extension VerificationSuite {
         let process = ReverseTimeProcess(forward: model, score: score, horizon: 1)
         let start = paperMixture.evolved(under: ornsteinUhlenbeck, to: 1).field(on: grid)
         let snapshotTimes = DensityRun.evenlySpacedTimes(count: 20, to: 1 - 1e-6)
-        let exactDensity: (Double) -> Field = { reverseTime in paperMixture.evolved(under: ornsteinUhlenbeck, to: 1 - reverseTime).field(on: grid) }
-        let result = DensityRun(endTime: 1 - 1e-6, stepCount: stepCount, snapshotTimes: snapshotTimes, exactDensity: exactDensity)
-            .run(settings.subjects.stepper(try SpectralFokkerPlanckSolver(process: process, initialDensity: start)))
+        let exactDensity: (Double) -> Field = { reverseTime in
+            paperMixture.evolved(under: ornsteinUhlenbeck, to: 1 - reverseTime).field(on: grid)
+        }
+        let result = DensityRun(
+            endTime: 1 - 1e-6, stepCount: stepCount, snapshotTimes: snapshotTimes, exactDensity: exactDensity
+        )
+        .run(settings.subjects.stepper(try SpectralFokkerPlanckSolver(process: process, initialDensity: start)))
         let coarse = DensityRun(endTime: 1 - 1e-6, stepCount: stepCount / 2, snapshotTimes: [])
             .run(settings.subjects.stepper(try SpectralFokkerPlanckSolver(process: process, initialDensity: start)))
-        let problem = try InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: .mixture(paperMixture), seed: settings.seed)
-        let naive = try InversionRun(method: .naive, invertedEquation: settings.subjects.inversionEquation(.ornsteinUhlenbeck)).run(problem)
-        var series = DataTable("errors", title: "L1 error of the reverse-PDE run and relative L² error of the naive inversion against reverse time, one time a row.", columns: [
-            .init("method", "reverse-pde or naive", tolerance: .exact), .init("reverse_time", "s = T − t"),
-            .init("error", "reverse-pde: ‖ρ_s − ρ_(T−s)‖₁; naive: ‖u(t) − u_exact(t)‖₂ / ‖u_exact(t)‖₂", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
-        ])
-        for snapshot in result.snapshots { series.append("reverse-pde", snapshot.diagnostics.time, snapshot.diagnostics.l1Error ?? .nan) }
+        let problem = try InverseHeatProblem(
+            equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: .mixture(paperMixture),
+            seed: settings.seed)
+        let naive = try InversionRun(
+            method: .naive, invertedEquation: settings.subjects.inversionEquation(.ornsteinUhlenbeck)
+        ).run(problem)
+        var series = DataTable(
+            "errors",
+            title:
+                "L1 error of the reverse-PDE run and relative L² error of the naive inversion against reverse time, one time a row.",
+            columns: [
+                .init("method", "reverse-pde or naive", tolerance: .exact), .init("reverse_time", "s = T − t"),
+                .init(
+                    "error", "reverse-pde: ‖ρ_s − ρ_(T−s)‖₁; naive: ‖u(t) − u_exact(t)‖₂ / ‖u_exact(t)‖₂",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-12)),
+            ])
+        for snapshot in result.snapshots {
+            series.append("reverse-pde", snapshot.diagnostics.time, snapshot.diagnostics.l1Error ?? .nan)
+        }
         let stride = max(1, (naive.history.count + 59) / 60)
         for (index, entry) in naive.history.enumerated() where index % stride == 0 || index == naive.history.count - 1 {
             series.append("naive", entry.reverseTime, entry.relativeError)
         }
         let target = paperMixture.field(on: grid)
-        var density = DataTable("density", title: "Densities at the end of the reverse run, one cell a row.", columns: [
-            .init("x", "cell centre"), .init("data_at_t", "ρ_T, the data the runs start from"),
-            .init("reverse_pde", "the reverse-PDE result at t = 1e-6", tolerance: .within(relative: 1e-6, absolute: 1e-12)),
-            .init("target", "ρ_0, the data mixture"),
-        ])
+        var density = DataTable(
+            "density", title: "Densities at the end of the reverse run, one cell a row.",
+            columns: [
+                .init("x", "cell centre"), .init("data_at_t", "ρ_T, the data the runs start from"),
+                .init(
+                    "reverse_pde", "the reverse-PDE result at t = 1e-6",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-12)),
+                .init("target", "ρ_0, the data mixture"),
+            ])
         for (index, x) in grid.coordinates(axis: 0).enumerated() {
             density.append(x, start.values[index], result.finalDensity.values[index], target.values[index])
         }
         record.tables += [series, density]
-        var errors = LinePlot(title: "Reverse PDE against naive inversion", xAxis: Axis("reverse time s"), yAxis: Axis("error", scale: .logarithmic))
+        var errors = LinePlot(
+            title: "Reverse PDE against naive inversion", xAxis: Axis("reverse time s"),
+            yAxis: Axis("error", scale: .logarithmic))
         for method in ["reverse-pde", "naive"] {
             let rows = series.rows.filter { $0[0] == .text(method) }
-            errors.series.append(.init(method == "naive" ? "naive inversion (relative L²)" : "reverse PDE (L1)", x: rows.map { $0[1].number! },
-                                       y: rows.map { $0[2].number! }, marker: method == "naive" ? nil : .circle))
+            errors.series.append(
+                .init(
+                    method == "naive" ? "naive inversion (relative L²)" : "reverse PDE (L1)",
+                    x: rows.map { $0[1].number! },
+                    y: rows.map { $0[2].number! }, marker: method == "naive" ? nil : .circle))
         }
-        record.figures.append(DataFigure("errors", caption: "Error against reverse time: the naive inversion explodes near the start, the score-guided reverse equation stays at its discretization level up to s = 1.", figure: errors))
-        record.figures.append(DataFigure("density", caption: "The data ρ_T, the reverse-PDE result and the target ρ_0.",
-            figure: RecordFigures.densities(title: "Reverse Fokker–Planck equation", x: density.numbers("x"), lines: [
-                ("ρ_T (start)", density.numbers("data_at_t"), .dotted), ("reverse PDE at s = 1", density.numbers("reverse_pde"), .solid),
-                ("ρ_0", density.numbers("target"), .dashed)], xLimits: -5...5)))
+        record.figures.append(
+            DataFigure(
+                "errors",
+                caption:
+                    "Error against reverse time: the naive inversion explodes near the start, the score-guided reverse equation stays at its discretization level up to s = 1.",
+                figure: errors))
+        record.figures.append(
+            DataFigure(
+                "density", caption: "The data ρ_T, the reverse-PDE result and the target ρ_0.",
+                figure: RecordFigures.densities(
+                    title: "Reverse Fokker–Planck equation", x: density.numbers("x"),
+                    lines: [
+                        ("ρ_T (start)", density.numbers("data_at_t"), .dotted),
+                        ("reverse PDE at s = 1", density.numbers("reverse_pde"), .solid),
+                        ("ρ_0", density.numbers("target"), .dashed),
+                    ], xLimits: -5...5)))
         // The runs end at t_min, so their discretization error is measured against ρ_(t_min); ρ_(t_min) differs
         // from ρ_0 by the closed-form amount `endBias`.
         let endDensity = exactDensity(1 - 1e-6)
@@ -418,7 +617,8 @@ extension VerificationSuite {
         let fineError = result.status == .completed ? result.finalDensity.distanceL1(to: endDensity) : Double.nan
         let coarseError = coarse.status == .completed ? coarse.finalDensity.distanceL1(to: endDensity) : Double.nan
         let targetError = result.status == .completed ? result.finalDensity.distanceL1(to: target) : Double.nan
-        let difference = result.status == .completed && coarse.status == .completed
+        let difference =
+            result.status == .completed && coarse.status == .completed
             ? result.finalDensity.distanceL1(to: coarse.finalDensity) : Double.nan
         let estimate = difference / 7 + 1e-12
         record.parameter("l1_error_to_end_density", fineError)
@@ -426,11 +626,17 @@ extension VerificationSuite {
         record.parameter("l1_difference_of_runs", difference)
         record.parameter("l1_error_to_target", targetError)
         record.parameter("l1_end_density_to_target", endBias)
-        record.summary = "The spectral solver runs the reverse-time Fokker–Planck equation with the exact score from ρ_1 to t = 1e-6 with K and K/2 steps (20 snapshots, L1 error against the exact density at each); the error at K is compared with the order-3 Richardson estimate from the two runs; the naive inversion starts from the same data on the same grid."
+        record.summary =
+            "The spectral solver runs the reverse-time Fokker–Planck equation with the exact score from ρ_1 to t = 1e-6 with K and K/2 steps (20 snapshots, L1 error against the exact density at each); the error at K is compared with the order-3 Richardson estimate from the two runs; the naive inversion starts from the same data on the same grid."
         return [
-            .atMost("L1 error of the reverse-PDE result / (‖ρ_K − ρ_(K/2)‖₁ / 7 + 1e-12)", fineError / estimate, 1, settings: settings),
-            .atLeast("measured order log2(e(K/2) / e(K))", Foundation.log2(coarseError / fineError), 3, settings: settings),
-            .atMost("naive inversion of the same data: blow-up time s (must be < T = 1)", naive.blowUpTime ?? .infinity, 1, settings: settings),
+            .atMost(
+                "L1 error of the reverse-PDE result / (‖ρ_K − ρ_(K/2)‖₁ / 7 + 1e-12)", fineError / estimate, 1,
+                settings: settings),
+            .atLeast(
+                "measured order log2(e(K/2) / e(K))", Foundation.log2(coarseError / fineError), 3, settings: settings),
+            .atMost(
+                "naive inversion of the same data: blow-up time s (must be < T = 1)", naive.blowUpTime ?? .infinity, 1,
+                settings: settings),
         ]
     }
 }
@@ -443,9 +649,11 @@ enum DirectFourier {
     static func halfSpectrum(_ values: [Double]) -> [(real: Double, imaginary: Double)] {
         let count = values.count
         let angles = (0..<count).map { 2 * Double.pi * Double($0) / Double(count) }
-        let cosines = angles.map { Foundation.cos($0) }, sines = angles.map { Foundation.sin($0) }
+        let cosines = angles.map { Foundation.cos($0) }
+        let sines = angles.map { Foundation.sin($0) }
         return (0...count / 2).map { frequency in
-            var real = 0.0, imaginary = 0.0
+            var real = 0.0
+            var imaginary = 0.0
             for index in 0..<count {
                 let residue = (frequency * index) % count
                 real += values[index] * cosines[residue]
@@ -458,7 +666,8 @@ enum DirectFourier {
     /// u_n = (1/N) sum_j w_j Re(X_j e^(2 pi i j n / N)), w_j = 1 at j = 0 and N/2, 2 elsewhere (N even).
     static func values(fromHalfSpectrum spectrum: [(real: Double, imaginary: Double)], count: Int) -> [Double] {
         let angles = (0..<count).map { 2 * Double.pi * Double($0) / Double(count) }
-        let cosines = angles.map { Foundation.cos($0) }, sines = angles.map { Foundation.sin($0) }
+        let cosines = angles.map { Foundation.cos($0) }
+        let sines = angles.map { Foundation.sin($0) }
         return (0..<count).map { index in
             var sum = 0.0
             for (frequency, coefficient) in spectrum.enumerated() {
@@ -514,8 +723,11 @@ struct InversionOracle {
     }
     /// The exact law at forward time t: heat adds 2 D t to each variance; OU is e^(-t) X_0 + (1 - e^(-2t))^(1/2) Z.
     func solution(atTime time: Double) -> GaussianMixture {
-        if let diffusivity { return VerificationSuite.paperMixture.transformed(scale: 1, addedVariance: 2 * diffusivity * time) }
-        return VerificationSuite.paperMixture.transformed(scale: Foundation.exp(-time), addedVariance: 1 - Foundation.exp(-2 * time))
+        if let diffusivity {
+            return VerificationSuite.paperMixture.transformed(scale: 1, addedVariance: 2 * diffusivity * time)
+        }
+        return VerificationSuite.paperMixture.transformed(
+            scale: Foundation.exp(-time), addedVariance: 1 - Foundation.exp(-2 * time))
     }
     func grid(points: Int, reverseTime: Double) -> Grid {
         Grid(dimension: 1, points: points, halfWidth: halfWidth * gridScale(reverseTime))
@@ -524,11 +736,14 @@ struct InversionOracle {
 
     /// ||noise amplified to reverse time s|| / ||u(T - s)||: by Parseval the noise part of u_naive(T - s) has the
     /// coefficients J(s) P_j(s) n^_j on the grid of time T - s, L2 norm (h(s) / N sum_j w_j |.|^2)^(1/2).
-    func relativeNoiseNorm(noiseSpectrum: [(real: Double, imaginary: Double)], points: Int, reverseTime: Double) -> Double {
+    func relativeNoiseNorm(noiseSpectrum: [(real: Double, imaginary: Double)], points: Int, reverseTime: Double)
+        -> Double
+    {
         let grid = grid(points: points, reverseTime: reverseTime)
         var sum = 0.0
         for (frequency, coefficient) in noiseSpectrum.enumerated() {
-            let factor = jacobian(reverseTime) * amplification(wavenumber: wavenumber(frequency), reverseTime: reverseTime)
+            let factor =
+                jacobian(reverseTime) * amplification(wavenumber: wavenumber(frequency), reverseTime: reverseTime)
             let size = coefficient.real * coefficient.real + coefficient.imaginary * coefficient.imaginary
             sum += DirectFourier.weight(frequency, count: points) * factor * factor * size
         }
@@ -576,7 +791,8 @@ struct InversionOracle {
     ) throws -> AmplificationComparison {
         let points = data.count
         let grid = Grid(dimension: 1, points: points, halfWidth: halfWidth)
-        let stepper = try NaiveBackwardStepper(equation: invertedEquation, data: Field(grid: grid, values: data), finalTime: finalTime)
+        let stepper = try NaiveBackwardStepper(
+            equation: invertedEquation, data: Field(grid: grid, values: data), finalTime: finalTime)
         var roundOffSum = (stepper.dataSummary.sumOfSquares / Double(points)).squareRoot()
         for step in 1...steps {
             let time = reverseTime * Double(step) / Double(steps)
@@ -584,26 +800,34 @@ struct InversionOracle {
             roundOffSum += (summary.sumOfSquares / Double(points)).squareRoot() / jacobian(time)
         }
         let current = Array(stepper.values)
-        let dataSpectrum = DirectFourier.halfSpectrum(data), spectrum = DirectFourier.halfSpectrum(current)
-        let dataSize = data.reduce(0) { $0 + $1 * $1 }.squareRoot(), currentSize = current.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let jacobian = jacobian(reverseTime), tau = spectralTime(reverseTime)
+        let dataSpectrum = DirectFourier.halfSpectrum(data)
+        let spectrum = DirectFourier.halfSpectrum(current)
+        let dataSize = data.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let currentSize = current.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let jacobian = jacobian(reverseTime)
+        let tau = spectralTime(reverseTime)
         let epsilon = Double.ulpOfOne
-        let transformTerm = Foundation.log2(Double(points)).squareRoot() * roundOffSum
+        let transformTerm =
+            Foundation.log2(Double(points)).squareRoot() * roundOffSum
             + Double(points).squareRoot() * (dataSize + currentSize / jacobian)
-        var comparison = AmplificationComparison(countedModes: 0, largestRelativeError: 0, largestErrorOverFloor: 0,
-                                                 largestAmplification: .nan)
+        var comparison = AmplificationComparison(
+            countedModes: 0, largestRelativeError: 0, largestErrorOverFloor: 0,
+            largestAmplification: .nan)
         for frequency in 0..<dataSpectrum.count {
             let wavenumber = wavenumber(frequency)
             let factor = amplification(wavenumber: wavenumber, reverseTime: reverseTime)
             if frequency == dataSpectrum.count - 1 { comparison.largestAmplification = factor }
-            let data = dataSpectrum[frequency], measured = spectrum[frequency]
+            let data = dataSpectrum[frequency]
+            let measured = spectrum[frequency]
             let size = (data.real * data.real + data.imaginary * data.imaginary).squareRoot()
             let floor = epsilon * (transformTerm / size + Double(steps + 1) * (3 + wavenumber * wavenumber * tau))
             guard size > 0, floor <= 1e-3 else { continue }
             let expected = jacobian * factor
             let deviationReal = measured.real - expected * data.real
             let deviationImaginary = measured.imaginary - expected * data.imaginary
-            let relativeError = (deviationReal * deviationReal + deviationImaginary * deviationImaginary).squareRoot() / (expected * size)
+            let relativeError =
+                (deviationReal * deviationReal + deviationImaginary * deviationImaginary).squareRoot()
+                / (expected * size)
             comparison.countedModes += 1
             comparison.largestRelativeError = worseOf(comparison.largestRelativeError, relativeError)
             comparison.largestErrorOverFloor = worseOf(comparison.largestErrorOverFloor, relativeError / floor)

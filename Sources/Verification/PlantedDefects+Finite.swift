@@ -6,8 +6,11 @@ extension PlantedDefect {
     /// its first-layer weights on the time features zeroed, which is what a step lookup returning n = 0 (or a
     /// feature buffer never filled) does. The network then predicts the same ε̂ at every noise level.
     public static func timeInputConstant(_ embedding: TimeEmbedding) -> PlantedDefect {
-        PlantedDefect(name: "\(embedding.rawValue) network's time input constant",
-                      description: "the \(embedding.rawValue)-embedding networks are evaluated with their time input fixed at 0 (first-layer time weights zeroed).") { subjects in
+        PlantedDefect(
+            name: "\(embedding.rawValue) network's time input constant",
+            description:
+                "the \(embedding.rawValue)-embedding networks are evaluated with their time input fixed at 0 (first-layer time weights zeroed)."
+        ) { subjects in
             subjects.network = { network in
                 guard network.architecture.embedding == embedding else { return network }
                 var broken = network
@@ -25,8 +28,10 @@ extension PlantedDefect {
     /// Every trained network replaced by a freshly initialized one of the same architecture (seed 0) before it is
     /// evaluated: the trained parameters never reach the sampler (a state not handed over, a checkpoint not loaded).
     public static var untrainedNetwork: PlantedDefect {
-        PlantedDefect(name: "untrained network sampled",
-                      description: "the sampler receives a freshly initialized network instead of the trained one.") { subjects in
+        PlantedDefect(
+            name: "untrained network sampled",
+            description: "the sampler receives a freshly initialized network instead of the trained one."
+        ) { subjects in
             subjects.network = { ScoreNetwork(architecture: $0.architecture, schedule: $0.schedule, seed: 0) }
         }
     }

@@ -8,8 +8,10 @@ import ParticleSampling
 extension PlantedDefect {
     /// f(t) multiplied by `factor` in the process the grid solvers receive (and the samplers, when `particles`).
     public static func driftRate(_ factor: Double, grid: Bool = true, particles: Bool = true) -> PlantedDefect {
-        PlantedDefect(name: "drift rate \(percent(factor))",
-                      description: "f(t) is \(percent(factor)) off in the process handed to the \(who(grid, particles)).") { subjects in
+        PlantedDefect(
+            name: "drift rate \(percent(factor))",
+            description: "f(t) is \(percent(factor)) off in the process handed to the \(who(grid, particles))."
+        ) { subjects in
             let broken: @Sendable (LinearSDE) -> LinearSDE = { scaled($0, drift: factor, diffusion: 1) }
             if grid { subjects.gridProcess = broken }
             if particles { subjects.particleProcess = broken }
@@ -18,8 +20,10 @@ extension PlantedDefect {
 
     /// g(t) multiplied by `factor` (the noise scale), in the process the solvers and samplers receive.
     public static func diffusionScale(_ factor: Double, grid: Bool = true, particles: Bool = true) -> PlantedDefect {
-        PlantedDefect(name: "noise scale \(percent(factor))",
-                      description: "g(t) is \(percent(factor)) off in the process handed to the \(who(grid, particles)).") { subjects in
+        PlantedDefect(
+            name: "noise scale \(percent(factor))",
+            description: "g(t) is \(percent(factor)) off in the process handed to the \(who(grid, particles))."
+        ) { subjects in
             let broken: @Sendable (LinearSDE) -> LinearSDE = { scaled($0, drift: 1, diffusion: factor) }
             if grid { subjects.gridProcess = broken }
             if particles { subjects.particleProcess = broken }
@@ -29,32 +33,40 @@ extension PlantedDefect {
     /// Every grid step advances the state by Δt (1 + c Δt) while the run believes it advanced Δt: a consistent
     /// method turned into a first-order one (a stage evaluated at a wrong time, a wrong Butcher weight).
     public static func firstOrderStepError(_ coefficient: Double) -> PlantedDefect {
-        PlantedDefect(name: "first-order step error",
-                      description: "each grid step advances Δt (1 + \(Check.format(coefficient)) Δt) instead of Δt.") { subjects in
+        PlantedDefect(
+            name: "first-order step error",
+            description: "each grid step advances Δt (1 + \(Check.format(coefficient)) Δt) instead of Δt."
+        ) { subjects in
             subjects.stepper = { MistimedStepper(base: $0, stretch: { step in step * (1 + coefficient * step) }) }
         }
     }
 
     /// Every grid step advances the state by `factor` Δt (a wrong time step, e.g. Δt in the wrong units).
     public static func stretchedSteps(_ factor: Double) -> PlantedDefect {
-        PlantedDefect(name: "time step \(percent(factor))",
-                      description: "each grid step advances \(percent(factor)) more time than the run asks for.") { subjects in
+        PlantedDefect(
+            name: "time step \(percent(factor))",
+            description: "each grid step advances \(percent(factor)) more time than the run asks for."
+        ) { subjects in
             subjects.stepper = { MistimedStepper(base: $0, stretch: { $0 * factor }) }
         }
     }
 
     /// The score handed to samplers and reverse equations multiplied by `factor` (a flipped sign at −1).
     public static func scaledScore(_ factor: Double) -> PlantedDefect {
-        PlantedDefect(name: factor == -1 ? "score sign flipped" : "score \(percent(factor))",
-                      description: factor == -1 ? "the score's sign is flipped." : "the score is \(percent(factor)) off.") { subjects in
+        PlantedDefect(
+            name: factor == -1 ? "score sign flipped" : "score \(percent(factor))",
+            description: factor == -1 ? "the score's sign is flipped." : "the score is \(percent(factor)) off."
+        ) { subjects in
             subjects.score = { ScaledScore(base: $0, factor: factor) }
         }
     }
 
     /// Particle end positions shifted by `offset` on every axis before they are counted or binned.
     public static func shiftedParticles(_ offset: Double) -> PlantedDefect {
-        PlantedDefect(name: "particles shifted by \(Check.format(offset))",
-                      description: "every particle end position is moved by \(Check.format(offset)) (a shifted histogram).") { subjects in
+        PlantedDefect(
+            name: "particles shifted by \(Check.format(offset))",
+            description: "every particle end position is moved by \(Check.format(offset)) (a shifted histogram)."
+        ) { subjects in
             subjects.particles = { $0.map { $0 + offset } }
         }
     }
@@ -74,8 +86,9 @@ extension PlantedDefect {
         if case .varianceExploding(let low, let high) = model.kind {
             return .varianceExploding(sigmaMinimum: low, sigmaMaximum: high * diffusion)
         }
-        return .custom(name: model.name, driftRate: { drift * model.driftRate(at: $0) },
-                       diffusionScale: { diffusion * model.diffusionScale(at: $0) })
+        return .custom(
+            name: model.name, driftRate: { drift * model.driftRate(at: $0) },
+            diffusionScale: { diffusion * model.diffusionScale(at: $0) })
     }
 }
 

@@ -14,7 +14,8 @@ public enum VerificationSuite {
         forwardSpectralExact, forwardTemporalOrders, forwardSpatialOrder, variancePreservingTimeChange,
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
-        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment, gridParticleCrossCheck, memorization, endpointFrequencies,
+        eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment,
+        gridParticleCrossCheck, memorization, endpointFrequencies,
         voronoiLimit, scoreErrorNovelty, networkGeneralizes, timeEmbedding,
     ]
 
@@ -26,14 +27,19 @@ public enum VerificationSuite {
     static let ornsteinUhlenbeck = LinearSDE.ornsteinUhlenbeck
 
     /// The spectral solver on `mixture` under the process the claim's subjects hand it for `model`.
-    static func spectralRun(_ mixture: GaussianMixture, model: LinearSDE, grid: Grid, time: Double, steps: Int? = nil,
-                            method: SpectralFokkerPlanckSolver.Method = .integratingFactorRK4, snapshots: [Double] = [],
-                            settings: VerificationSettings) throws -> RunResult {
-        let solver = settings.subjects.stepper(try SpectralFokkerPlanckSolver(process: settings.subjects.gridProcess(model),
-                                                                              initialDensity: mixture.field(on: grid), method: method))
+    static func spectralRun(
+        _ mixture: GaussianMixture, model: LinearSDE, grid: Grid, time: Double, steps: Int? = nil,
+        method: SpectralFokkerPlanckSolver.Method = .integratingFactorRK4, snapshots: [Double] = [],
+        settings: VerificationSettings
+    ) throws -> RunResult {
+        let solver = settings.subjects.stepper(
+            try SpectralFokkerPlanckSolver(
+                process: settings.subjects.gridProcess(model),
+                initialDensity: mixture.field(on: grid), method: method))
         let count = steps ?? SpectralFokkerPlanckSolver.suggestedStepCount(process: model, grid: grid, endTime: time)
         let stationary = model.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
-        return DensityRun(endTime: time, stepCount: count, snapshotTimes: snapshots, stationaryDensity: stationary).run(solver)
+        return DensityRun(endTime: time, stepCount: count, snapshotTimes: snapshots, stationaryDensity: stationary).run(
+            solver)
     }
 
     /// The cells of a square n × n field (row-major) inside the central half of the box, [−L/2, L/2]²: n/2 × n/2
@@ -45,24 +51,35 @@ public enum VerificationSuite {
 
     /// VP's coefficients as samplers and scores use them (m(t), v(t), g(t)²) against VP's definition (ClosedForms,
     /// g² = β(t)) at t = 0.1, 0.2, …, 1: the table and the largest relative gap (NaN counts as infinite).
-    static func modelCoefficientGap(_ model: LinearSDE, betaMinimum: Double, betaMaximum: Double) -> (table: DataTable, largest: Double) {
-        var table = DataTable("coefficients", title: "VP's coefficients as samplers and scores use them against VP's definition, one time a row.", columns: [
-            .init("time", "t", tolerance: .exact),
-            .init("mean_scale", "m(t) from the model", tolerance: .roundOff(1e-14)),
-            .init("mean_scale_definition", "exp(−¼ t² (β_max − β_min) − ½ t β_min)"),
-            .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
-            .init("variance_definition", "∫_0^t β(r) m(t)²/m(r)² dr by Simpson's rule"),
-            .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
-            .init("beta", "β(t) = β_min + t (β_max − β_min)"),
-        ])
+    static func modelCoefficientGap(_ model: LinearSDE, betaMinimum: Double, betaMaximum: Double) -> (
+        table: DataTable, largest: Double
+    ) {
+        var table = DataTable(
+            "coefficients",
+            title: "VP's coefficients as samplers and scores use them against VP's definition, one time a row.",
+            columns: [
+                .init("time", "t", tolerance: .exact),
+                .init("mean_scale", "m(t) from the model", tolerance: .roundOff(1e-14)),
+                .init("mean_scale_definition", "exp(−¼ t² (β_max − β_min) − ½ t β_min)"),
+                .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
+                .init("variance_definition", "∫_0^t β(r) m(t)²/m(r)² dr by Simpson's rule"),
+                .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
+                .init("beta", "β(t) = β_min + t (β_max − β_min)"),
+            ])
         var largest = 0.0
         for time in stride(from: 0.1, through: 1.0, by: 0.1) {
-            let definition = ClosedForms.variancePreserving(time: time, betaMinimum: betaMinimum, betaMaximum: betaMaximum)
+            let definition = ClosedForms.variancePreserving(
+                time: time, betaMinimum: betaMinimum, betaMaximum: betaMaximum)
             let beta = betaMinimum + time * (betaMaximum - betaMinimum)
-            let (scale, variance, diffusion) = (model.meanScale(to: time), model.variance(to: time), model.diffusionScale(at: time))
+            let (scale, variance, diffusion) = (
+                model.meanScale(to: time), model.variance(to: time), model.diffusionScale(at: time)
+            )
             table.append(time, scale, definition.scale, variance, definition.variance, diffusion * diffusion, beta)
-            for gap in [abs(scale - definition.scale) / definition.scale, abs(variance - definition.variance) / definition.variance,
-                        abs(diffusion * diffusion - beta) / beta] {
+            for gap in [
+                abs(scale - definition.scale) / definition.scale,
+                abs(variance - definition.variance) / definition.variance,
+                abs(diffusion * diffusion - beta) / beta,
+            ] {
                 largest = worseOf(largest, gap)
             }
         }
@@ -71,8 +88,10 @@ public enum VerificationSuite {
 
     /// Least-squares slope of log(error) against log(size).
     static func slope(sizes: [Double], errors: [Double]) -> Double {
-        let xs = sizes.map { log($0) }, ys = errors.map { log($0) }
-        let meanX = xs.reduce(0, +) / Double(xs.count), meanY = ys.reduce(0, +) / Double(ys.count)
+        let xs = sizes.map { log($0) }
+        let ys = errors.map { log($0) }
+        let meanX = xs.reduce(0, +) / Double(xs.count)
+        let meanY = ys.reduce(0, +) / Double(ys.count)
         let covariance = zip(xs, ys).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
         return covariance / xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
     }
@@ -81,14 +100,15 @@ public enum VerificationSuite {
 
     static let forwardSpectralExact = Claim(
         name: "forward-spectral-exact",
-        statement: "The spectral IF-RK4 solver reproduces the exact OU mixture to round-off level (1-D 256 cells, 2-D 128²).",
+        statement:
+            "The spectral IF-RK4 solver reproduces the exact OU mixture to round-off level (1-D 256 cells, 2-D 128²).",
         bounds: [
             "L∞ ≤ 1e-10 (1-D) and 1e-9 (2-D): the error left is round-off plus IF-RK4's time error. Round-off: each of ~400 "
                 + "steps applies 4 stages of r2c/c2r pairs (error ≈ ε log₂N per transform) to values of size max ρ ≈ 1.4 (1-D), "
                 + "4 (2-D); summed over the steps, 400 · 8 · 8ε · max ρ ≈ 1e-11 (1-D), 3e-11 (2-D). Time error: the suggested "
                 + "step count keeps Δt k_max max|b| ≤ 1, where IF-RK4's local error is below 1e-13 per unit time for this "
                 + "mixture. Spatial truncation (|ρ̂| at Nyquist ≈ e^(−32)) and the box (tails at |x| = L ≈ e^(−140)) are "
-                + "below 1e-14. The bounds are these estimates times 10 (1-D) and 30 (2-D, 2 axes and 128² cells).",
+                + "below 1e-14. The bounds are these estimates times 10 (1-D) and 30 (2-D, 2 axes and 128² cells)."
         ],
         controls: [.driftRate(1.01), .diffusionScale(0.99), .stretchedSteps(1.001)]
     ) { settings, record in
@@ -100,51 +120,84 @@ public enum VerificationSuite {
         record.parameter("final_time", 1.0)
         record.parameter("points_1d", line.shape[0])
         record.parameter("points_2d", plane.shape[0])
-        let oneDimensional = try spectralRun(paperMixture, model: ornsteinUhlenbeck, grid: line, time: 1, settings: settings)
+        let oneDimensional = try spectralRun(
+            paperMixture, model: ornsteinUhlenbeck, grid: line, time: 1, settings: settings)
         let marginal = ClosedForms.ornsteinUhlenbeck(time: 1)
-        let exactLine = ClosedForms.mixtureField(paperMixture, scale: marginal.scale, variance: marginal.variance, on: line)
-        let twoDimensional = try spectralRun(planarMixture, model: ornsteinUhlenbeck, grid: plane, time: 1, settings: settings)
-        let exactPlane = ClosedForms.mixtureField(planarMixture, scale: marginal.scale, variance: marginal.variance, on: plane)
-        let errors = [oneDimensional.finalDensity.distanceLInfinity(to: exactLine), twoDimensional.finalDensity.distanceLInfinity(to: exactPlane)]
+        let exactLine = ClosedForms.mixtureField(
+            paperMixture, scale: marginal.scale, variance: marginal.variance, on: line)
+        let twoDimensional = try spectralRun(
+            planarMixture, model: ornsteinUhlenbeck, grid: plane, time: 1, settings: settings)
+        let exactPlane = ClosedForms.mixtureField(
+            planarMixture, scale: marginal.scale, variance: marginal.variance, on: plane)
+        let errors = [
+            oneDimensional.finalDensity.distanceLInfinity(to: exactLine),
+            twoDimensional.finalDensity.distanceLInfinity(to: exactPlane),
+        ]
 
-        var table = DataTable("errors", title: "Spectral IF-RK4 against the exact OU mixture at t = 1, one run a row.", columns: [
-            .init("dimension", "space dimension d", tolerance: .exact),
-            .init("points", "cells per axis", tolerance: .exact),
-            .init("half_width", "the grid covers [−L, L]^d; this is L", tolerance: .exact),
-            .init("step_count", "IF-RK4 steps to t = 1 (the solver's suggested count)", tolerance: .exact),
-            .init("linf_error", "max over cells of |ρ_solver − ρ_exact| at t = 1", tolerance: .roundOff(1e-11)),
-        ])
+        var table = DataTable(
+            "errors", title: "Spectral IF-RK4 against the exact OU mixture at t = 1, one run a row.",
+            columns: [
+                .init("dimension", "space dimension d", tolerance: .exact),
+                .init("points", "cells per axis", tolerance: .exact),
+                .init("half_width", "the grid covers [−L, L]^d; this is L", tolerance: .exact),
+                .init("step_count", "IF-RK4 steps to t = 1 (the solver's suggested count)", tolerance: .exact),
+                .init("linf_error", "max over cells of |ρ_solver − ρ_exact| at t = 1", tolerance: .roundOff(1e-11)),
+            ])
         table.append(1, line.shape[0], line.halfWidth, oneDimensional.stepsTaken, errors[0])
         table.append(2, plane.shape[0], plane.halfWidth, twoDimensional.stepsTaken, errors[1])
         record.tables.append(table)
-        var density = DataTable("density_1d", title: "The 1-D density on the grid, one cell a row.", columns: [
-            .init("x", "cell centre"), .init("initial", "ρ_0(x), the mixture"),
-            .init("solver", "ρ(x, 1) from the spectral solver", tolerance: .roundOff(1e-11)),
-            .init("exact", "ρ(x, 1) = Σ w_k N(x; e^(−1) μ_k, e^(−2) σ_k² + 1 − e^(−2)), written out in the claim"),
-        ])
+        var density = DataTable(
+            "density_1d", title: "The 1-D density on the grid, one cell a row.",
+            columns: [
+                .init("x", "cell centre"), .init("initial", "ρ_0(x), the mixture"),
+                .init("solver", "ρ(x, 1) from the spectral solver", tolerance: .roundOff(1e-11)),
+                .init("exact", "ρ(x, 1) = Σ w_k N(x; e^(−1) μ_k, e^(−2) σ_k² + 1 − e^(−2)), written out in the claim"),
+            ])
         let initialLine = paperMixture.field(on: line)
         for (index, x) in line.coordinates(axis: 0).enumerated() {
-            density.append(x, initialLine.values[index], oneDimensional.finalDensity.values[index], exactLine.values[index])
+            density.append(
+                x, initialLine.values[index], oneDimensional.finalDensity.values[index], exactLine.values[index])
         }
         record.tables.append(density)
-        record.arrays.append(DataArray("density_2d", description: "ρ(x, y, 1) from the spectral solver on the 2-D grid, shape (points, points), axis 0 is x, cell centres −L + (i + ½)h.",
-                                       values: twoDimensional.finalDensity.values, shape: plane.shape, tolerance: .roundOff(1e-11)))
-        record.figures.append(DataFigure("density_1d", caption: "The 1-D mixture at t = 0 and t = 1: solver and exact curves coincide.",
-            figure: RecordFigures.densities(title: "OU mixture, spectral solver against exact", x: density.numbers("x"), lines: [
-                ("ρ_0", density.numbers("initial"), .dotted), ("solver, t = 1", density.numbers("solver"), .solid),
-                ("exact, t = 1", density.numbers("exact"), .dashed)], xLimits: -5...5)))
-        record.figures.append(DataFigure("density_2d", caption: "The 2-D mixture at t = 1 from the spectral solver, on the central half of the box (the whole grid is in density_2d.npy).",
-            figure: HeatMap(values: centralHalf(twoDimensional.finalDensity.values, points: plane.shape[0]), shape: plane.shape.map { $0 / 2 },
-                            xExtent: -plane.halfWidth / 2...plane.halfWidth / 2, yExtent: -plane.halfWidth / 2...plane.halfWidth / 2,
-                            title: "ρ(x, y, 1), spectral solver (central half of the box)", colorLabel: "ρ")))
-        record.summary = "Both runs start from a Gaussian mixture whose OU evolution is known in closed form; the L∞ distance at t = 1 measures the whole solver error (time stepping and spatial truncation)."
-        return [Check.atMost("L∞ error at t = 1, 1-D", errors[0], 1e-10, settings: settings),
-                .atMost("L∞ error at t = 1, 2-D", errors[1], 1e-9, settings: settings)]
+        record.arrays.append(
+            DataArray(
+                "density_2d",
+                description:
+                    "ρ(x, y, 1) from the spectral solver on the 2-D grid, shape (points, points), axis 0 is x, cell centres −L + (i + ½)h.",
+                values: twoDimensional.finalDensity.values, shape: plane.shape, tolerance: .roundOff(1e-11)))
+        record.figures.append(
+            DataFigure(
+                "density_1d", caption: "The 1-D mixture at t = 0 and t = 1: solver and exact curves coincide.",
+                figure: RecordFigures.densities(
+                    title: "OU mixture, spectral solver against exact", x: density.numbers("x"),
+                    lines: [
+                        ("ρ_0", density.numbers("initial"), .dotted),
+                        ("solver, t = 1", density.numbers("solver"), .solid),
+                        ("exact, t = 1", density.numbers("exact"), .dashed),
+                    ], xLimits: -5...5)))
+        record.figures.append(
+            DataFigure(
+                "density_2d",
+                caption:
+                    "The 2-D mixture at t = 1 from the spectral solver, on the central half of the box (the whole grid is in density_2d.npy).",
+                figure: HeatMap(
+                    values: centralHalf(twoDimensional.finalDensity.values, points: plane.shape[0]),
+                    shape: plane.shape.map { $0 / 2 },
+                    xExtent: -plane.halfWidth / 2...plane.halfWidth / 2,
+                    yExtent: -plane.halfWidth / 2...plane.halfWidth / 2,
+                    title: "ρ(x, y, 1), spectral solver (central half of the box)", colorLabel: "ρ")))
+        record.summary =
+            "Both runs start from a Gaussian mixture whose OU evolution is known in closed form; the L∞ distance at t = 1 measures the whole solver error (time stepping and spatial truncation)."
+        return [
+            Check.atMost("L∞ error at t = 1, 1-D", errors[0], 1e-10, settings: settings),
+            .atMost("L∞ error at t = 1, 2-D", errors[1], 1e-9, settings: settings),
+        ]
     }
 
     static let forwardTemporalOrders = Claim(
         name: "forward-temporal-orders",
-        statement: "Each stepper's observed order in time equals its declared order (IF-RK4 4, Strang 2, backward Euler 1, TR-BDF2 2): spectral errors against the exact mixture, finite-volume errors against the same scheme with 16 × the steps on the same cells.",
+        statement:
+            "Each stepper's observed order in time equals its declared order (IF-RK4 4, Strang 2, backward Euler 1, TR-BDF2 2): spectral errors against the exact mixture, finite-volume errors against the same scheme with 16 × the steps on the same cells.",
         bounds: [
             "order ± 0.25: the slope of a least-squares fit over three step counts; with e(Δt) = C Δt^p (1 + c Δt) it "
                 + "differs from p by about c Δt̄, which the pairwise slopes recorded in the orders table bound (within 0.1 "
@@ -162,38 +215,68 @@ public enum VerificationSuite {
         let marginal = ClosedForms.ornsteinUhlenbeck(time: 1)
         let exact = ClosedForms.mixtureField(paperMixture, scale: marginal.scale, variance: marginal.variance, on: line)
         let cases: [(String, Int, [Int], Bool, () throws -> any DensityStepper)] = [
-            ("spectral IF-RK4", 4, [20, 40, 80], true, {
-                try SpectralFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: line))
-            }),
-            ("spectral Strang", 2, [40, 80, 160], true, {
-                try SpectralFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: line), method: .strangSplitting)
-            }),
-            ("finite-volume backward Euler", 1, [40, 80, 160], false, {
-                try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: walled), method: .backwardEuler)
-            }),
-            ("finite-volume TR-BDF2", 2, [40, 80, 160], false, {
-                try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: walled), method: .trBDF2)
-            }),
+            (
+                "spectral IF-RK4", 4, [20, 40, 80], true,
+                {
+                    try SpectralFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: line))
+                }
+            ),
+            (
+                "spectral Strang", 2, [40, 80, 160], true,
+                {
+                    try SpectralFokkerPlanckSolver(
+                        process: process, initialDensity: paperMixture.field(on: line), method: .strangSplitting)
+                }
+            ),
+            (
+                "finite-volume backward Euler", 1, [40, 80, 160], false,
+                {
+                    try FiniteVolumeFokkerPlanckSolver(
+                        process: process, initialDensity: paperMixture.field(on: walled), method: .backwardEuler)
+                }
+            ),
+            (
+                "finite-volume TR-BDF2", 2, [40, 80, 160], false,
+                {
+                    try FiniteVolumeFokkerPlanckSolver(
+                        process: process, initialDensity: paperMixture.field(on: walled), method: .trBDF2)
+                }
+            ),
         ]
         record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
         record.parameter("points", 256)
         record.parameter("final_time", 1.0)
-        record.parameter("reference", "spectral: the exact mixture; finite volume: the same stepper with 16 × the finest step count")
-        var convergence = DataTable("convergence", title: "Error at t = 1 against the reference, one step count a row.", columns: [
-            .init("method", "solver and time stepper", tolerance: .exact),
-            .init("declared_order", "the order the method is built to have", tolerance: .exact),
-            .init("step_count", "time steps to t = 1", tolerance: .exact),
-            .init("time_step", "Δt = 1 / step_count"),
-            .init("reference", "exact (closed-form mixture) or fine (16 × the finest step count, same cells)", tolerance: .exact),
-            .init("linf_error", "max over cells of |ρ − ρ_reference| at t = 1", tolerance: .within(relative: 1e-6, absolute: 1e-14)),
-        ])
-        var orders = DataTable("orders", title: "Observed order in time: least-squares slope of log error against log Δt, and the slopes between successive step counts, one method a row.", columns: [
-            .init("method", "solver and time stepper", tolerance: .exact),
-            .init("declared_order", "the order the method is built to have", tolerance: .exact),
-            .init("observed_order", "fitted slope", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-            .init("coarse_pair_order", "slope between the two coarsest step counts", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-            .init("fine_pair_order", "slope between the two finest step counts", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-        ])
+        record.parameter(
+            "reference", "spectral: the exact mixture; finite volume: the same stepper with 16 × the finest step count")
+        var convergence = DataTable(
+            "convergence", title: "Error at t = 1 against the reference, one step count a row.",
+            columns: [
+                .init("method", "solver and time stepper", tolerance: .exact),
+                .init("declared_order", "the order the method is built to have", tolerance: .exact),
+                .init("step_count", "time steps to t = 1", tolerance: .exact),
+                .init("time_step", "Δt = 1 / step_count"),
+                .init(
+                    "reference", "exact (closed-form mixture) or fine (16 × the finest step count, same cells)",
+                    tolerance: .exact),
+                .init(
+                    "linf_error", "max over cells of |ρ − ρ_reference| at t = 1",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-14)),
+            ])
+        var orders = DataTable(
+            "orders",
+            title:
+                "Observed order in time: least-squares slope of log error against log Δt, and the slopes between successive step counts, one method a row.",
+            columns: [
+                .init("method", "solver and time stepper", tolerance: .exact),
+                .init("declared_order", "the order the method is built to have", tolerance: .exact),
+                .init("observed_order", "fitted slope", tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+                .init(
+                    "coarse_pair_order", "slope between the two coarsest step counts",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+                .init(
+                    "fine_pair_order", "slope between the two finest step counts",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+            ])
         var lines: [(name: String, x: [Double], y: [Double], order: Double?)] = []
         let checks = try cases.map { name, declared, counts, againstExact, make -> Check in
             func solve(_ count: Int) throws -> Field {
@@ -206,21 +289,27 @@ public enum VerificationSuite {
             for (count, error) in zip(counts, errors) {
                 convergence.append(name, declared, count, 1 / Double(count), againstExact ? "exact" : "fine", error)
             }
-            orders.append(name, declared, order, slope(sizes: Array(steps[0...1]), errors: Array(errors[0...1])),
-                          slope(sizes: Array(steps[1...2]), errors: Array(errors[1...2])))
+            orders.append(
+                name, declared, order, slope(sizes: Array(steps[0...1]), errors: Array(errors[0...1])),
+                slope(sizes: Array(steps[1...2]), errors: Array(errors[1...2])))
             lines.append((name, steps, errors, Double(declared)))
             return .near("order in time, \(name)", order, Double(declared), within: 0.25, settings: settings)
         }
         record.tables += [convergence, orders]
-        record.figures.append(DataFigure("convergence", caption: "Error against Δt on log–log axes; dashed lines have the declared slopes.",
-            figure: RecordFigures.convergence(title: "Order in time", xLabel: "Δt", yLabel: "L∞ error at t = 1", lines: lines)))
-        record.summary = "Each stepper runs the mixture to t = 1 with three step counts; spectral errors are measured against the exact mixture (closed form in the claim), finite-volume errors against the same stepper with 16 times the finest count on the same cells; the slope of log error against log Δt is the observed order."
+        record.figures.append(
+            DataFigure(
+                "convergence", caption: "Error against Δt on log–log axes; dashed lines have the declared slopes.",
+                figure: RecordFigures.convergence(
+                    title: "Order in time", xLabel: "Δt", yLabel: "L∞ error at t = 1", lines: lines)))
+        record.summary =
+            "Each stepper runs the mixture to t = 1 with three step counts; spectral errors are measured against the exact mixture (closed form in the claim), finite-volume errors against the same stepper with 16 times the finest count on the same cells; the slope of log error against log Δt is the observed order."
         return checks
     }
 
     static let forwardSpatialOrder = Claim(
         name: "forward-spatial-order",
-        statement: "The Scharfetter–Gummel finite-volume solver (TR-BDF2 in time) converges at order 2 in space against the exact mixture, conserving mass to 1e-12.",
+        statement:
+            "The Scharfetter–Gummel finite-volume solver (TR-BDF2 in time) converges at order 2 in space against the exact mixture, conserving mass to 1e-12.",
         bounds: [
             "order 2 ± 0.2: slope of a least-squares fit over the grids; the pairwise slopes recorded in the table "
                 + "show the asymptotic range (within 0.05 of 2); 0.2 allows the O(h⁴) term at the coarsest grid (h = 0.2, "
@@ -232,44 +321,72 @@ public enum VerificationSuite {
         controls: [.driftRate(1.02), .diffusionScale(1.01)]
     ) { settings, record in
         let marginal = ClosedForms.ornsteinUhlenbeck(time: 1)
-        var errors: [Double] = [], widths: [Double] = [], largestMassDrift = 0.0
+        var errors: [Double] = []
+        var widths: [Double] = []
+        var largestMassDrift = 0.0
         let pointCounts = settings.quick ? [100, 200, 400, 800] : [100, 200, 400, 800, 1600]
         record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
         record.parameter("half_width", 10.0)
         record.parameter("step_count", 400)
-        record.parameter("time_stepper", try FiniteVolumeFokkerPlanckSolver(process: ornsteinUhlenbeck, initialDensity: paperMixture.field(on: Grid(dimension: 1, points: 100, halfWidth: 10, boundary: .reflecting))).methodName)
+        record.parameter(
+            "time_stepper",
+            try FiniteVolumeFokkerPlanckSolver(
+                process: ornsteinUhlenbeck,
+                initialDensity: paperMixture.field(
+                    on: Grid(dimension: 1, points: 100, halfWidth: 10, boundary: .reflecting))
+            ).methodName)
         record.parameter("points", list: pointCounts)
-        var table = DataTable("convergence", title: "Finite-volume error against the exact mixture at t = 1, one grid a row.", columns: [
-            .init("points", "cells", tolerance: .exact), .init("cell_width", "h = 2L / points"),
-            .init("linf_error", "max over cells of |ρ − ρ_exact| at t = 1", tolerance: .within(relative: 1e-6, absolute: 1e-14)),
-            .init("mass_drift", "|∫ρ(1) − ∫ρ(0)|", tolerance: .within(relative: 0, absolute: 1e-13)),
-            .init("pair_order", "log(error of the previous grid / this error) / log 2 (NaN on the first grid)",
-                  tolerance: .within(relative: 1e-6, absolute: 1e-9)),
-        ])
+        var table = DataTable(
+            "convergence", title: "Finite-volume error against the exact mixture at t = 1, one grid a row.",
+            columns: [
+                .init("points", "cells", tolerance: .exact), .init("cell_width", "h = 2L / points"),
+                .init(
+                    "linf_error", "max over cells of |ρ − ρ_exact| at t = 1",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-14)),
+                .init("mass_drift", "|∫ρ(1) − ∫ρ(0)|", tolerance: .within(relative: 0, absolute: 1e-13)),
+                .init(
+                    "pair_order", "log(error of the previous grid / this error) / log 2 (NaN on the first grid)",
+                    tolerance: .within(relative: 1e-6, absolute: 1e-9)),
+            ])
         for points in pointCounts {
             let grid = Grid(dimension: 1, points: points, halfWidth: 10, boundary: .reflecting)
             let initial = paperMixture.field(on: grid)
-            let solver = settings.subjects.stepper(try FiniteVolumeFokkerPlanckSolver(process: settings.subjects.gridProcess(ornsteinUhlenbeck), initialDensity: initial))
+            let solver = settings.subjects.stepper(
+                try FiniteVolumeFokkerPlanckSolver(
+                    process: settings.subjects.gridProcess(ornsteinUhlenbeck), initialDensity: initial))
             let result = DensityRun(endTime: 1, stepCount: 400).run(solver)
-            errors.append(result.finalDensity.distanceLInfinity(to: ClosedForms.mixtureField(paperMixture, scale: marginal.scale, variance: marginal.variance, on: grid)))
+            errors.append(
+                result.finalDensity.distanceLInfinity(
+                    to: ClosedForms.mixtureField(
+                        paperMixture, scale: marginal.scale, variance: marginal.variance, on: grid)))
             widths.append(grid.spacing(axis: 0))
             let drift = abs(result.finalDensity.integral - initial.integral)
             largestMassDrift = max(largestMassDrift, drift)
-            let pairOrder = errors.count > 1 ? log(errors[errors.count - 2] / errors[errors.count - 1]) / log(widths[widths.count - 2] / widths[widths.count - 1]) : .nan
+            let pairOrder =
+                errors.count > 1
+                ? log(errors[errors.count - 2] / errors[errors.count - 1])
+                    / log(widths[widths.count - 2] / widths[widths.count - 1]) : .nan
             table.append(points, widths.last!, errors.last!, drift, pairOrder)
         }
         record.tables.append(table)
-        record.figures.append(DataFigure("convergence", caption: "Error against the cell width on log–log axes; the dashed line has slope 2.",
-            figure: RecordFigures.convergence(title: "Order in space, finite volume", xLabel: "cell width h", yLabel: "L∞ error at t = 1",
-                                              lines: [("Scharfetter–Gummel", widths, errors, 2)])))
-        record.summary = "The finite-volume solver runs the mixture to t = 1 with 400 TR-BDF2 steps on grids from 100 to 1600 cells and is compared with the exact mixture (closed form in the claim); 400 steps keep the time error below the spatial one, so the slope measures the spatial order."
-        return [.near("order in space", slope(sizes: widths, errors: errors), 2, within: 0.2, settings: settings),
-                .atMost("mass drift", largestMassDrift, 1e-12, settings: settings)]
+        record.figures.append(
+            DataFigure(
+                "convergence", caption: "Error against the cell width on log–log axes; the dashed line has slope 2.",
+                figure: RecordFigures.convergence(
+                    title: "Order in space, finite volume", xLabel: "cell width h", yLabel: "L∞ error at t = 1",
+                    lines: [("Scharfetter–Gummel", widths, errors, 2)])))
+        record.summary =
+            "The finite-volume solver runs the mixture to t = 1 with 400 TR-BDF2 steps on grids from 100 to 1600 cells and is compared with the exact mixture (closed form in the claim); 400 steps keep the time error below the spatial one, so the slope measures the spatial order."
+        return [
+            .near("order in space", slope(sizes: widths, errors: errors), 2, within: 0.2, settings: settings),
+            .atMost("mass drift", largestMassDrift, 1e-12, settings: settings),
+        ]
     }
 
     static let variancePreservingTimeChange = Claim(
         name: "vp-time-change",
-        statement: "VP (β from 0.1 to 20 on [0, 1]) at t = 0.3 and t = 1 is OU run to τ = B(t)/2, and both match the VP mixture whose marginals are written out from VP's definition (score_sde's log-mean coefficient, the variance integrated from the SDE).",
+        statement:
+            "VP (β from 0.1 to 20 on [0, 1]) at t = 0.3 and t = 1 is OU run to τ = B(t)/2, and both match the VP mixture whose marginals are written out from VP's definition (score_sde's log-mean coefficient, the variance integrated from the SDE).",
         bounds: [
             "coefficients within 1e-12 relative: the library's closed forms and the definition's (score_sde's log-mean "
                 + "coefficient, Simpson's rule for v on 32 768 panels, error h⁴ max|f⁗|/180 ≈ 1e-14, g² = β(t)) are a few correctly rounded "
@@ -288,38 +405,61 @@ public enum VerificationSuite {
         record.parameter("beta_max", betaMaximum)
         record.parameter("points", 256)
         record.parameter("times", list: times)
-        var table = DataTable("density", title: "The density at the end of both runs, one (time, cell) a row.", columns: [
-            .init("time", "VP time t", tolerance: .exact),
-            .init("ou_time", "τ = B(t)/2 = t (β(0) + β(t)) / 4, the OU time of the same law", tolerance: .roundOff(1e-14)),
-            .init("x", "cell centre"), .init("vp", "ρ from the VP run to t", tolerance: .roundOff(1e-11)),
-            .init("ou", "ρ from the OU run to τ", tolerance: .roundOff(1e-11)),
-            .init("exact", "the VP mixture at t from VP's definition (ClosedForms)"),
-        ])
-        var differences: [Double] = [], errors: [Double] = []
+        var table = DataTable(
+            "density", title: "The density at the end of both runs, one (time, cell) a row.",
+            columns: [
+                .init("time", "VP time t", tolerance: .exact),
+                .init(
+                    "ou_time", "τ = B(t)/2 = t (β(0) + β(t)) / 4, the OU time of the same law",
+                    tolerance: .roundOff(1e-14)),
+                .init("x", "cell centre"), .init("vp", "ρ from the VP run to t", tolerance: .roundOff(1e-11)),
+                .init("ou", "ρ from the OU run to τ", tolerance: .roundOff(1e-11)),
+                .init("exact", "the VP mixture at t from VP's definition (ClosedForms)"),
+            ])
+        var differences: [Double] = []
+        var errors: [Double] = []
         for time in times {
             let changedTime = time * (betaMinimum + (betaMinimum + time * (betaMaximum - betaMinimum))) / 4
-            let viaVariancePreserving = try spectralRun(paperMixture, model: variancePreserving, grid: grid, time: time, settings: settings).finalDensity
-            let viaOrnsteinUhlenbeck = try spectralRun(paperMixture, model: ornsteinUhlenbeck, grid: grid, time: changedTime, settings: settings).finalDensity
-            let marginal = ClosedForms.variancePreserving(time: time, betaMinimum: betaMinimum, betaMaximum: betaMaximum)
-            let exact = ClosedForms.mixtureField(paperMixture, scale: marginal.scale, variance: marginal.variance, on: grid)
+            let viaVariancePreserving = try spectralRun(
+                paperMixture, model: variancePreserving, grid: grid, time: time, settings: settings
+            ).finalDensity
+            let viaOrnsteinUhlenbeck = try spectralRun(
+                paperMixture, model: ornsteinUhlenbeck, grid: grid, time: changedTime, settings: settings
+            ).finalDensity
+            let marginal = ClosedForms.variancePreserving(
+                time: time, betaMinimum: betaMinimum, betaMaximum: betaMaximum)
+            let exact = ClosedForms.mixtureField(
+                paperMixture, scale: marginal.scale, variance: marginal.variance, on: grid)
             for (index, x) in grid.coordinates(axis: 0).enumerated() {
-                table.append(time, changedTime, x, viaVariancePreserving.values[index], viaOrnsteinUhlenbeck.values[index], exact.values[index])
+                table.append(
+                    time, changedTime, x, viaVariancePreserving.values[index], viaOrnsteinUhlenbeck.values[index],
+                    exact.values[index])
             }
             differences.append(viaVariancePreserving.distanceLInfinity(to: viaOrnsteinUhlenbeck))
             errors.append(viaVariancePreserving.distanceLInfinity(to: exact))
         }
-        let coefficients = modelCoefficientGap(settings.subjects.particleProcess(variancePreserving), betaMinimum: betaMinimum, betaMaximum: betaMaximum)
+        let coefficients = modelCoefficientGap(
+            settings.subjects.particleProcess(variancePreserving), betaMinimum: betaMinimum, betaMaximum: betaMaximum)
         record.tables.append(coefficients.table)
         record.tables.append(table)
-        record.summary = "The VP solutions at t = 0.3 and 1 and the OU solutions at τ = ∫β/2 are computed by the spectral solver on the same grid and compared cell by cell, and with the VP mixture whose mean scale and variance are written out from VP's definition in the claim."
-        return [.atMost("largest relative gap of VP's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition", coefficients.largest, 1e-12, settings: settings),
-                .atMost("largest L∞ difference VP(t) − OU(B(t)/2), t = 0.3, 1", differences.max()!, 1e-10, settings: settings),
-                .atMost("largest L∞ error VP against its definition's mixture, t = 0.3, 1", errors.max()!, 1e-10, settings: settings)]
+        record.summary =
+            "The VP solutions at t = 0.3 and 1 and the OU solutions at τ = ∫β/2 are computed by the spectral solver on the same grid and compared cell by cell, and with the VP mixture whose mean scale and variance are written out from VP's definition in the claim."
+        return [
+            .atMost(
+                "largest relative gap of VP's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition",
+                coefficients.largest, 1e-12, settings: settings),
+            .atMost(
+                "largest L∞ difference VP(t) − OU(B(t)/2), t = 0.3, 1", differences.max()!, 1e-10, settings: settings),
+            .atMost(
+                "largest L∞ error VP against its definition's mixture, t = 0.3, 1", errors.max()!, 1e-10,
+                settings: settings),
+        ]
     }
 
     static let varianceExplodingExact = Claim(
         name: "ve-exact",
-        statement: "VE (σ from 0.01 to 2) is pure diffusion: the spectral solver (Fourier and cosine bases) gives the Gaussian of variance σ_0² + σ_min²((σ_max/σ_min)^(2t) − 1) at t = 0.5 and 1 (score_sde's marginal σ(t)² less σ_min², the SDE integrated from a sharp X_0).",
+        statement:
+            "VE (σ from 0.01 to 2) is pure diffusion: the spectral solver (Fourier and cosine bases) gives the Gaussian of variance σ_0² + σ_min²((σ_max/σ_min)^(2t) − 1) at t = 0.5 and 1 (score_sde's marginal σ(t)² less σ_min², the SDE integrated from a sharp X_0).",
         bounds: [
             "coefficients within 1e-12 relative: v and g² from the model against σ_min²((σ_max/σ_min)^(2t) − 1) and "
                 + "dσ²/dt written out; both are pow and log of the same arguments, a few ε apart.",
@@ -336,54 +476,71 @@ public enum VerificationSuite {
         record.parameter("initial", "N(0.5, 0.3²)")
         record.parameter("points", 256)
         record.parameter("step_count", 7)
-        var table = DataTable("errors", title: "VE error against the Gaussian of VE's definition, one (boundary, time) a row.", columns: [
-            .init("boundary", "periodic (Fourier basis) or reflecting (cosine basis)", tolerance: .exact),
-            .init("time", "t", tolerance: .exact),
-            .init("variance", "σ_min² ((σ_max/σ_min)^(2t) − 1), added to 0.3²", tolerance: .roundOff(1e-14)),
-            .init("linf_error", "max over cells of |ρ − ρ_exact| at t", tolerance: .roundOff(1e-13)),
-        ])
+        var table = DataTable(
+            "errors", title: "VE error against the Gaussian of VE's definition, one (boundary, time) a row.",
+            columns: [
+                .init("boundary", "periodic (Fourier basis) or reflecting (cosine basis)", tolerance: .exact),
+                .init("time", "t", tolerance: .exact),
+                .init("variance", "σ_min² ((σ_max/σ_min)^(2t) − 1), added to 0.3²", tolerance: .roundOff(1e-14)),
+                .init("linf_error", "max over cells of |ρ − ρ_exact| at t", tolerance: .roundOff(1e-13)),
+            ])
         var checks: [Check] = []
         for boundary in Boundary.allCases {
             let grid = Grid(dimension: 1, points: 256, halfWidth: 16, boundary: boundary)
             var worst = 0.0
             for time in [0.5, 1.0] {
-                let result = try spectralRun(gaussian, model: model, grid: grid, time: time, steps: 7, settings: settings)
+                let result = try spectralRun(
+                    gaussian, model: model, grid: grid, time: time, steps: 7, settings: settings)
                 let marginal = ClosedForms.varianceExploding(time: time, sigmaMinimum: 0.01, sigmaMaximum: 2)
-                let error = result.finalDensity.distanceLInfinity(to: ClosedForms.mixtureField(gaussian, scale: marginal.scale, variance: marginal.variance, on: grid))
+                let error = result.finalDensity.distanceLInfinity(
+                    to: ClosedForms.mixtureField(gaussian, scale: marginal.scale, variance: marginal.variance, on: grid)
+                )
                 table.append(boundary.rawValue, time, marginal.variance, error)
                 worst = worseOf(worst, error)
             }
-            checks.append(.atMost("largest L∞ error, \(boundary.rawValue) walls, t = 0.5, 1", worst, 1e-12, settings: settings))
+            checks.append(
+                .atMost("largest L∞ error, \(boundary.rawValue) walls, t = 0.5, 1", worst, 1e-12, settings: settings))
         }
         let process = settings.subjects.particleProcess(model)
-        var coefficients = DataTable("coefficients", title: "VE's coefficients as samplers and scores use them against the definition, one time a row.", columns: [
-            .init("time", "t", tolerance: .exact),
-            .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
-            .init("variance_definition", "σ_min² ((σ_max/σ_min)^(2t) − 1)"),
-            .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
-            .init("squared_diffusion_definition", "dσ²/dt = 2 ln(σ_max/σ_min) σ_min² (σ_max/σ_min)^(2t)"),
-        ])
+        var coefficients = DataTable(
+            "coefficients",
+            title: "VE's coefficients as samplers and scores use them against the definition, one time a row.",
+            columns: [
+                .init("time", "t", tolerance: .exact),
+                .init("variance", "v(t) from the model", tolerance: .roundOff(1e-14)),
+                .init("variance_definition", "σ_min² ((σ_max/σ_min)^(2t) − 1)"),
+                .init("squared_diffusion", "g(t)² from the model", tolerance: .roundOff(1e-14)),
+                .init("squared_diffusion_definition", "dσ²/dt = 2 ln(σ_max/σ_min) σ_min² (σ_max/σ_min)^(2t)"),
+            ])
         var largestGap = 0.0
         for time in stride(from: 0.1, through: 1.0, by: 0.1) {
             let definition = ClosedForms.varianceExploding(time: time, sigmaMinimum: 0.01, sigmaMaximum: 2)
             let squaredDiffusion = 2 * log(2 / 0.01) * 0.01 * 0.01 * pow(2 / 0.01, 2 * time)
             let (variance, scale) = (process.variance(to: time), process.diffusionScale(at: time))
             coefficients.append(time, variance, definition.variance, scale * scale, squaredDiffusion)
-            for gap in [abs(variance - definition.variance) / definition.variance, abs(scale * scale - squaredDiffusion) / squaredDiffusion,
-                        abs(process.meanScale(to: time) - 1)] {
+            for gap in [
+                abs(variance - definition.variance) / definition.variance,
+                abs(scale * scale - squaredDiffusion) / squaredDiffusion,
+                abs(process.meanScale(to: time) - 1),
+            ] {
                 largestGap = worseOf(largestGap, gap)
             }
         }
         record.tables.append(coefficients)
-        checks.append(.atMost("largest relative gap of VE's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition", largestGap, 1e-12, settings: settings))
+        checks.append(
+            .atMost(
+                "largest relative gap of VE's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition",
+                largestGap, 1e-12, settings: settings))
         record.tables.append(table)
-        record.summary = "Pure diffusion is diagonal in the Fourier and cosine bases, so seven steps integrate it exactly; the error left against the Gaussian whose variance is written out from VE's definition is round-off."
+        record.summary =
+            "Pure diffusion is diagonal in the Fourier and cosine bases, so seven steps integrate it exactly; the error left against the Gaussian whose variance is written out from VE's definition is round-off."
         return checks
     }
 
     static let entropyDecay = Claim(
         name: "entropy-decay",
-        statement: "KL(ρ_t‖γ) ≤ e^(−2t) KL(ρ_0‖γ) for the mixture solved on the grid, with equality (to 1e-10 relative) for ρ_0 = N(2, 1), whose KL is 2 e^(−2t).",
+        statement:
+            "KL(ρ_t‖γ) ≤ e^(−2t) KL(ρ_0‖γ) for the mixture solved on the grid, with equality (to 1e-10 relative) for ρ_0 = N(2, 1), whose KL is 2 e^(−2t).",
         bounds: [
             "ratio ≤ 1 + 1e-12: the log-Sobolev bound is exact; the allowance covers round-off of the grid's KL sum "
                 + "(256 terms of size ≤ 1, about 256 ε ≈ 6e-14) and the solver's relative error in KL (below 1e-11 · 30 "
@@ -398,46 +555,67 @@ public enum VerificationSuite {
         record.parameter("points", 256)
         record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
         record.parameter("equality_case", "N(2, 1)")
-        let result = try spectralRun(paperMixture, model: ornsteinUhlenbeck, grid: grid, time: 3,
-                                     snapshots: DensityRun.evenlySpacedTimes(count: 30, to: 3), settings: settings)
+        let result = try spectralRun(
+            paperMixture, model: ornsteinUhlenbeck, grid: grid, time: 3,
+            snapshots: DensityRun.evenlySpacedTimes(count: 30, to: 3), settings: settings)
         let initial = result.snapshots[0].diagnostics.klToStationary!
-        var mixture = DataTable("mixture", title: "KL divergence of the mixture to N(0, 1) against its bound, one snapshot a row.", columns: [
-            .init("time", "t"), .init("kl", "KL(ρ_t‖γ) on the grid", tolerance: .roundOff(1e-12)),
-            .init("bound", "e^(−2t) KL(ρ_0‖γ)", tolerance: .roundOff(1e-12)),
-            .init("ratio", "kl / bound (at most 1)", tolerance: .roundOff(1e-10)),
-        ])
+        var mixture = DataTable(
+            "mixture", title: "KL divergence of the mixture to N(0, 1) against its bound, one snapshot a row.",
+            columns: [
+                .init("time", "t"), .init("kl", "KL(ρ_t‖γ) on the grid", tolerance: .roundOff(1e-12)),
+                .init("bound", "e^(−2t) KL(ρ_0‖γ)", tolerance: .roundOff(1e-12)),
+                .init("ratio", "kl / bound (at most 1)", tolerance: .roundOff(1e-10)),
+            ])
         for snapshot in result.snapshots {
-            let time = snapshot.diagnostics.time, kl = snapshot.diagnostics.klToStationary!
+            let time = snapshot.diagnostics.time
+            let kl = snapshot.diagnostics.klToStationary!
             mixture.append(time, kl, exp(-2 * time) * initial, kl / (exp(-2 * time) * initial))
         }
         let worstRatio = mixture.numbers("ratio").dropFirst().max()!
         let shifted = GaussianMixture(components: [.init(weight: 1, mean: [2], standardDeviations: [1])])
-        let equality = try spectralRun(shifted, model: ornsteinUhlenbeck, grid: grid, time: 2, snapshots: DensityRun.evenlySpacedTimes(count: 8, to: 2), settings: settings)
-        var gaussian = DataTable("gaussian", title: "KL divergence of N(2e^(−t), 1) to N(0, 1) against a²e^(−2t)/2, one snapshot a row.", columns: [
-            .init("time", "t"), .init("kl", "KL(ρ_t‖γ) on the grid", tolerance: .roundOff(1e-12)),
-            .init("exact", "2 e^(−2t)"), .init("relative_gap", "|kl − exact| / exact", tolerance: .roundOff(1e-11)),
-        ])
+        let equality = try spectralRun(
+            shifted, model: ornsteinUhlenbeck, grid: grid, time: 2,
+            snapshots: DensityRun.evenlySpacedTimes(count: 8, to: 2), settings: settings)
+        var gaussian = DataTable(
+            "gaussian", title: "KL divergence of N(2e^(−t), 1) to N(0, 1) against a²e^(−2t)/2, one snapshot a row.",
+            columns: [
+                .init("time", "t"), .init("kl", "KL(ρ_t‖γ) on the grid", tolerance: .roundOff(1e-12)),
+                .init("exact", "2 e^(−2t)"), .init("relative_gap", "|kl − exact| / exact", tolerance: .roundOff(1e-11)),
+            ])
         for snapshot in equality.snapshots {
-            let time = snapshot.diagnostics.time, kl = snapshot.diagnostics.klToStationary!
+            let time = snapshot.diagnostics.time
+            let kl = snapshot.diagnostics.klToStationary!
             let expected = 2 * exp(-2 * time)
             gaussian.append(time, kl, expected, abs(kl - expected) / expected)
         }
         let worstRelative = gaussian.numbers("relative_gap").max()!
         record.tables += [mixture, gaussian]
-        var plot = LinePlot(title: "Entropy decay under OU", xAxis: Axis("t"), yAxis: Axis("KL(ρ_t‖γ)", scale: .logarithmic))
-        plot.series = [.init("mixture", x: mixture.numbers("time"), y: mixture.numbers("kl"), marker: .circle),
-                       .init("e^(−2t) KL_0", x: mixture.numbers("time"), y: mixture.numbers("bound"), dash: .dashed),
-                       .init("N(2, 1)", x: gaussian.numbers("time"), y: gaussian.numbers("kl"), marker: .square),
-                       .init("2 e^(−2t)", x: gaussian.numbers("time"), y: gaussian.numbers("exact"), dash: .dotted)]
-        record.figures.append(DataFigure("entropy_decay", caption: "KL to the stationary Gaussian on a log scale: the mixture stays under its e^(−2t) bound; the shifted Gaussian sits on its line.", figure: plot))
-        record.summary = "The spectral solver runs the mixture to t = 3 (30 snapshots) and N(2, 1) to t = 2; KL to N(0, 1) is computed on the grid at each snapshot."
-        return [.atMost("largest KL_t / (e^(−2t) KL_0), mixture", worstRatio, 1 + 1e-12, settings: settings),
-                .atMost("largest relative gap to e^(−2t) a²/2, N(2, 1)", worstRelative, 1e-10, settings: settings)]
+        var plot = LinePlot(
+            title: "Entropy decay under OU", xAxis: Axis("t"), yAxis: Axis("KL(ρ_t‖γ)", scale: .logarithmic))
+        plot.series = [
+            .init("mixture", x: mixture.numbers("time"), y: mixture.numbers("kl"), marker: .circle),
+            .init("e^(−2t) KL_0", x: mixture.numbers("time"), y: mixture.numbers("bound"), dash: .dashed),
+            .init("N(2, 1)", x: gaussian.numbers("time"), y: gaussian.numbers("kl"), marker: .square),
+            .init("2 e^(−2t)", x: gaussian.numbers("time"), y: gaussian.numbers("exact"), dash: .dotted),
+        ]
+        record.figures.append(
+            DataFigure(
+                "entropy_decay",
+                caption:
+                    "KL to the stationary Gaussian on a log scale: the mixture stays under its e^(−2t) bound; the shifted Gaussian sits on its line.",
+                figure: plot))
+        record.summary =
+            "The spectral solver runs the mixture to t = 3 (30 snapshots) and N(2, 1) to t = 2; KL to N(0, 1) is computed on the grid at each snapshot."
+        return [
+            .atMost("largest KL_t / (e^(−2t) KL_0), mixture", worstRatio, 1 + 1e-12, settings: settings),
+            .atMost("largest relative gap to e^(−2t) a²/2, N(2, 1)", worstRelative, 1e-10, settings: settings),
+        ]
     }
 
     static let finiteVolumeStructure = Claim(
         name: "finite-volume-structure",
-        statement: "The finite-volume solver keeps densities non-negative, conserves mass and preserves the discrete stationary Gaussian to round-off.",
+        statement:
+            "The finite-volume solver keeps densities non-negative, conserves mass and preserves the discrete stationary Gaussian to round-off.",
         bounds: [
             "smallest density ≥ 0: backward Euler with Scharfetter–Gummel fluxes gives an M-matrix, so positivity is "
                 + "exact in exact arithmetic; round-off can only make a zero value −ε-sized, and the mixture's smallest "
@@ -456,14 +634,19 @@ public enum VerificationSuite {
         record.parameter("stationary_points", 200)
         record.parameter("stationary_time_step", 0.05)
         let initial = planarMixture.field(on: grid)
-        let solver = settings.subjects.stepper(try FiniteVolumeFokkerPlanckSolver(process: settings.subjects.gridProcess(ornsteinUhlenbeck),
-                                                                                  initialDensity: initial, method: .backwardEuler))
-        var smallest = Double.infinity, drift = 0.0
-        var steps = DataTable("steps", title: "The 2-D mixture under backward Euler, one step a row.", columns: [
-            .init("step", "step number", tolerance: .exact), .init("time", "t"),
-            .init("minimum_density", "smallest cell value", tolerance: .within(relative: 1e-6, absolute: 1e-15)),
-            .init("mass_drift", "|∫ρ_t − ∫ρ_0|", tolerance: .within(relative: 0, absolute: 1e-13)),
-        ])
+        let solver = settings.subjects.stepper(
+            try FiniteVolumeFokkerPlanckSolver(
+                process: settings.subjects.gridProcess(ornsteinUhlenbeck),
+                initialDensity: initial, method: .backwardEuler))
+        var smallest = Double.infinity
+        var drift = 0.0
+        var steps = DataTable(
+            "steps", title: "The 2-D mixture under backward Euler, one step a row.",
+            columns: [
+                .init("step", "step number", tolerance: .exact), .init("time", "t"),
+                .init("minimum_density", "smallest cell value", tolerance: .within(relative: 1e-6, absolute: 1e-15)),
+                .init("mass_drift", "|∫ρ_t − ∫ρ_0|", tolerance: .within(relative: 0, absolute: 1e-13)),
+            ])
         for step in 1...50 {
             solver.step(by: 0.04)
             let density = solver.currentDensity()
@@ -471,26 +654,36 @@ public enum VerificationSuite {
             drift = max(drift, abs(density.integral - initial.integral))
             steps.append(step, 0.04 * Double(step), density.minimum, abs(density.integral - initial.integral))
         }
-        let gaussian = GaussianMixture.standardNormal(dimension: 1).field(on: Grid(dimension: 1, points: 200, halfWidth: 7, boundary: .reflecting))
-        let stationary = settings.subjects.stepper(try FiniteVolumeFokkerPlanckSolver(process: settings.subjects.gridProcess(ornsteinUhlenbeck),
-                                                                                      initialDensity: gaussian))
+        let gaussian = GaussianMixture.standardNormal(dimension: 1).field(
+            on: Grid(dimension: 1, points: 200, halfWidth: 7, boundary: .reflecting))
+        let stationary = settings.subjects.stepper(
+            try FiniteVolumeFokkerPlanckSolver(
+                process: settings.subjects.gridProcess(ornsteinUhlenbeck),
+                initialDensity: gaussian))
         for _ in 0..<100 { stationary.step(by: 0.05) }
         record.tables.append(steps)
-        record.summary = "A 2-D mixture runs 50 backward-Euler steps on a 64² grid with no-flux walls (minimum and mass recorded each step); a discrete Gaussian runs 100 steps and is compared with itself."
-        return [.atLeast("smallest density over 50 steps", smallest, 0, settings: settings),
-                .atMost("mass drift over 50 steps", drift, 1e-12, settings: settings),
-                .atMost("stationary Gaussian, relative change after 100 steps", stationary.currentDensity().distanceLInfinity(to: gaussian) / gaussian.maximum, 1e-13, settings: settings)]
+        record.summary =
+            "A 2-D mixture runs 50 backward-Euler steps on a 64² grid with no-flux walls (minimum and mass recorded each step); a discrete Gaussian runs 100 steps and is compared with itself."
+        return [
+            .atLeast("smallest density over 50 steps", smallest, 0, settings: settings),
+            .atMost("mass drift over 50 steps", drift, 1e-12, settings: settings),
+            .atMost(
+                "stationary Gaussian, relative change after 100 steps",
+                stationary.currentDensity().distanceLInfinity(to: gaussian) / gaussian.maximum, 1e-13,
+                settings: settings),
+        ]
     }
 
     // MARK: Particles
 
     static let exactOrnsteinUhlenbeckStep = Claim(
         name: "sampler-exact-ou",
-        statement: "Exact OU particles have mean e^(−t)x0, variance 1 − e^(−2t) and E He_n(X_t) = e^(−nt) He_n(x0) (n ≤ 4), within 4 SE.",
+        statement:
+            "Exact OU particles have mean e^(−t)x0, variance 1 − e^(−2t) and E He_n(X_t) = e^(−nt) He_n(x0) (n ≤ 4), within 4 SE.",
         bounds: [
             "|z| ≤ 4 for each of the 4 Hermite means: by the central limit theorem each z is N(0, 1) (400 000 draws; "
                 + "He_4 has finite variance), P(|z| > 4) = 6.3e-5, so the family of four fails by chance with "
-                + "probability below 2.6e-4. The targets e^(−nt) He_n(x0) are the OU eigenfunction identity written in the claim.",
+                + "probability below 2.6e-4. The targets e^(−nt) He_n(x0) are the OU eigenfunction identity written in the claim."
         ],
         controls: [.diffusionScale(1.03), .driftRate(1.03), .shiftedParticles(0.02)]
     ) { settings, record in
@@ -499,27 +692,40 @@ public enum VerificationSuite {
         record.parameter("start", start)
         record.parameter("time", time)
         record.parameter("particles", count)
-        let sampler = ParticleSampler(dynamics: .forward(settings.subjects.particleProcess(ornsteinUhlenbeck)), integrator: .exact,
-                                      timeGrid: .uniform(from: 0, to: time, steps: 3), seed: settings.seed, threads: settings.threads)
+        let sampler = ParticleSampler(
+            dynamics: .forward(settings.subjects.particleProcess(ornsteinUhlenbeck)), integrator: .exact,
+            timeGrid: .uniform(from: 0, to: time, steps: 3), seed: settings.seed, threads: settings.threads)
         let samples = settings.subjects.particles(try sampler.run(initial: .dirac([start]), count: count).positions)
-        var table = DataTable("hermite_moments", title: "Sample means of Hermite polynomials against e^(−nt) He_n(x0), one order a row.", columns: [
-            .init("order", "n", tolerance: .exact),
-            .init("sample_mean", "mean of He_n(X_t) over the particles", tolerance: .standardErrors(4, column: "standard_error")),
-            .init("standard_error", "standard error of the sample mean", tolerance: .within(relative: 1e-3, absolute: 0)),
-            .init("exact", "e^(−nt) He_n(x0)"),
-            .init("z", "|sample_mean − exact| / standard_error", tolerance: .within(relative: 1e-6, absolute: 1e-3)),
-        ])
+        var table = DataTable(
+            "hermite_moments", title: "Sample means of Hermite polynomials against e^(−nt) He_n(x0), one order a row.",
+            columns: [
+                .init("order", "n", tolerance: .exact),
+                .init(
+                    "sample_mean", "mean of He_n(X_t) over the particles",
+                    tolerance: .standardErrors(4, column: "standard_error")),
+                .init(
+                    "standard_error", "standard error of the sample mean",
+                    tolerance: .within(relative: 1e-3, absolute: 0)),
+                .init("exact", "e^(−nt) He_n(x0)"),
+                .init(
+                    "z", "|sample_mean − exact| / standard_error", tolerance: .within(relative: 1e-6, absolute: 1e-3)),
+            ])
         var checks: [Check] = []
         for order in 1...4 {
             let values = samples.map { hermite(order, $0) }
             let mean = values.reduce(0, +) / Double(count)
-            let standardError = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count - 1) / Double(count)).squareRoot()
+            let standardError =
+                (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count - 1) / Double(count)).squareRoot()
             let exact = exp(-Double(order) * time) * hermite(order, start)
             table.append(order, mean, standardError, exact, abs(mean - exact) / standardError)
-            checks.append(.atMost("|mean He_\(order) − e^(−\(order)t) He_\(order)(x0)| / SE", abs(mean - exact) / standardError, 4, settings: settings))
+            checks.append(
+                .atMost(
+                    "|mean He_\(order) − e^(−\(order)t) He_\(order)(x0)| / SE", abs(mean - exact) / standardError, 4,
+                    settings: settings))
         }
         record.tables.append(table)
-        record.summary = "Particles start at x0 = 1.3 and take three exact OU steps to t = 0.7; the Hermite polynomials are the OU eigenfunctions, so each sample mean has a closed-form target."
+        record.summary =
+            "Particles start at x0 = 1.3 and take three exact OU steps to t = 0.7; the Hermite polynomials are the OU eigenfunctions, so each sample mean has a closed-form target."
         return checks
     }
 
@@ -531,7 +737,8 @@ public enum VerificationSuite {
 
     static let eulerMaruyamaWeakOrder = Claim(
         name: "euler-maruyama-weak-order",
-        statement: "Euler–Maruyama for OU from x0 = 1 has the second moment its recursion gives, m_(k+1) = (1 − Δt)² m_k + 2Δt, within 4 SE at Δt = 1/4 … 1/32, so its weak error against the exact E[X_1²] = 1 has the recursion's order (≈ 1).",
+        statement:
+            "Euler–Maruyama for OU from x0 = 1 has the second moment its recursion gives, m_(k+1) = (1 − Δt)² m_k + 2Δt, within 4 SE at Δt = 1/4 … 1/32, so its weak error against the exact E[X_1²] = 1 has the recursion's order (≈ 1).",
         bounds: [
             "|z| ≤ 4 per step count: each sample mean of X_1² over 10^6 paths is normal to within the CLT, "
                 + "P(|z| > 4) = 6.3e-5, family of four below 2.6e-4.",
@@ -548,19 +755,34 @@ public enum VerificationSuite {
         record.parameter("final_time", 1.0)
         record.parameter("paths", paths)
         record.parameter("step_counts", list: counts)
-        var table = DataTable("weak_error", title: "Euler–Maruyama estimate of E[X_1²] for OU from x0 = 1 against its recursion, one step count a row.", columns: [
-            .init("step_count", "time steps", tolerance: .exact), .init("time_step", "Δt"),
-            .init("second_moment", "mean of X_1² over the paths", tolerance: .standardErrors(4, column: "standard_error")),
-            .init("standard_error", "standard error of second_moment", tolerance: .within(relative: 1e-3, absolute: 0)),
-            .init("recursion", "m_n from m_(k+1) = (1 − Δt)² m_k + 2Δt, m_0 = 1: Euler–Maruyama's exact second moment"),
-            .init("standard_score", "(second_moment − recursion) / standard_error", tolerance: .within(relative: 0, absolute: 8)),
-            .init("exact", "e^(−2) + (1 − e^(−2)) = 1, the SDE's E[X_1²]"),
-            .init("weak_error", "|second_moment − exact|", tolerance: .standardErrors(4, column: "standard_error")),
-        ])
-        var errors: [Double] = [], errorsOfRecursion: [Double] = [], standardErrors: [Double] = [], scores: [Double] = []
+        var table = DataTable(
+            "weak_error",
+            title: "Euler–Maruyama estimate of E[X_1²] for OU from x0 = 1 against its recursion, one step count a row.",
+            columns: [
+                .init("step_count", "time steps", tolerance: .exact), .init("time_step", "Δt"),
+                .init(
+                    "second_moment", "mean of X_1² over the paths",
+                    tolerance: .standardErrors(4, column: "standard_error")),
+                .init(
+                    "standard_error", "standard error of second_moment", tolerance: .within(relative: 1e-3, absolute: 0)
+                ),
+                .init(
+                    "recursion", "m_n from m_(k+1) = (1 − Δt)² m_k + 2Δt, m_0 = 1: Euler–Maruyama's exact second moment"
+                ),
+                .init(
+                    "standard_score", "(second_moment − recursion) / standard_error",
+                    tolerance: .within(relative: 0, absolute: 8)),
+                .init("exact", "e^(−2) + (1 − e^(−2)) = 1, the SDE's E[X_1²]"),
+                .init("weak_error", "|second_moment − exact|", tolerance: .standardErrors(4, column: "standard_error")),
+            ])
+        var errors: [Double] = []
+        var errorsOfRecursion: [Double] = []
+        var standardErrors: [Double] = []
+        var scores: [Double] = []
         for steps in counts {
-            let sampler = ParticleSampler(dynamics: .forward(settings.subjects.particleProcess(ornsteinUhlenbeck)), integrator: .eulerMaruyama,
-                                          timeGrid: .uniform(from: 0, to: 1, steps: steps), seed: settings.seed, threads: settings.threads)
+            let sampler = ParticleSampler(
+                dynamics: .forward(settings.subjects.particleProcess(ornsteinUhlenbeck)), integrator: .eulerMaruyama,
+                timeGrid: .uniform(from: 0, to: 1, steps: steps), seed: settings.seed, threads: settings.threads)
             let samples = settings.subjects.particles(try sampler.run(initial: .dirac([1]), count: paths).positions)
             let moment = samples.reduce(0) { $0 + $1 * $1 } / Double(paths)
             let spread = samples.reduce(0) { $0 + ($1 * $1 - moment) * ($1 * $1 - moment) } / Double(paths - 1)
@@ -577,24 +799,37 @@ public enum VerificationSuite {
         }
         let logSteps = counts.map { log(1 / Double($0)) }
         let meanLogStep = logSteps.reduce(0, +) / Double(counts.count)
-        let weights = logSteps.map { ($0 - meanLogStep) / logSteps.reduce(0) { $0 + ($1 - meanLogStep) * ($1 - meanLogStep) } }
+        let weights = logSteps.map {
+            ($0 - meanLogStep) / logSteps.reduce(0) { $0 + ($1 - meanLogStep) * ($1 - meanLogStep) }
+        }
         let order = slope(sizes: counts.map { 1 / Double($0) }, errors: errors)
         let predictedOrder = slope(sizes: counts.map { 1 / Double($0) }, errors: errorsOfRecursion)
-        let orderError = zip(weights, zip(standardErrors, errors)).reduce(0) { $0 + pow($1.0 * $1.1.0 / $1.1.1, 2) }.squareRoot()
+        let orderError = zip(weights, zip(standardErrors, errors)).reduce(0) { $0 + pow($1.0 * $1.1.0 / $1.1.1, 2) }
+            .squareRoot()
         record.parameter("recursion_order", predictedOrder)
         record.parameter("order_standard_error", orderError)
         record.tables.append(table)
-        record.figures.append(DataFigure("weak_error", caption: "Weak error against Δt on log–log axes; the dashed line has slope 1.",
-            figure: RecordFigures.convergence(title: "Euler–Maruyama weak order", xLabel: "Δt", yLabel: "|E[X_1²] − exact|",
-                                              lines: [("Euler–Maruyama", counts.map { 1 / Double($0) }, errors, 1)])))
-        record.summary = "Euler–Maruyama's second moment for OU obeys a closed recursion, so each step count has an exact target; its bias against the SDE's E[X_1²] = 1 is large next to the sampling error at these step sizes, so the slope of log error against log Δt estimates the weak order, compared with the recursion's slope within its delta-method SE."
-        return [.atMost("largest |E[X_1²] − recursion| / SE over Δt = 1/4 … 1/32", largestValue(scores), 4, settings: settings),
-                .near("weak order (recursion's slope \(Check.format(predictedOrder)))", order, predictedOrder, within: 4 * orderError, settings: settings)]
+        record.figures.append(
+            DataFigure(
+                "weak_error", caption: "Weak error against Δt on log–log axes; the dashed line has slope 1.",
+                figure: RecordFigures.convergence(
+                    title: "Euler–Maruyama weak order", xLabel: "Δt", yLabel: "|E[X_1²] − exact|",
+                    lines: [("Euler–Maruyama", counts.map { 1 / Double($0) }, errors, 1)])))
+        record.summary =
+            "Euler–Maruyama's second moment for OU obeys a closed recursion, so each step count has an exact target; its bias against the SDE's E[X_1²] = 1 is large next to the sampling error at these step sizes, so the slope of log error against log Δt estimates the weak order, compared with the recursion's slope within its delta-method SE."
+        return [
+            .atMost(
+                "largest |E[X_1²] − recursion| / SE over Δt = 1/4 … 1/32", largestValue(scores), 4, settings: settings),
+            .near(
+                "weak order (recursion's slope \(Check.format(predictedOrder)))", order, predictedOrder,
+                within: 4 * orderError, settings: settings),
+        ]
     }
 
     static let diracBridge = Claim(
         name: "dirac-bridge",
-        statement: "For Dirac data x0 the DDPM update from N(0, I) at T = 1 follows the OU bridge: at t = 0.5 and 0.1 its mean is sinh(T − t)/sinh(T) x0 and its variance (sinh t / sinh T)² + 2 sinh(t) sinh(T − t)/sinh T (within 4 SE), and every coefficient (data weight, point weight, noise scale) on the DDPM schedule is its sinh form of THEORY §5.",
+        statement:
+            "For Dirac data x0 the DDPM update from N(0, I) at T = 1 follows the OU bridge: at t = 0.5 and 0.1 its mean is sinh(T − t)/sinh(T) x0 and its variance (sinh t / sinh T)² + 2 sinh(t) sinh(T − t)/sinh T (within 4 SE), and every coefficient (data weight, point weight, noise scale) on the DDPM schedule is its sinh form of THEORY §5.",
         bounds: [
             "|z| ≤ 4 for 8 moments (2 times × 2 axes × mean and variance): each is normal by the CLT (20 000 particles; "
                 + "the variance's SE from the sample fourth moment), P(|z| > 4) = 6.3e-5 each, below 5.1e-4 for the family.",
@@ -612,45 +847,63 @@ public enum VerificationSuite {
         record.parameter("data_point", "(0.7, -0.4)")
         record.parameter("particles", count)
         record.parameter("time_step", 0.05)
-        var marginals = DataTable("marginals", title: "Moments of the DDPM particles against the OU bridge law from N(0, I), one (time, axis) a row.", columns: [
-            .init("time", "forward time t the run stops at", tolerance: .exact),
-            .init("axis", "coordinate", tolerance: .exact),
-            .init("mean", "sample mean", tolerance: .standardErrors(4, column: "mean_standard_error")),
-            .init("mean_standard_error", "its SE", tolerance: .within(relative: 0.05, absolute: 0)),
-            .init("bridge_mean", "sinh(T − t)/sinh(T) x0"),
-            .init("variance", "sample variance", tolerance: .standardErrors(4, column: "variance_standard_error")),
-            .init("variance_standard_error", "its SE", tolerance: .within(relative: 0.05, absolute: 0)),
-            .init("bridge_variance", "(sinh t / sinh T)² + 2 sinh(t) sinh(T − t)/sinh T"),
-        ])
+        var marginals = DataTable(
+            "marginals",
+            title: "Moments of the DDPM particles against the OU bridge law from N(0, I), one (time, axis) a row.",
+            columns: [
+                .init("time", "forward time t the run stops at", tolerance: .exact),
+                .init("axis", "coordinate", tolerance: .exact),
+                .init("mean", "sample mean", tolerance: .standardErrors(4, column: "mean_standard_error")),
+                .init("mean_standard_error", "its SE", tolerance: .within(relative: 0.05, absolute: 0)),
+                .init("bridge_mean", "sinh(T − t)/sinh(T) x0"),
+                .init("variance", "sample variance", tolerance: .standardErrors(4, column: "variance_standard_error")),
+                .init("variance_standard_error", "its SE", tolerance: .within(relative: 0.05, absolute: 0)),
+                .init("bridge_variance", "(sinh t / sinh T)² + 2 sinh(t) sinh(T − t)/sinh T"),
+            ])
         var scores: [Double] = []
         for (time, steps) in [(0.5, 10), (0.1, 18)] {
-            let sampler = ParticleSampler(dynamics: .reverseSDE(process: process, score: score, form: .score), integrator: .ddpm,
-                                          timeGrid: .uniform(from: horizon, to: time, steps: steps), seed: settings.seed, threads: settings.threads)
-            let positions = settings.subjects.particles(try sampler.run(initial: .mixture(.standardNormal(dimension: 2)), count: count).positions)
+            let sampler = ParticleSampler(
+                dynamics: .reverseSDE(process: process, score: score, form: .score), integrator: .ddpm,
+                timeGrid: .uniform(from: horizon, to: time, steps: steps), seed: settings.seed,
+                threads: settings.threads)
+            let positions = settings.subjects.particles(
+                try sampler.run(initial: .mixture(.standardNormal(dimension: 2)), count: count).positions)
             let moments = SampleMoments(positions: positions, dimension: 2)
             let spread = pow(sinh(time) / sinh(horizon), 2) + 2 * sinh(time) * sinh(horizon - time) / sinh(horizon)
             for axis in 0..<2 {
                 let mean = sinh(horizon - time) / sinh(horizon) * dataPoint[axis]
-                marginals.append(time, axis == 0 ? "x" : "y", moments.mean[axis], moments.meanStandardError[axis], mean,
-                                 moments.variance[axis], moments.varianceStandardError[axis], spread)
+                marginals.append(
+                    time, axis == 0 ? "x" : "y", moments.mean[axis], moments.meanStandardError[axis], mean,
+                    moments.variance[axis], moments.varianceStandardError[axis], spread)
                 scores.append(abs(moments.mean[axis] - mean) / moments.meanStandardError[axis])
                 scores.append(abs(moments.variance[axis] - spread) / moments.varianceStandardError[axis])
             }
         }
         let grid = TimeGrid.ddpmSchedule()
         let coefficients = DDPMCoefficients(model: process, timeGrid: grid)
-        var table = DataTable("coefficients", title: "DDPM bridge coefficients against their sinh forms, one step a row (every tenth step and the last; the check covers every step).", columns: [
-            .init("step", "step index on the DDPM schedule", tolerance: .exact), .init("time", "t_k"), .init("next_time", "t_(k+1)"),
-            .init("data_weight", "coefficient of x0"), .init("data_weight_sinh", "sinh(t_k − t_(k+1)) / sinh(t_k)"),
-            .init("point_weight", "coefficient of x_(t_k)"), .init("point_weight_sinh", "sinh(t_(k+1)) / sinh(t_k)"),
-            .init("noise_scale", "standard deviation of the added noise"),
-            .init("noise_scale_sinh", "(2 sinh(t_(k+1)) sinh(t_k − t_(k+1)) / sinh(t_k))^½"),
-        ])
+        var table = DataTable(
+            "coefficients",
+            title:
+                "DDPM bridge coefficients against their sinh forms, one step a row (every tenth step and the last; the check covers every step).",
+            columns: [
+                .init("step", "step index on the DDPM schedule", tolerance: .exact), .init("time", "t_k"),
+                .init("next_time", "t_(k+1)"),
+                .init("data_weight", "coefficient of x0"), .init("data_weight_sinh", "sinh(t_k − t_(k+1)) / sinh(t_k)"),
+                .init("point_weight", "coefficient of x_(t_k)"),
+                .init("point_weight_sinh", "sinh(t_(k+1)) / sinh(t_k)"),
+                .init("noise_scale", "standard deviation of the added noise"),
+                .init("noise_scale_sinh", "(2 sinh(t_(k+1)) sinh(t_k − t_(k+1)) / sinh(t_k))^½"),
+            ])
         var largest = 0.0
         for step in 0..<(grid.stepCount - 1) {
             let (now, next) = (grid.times[step], grid.times[step + 1])
-            let forms = [sinh(now - next) / sinh(now), sinh(next) / sinh(now), (2 * sinh(next) * sinh(now - next) / sinh(now)).squareRoot()]
-            let computed = [coefficients.dataWeights[step], coefficients.pointWeights[step], coefficients.noiseScales[step]]
+            let forms = [
+                sinh(now - next) / sinh(now), sinh(next) / sinh(now),
+                (2 * sinh(next) * sinh(now - next) / sinh(now)).squareRoot(),
+            ]
+            let computed = [
+                coefficients.dataWeights[step], coefficients.pointWeights[step], coefficients.noiseScales[step],
+            ]
             for (value, form) in zip(computed, forms) {
                 let gap = abs(value - form) / form
                 largest = worseOf(largest, gap)
@@ -659,24 +912,39 @@ public enum VerificationSuite {
                 table.append(step, now, next, computed[0], forms[0], computed[1], forms[1], computed[2], forms[2])
             }
         }
-        let endSampler = ParticleSampler(dynamics: .reverseSDE(process: process, score: score, form: .score), integrator: .ddpm,
-                                         timeGrid: .uniform(from: horizon, to: 0, steps: 20), seed: settings.seed, threads: settings.threads)
-        let ends = SampleMoments(positions: settings.subjects.particles(try endSampler.run(initial: .mixture(.standardNormal(dimension: 2)), count: count).positions),
-                                 dimension: 2)
-        var endPoints = DataTable("end_points", title: "Moments of the end points after the last step (recorded, not checked: with one data point the last step returns x0 whatever came before).", columns: [
-            .init("axis", "coordinate", tolerance: .exact), .init("mean", "sample mean (x0 on that axis)", tolerance: .roundOff(1e-14)),
-            .init("variance", "sample variance (0 by construction)", tolerance: .within(relative: 0, absolute: 1e-24)),
-        ])
+        let endSampler = ParticleSampler(
+            dynamics: .reverseSDE(process: process, score: score, form: .score), integrator: .ddpm,
+            timeGrid: .uniform(from: horizon, to: 0, steps: 20), seed: settings.seed, threads: settings.threads)
+        let ends = SampleMoments(
+            positions: settings.subjects.particles(
+                try endSampler.run(initial: .mixture(.standardNormal(dimension: 2)), count: count).positions),
+            dimension: 2)
+        var endPoints = DataTable(
+            "end_points",
+            title:
+                "Moments of the end points after the last step (recorded, not checked: with one data point the last step returns x0 whatever came before).",
+            columns: [
+                .init("axis", "coordinate", tolerance: .exact),
+                .init("mean", "sample mean (x0 on that axis)", tolerance: .roundOff(1e-14)),
+                .init(
+                    "variance", "sample variance (0 by construction)", tolerance: .within(relative: 0, absolute: 1e-24)),
+            ])
         for axis in 0..<2 { endPoints.append(axis == 0 ? "x" : "y", ends.mean[axis], ends.variance[axis]) }
         record.tables += [marginals, table, endPoints]
-        record.summary = "Particles from N(0, I) in the plane take DDPM bridge steps of 0.05 with the score of one data point down to t = 0.5 and t = 0.1; their means and variances are compared with the OU bridge law written out in the claim, and the bridge coefficients on the DDPM schedule with their sinh forms. The end points after the last step are recorded only."
-        return [.atMost("largest |moment − bridge law| / SE at t = 0.5, 0.1 (means and variances, both axes)", largestValue(scores), 4, settings: settings),
-                .atMost("largest relative gap of a DDPM coefficient to its sinh form", largest, 1e-12, settings: settings)]
+        record.summary =
+            "Particles from N(0, I) in the plane take DDPM bridge steps of 0.05 with the score of one data point down to t = 0.5 and t = 0.1; their means and variances are compared with the OU bridge law written out in the claim, and the bridge coefficients on the DDPM schedule with their sinh forms. The end points after the last step are recorded only."
+        return [
+            .atMost(
+                "largest |moment − bridge law| / SE at t = 0.5, 0.1 (means and variances, both axes)",
+                largestValue(scores), 4, settings: settings),
+            .atMost("largest relative gap of a DDPM coefficient to its sinh form", largest, 1e-12, settings: settings),
+        ]
     }
 
     static let reverseDynamicsReproduceMixture = Claim(
         name: "reverse-sde-mixture",
-        statement: "With the exact score, from exact ρ_T, the reverse SDE and the probability-flow ODE return the data mixture: mean and variance within 4 SE, and the Kolmogorov–Smirnov test against the mixture's distribution function at p ≥ 1e-3.",
+        statement:
+            "With the exact score, from exact ρ_T, the reverse SDE and the probability-flow ODE return the data mixture: mean and variance within 4 SE, and the Kolmogorov–Smirnov test against the mixture's distribution function at p ≥ 1e-3.",
         bounds: [
             "|z| ≤ 4 for 4 moments (2 runs × mean and variance), CLT-normal, family-wise false-fail rate below 2.6e-4.",
             "histogram TV ≤ E TV + 4 SE: the binned end points against the closed-form cell masses of the law each run "
@@ -693,7 +961,9 @@ public enum VerificationSuite {
                 + "the narrow component's variance by 2e-4 / 0.04 = 0.5 %, a KS distance below 4e-4, under a tenth of "
                 + "the test's resolution 1.95/√n at 10^5 particles.",
         ],
-        controls: [.scaledScore(1.05), .diffusionScale(1.03), .shiftedParticles(0.02), .shiftedParticles(0.25 * 8 / 120)]
+        controls: [
+            .scaledScore(1.05), .diffusionScale(1.03), .shiftedParticles(0.02), .shiftedParticles(0.25 * 8 / 120),
+        ]
     ) { settings, record in
         // The score is the true one; a defect in the process reaches the dynamics' drift and noise (the DDPM update
         // takes its coefficients from the score's model, the probability flow its drift f x − ½ g² s from the process).
@@ -704,66 +974,115 @@ public enum VerificationSuite {
         record.parameter("particles", count)
         record.parameter("time_grid", "geometric from 1 to 1e-4, 400 steps")
         let runs: [(String, ParticleDynamics, ParticleIntegrator, TimeGrid)] = [
-            ("reverse SDE, DDPM steps", .reverseSDE(process: process, score: score, form: .score), .ddpm,
-             TimeGrid.geometric(from: 1, to: 1e-4, steps: 400).appending(0)),
-            ("probability flow, RK4", .probabilityFlow(process: process, score: score), .rungeKutta4,
-             .geometric(from: 1, to: 1e-4, steps: 400)),
+            (
+                "reverse SDE, DDPM steps", .reverseSDE(process: process, score: score, form: .score), .ddpm,
+                TimeGrid.geometric(from: 1, to: 1e-4, steps: 400).appending(0)
+            ),
+            (
+                "probability flow, RK4", .probabilityFlow(process: process, score: score), .rungeKutta4,
+                .geometric(from: 1, to: 1e-4, steps: 400)
+            ),
         ]
-        var table = DataTable("moments", title: "Sample moments of the reverse runs against the data mixture, one run a row.", columns: [
-            .init("run", "dynamics and integrator", tolerance: .exact),
-            .init("mean", "sample mean", tolerance: .standardErrors(4, column: "mean_standard_error")),
-            .init("mean_standard_error", "its standard error", tolerance: .within(relative: 1e-3, absolute: 0)),
-            .init("data_mean", "mean of the mixture"),
-            .init("variance", "sample variance", tolerance: .standardErrors(4, column: "variance_standard_error")),
-            .init("variance_standard_error", "its standard error", tolerance: .within(relative: 1e-3, absolute: 0)),
-            .init("data_variance", "variance of the mixture"),
-        ])
+        var table = DataTable(
+            "moments", title: "Sample moments of the reverse runs against the data mixture, one run a row.",
+            columns: [
+                .init("run", "dynamics and integrator", tolerance: .exact),
+                .init("mean", "sample mean", tolerance: .standardErrors(4, column: "mean_standard_error")),
+                .init("mean_standard_error", "its standard error", tolerance: .within(relative: 1e-3, absolute: 0)),
+                .init("data_mean", "mean of the mixture"),
+                .init("variance", "sample variance", tolerance: .standardErrors(4, column: "variance_standard_error")),
+                .init("variance_standard_error", "its standard error", tolerance: .within(relative: 1e-3, absolute: 0)),
+                .init("data_variance", "variance of the mixture"),
+            ])
         let histogramGrid = Grid(dimension: 1, points: 120, halfWidth: 4)
         let marginal = ClosedForms.ornsteinUhlenbeck(time: 1)
-        let startLaw = GaussianMixture(components: paperMixture.components.map {
-            .init(weight: $0.weight, mean: $0.mean.map { marginal.scale * $0 },
-                  covariance: [marginal.scale * marginal.scale * $0.covariance[0] + marginal.variance])
-        })
-        var binned = DataTable("histogram_total_variation", title: "Total variation of each run's histogram (120 bins and the outside) from the closed-form cell masses of the law it produces, against the multinomial sampling level, one run a row.", columns: [
-            .init("run", "dynamics and integrator", tolerance: .exact),
-            .init("total_variation", "½ Σ |histogram mass − exact mass|", tolerance: .standardErrors(4, column: "standard_error")),
-            .init("expected_total_variation", "E TV of a multinomial histogram of the same count", tolerance: .roundOff(1e-12)),
-            .init("standard_error", "SE of TV under multinomial sampling", tolerance: .roundOff(1e-12)),
-            .init("histogram_mean", "Σ cell centre × cell mass / Σ cell mass", tolerance: .within(relative: 0, absolute: 0.02)),
-            .init("particle_mean", "mean of the particles inside the histogram's range", tolerance: .within(relative: 0, absolute: 0.02)),
-            .init("centring_score", "|histogram_mean − particle_mean| / (h / (12 n)^½)", tolerance: .within(relative: 0, absolute: 8)),
-        ])
-        var tests = DataTable("kolmogorov_smirnov", title: "Kolmogorov–Smirnov test of the end points against the mixture's distribution function, one run a row.", columns: [
-            .init("run", "dynamics and integrator", tolerance: .exact),
-            .init("statistic", "sup |F_n − F|", tolerance: .within(relative: 0.5, absolute: 2e-3)),
-            .init("p_value", "asymptotic p-value (Stephens' correction)", tolerance: .within(relative: 0, absolute: 0.5)),
-        ])
+        let startLaw = GaussianMixture(
+            components: paperMixture.components.map {
+                .init(
+                    weight: $0.weight, mean: $0.mean.map { marginal.scale * $0 },
+                    covariance: [marginal.scale * marginal.scale * $0.covariance[0] + marginal.variance])
+            })
+        var binned = DataTable(
+            "histogram_total_variation",
+            title:
+                "Total variation of each run's histogram (120 bins and the outside) from the closed-form cell masses of the law it produces, against the multinomial sampling level, one run a row.",
+            columns: [
+                .init("run", "dynamics and integrator", tolerance: .exact),
+                .init(
+                    "total_variation", "½ Σ |histogram mass − exact mass|",
+                    tolerance: .standardErrors(4, column: "standard_error")),
+                .init(
+                    "expected_total_variation", "E TV of a multinomial histogram of the same count",
+                    tolerance: .roundOff(1e-12)),
+                .init("standard_error", "SE of TV under multinomial sampling", tolerance: .roundOff(1e-12)),
+                .init(
+                    "histogram_mean", "Σ cell centre × cell mass / Σ cell mass",
+                    tolerance: .within(relative: 0, absolute: 0.02)),
+                .init(
+                    "particle_mean", "mean of the particles inside the histogram's range",
+                    tolerance: .within(relative: 0, absolute: 0.02)),
+                .init(
+                    "centring_score", "|histogram_mean − particle_mean| / (h / (12 n)^½)",
+                    tolerance: .within(relative: 0, absolute: 8)),
+            ])
+        var tests = DataTable(
+            "kolmogorov_smirnov",
+            title:
+                "Kolmogorov–Smirnov test of the end points against the mixture's distribution function, one run a row.",
+            columns: [
+                .init("run", "dynamics and integrator", tolerance: .exact),
+                .init("statistic", "sup |F_n − F|", tolerance: .within(relative: 0.5, absolute: 2e-3)),
+                .init(
+                    "p_value", "asymptotic p-value (Stephens' correction)",
+                    tolerance: .within(relative: 0, absolute: 0.5)),
+            ])
         var densities: [[Double]] = []
         var checks: [Check] = []
         for (name, dynamics, integrator, grid) in runs {
-            let sampler = ParticleSampler(dynamics: dynamics, integrator: integrator, timeGrid: grid, seed: settings.seed, threads: settings.threads)
-            let samples = settings.subjects.particles(try sampler.run(initial: .mixture(startLaw), count: count).positions)
+            let sampler = ParticleSampler(
+                dynamics: dynamics, integrator: integrator, timeGrid: grid, seed: settings.seed,
+                threads: settings.threads)
+            let samples = settings.subjects.particles(
+                try sampler.run(initial: .mixture(startLaw), count: count).positions)
             let moments = SampleMoments(positions: samples, dimension: 1)
-            let test = KolmogorovSmirnovTest(sample: samples) { ClosedForms.mixtureDistribution(paperMixture, scale: 1, variance: 0, at: $0) }
+            let test = KolmogorovSmirnovTest(sample: samples) {
+                ClosedForms.mixtureDistribution(paperMixture, scale: 1, variance: 0, at: $0)
+            }
             tests.append(name, test.statistic, test.pValue)
-            checks.append(.atLeast("KS p-value against the mixture, \(name)", test.pValue.isNaN ? 0 : test.pValue, 1e-3, settings: settings))
-            table.append(name, moments.mean[0], moments.meanStandardError[0], paperMixture.mean[0],
-                         moments.variance[0], moments.varianceStandardError[0], paperMixture.covariance[0])
+            checks.append(
+                .atLeast(
+                    "KS p-value against the mixture, \(name)", test.pValue.isNaN ? 0 : test.pValue, 1e-3,
+                    settings: settings))
+            table.append(
+                name, moments.mean[0], moments.meanStandardError[0], paperMixture.mean[0],
+                moments.variance[0], moments.varianceStandardError[0], paperMixture.covariance[0])
             let histogram = ParticleHistogram(positions: samples, grid: histogramGrid).density.values
             densities.append(histogram)
             // The law each run produces, in closed form: the DDPM run ends with the <X0> map of ρ_(1e-4), the
             // probability flow at ρ_(1e-4) itself.
             let law = ClosedForms.ornsteinUhlenbeck(time: 1e-4)
-            let expected = name.hasPrefix("reverse SDE") ? MixtureOracle.paper.mappedCellMasses(grid: histogramGrid, time: 1e-4)
-                : MixtureOracle.cellMasses(grid: histogramGrid, laws: MixtureOracle.paper.components.map {
-                    ($0.weight, law.scale * $0.mean, law.scale * law.scale * $0.deviation * $0.deviation + law.variance) })
+            let expected =
+                name.hasPrefix("reverse SDE")
+                ? MixtureOracle.paper.mappedCellMasses(grid: histogramGrid, time: 1e-4)
+                : MixtureOracle.cellMasses(
+                    grid: histogramGrid,
+                    laws: MixtureOracle.paper.components.map {
+                        (
+                            $0.weight, law.scale * $0.mean,
+                            law.scale * law.scale * $0.deviation * $0.deviation + law.variance
+                        )
+                    })
             let width = histogramGrid.spacing(axis: 0)
             let masses = histogram.map { $0 * width }
-            let outside = 1 - masses.reduce(0, +), expectedOutside = max(1 - expected.reduce(0, +), 0)
-            let totalVariation = 0.5 * (zip(masses, expected).reduce(0) { $0 + abs($1.0 - $1.1) } + abs(outside - expectedOutside))
+            let outside = 1 - masses.reduce(0, +)
+            let expectedOutside = max(1 - expected.reduce(0, +), 0)
+            let totalVariation =
+                0.5 * (zip(masses, expected).reduce(0) { $0 + abs($1.0 - $1.1) } + abs(outside - expectedOutside))
             let level = MultinomialSamplingLevel(binMasses: expected + [expectedOutside], particleCount: count)
-            checks.append(.atMost("histogram TV to the closed-form cell masses, \(name) (E TV + 4 SE)", totalVariation,
-                                  level.expectedTotalVariation + 4 * level.totalVariationStandardError, settings: settings))
+            checks.append(
+                .atMost(
+                    "histogram TV to the closed-form cell masses, \(name) (E TV + 4 SE)", totalVariation,
+                    level.expectedTotalVariation + 4 * level.totalVariationStandardError, settings: settings))
             // The histogram's centre of mass against the binned particles' own mean: binning moves each particle to
             // its cell centre, by an offset close to uniform on [−h/2, h/2), so the two means differ by about
             // h / (12 n)^½.
@@ -773,28 +1092,53 @@ public enum VerificationSuite {
             let rawMean = inside.reduce(0, +) / Double(inside.count)
             let roundingError = width / (12 * Double(inside.count)).squareRoot()
             let centring = abs(binnedMean - rawMean) / roundingError
-            binned.append(name, totalVariation, level.expectedTotalVariation, level.totalVariationStandardError, binnedMean, rawMean, centring)
-            checks.append(.atMost("histogram centre of mass − particles' mean, in units of h / (12 n)^½, \(name)",
-                                  centring, 4, settings: settings))
-            checks.append(.atMost("|mean − data mean| / SE, \(name)", abs(moments.mean[0] - paperMixture.mean[0]) / moments.meanStandardError[0], 4, settings: settings))
-            checks.append(.atMost("|variance − data variance| / SE, \(name)", abs(moments.variance[0] - paperMixture.covariance[0]) / moments.varianceStandardError[0], 4, settings: settings))
+            binned.append(
+                name, totalVariation, level.expectedTotalVariation, level.totalVariationStandardError, binnedMean,
+                rawMean, centring)
+            checks.append(
+                .atMost(
+                    "histogram centre of mass − particles' mean, in units of h / (12 n)^½, \(name)",
+                    centring, 4, settings: settings))
+            checks.append(
+                .atMost(
+                    "|mean − data mean| / SE, \(name)",
+                    abs(moments.mean[0] - paperMixture.mean[0]) / moments.meanStandardError[0], 4, settings: settings))
+            checks.append(
+                .atMost(
+                    "|variance − data variance| / SE, \(name)",
+                    abs(moments.variance[0] - paperMixture.covariance[0]) / moments.varianceStandardError[0], 4,
+                    settings: settings))
         }
-        var histogram = DataTable("histogram", title: "Histograms of the end points (120 bins on [−4, 4]) against the data density, one bin a row.", columns: [
-            .init("x", "bin centre"),
-            .init("reverse_sde", "histogram density of the reverse-SDE end points", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-            .init("probability_flow", "histogram density of the probability-flow end points", tolerance: .within(relative: 1e-9, absolute: 1e-12)),
-            .init("data", "the mixture density at the bin centre"),
-        ])
+        var histogram = DataTable(
+            "histogram",
+            title: "Histograms of the end points (120 bins on [−4, 4]) against the data density, one bin a row.",
+            columns: [
+                .init("x", "bin centre"),
+                .init(
+                    "reverse_sde", "histogram density of the reverse-SDE end points",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+                .init(
+                    "probability_flow", "histogram density of the probability-flow end points",
+                    tolerance: .within(relative: 1e-9, absolute: 1e-12)),
+                .init("data", "the mixture density at the bin centre"),
+            ])
         let exact = paperMixture.field(on: histogramGrid).values
         for (index, x) in histogramGrid.coordinates(axis: 0).enumerated() {
             histogram.append(x, densities[0][index], densities[1][index], exact[index])
         }
         record.tables += [table, tests, binned, histogram]
-        record.figures.append(DataFigure("histogram", caption: "End points of both reverse runs binned on [−4, 4] against the data density.",
-            figure: RecordFigures.densities(title: "Reverse dynamics with the exact score", x: histogram.numbers("x"), lines: [
-                ("reverse SDE (DDPM)", histogram.numbers("reverse_sde"), .solid), ("probability flow (RK4)", histogram.numbers("probability_flow"), .solid),
-                ("data mixture", histogram.numbers("data"), .dashed)])))
-        record.summary = "Particles drawn from the exact ρ_1 run backward to t = 1e-4 with the exact score, by DDPM steps of the reverse SDE and by RK4 on the probability-flow ODE; their mean and variance are compared with the mixture's within 4 standard errors."
+        record.figures.append(
+            DataFigure(
+                "histogram", caption: "End points of both reverse runs binned on [−4, 4] against the data density.",
+                figure: RecordFigures.densities(
+                    title: "Reverse dynamics with the exact score", x: histogram.numbers("x"),
+                    lines: [
+                        ("reverse SDE (DDPM)", histogram.numbers("reverse_sde"), .solid),
+                        ("probability flow (RK4)", histogram.numbers("probability_flow"), .solid),
+                        ("data mixture", histogram.numbers("data"), .dashed),
+                    ])))
+        record.summary =
+            "Particles drawn from the exact ρ_1 run backward to t = 1e-4 with the exact score, by DDPM steps of the reverse SDE and by RK4 on the probability-flow ODE; their mean and variance are compared with the mixture's within 4 standard errors."
         return checks
     }
 }

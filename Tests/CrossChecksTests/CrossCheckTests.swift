@@ -1,10 +1,11 @@
-import Foundation
-import Testing
-@testable import CrossChecks
 import DiffusionModels
+import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Testing
+
+@testable import CrossChecks
 
 /// The grid density against particle histograms of the same SDE: agreement at the sampling level, the M^(-1/2)
 /// decay, and tests that reject a wrong law.
@@ -15,10 +16,12 @@ import RandomStreams
     static func report(_ result: CrossCheckResult) -> String {
         result.rows.map { row in
             let d = row.discrepancy
-            return String(format: "t %.3g M %d TV %.4g E %.4g SE %.3g z %.2f KS p %.3g chi2 p %.3g", row.time, row.particleCount,
-                          d.totalVariation, d.expectedTotalVariation, d.totalVariationStandardError, d.standardScore,
-                          d.kolmogorovSmirnovPValue ?? .nan, d.chiSquarePValue)
-        }.joined(separator: "\n") + "\nexponent \(result.decayExponent ?? .nan) expected \(result.expectedDecayExponent ?? .nan) grid \(result.gridSeconds) s particles \(result.particleSeconds) s"
+            return String(
+                format: "t %.3g M %d TV %.4g E %.4g SE %.3g z %.2f KS p %.3g chi2 p %.3g", row.time, row.particleCount,
+                d.totalVariation, d.expectedTotalVariation, d.totalVariationStandardError, d.standardScore,
+                d.kolmogorovSmirnovPValue ?? .nan, d.chiSquarePValue)
+        }.joined(separator: "\n")
+            + "\nexponent \(result.decayExponent ?? .nan) expected \(result.expectedDecayExponent ?? .nan) grid \(result.gridSeconds) s particles \(result.particleSeconds) s"
     }
 
     /// Forward, 1-D, OU, spectral (256 cells on [-10, 10]), exact particle steps, M = 10^3 ... 10^6 (seed 11):
@@ -26,8 +29,9 @@ import RandomStreams
     /// above 1e-3 at every time for the largest M (matching laws: p is uniform on (0, 1), so p < 1e-3 at one of
     /// the 4 times has probability 0.4 %).
     @Test func forwardAgreesAtTheSamplingLevel() throws {
-        var check = GridParticleCrossCheck(mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 256, halfWidth: 10),
-                                           times: [0.1, 0.25, 0.5, 1], particleCounts: [1000, 10_000, 100_000, 1_000_000])
+        var check = GridParticleCrossCheck(
+            mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 256, halfWidth: 10),
+            times: [0.1, 0.25, 0.5, 1], particleCounts: [1000, 10_000, 100_000, 1_000_000])
         check.seed = 11
         let result = try check.run(.forward)
         let description = Self.report(result)
@@ -48,8 +52,9 @@ extension CrossCheckTests {
     /// M = 10^3 ... 3 10^4 (seed 12): every TV within 4 SE of its sampling level, the decay exponent -0.5 +- 0.1, and
     /// KS and chi-square p-values above 1e-3 for the largest M.
     @Test func reverseAgreesAtTheSamplingLevel() throws {
-        var check = GridParticleCrossCheck(mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 256, halfWidth: 10),
-                                           times: [0.5, 0.2], minimumTime: 0.05, particleCounts: [1000, 3000, 10_000, 30_000])
+        var check = GridParticleCrossCheck(
+            mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 256, halfWidth: 10),
+            times: [0.5, 0.2], minimumTime: 0.05, particleCounts: [1000, 3000, 10_000, 30_000])
         check.seed = 12
         check.reverseSteps = 400
         let result = try check.run(.reverse)
@@ -67,8 +72,9 @@ extension CrossCheckTests {
     /// 2-D, forward OU on 64 x 64 cells of [-8, 8]^2, M = 10^3 ... 10^5 (seed 13): TV within 4 SE at t = 0.3 and 1,
     /// chi-square p above 1e-3, no KS statistic, a sliced W1 below 0.05.
     @Test func twoDimensionalForwardAgrees() throws {
-        var check = GridParticleCrossCheck(mixture: Self.planarMixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 2, points: 64, halfWidth: 8),
-                                           times: [0.3, 1], particleCounts: [1000, 10_000, 100_000])
+        var check = GridParticleCrossCheck(
+            mixture: Self.planarMixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 2, points: 64, halfWidth: 8),
+            times: [0.3, 1], particleCounts: [1000, 10_000, 100_000])
         check.seed = 13
         let result = try check.run(.forward)
         let description = Self.report(result)
@@ -88,9 +94,10 @@ extension CrossCheckTests {
     @Test func aShiftedLawIsRejected() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         let masses = CellMasses(density: Self.mixture.field(on: grid), meaning: .cellCentreValues)
-        let shifted = GaussianMixture(components: Self.mixture.components.map {
-            .init(weight: $0.weight, mean: [$0.mean[0] + 0.05], covariance: $0.covariance)
-        })
+        let shifted = GaussianMixture(
+            components: Self.mixture.components.map {
+                .init(weight: $0.weight, mean: [$0.mean[0] + 0.05], covariance: $0.covariance)
+            })
         func draws(_ law: GaussianMixture) -> [Double] {
             var positions = [Double](repeating: 0, count: 100_000)
             var generator = Xoshiro256StarStar(seed: 14)
@@ -112,15 +119,17 @@ extension CrossCheckTests {
     /// above its level (about 11 SE expected), while the corrected masses of the same run stay within 4 SE (seed 15).
     /// A bias delta_i enters E TV only at second order, delta_i^2 / SE_i, which is why 256 cells would not show it.
     @Test func cellCentreValuesNeedTheirCorrection() throws {
-        var check = GridParticleCrossCheck(mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 128, halfWidth: 10),
-                                           times: [0.005], particleCounts: [1_000_000])
+        var check = GridParticleCrossCheck(
+            mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 128, halfWidth: 10),
+            times: [0.005], particleCounts: [1_000_000])
         check.seed = 15
         let result = try check.run(.forward)
         let comparison = try #require(result.comparisons.first)
         let corrected = try #require(comparison.rows.first).discrepancy
         var positions: [Double] = []
         _ = try check.particleSnapshots(.forward, times: [0.005], progress: { _ in }) { _, stop in positions = stop }
-        let midpoint = HistogramDiscrepancy(positions: positions, cellMasses: CellMasses(density: comparison.gridDensity, meaning: .cellAverages))
+        let midpoint = HistogramDiscrepancy(
+            positions: positions, cellMasses: CellMasses(density: comparison.gridDensity, meaning: .cellAverages))
         #expect(abs(corrected.standardScore) <= 4)
         #expect(midpoint.standardScore > 4)
     }
@@ -128,8 +137,9 @@ extension CrossCheckTests {
     /// The same seed gives the same rows with 1 and 2 threads (grid and particles); another seed does not.
     @Test func threadsDoNotChangeTheResult() throws {
         func rows(threads: Int, seed: UInt64) throws -> [Double] {
-            var check = GridParticleCrossCheck(mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 128, halfWidth: 10),
-                                               times: [0.5, 0.2], minimumTime: 0.1, particleCounts: [3000, 5000])
+            var check = GridParticleCrossCheck(
+                mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 128, halfWidth: 10),
+                times: [0.5, 0.2], minimumTime: 0.1, particleCounts: [3000, 5000])
             check.reverseSteps = 100
             check.threads = threads
             check.seed = seed
@@ -142,14 +152,25 @@ extension CrossCheckTests {
 
     /// Bad configurations are refused with the parameter named.
     @Test func badConfigurationsAreRefused() throws {
-        let base = GridParticleCrossCheck(mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 64, halfWidth: 10),
-                                          times: [0.5], particleCounts: [100])
+        let base = GridParticleCrossCheck(
+            mixture: Self.mixture, model: .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 64, halfWidth: 10),
+            times: [0.5], particleCounts: [100])
         var cases: [(GridParticleCrossCheck, String)] = []
-        var check = base; check.particleCounts = [0]; cases.append((check, "particle counts"))
-        check = base; check.times = [1.5]; cases.append((check, "comparison times"))
-        check = base; check.times = [0]; cases.append((check, "comparison times"))
-        check = base; check.minimumTime = 1; cases.append((check, "t_min"))
-        check = base; check.grid = Grid(dimension: 2, points: 8, halfWidth: 4); cases.append((check, "2-D"))
+        var check = base
+        check.particleCounts = [0]
+        cases.append((check, "particle counts"))
+        check = base
+        check.times = [1.5]
+        cases.append((check, "comparison times"))
+        check = base
+        check.times = [0]
+        cases.append((check, "comparison times"))
+        check = base
+        check.minimumTime = 1
+        cases.append((check, "t_min"))
+        check = base
+        check.grid = Grid(dimension: 2, points: 8, halfWidth: 4)
+        cases.append((check, "2-D"))
         for (configuration, phrase) in cases {
             #expect(throws: CrossCheckError.self) { try configuration.validate() }
             do { try configuration.validate() } catch { #expect("\(error)".contains(phrase), "\(error)") }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import CrossChecks
 import GridFields
 import RandomStreams
+import Testing
+
+@testable import CrossChecks
 
 /// The expected total variation of a multinomial histogram (`MultinomialSamplingLevel`) against direct sums and a
 /// Monte Carlo of histograms.
@@ -12,11 +13,13 @@ import RandomStreams
     func binomialMeanAbsoluteDeviationIsExact(trials: Int, probability: Double) {
         var direct = 0.0
         for successes in 0...trials {
-            let logProbability = lgamma(Double(trials) + 1) - lgamma(Double(successes) + 1) - lgamma(Double(trials - successes) + 1)
+            let logProbability =
+                lgamma(Double(trials) + 1) - lgamma(Double(successes) + 1) - lgamma(Double(trials - successes) + 1)
                 + Double(successes) * log(probability) + Double(trials - successes) * log1p(-probability)
             direct += exp(logProbability) * abs(Double(successes) - Double(trials) * probability)
         }
-        let closedForm = MultinomialSamplingLevel.binomialMeanAbsoluteDeviation(trials: trials, probability: probability)
+        let closedForm = MultinomialSamplingLevel.binomialMeanAbsoluteDeviation(
+            trials: trials, probability: probability)
         #expect(abs(closedForm - direct) <= 1e-12 * max(direct, 1), "closed form \(closedForm), sum \(direct)")
     }
 
@@ -30,14 +33,20 @@ import RandomStreams
         return raw.map { $0 / total }
     }()
 
-    static func multinomialTotalVariation(masses: [Double], count: Int, using generator: inout Xoshiro256StarStar) -> Double {
+    static func multinomialTotalVariation(masses: [Double], count: Int, using generator: inout Xoshiro256StarStar)
+        -> Double
+    {
         var cumulative: [Double] = []
         var running = 0.0
-        for mass in masses { running += mass; cumulative.append(running) }
+        for mass in masses {
+            running += mass
+            cumulative.append(running)
+        }
         var counts = [Int](repeating: 0, count: masses.count)
         for _ in 0..<count {
             let uniform = generator.nextUniform() * running
-            var low = 0, high = masses.count - 1
+            var low = 0
+            var high = masses.count - 1
             while low < high {
                 let middle = (low + high) / 2
                 if cumulative[middle] > uniform { high = middle } else { low = middle + 1 }
@@ -57,17 +66,24 @@ import RandomStreams
     func expectedTotalVariationMatchesMonteCarlo(particleCount: Int) {
         let replicates = 4000
         var generator = Xoshiro256StarStar(seed: 3, stream: UInt64(particleCount))
-        let samples = (0..<replicates).map { _ in Self.multinomialTotalVariation(masses: Self.binMasses, count: particleCount, using: &generator) }
+        let samples = (0..<replicates).map { _ in
+            Self.multinomialTotalVariation(masses: Self.binMasses, count: particleCount, using: &generator)
+        }
         let mean = samples.reduce(0, +) / Double(replicates)
         let spread = (samples.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(replicates - 1)).squareRoot()
         let level = MultinomialSamplingLevel(binMasses: Self.binMasses, particleCount: particleCount)
         let monteCarloError = spread / Double(replicates).squareRoot()
-        #expect(abs(mean - level.expectedTotalVariation) <= 4 * monteCarloError,
-                "mean TV \(mean) against E TV \(level.expectedTotalVariation) (MC SE \(monteCarloError))")
+        #expect(
+            abs(mean - level.expectedTotalVariation) <= 4 * monteCarloError,
+            "mean TV \(mean) against E TV \(level.expectedTotalVariation) (MC SE \(monteCarloError))")
         let ratio = spread / level.totalVariationStandardError
-        #expect(ratio <= 1.02 && ratio >= (particleCount < 100 ? 0.85 : 0.95), "spread \(spread) against SE \(level.totalVariationStandardError)")
+        #expect(
+            ratio <= 1.02 && ratio >= (particleCount < 100 ? 0.85 : 0.95),
+            "spread \(spread) against SE \(level.totalVariationStandardError)")
         // The normal approximation alone would be wrong at M = 30 (a check that the comparison can fail).
-        let normalApproximation = 0.5 * Self.binMasses.reduce(0) { $0 + (2 * $1 * (1 - $1) / (Double.pi * Double(particleCount))).squareRoot() }
+        let normalApproximation =
+            0.5
+            * Self.binMasses.reduce(0) { $0 + (2 * $1 * (1 - $1) / (Double.pi * Double(particleCount))).squareRoot() }
         if particleCount == 30 { #expect(abs(mean - normalApproximation) > 10 * monteCarloError) }
     }
 

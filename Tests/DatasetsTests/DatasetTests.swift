@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import Datasets
 import DiffusionModels
+import Foundation
 import ParticleSampling
+import Testing
+
+@testable import Datasets
 
 @Suite struct DatasetTests {
     /// Two intervals: the left share is binomial(0.3), within 4 SE; all points in [-2, -1] or [1, 2].
@@ -18,7 +19,8 @@ import ParticleSampling
         let moons = SyntheticDataset.twoMoons(noise: 0).generate(count: 1000, seed: 1)
         for index in 0..<moons.count {
             let (x, y) = (moons.points[2 * index], moons.points[2 * index + 1])
-            let upper = abs(x * x + y * y - 1), lower = abs((x - 1) * (x - 1) + (y - 0.5) * (y - 0.5) - 1)
+            let upper = abs(x * x + y * y - 1)
+            let lower = abs((x - 1) * (x - 1) + (y - 0.5) * (y - 0.5) - 1)
             #expect(min(upper, lower) < 1e-12)
         }
         let square = SyntheticDataset.uniformSquare(halfWidth: 2).generate(count: 5000, seed: 1)
@@ -53,7 +55,10 @@ import ParticleSampling
         func message(_ text: String, _ name: String) -> String {
             let path = directory.appendingPathComponent(name).path
             _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-            do { _ = try PointSet.dataset(contentsOf: path); return "" } catch { return "\(error)" }
+            do {
+                _ = try PointSet.dataset(contentsOf: path)
+                return ""
+            } catch { return "\(error)" }
         }
         #expect(message("x,y\n", "empty.csv").contains("empty.csv"))
         let ragged = message("1,2\n3,4\n5\n", "ragged.csv")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Datasets
 
 /// The Wilson interval and the Student-t literals against scipy (values computed with scipy 1.17.1 and written out).
@@ -16,10 +17,15 @@ struct IntervalEstimateTests {
 
     @Test func wilsonIntervalMatchesScipy() {
         for (successes, trials, low, high) in Self.wilsonReferences {
-            let interval = WilsonInterval(successes: successes, trials: trials, normalQuantile: WilsonInterval.oneSided999)
+            let interval = WilsonInterval(
+                successes: successes, trials: trials, normalQuantile: WilsonInterval.oneSided999)
             // Round-off: a few ulps of the closed form's terms.
-            #expect(abs(interval.lower - low) <= 1e-13, "k = \(successes), n = \(trials): lower \(interval.lower) against \(low)")
-            #expect(abs(interval.upper - high) <= 1e-13, "k = \(successes), n = \(trials): upper \(interval.upper) against \(high)")
+            #expect(
+                abs(interval.lower - low) <= 1e-13,
+                "k = \(successes), n = \(trials): lower \(interval.lower) against \(low)")
+            #expect(
+                abs(interval.upper - high) <= 1e-13,
+                "k = \(successes), n = \(trials): upper \(interval.upper) against \(high)")
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import Datasets
 import ParticleSampling
 import RandomStreams
+import Testing
+
+@testable import Datasets
 
 @Suite struct SwissRollTests {
     /// Brute force: |c(tau) - p| on 600 001 equally spaced parameters, then golden section on the best interval.
@@ -18,10 +19,12 @@ import RandomStreams
             if value < bestValue { (bestIndex, bestValue) = (index, value) }
         }
         let spacing = (high - low) / Double(count)
-        let refined = goldenSectionMinimum(of: { tau in
-            let point = SwissRoll.curvePoint(parameter: tau)
-            return (point.x - x) * (point.x - x) + (point.y - y) * (point.y - y)
-        }, from: max(low, low + spacing * Double(bestIndex - 1)), to: min(high, low + spacing * Double(bestIndex + 1)))
+        let refined = goldenSectionMinimum(
+            of: { tau in
+                let point = SwissRoll.curvePoint(parameter: tau)
+                return (point.x - x) * (point.x - x) + (point.y - y) * (point.y - y)
+            }, from: max(low, low + spacing * Double(bestIndex - 1)),
+            to: min(high, low + spacing * Double(bestIndex + 1)))
         return min(bestValue, refined.value).squareRoot()
     }
 
@@ -40,7 +43,9 @@ import RandomStreams
     @Test func samplesLieOnTheCurveAtTheirParameter() {
         let points = SwissRoll().sample(count: 500, seed: 3)
         #expect(points.count == 500 && points.dimension == 2)
-        let distances = (0..<points.count).map { SwissRoll.distanceToCurve(x: points.points[2 * $0], y: points.points[2 * $0 + 1]) }
+        let distances = (0..<points.count).map {
+            SwissRoll.distanceToCurve(x: points.points[2 * $0], y: points.points[2 * $0 + 1])
+        }
         #expect(distances.max()! < 1e-7)
         // The nearest parameter of a curve point is its own parameter: tau = 10 |c(tau)|.
         for index in 0..<20 {
@@ -59,18 +64,21 @@ import RandomStreams
         let points = SwissRoll(jitter: sigma).sample(count: 4000, seed: 5)
         let (mean, standardError) = SwissRoll.meanDistanceToCurve(of: points)
         let expected = sigma * (2 / Double.pi).squareRoot()
-        #expect(abs(mean - expected) < 4 * standardError + 0.02 * expected, "mean \(mean), expected \(expected), SE \(standardError)")
+        #expect(
+            abs(mean - expected) < 4 * standardError + 0.02 * expected,
+            "mean \(mean), expected \(expected), SE \(standardError)")
     }
 
     @Test func coverageCountsReachedParameterBins() {
         let full = SwissRoll().sample(count: 3000, seed: 7)
         #expect(SwissRoll.coverage(of: full) == 1)
         // Only the inner half of the parameter range: coverage 1/2 of 30 bins.
-        let innerHalf = PointSet(points: (0..<300).flatMap { index -> [Double] in
-            let tau = 1.5 * Double.pi + 1.5 * Double.pi * (Double(index) + 0.5) / 300
-            let point = SwissRoll.curvePoint(parameter: tau)
-            return [point.x, point.y]
-        }, dimension: 2)
+        let innerHalf = PointSet(
+            points: (0..<300).flatMap { index -> [Double] in
+                let tau = 1.5 * Double.pi + 1.5 * Double.pi * (Double(index) + 0.5) / 300
+                let point = SwissRoll.curvePoint(parameter: tau)
+                return [point.x, point.y]
+            }, dimension: 2)
         #expect(SwissRoll.coverage(of: innerHalf, bins: 30) == 0.5)
         // Points far from the curve cover nothing.
         #expect(SwissRoll.coverage(of: PointSet(points: [5, 5, -5, 5], dimension: 2)) == 0)

@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import DensitySolvers
 import DiffusionModels
+import Foundation
 import GridFields
+import Testing
+
+@testable import DensitySolvers
 
 /// The paper's default 1-D mixture and the 2-D two-bump mixture used throughout.
 let oneDimensionalMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
@@ -15,13 +16,16 @@ func solveSpectral(
     let solver = try SpectralFokkerPlanckSolver(process: model, initialDensity: mixture.field(on: grid), method: method)
     let stepCount = steps ?? SpectralFokkerPlanckSolver.suggestedStepCount(process: model, grid: grid, endTime: time)
     let stationary = model.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
-    return DensityRun(endTime: time, stepCount: stepCount, snapshotTimes: snapshots, stationaryDensity: stationary).run(solver)
+    return DensityRun(endTime: time, stepCount: stepCount, snapshotTimes: snapshots, stationaryDensity: stationary).run(
+        solver)
 }
 
 /// Least-squares slope of log(error) against log(step size).
 func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
-    let xs = stepSizes.map { log($0) }, ys = errors.map { log($0) }
-    let meanX = xs.reduce(0, +) / Double(xs.count), meanY = ys.reduce(0, +) / Double(ys.count)
+    let xs = stepSizes.map { log($0) }
+    let ys = errors.map { log($0) }
+    let meanX = xs.reduce(0, +) / Double(xs.count)
+    let meanY = ys.reduce(0, +) / Double(ys.count)
     let covariance = zip(xs, ys).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
     let variance = xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
     return covariance / variance
@@ -31,7 +35,9 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     /// 256 points, L = 10, t = 1, default step count (403 for this grid): L-infinity error <= 1e-10.
     @Test func oneDimensionalOrnsteinUhlenbeckMatchesTheExactMixture() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        #expect(SpectralFokkerPlanckSolver.suggestedStepCount(process: LinearSDE.ornsteinUhlenbeck, grid: grid, endTime: 1) == 403)
+        #expect(
+            SpectralFokkerPlanckSolver.suggestedStepCount(process: LinearSDE.ornsteinUhlenbeck, grid: grid, endTime: 1)
+                == 403)
         let result = try solveSpectral(oneDimensionalMixture, model: .ornsteinUhlenbeck, grid: grid, time: 1)
         let exact = oneDimensionalMixture.evolved(under: .ornsteinUhlenbeck, to: 1).field(on: grid)
         #expect(result.status == .completed)
@@ -50,7 +56,9 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
 
     /// A 3-D grid runs through the same code: one Gaussian on 32^3, L = 6.
     @Test func threeDimensionalOrnsteinUhlenbeck() throws {
-        let mixture = GaussianMixture(components: [.init(weight: 1, mean: [0.5, -0.5, 0.2], standardDeviations: [0.7, 0.8, 0.9])])
+        let mixture = GaussianMixture(components: [
+            .init(weight: 1, mean: [0.5, -0.5, 0.2], standardDeviations: [0.7, 0.8, 0.9])
+        ])
         let grid = Grid(dimension: 3, points: 32, halfWidth: 6)
         let result = try solveSpectral(mixture, model: .ornsteinUhlenbeck, grid: grid, time: 0.5)
         let exact = mixture.evolved(under: .ornsteinUhlenbeck, to: 0.5).field(on: grid)
@@ -61,14 +69,18 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     @Test func variancePreservingEqualsTimeChangedOrnsteinUhlenbeck() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         let variancePreserving = LinearSDE.variancePreserving(betaMinimum: 0.1, betaMaximum: 20)
-        let viaVariancePreserving = try solveSpectral(oneDimensionalMixture, model: variancePreserving, grid: grid, time: 1)
-        let viaOrnsteinUhlenbeck = try solveSpectral(oneDimensionalMixture, model: .ornsteinUhlenbeck, grid: grid, time: (0.1 + 0.5 * 19.9) / 2)
+        let viaVariancePreserving = try solveSpectral(
+            oneDimensionalMixture, model: variancePreserving, grid: grid, time: 1)
+        let viaOrnsteinUhlenbeck = try solveSpectral(
+            oneDimensionalMixture, model: .ornsteinUhlenbeck, grid: grid, time: (0.1 + 0.5 * 19.9) / 2)
         #expect(viaVariancePreserving.finalDensity.distanceLInfinity(to: viaOrnsteinUhlenbeck.finalDensity) <= 1e-10)
         let exact = oneDimensionalMixture.evolved(under: variancePreserving, to: 1).field(on: grid)
         #expect(viaVariancePreserving.finalDensity.distanceLInfinity(to: exact) <= 1e-10)
         // Halfway in VP time, against the exact VP mixture (a time-dependent beta inside the step).
         let halfway = try solveSpectral(oneDimensionalMixture, model: variancePreserving, grid: grid, time: 0.5)
-        #expect(halfway.finalDensity.distanceLInfinity(to: oneDimensionalMixture.evolved(under: variancePreserving, to: 0.5).field(on: grid)) <= 1e-10)
+        #expect(
+            halfway.finalDensity.distanceLInfinity(
+                to: oneDimensionalMixture.evolved(under: variancePreserving, to: 0.5).field(on: grid)) <= 1e-10)
     }
 
     /// VE is pure diffusion: exact Gaussian N(m, s^2 + sigma(t)^2 - sigma(0)^2), with periodic (Fourier) and
@@ -80,26 +92,33 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 16, boundary: boundary)
         let result = try solveSpectral(mixture, model: model, grid: grid, time: 1, steps: 7)
         let variance = 0.09 + 4 - 1e-4
-        let exact = Field(grid: grid) { exp(-($0[0] - 0.5) * ($0[0] - 0.5) / (2 * variance)) / (2 * Double.pi * variance).squareRoot() }
+        let exact = Field(grid: grid) {
+            exp(-($0[0] - 0.5) * ($0[0] - 0.5) / (2 * variance)) / (2 * Double.pi * variance).squareRoot()
+        }
         #expect(result.finalDensity.distanceLInfinity(to: exact) <= 1e-12)
     }
 
     @Test func reflectingWallsWithADriftAreRefused() {
         let grid = Grid(dimension: 1, points: 32, halfWidth: 5, boundary: .reflecting)
         #expect(throws: SolverError.self) {
-            try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+            try SpectralFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
         }
     }
 
     /// A general drift written as a closure gives the same answer as the linear fast path.
     @Test func generalDriftMatchesTheLinearFastPath() throws {
         let grid = Grid(dimension: 2, points: 48, halfWidth: 7)
-        let general = GeneralSDE(driftIsTimeIndependent: true, drift: { point, _, drift in
-            for axis in 0..<point.count { drift[axis] = -point[axis] }
-        }, diffusionScale: { _ in 2.0.squareRoot() })
+        let general = GeneralSDE(
+            driftIsTimeIndependent: true,
+            drift: { point, _, drift in
+                for axis in 0..<point.count { drift[axis] = -point[axis] }
+            }, diffusionScale: { _ in 2.0.squareRoot() })
         let initial = twoDimensionalMixture.field(on: grid)
-        let viaClosure = DensityRun(endTime: 0.5, stepCount: 120).run(try SpectralFokkerPlanckSolver(process: general, initialDensity: initial))
-        let viaLinear = DensityRun(endTime: 0.5, stepCount: 120).run(try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial))
+        let viaClosure = DensityRun(endTime: 0.5, stepCount: 120).run(
+            try SpectralFokkerPlanckSolver(process: general, initialDensity: initial))
+        let viaLinear = DensityRun(endTime: 0.5, stepCount: 120).run(
+            try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial))
         #expect(viaClosure.finalDensity.distanceLInfinity(to: viaLinear.finalDensity) <= 1e-14)
     }
 }
@@ -109,10 +128,12 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     /// time error stays far below the spatial error; mass to 1e-12; positivity.
     @Test func spatialOrderIsTwo() throws {
         let exactMixture = oneDimensionalMixture.evolved(under: .ornsteinUhlenbeck, to: 1)
-        var errors: [Double] = [], widths: [Double] = []
+        var errors: [Double] = []
+        var widths: [Double] = []
         for points in [100, 200, 400, 800, 1600] {
             let grid = Grid(dimension: 1, points: points, halfWidth: 10, boundary: .reflecting)
-            let solver = try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+            let solver = try FiniteVolumeFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
             let result = DensityRun(endTime: 1, stepCount: 400).run(solver)
             #expect(result.status == .completed)
             #expect(abs(result.finalDensity.integral - oneDimensionalMixture.field(on: grid).integral) < 1e-12)
@@ -129,7 +150,8 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     func positivityAndMassAtEveryStep(method: FiniteVolumeFokkerPlanckSolver.Method) throws {
         let grid = Grid(dimension: 2, points: 64, halfWidth: 6, boundary: .reflecting)
         let initial = twoDimensionalMixture.field(on: grid)
-        let solver = try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method)
+        let solver = try FiniteVolumeFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method)
         for _ in 0..<50 {
             solver.step(by: 0.04)
             let density = solver.currentDensity()
@@ -142,9 +164,11 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     @Test(arguments: FiniteVolumeFokkerPlanckSolver.Method.allCases)
     func stationaryGaussianIsPreservedToRoundOff(method: FiniteVolumeFokkerPlanckSolver.Method) throws {
         for dimension in [1, 2] {
-            let grid = Grid(dimension: dimension, points: dimension == 1 ? 200 : 60, halfWidth: 7, boundary: .reflecting)
+            let grid = Grid(
+                dimension: dimension, points: dimension == 1 ? 200 : 60, halfWidth: 7, boundary: .reflecting)
             let gaussian = GaussianMixture.standardNormal(dimension: dimension).field(on: grid)
-            let solver = try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: gaussian, method: method)
+            let solver = try FiniteVolumeFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck, initialDensity: gaussian, method: method)
             for _ in 0..<100 { solver.step(by: 0.05) }
             #expect(solver.currentDensity().distanceLInfinity(to: gaussian) <= 1e-14 * gaussian.maximum * 100)
         }
@@ -152,7 +176,9 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
 
     @Test func periodicGridIsRefused() {
         #expect(throws: SolverError.self) {
-            try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: Grid(dimension: 1, points: 16, halfWidth: 5)))
+            try FiniteVolumeFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck,
+                initialDensity: oneDimensionalMixture.field(on: Grid(dimension: 1, points: 16, halfWidth: 5)))
         }
     }
 
@@ -161,7 +187,8 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
         let model = LinearSDE.varianceExploding(sigmaMinimum: 0.01, sigmaMaximum: 2)
         let mixture = GaussianMixture(components: [.init(weight: 1, mean: [0.5], standardDeviations: [0.3])])
         let grid = Grid(dimension: 1, points: 1024, halfWidth: 16, boundary: .reflecting)
-        let result = DensityRun(endTime: 1, stepCount: 400).run(try FiniteVolumeFokkerPlanckSolver(process: model, initialDensity: mixture.field(on: grid)))
+        let result = DensityRun(endTime: 1, stepCount: 400).run(
+            try FiniteVolumeFokkerPlanckSolver(process: model, initialDensity: mixture.field(on: grid)))
         let exact = mixture.evolved(under: model, to: 1).field(on: grid)
         #expect(result.finalDensity.distanceLInfinity(to: exact) <= 1e-5)
     }
@@ -169,12 +196,16 @@ func observedOrder(stepSizes: [Double], errors: [Double]) -> Double {
     /// The general-drift path (rates per grid line) equals the linear path for the OU drift.
     @Test func generalDriftMatchesTheLinearPath() throws {
         let grid = Grid(dimension: 2, points: 40, halfWidth: 6, boundary: .reflecting)
-        let general = GeneralSDE(driftIsTimeIndependent: true, drift: { point, _, drift in
-            for axis in 0..<point.count { drift[axis] = -point[axis] }
-        }, diffusionScale: { _ in 2.0.squareRoot() })
+        let general = GeneralSDE(
+            driftIsTimeIndependent: true,
+            drift: { point, _, drift in
+                for axis in 0..<point.count { drift[axis] = -point[axis] }
+            }, diffusionScale: { _ in 2.0.squareRoot() })
         let initial = twoDimensionalMixture.field(on: grid)
-        let viaClosure = DensityRun(endTime: 0.5, stepCount: 20).run(try FiniteVolumeFokkerPlanckSolver(process: general, initialDensity: initial))
-        let viaLinear = DensityRun(endTime: 0.5, stepCount: 20).run(try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial))
+        let viaClosure = DensityRun(endTime: 0.5, stepCount: 20).run(
+            try FiniteVolumeFokkerPlanckSolver(process: general, initialDensity: initial))
+        let viaLinear = DensityRun(endTime: 0.5, stepCount: 20).run(
+            try FiniteVolumeFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial))
         #expect(viaClosure.finalDensity.distanceLInfinity(to: viaLinear.finalDensity) <= 1e-14)
     }
 }
@@ -190,12 +221,14 @@ enum StepperKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         switch self {
         case .spectralIntegratingFactorRK4, .spectralStrang:
             let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-            return try SpectralFokkerPlanckSolver(process: model, initialDensity: oneDimensionalMixture.field(on: grid),
-                                                  method: self == .spectralStrang ? .strangSplitting : .integratingFactorRK4)
+            return try SpectralFokkerPlanckSolver(
+                process: model, initialDensity: oneDimensionalMixture.field(on: grid),
+                method: self == .spectralStrang ? .strangSplitting : .integratingFactorRK4)
         case .finiteVolumeBackwardEuler, .finiteVolumeTRBDF2:
             let grid = Grid(dimension: 1, points: 256, halfWidth: 10, boundary: .reflecting)
-            return try FiniteVolumeFokkerPlanckSolver(process: model, initialDensity: oneDimensionalMixture.field(on: grid),
-                                                      method: self == .finiteVolumeBackwardEuler ? .backwardEuler : .trBDF2)
+            return try FiniteVolumeFokkerPlanckSolver(
+                process: model, initialDensity: oneDimensionalMixture.field(on: grid),
+                method: self == .finiteVolumeBackwardEuler ? .backwardEuler : .trBDF2)
         }
     }
 }
@@ -220,8 +253,9 @@ func declaredTemporalOrderIsObserved(kind: StepperKind) throws {
     /// KL(rho_t || gamma) <= e^(-2t) KL(rho_0 || gamma) at every snapshot (log-Sobolev constant 1).
     @Test func klToGammaDecaysAtLeastAtRateTwo() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        let result = try solveSpectral(oneDimensionalMixture, model: .ornsteinUhlenbeck, grid: grid, time: 3,
-                                       snapshots: DensityRun.evenlySpacedTimes(count: 30, to: 3))
+        let result = try solveSpectral(
+            oneDimensionalMixture, model: .ornsteinUhlenbeck, grid: grid, time: 3,
+            snapshots: DensityRun.evenlySpacedTimes(count: 30, to: 3))
         let initial = result.snapshots[0].diagnostics.klToStationary!
         #expect(result.snapshots.count == 31)
         for snapshot in result.snapshots.dropFirst() {
@@ -234,12 +268,15 @@ func declaredTemporalOrderIsObserved(kind: StepperKind) throws {
     @Test func equalityForAShiftedGaussian() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         let shifted = GaussianMixture(components: [.init(weight: 1, mean: [2], standardDeviations: [1])])
-        let result = try solveSpectral(shifted, model: .ornsteinUhlenbeck, grid: grid, time: 2,
-                                       snapshots: DensityRun.evenlySpacedTimes(count: 8, to: 2))
+        let result = try solveSpectral(
+            shifted, model: .ornsteinUhlenbeck, grid: grid, time: 2,
+            snapshots: DensityRun.evenlySpacedTimes(count: 8, to: 2))
         for snapshot in result.snapshots {
             let expected = exp(-2 * snapshot.diagnostics.time) * 4 / 2
             let measured = snapshot.diagnostics.klToStationary!
-            #expect(abs(measured - expected) / expected <= 1e-8, "t = \(snapshot.diagnostics.time): \(measured) vs \(expected)")
+            #expect(
+                abs(measured - expected) / expected <= 1e-8,
+                "t = \(snapshot.diagnostics.time): \(measured) vs \(expected)")
         }
     }
 }
@@ -265,7 +302,8 @@ final class FaultyStepper: DensityStepper {
     }
     func currentDensity() -> Field { Field(grid: grid, values: values) }
     func health() -> StepperHealth {
-        StepperHealth(mass: values.reduce(0, +) * grid.cellVolume, isFinite: values.allSatisfy { $0.isFinite }, amplitudeRatio: 1)
+        StepperHealth(
+            mass: values.reduce(0, +) * grid.cellVolume, isFinite: values.allSatisfy { $0.isFinite }, amplitudeRatio: 1)
     }
 }
 
@@ -273,7 +311,8 @@ final class FaultyStepper: DensityStepper {
     /// Too few steps make the explicit drift unstable: the run stops with `blewUp` long before overflow.
     @Test func unstableSpectralStepsAreReportedAsBlowUp() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+        let solver = try SpectralFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
         let result = DensityRun(endTime: 100, stepCount: 100).run(solver)
         guard case .blewUp(let time, let step, let ratio) = result.status else {
             Issue.record("expected blew-up, got \(result.status)")
@@ -282,14 +321,21 @@ final class FaultyStepper: DensityStepper {
         #expect(time <= 100 && step <= 100 && ratio > 1 + 1e-6)
         #expect(result.finalDensity.isFinite)
         // The same grid with the suggested steps stays healthy.
-        let healthy = DensityRun(endTime: 3, stepCount: SpectralFokkerPlanckSolver.suggestedStepCount(process: LinearSDE.ornsteinUhlenbeck, grid: grid, endTime: 3))
-            .run(try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid)))
+        let healthy = DensityRun(
+            endTime: 3,
+            stepCount: SpectralFokkerPlanckSolver.suggestedStepCount(
+                process: LinearSDE.ornsteinUhlenbeck, grid: grid, endTime: 3)
+        )
+        .run(
+            try SpectralFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid)))
         #expect(healthy.status == .completed)
     }
 
     @Test func zeroDurationReturnsTheInitialSnapshot() throws {
         let grid = Grid(dimension: 1, points: 64, halfWidth: 10)
-        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+        let solver = try SpectralFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
         let result = DensityRun(endTime: 0, stepCount: 10).run(solver)
         #expect(result.status == .completed && result.stepsTaken == 0 && result.snapshots.count == 1)
     }
@@ -314,9 +360,11 @@ final class FaultyStepper: DensityStepper {
     /// Snapshots fall exactly on the requested times and carry diagnostics against the oracle.
     @Test func snapshotsHitTheRequestedTimes() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
-        let run = DensityRun(endTime: 1, stepCount: 400, snapshotTimes: [0.25, 0.5, 0.7],
-                             exactDensity: { oneDimensionalMixture.evolved(under: .ornsteinUhlenbeck, to: $0).field(on: grid) })
+        let solver = try SpectralFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: oneDimensionalMixture.field(on: grid))
+        let run = DensityRun(
+            endTime: 1, stepCount: 400, snapshotTimes: [0.25, 0.5, 0.7],
+            exactDensity: { oneDimensionalMixture.evolved(under: .ornsteinUhlenbeck, to: $0).field(on: grid) })
         let result = run.run(solver)
         #expect(result.snapshots.map(\.diagnostics.time) == [0, 0.25, 0.5, 0.7, 1])
         #expect(result.snapshots.allSatisfy { $0.diagnostics.l1Error! < 1e-9 })

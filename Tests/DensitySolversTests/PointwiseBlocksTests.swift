@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import DensitySolvers
 import DiffusionModels
+import Foundation
 import GridFields
+import Testing
+
+@testable import DensitySolvers
 
 @Suite struct PointwiseBlocksTests {
     /// Every element of the rows x columns array lies in exactly one block, for one and several threads, with
@@ -27,22 +28,29 @@ import GridFields
     /// give the same bits as its one-thread plans.)
     @Test(arguments: SpectralFokkerPlanckSolver.Method.allCases)
     func oneAndTwoThreadsGiveTheSameBits(method: SpectralFokkerPlanckSolver.Method) throws {
-        let general = GeneralSDE(drift: { point, time, drift in
-            drift[0] = -point[0] * point[0] * point[0] / 4 + 0.3 * point[point.count - 1] * (1 + time)
-            for axis in 1..<point.count { drift[axis] = -point[axis] - 0.2 * point[0] }
-        }, diffusionScale: { _ in 2.0.squareRoot() })
+        let general = GeneralSDE(
+            drift: { point, time, drift in
+                drift[0] = -point[0] * point[0] * point[0] / 4 + 0.3 * point[point.count - 1] * (1 + time)
+                for axis in 1..<point.count { drift[axis] = -point[axis] - 0.2 * point[0] }
+            }, diffusionScale: { _ in 2.0.squareRoot() })
         let oneDimensional = GaussianMixture(components: [.init(weight: 1, mean: [0.5], standardDeviations: [0.7])])
-        let threeDimensional = GaussianMixture(components: [.init(weight: 1, mean: [0.5, -0.5, 0.2], standardDeviations: [0.7, 0.8, 0.9])])
+        let threeDimensional = GaussianMixture(components: [
+            .init(weight: 1, mean: [0.5, -0.5, 0.2], standardDeviations: [0.7, 0.8, 0.9])
+        ])
         let cases: [(process: any ForwardProcess, mixture: GaussianMixture, grid: Grid)] = [
             (LinearSDE.ornsteinUhlenbeck, oneDimensional, Grid(dimension: 1, points: 1 << 16, halfWidth: 8)),
-            (LinearSDE.variancePreserving(betaMinimum: 0.1, betaMaximum: 20), twoDimensionalMixture, Grid(dimension: 2, points: 256, halfWidth: 8)),
+            (
+                LinearSDE.variancePreserving(betaMinimum: 0.1, betaMaximum: 20), twoDimensionalMixture,
+                Grid(dimension: 2, points: 256, halfWidth: 8)
+            ),
             (general, twoDimensionalMixture, Grid(dimension: 2, points: 256, halfWidth: 8)),
             (LinearSDE.ornsteinUhlenbeck, threeDimensional, Grid(dimension: 3, points: 48, halfWidth: 6)),
         ]
         for (process, mixture, grid) in cases {
             let initial = mixture.field(on: grid)
             let densities = try [1, 2].map { threads in
-                let solver = try SpectralFokkerPlanckSolver(process: process, initialDensity: initial, method: method, threads: threads)
+                let solver = try SpectralFokkerPlanckSolver(
+                    process: process, initialDensity: initial, method: method, threads: threads)
                 for _ in 0..<3 { solver.step(by: 0.002) }
                 return solver.currentDensity().values
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DiffusionModels
 
 @Suite struct GaussianMixtureTests {
@@ -23,7 +24,9 @@ import Testing
             for node in 0..<nodeCount {
                 let origin = lower + Double(node) * width
                 let weight = node == 0 || node == nodeCount - 1 ? 1.0 : (node % 2 == 1 ? 4.0 : 2.0)
-                integral += weight * model.transitionDensity(at: [point], from: [origin], endTime: time) * Self.oneDimensional.density(at: [origin])
+                integral +=
+                    weight * model.transitionDensity(at: [point], from: [origin], endTime: time)
+                    * Self.oneDimensional.density(at: [origin])
             }
             integral *= width / 3
             #expect(relativeDifference(evolved.density(at: [point]), integral) < 1e-9)
@@ -39,7 +42,8 @@ import Testing
                 let score = mixture.score(at: point)
                 for axis in 0..<dimension {
                     let step = 1e-5
-                    var plus = point, minus = point
+                    var plus = point
+                    var minus = point
                     plus[axis] += step
                     minus[axis] -= step
                     let difference = (mixture.logDensity(at: plus) - mixture.logDensity(at: minus)) / (2 * step)
@@ -51,11 +55,14 @@ import Testing
 
     /// Tweedie: grad log rho_t(x) = (m <X0>(x, t) - x) / v, for every model and the full-covariance mixture.
     @Test func posteriorMeanSatisfiesTweedie() {
-        let models: [LinearSDE] = [.ornsteinUhlenbeck, .variancePreserving(), .varianceExploding(sigmaMinimum: 0.1, sigmaMaximum: 5)]
+        let models: [LinearSDE] = [
+            .ornsteinUhlenbeck, .variancePreserving(), .varianceExploding(sigmaMinimum: 0.1, sigmaMaximum: 5),
+        ]
         for model in models {
             for time in [0.05, 0.4, 0.9] {
                 let evolved = Self.twoDimensional.evolved(under: model, to: time)
-                let scale = model.meanScale(to: time), variance = model.variance(to: time)
+                let scale = model.meanScale(to: time)
+                let variance = model.variance(to: time)
                 for point in [[0.2, -0.7], [-1.5, 1.0], [2.0, 0.3]] {
                     let score = evolved.score(at: point)
                     let posteriorMean = Self.twoDimensional.posteriorMean(at: point, time: time, under: model)
@@ -74,7 +81,8 @@ import Testing
         let count = 200_000
         let mixture = Self.twoDimensional
         let samples = mixture.sample(count: count, using: &generator)
-        let mean = mixture.mean, covariance = mixture.covariance
+        let mean = mixture.mean
+        let covariance = mixture.covariance
         for axis in 0..<2 {
             let values = (0..<count).map { samples[2 * $0 + axis] }
             let sampleMean = values.reduce(0, +) / Double(count)

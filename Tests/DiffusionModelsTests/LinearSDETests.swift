@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DiffusionModels
 
 @Suite struct LinearSDETests {
@@ -9,18 +10,24 @@ import Testing
     @Test(arguments: times)
     func closedFormsMatchNumericalIntegration(time: Double) {
         // VP and VE are defined on t in [0, 1].
-        let models: [LinearSDE] = time <= 1
+        let models: [LinearSDE] =
+            time <= 1
             ? [.ornsteinUhlenbeck, .variancePreserving(), .varianceExploding(sigmaMinimum: 0.1, sigmaMaximum: 3)]
             : [.ornsteinUhlenbeck]
         for model in models {
             let numerical = LinearSDE.custom(
                 driftRate: { model.driftRate(at: $0) }, diffusionScale: { model.diffusionScale(at: $0) })
             // RK4 on 2000 steps: relative error about 1e-12 even for VP's fast beta.
-            #expect(relativeDifference(model.meanScale(to: time), numerical.meanScale(to: time)) < 1e-11, "\(model.name) m(t)")
-            #expect(relativeDifference(model.variance(to: time), numerical.variance(to: time)) < 1e-11, "\(model.name) v(t)")
-            #expect(relativeDifference(
-                model.integratedSquaredDiffusion(from: 0.2 * time, to: time),
-                numerical.integratedSquaredDiffusion(from: 0.2 * time, to: time)) < 1e-12, "\(model.name) int g^2")
+            #expect(
+                relativeDifference(model.meanScale(to: time), numerical.meanScale(to: time)) < 1e-11,
+                "\(model.name) m(t)")
+            #expect(
+                relativeDifference(model.variance(to: time), numerical.variance(to: time)) < 1e-11, "\(model.name) v(t)"
+            )
+            #expect(
+                relativeDifference(
+                    model.integratedSquaredDiffusion(from: 0.2 * time, to: time),
+                    numerical.integratedSquaredDiffusion(from: 0.2 * time, to: time)) < 1e-12, "\(model.name) int g^2")
         }
     }
 
@@ -39,8 +46,12 @@ import Testing
         let variancePreserving = LinearSDE.variancePreserving(betaMinimum: 0.1, betaMaximum: 20)
         let changedTime = (0.1 * time + 0.5 * 19.9 * time * time) / 2
         let ornsteinUhlenbeck = LinearSDE.ornsteinUhlenbeck
-        #expect(relativeDifference(variancePreserving.meanScale(to: time), ornsteinUhlenbeck.meanScale(to: changedTime)) < 1e-14)
-        #expect(relativeDifference(variancePreserving.variance(to: time), ornsteinUhlenbeck.variance(to: changedTime)) < 1e-14)
+        #expect(
+            relativeDifference(variancePreserving.meanScale(to: time), ornsteinUhlenbeck.meanScale(to: changedTime))
+                < 1e-14)
+        #expect(
+            relativeDifference(variancePreserving.variance(to: time), ornsteinUhlenbeck.variance(to: changedTime))
+                < 1e-14)
     }
 
     @Test func varianceExplodingVarianceIsTheSigmaIncrement() {
@@ -56,7 +67,7 @@ import Testing
         let model = LinearSDE.ornsteinUhlenbeck
         for (point, origin, time) in [(0.3, -1.2, 1.0), (1.7, 0.4, 0.5), (-2.0, 2.0, 2.0)] {
             var sum = 0.0
-            var (previousX, currentX) = (0.0, 1.0)    // He_-1 = 0, He_0 = 1
+            var (previousX, currentX) = (0.0, 1.0) // He_-1 = 0, He_0 = 1
             var (previousY, currentY) = (0.0, 1.0)
             var factorial = 1.0
             for order in 0..<80 {
@@ -66,7 +77,9 @@ import Testing
                 factorial *= Double(order + 1)
             }
             let gaussian = exp(-point * point / 2) / (2 * Double.pi).squareRoot()
-            #expect(relativeDifference(model.transitionDensity(at: [point], from: [origin], endTime: time), gaussian * sum) < 1e-12)
+            #expect(
+                relativeDifference(model.transitionDensity(at: [point], from: [origin], endTime: time), gaussian * sum)
+                    < 1e-12)
         }
     }
 
@@ -76,6 +89,9 @@ import Testing
         #expect(LinearSDE.varianceExploding().stationaryDistribution(dimension: 1) == nil)
         // gamma is invariant: evolving it under OU leaves it unchanged.
         let evolved = GaussianMixture.standardNormal(dimension: 2).evolved(under: .ornsteinUhlenbeck, to: 0.7)
-        #expect(relativeDifference(evolved.density(at: [0.3, -0.4]), GaussianMixture.standardNormal(dimension: 2).density(at: [0.3, -0.4])) < 1e-15)
+        #expect(
+            relativeDifference(
+                evolved.density(at: [0.3, -0.4]), GaussianMixture.standardNormal(dimension: 2).density(at: [0.3, -0.4]))
+                < 1e-15)
     }
 }

@@ -10,7 +10,9 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
 
 @Suite struct CrosscheckCommandTests {
     /// A small run of both directions (128 cells, M = 1000 and 4000, 100 reverse steps).
-    static let small = ["--points", "128", "--particles", "1000,4000", "--times", "0.5,1", "--t-min", "0.2", "--steps", "100"]
+    static let small = [
+        "--points", "128", "--particles", "1000,4000", "--times", "0.5,1", "--t-min", "0.2", "--steps", "100",
+    ]
 
     /// JSON: one row per direction, time and M with the documented keys, and a decay exponent per direction; the
     /// rows agree with the grid at the sampling level.
@@ -21,14 +23,18 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
         let rows = try #require(json["rows"] as? [[String: Any]])
         // forward at 0.5 and 1; reverse at 0.5 and t-min 0.2 (T = 1 is the reverse start): 4 times x 2 counts.
         #expect(rows.count == 8)
-        let keys = ["direction", "time", "particle_count", "tv_distance", "hellinger_distance", "kl_divergence", "w1_distance",
-                    "ks_statistic", "ks_p_value", "chi2_statistic", "chi2_p_value", "expected_tv", "tv_standard_error"]
+        let keys = [
+            "direction", "time", "particle_count", "tv_distance", "hellinger_distance", "kl_divergence", "w1_distance",
+            "ks_statistic", "ks_p_value", "chi2_statistic", "chi2_p_value", "expected_tv", "tv_standard_error",
+        ]
         for row in rows {
             for key in keys { #expect(row[key] != nil && !(row[key] is NSNull), "missing \(key)") }
             let score = try #require(row["standard_score"] as? Double)
             #expect(abs(score) <= 4)
         }
-        #expect(rows.compactMap { $0["direction"] as? String } == Array(repeating: "forward", count: 4) + Array(repeating: "reverse", count: 4))
+        #expect(
+            rows.compactMap { $0["direction"] as? String } == Array(repeating: "forward", count: 4)
+                + Array(repeating: "reverse", count: 4))
         #expect(rows.compactMap { $0["time"] as? Double } == [0.5, 0.5, 1, 1, 0.5, 0.5, 0.2, 0.2])
         let directions = try #require(json["directions"] as? [[String: Any]])
         #expect(directions.compactMap { $0["direction"] as? String } == ["forward", "reverse"])
@@ -40,11 +46,17 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let directory = scratch.path("out")
-        let command = try #require(try FPLab.parseAsRoot(["crosscheck", "--direction", "forward", "--output", directory] + Self.small) as? Crosscheck)
+        let command = try #require(
+            try FPLab.parseAsRoot(["crosscheck", "--direction", "forward", "--output", directory] + Self.small)
+                as? Crosscheck)
         let outcome = try command.experiment().run()
         try command.outputOptions.writeFiles(for: outcome.report)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        #expect(names == ["crosscheck.csv", "crosscheck.md", "decay-forward.svg", "density-forward-1.svg", "density-forward-2.svg", "manifest.json"])
+        #expect(
+            names == [
+                "crosscheck.csv", "crosscheck.md", "decay-forward.svg", "density-forward-1.svg",
+                "density-forward-2.svg", "manifest.json",
+            ])
         let csv = try String(contentsOfFile: directory + "/crosscheck.csv", encoding: .utf8)
         #expect(csv.hasPrefix("direction,time,particle_count,tv_distance,expected_tv"))
         #expect(csv.split(separator: "\n").count == 5)
@@ -57,17 +69,25 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
 
     /// 2-D: chi-square and the sliced W1, no KS (null in JSON), and a heat map of the standardized residuals.
     @Test func twoDimensionalRun() throws {
-        let outcome = try crosscheckOutcome(["--dimension", "2", "--points", "48", "--direction", "forward", "--particles", "2000,8000", "--times", "0.5"])
+        let outcome = try crosscheckOutcome([
+            "--dimension", "2", "--points", "48", "--direction", "forward", "--particles", "2000,8000", "--times",
+            "0.5",
+        ])
         let json = try parseJSONObject(outcome.report.rendered(as: .json))
         let rows = try #require(json["rows"] as? [[String: Any]])
         #expect(rows.count == 2)
-        #expect(rows.allSatisfy { $0["ks_p_value"] is NSNull && $0["w1_distance"] is Double && $0["chi2_p_value"] is Double })
+        #expect(
+            rows.allSatisfy {
+                $0["ks_p_value"] is NSNull && $0["w1_distance"] is Double && $0["chi2_p_value"] is Double
+            })
         #expect(outcome.report.files.contains { $0.name == "density-forward-1.svg" })
     }
 
     /// The same seed gives the same table with 1 and 2 threads; another seed does not.
     @Test func threadCountDoesNotChangeTheOutput() throws {
-        func table(_ extra: [String]) throws -> String { try crosscheckOutcome(Self.small + extra).table.rendered(as: .csv) }
+        func table(_ extra: [String]) throws -> String {
+            try crosscheckOutcome(Self.small + extra).table.rendered(as: .csv)
+        }
         let one = try table(["--threads", "1", "--seed", "5"])
         #expect(one == (try table(["--threads", "2", "--seed", "5"])))
         #expect(one != (try table(["--threads", "1", "--seed", "6"])))
@@ -87,7 +107,8 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
         .init(arguments: ["--times", "0"], expected: "--times must lie in (0, --time]"),
         .init(arguments: ["--times", "nan"], expected: "--times must lie in (0, --time]"),
         .init(arguments: ["--t-min", "0"], expected: "--t-min must be a finite number greater than 0"),
-        .init(arguments: ["--t-min", "1"], expected: "--t-min must be a finite number greater than 0 and below --time"),
+        .init(
+            arguments: ["--t-min", "1"], expected: "--t-min must be a finite number greater than 0 and below --time"),
         .init(arguments: ["--direction", "sideways"], expected: "--direction"),
         .init(arguments: ["--dimension", "2", "--mixture", "1:0:1"], expected: "--mixture"),
         .init(arguments: ["--integrator", "rk4"], expected: "--integrator rk4 is not a forward integrator"),

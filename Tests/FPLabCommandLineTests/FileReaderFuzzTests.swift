@@ -37,9 +37,10 @@ import Testing
                 case 1 where !bytes.isEmpty:
                     bytes[min(position, bytes.count - 1)] = Self.interesting[below(Self.interesting.count)]
                 case 2:
-                    bytes.insert(contentsOf: (0...below(8)).map { _ in
-                        Self.interesting[below(Self.interesting.count)]
-                    }, at: position)
+                    bytes.insert(
+                        contentsOf: (0...below(8)).map { _ in
+                            Self.interesting[below(Self.interesting.count)]
+                        }, at: position)
                 case 3: bytes.removeSubrange(position..<min(bytes.count, position + 1 + below(16)))
                 case 4:
                     let end = min(bytes.count, position + 1 + below(64))
@@ -56,60 +57,81 @@ import Testing
     }
 
     /// Runs `read` on mutants of `seeds` for `budget` seconds; returns (values, errors).
-    static func fuzz(seed: UInt64, seeds: [Data], repair: (Data) -> Data = { $0 },
-                     _ read: (Data) throws -> Void) -> (Int, Int) {
+    static func fuzz(
+        seed: UInt64, seeds: [Data], repair: (Data) -> Data = { $0 },
+        _ read: (Data) throws -> Void
+    ) -> (Int, Int) {
         var mutator = Mutator(state: seed)
         var outcomes = (values: 0, errors: 0)
         let deadline = Date().addingTimeInterval(budget)
         while Date() < deadline {
             for _ in 0..<64 {
                 let input = repair(mutator.mutate(seeds[mutator.below(seeds.count)], seeds: seeds))
-                do { try read(input); outcomes.values += 1 } catch { outcomes.errors += 1 }
+                do {
+                    try read(input)
+                    outcomes.values += 1
+                } catch { outcomes.errors += 1 }
             }
         }
         return outcomes
     }
 
     @Test func pointFiles() {
-        let seeds = [HostileFiles.text("x,y\n1,2\n3.5,-4e-2\n"), HostileFiles.text("\u{FEFF}\"a\",b\r\n0,1\r\n"),
-                     HostileFiles.text("# c\n1\n2\n"), HostileFiles.text("1.5,2,3\n4,5,6\n")]
+        let seeds = [
+            HostileFiles.text("x,y\n1,2\n3.5,-4e-2\n"), HostileFiles.text("\u{FEFF}\"a\",b\r\n0,1\r\n"),
+            HostileFiles.text("# c\n1\n2\n"), HostileFiles.text("1.5,2,3\n4,5,6\n"),
+        ]
         let csv = Self.fuzz(seed: 1, seeds: seeds) { _ = try PointSet(fileData: $0, name: "fuzz.csv") }
         #expect(csv.0 > 0 && csv.1 > 0, "CSV mutants: \(csv)")
-        let npySeeds = [HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
-                        HostileBytes.npy(header: HostileFiles.npyHeader(descr: "'<f4'", shape: "(2,)"),
-                                         payload: Data(count: 8)),
-                        HostileFiles.npy(HostileFiles.npyHeader(shape: "(6,)"), version: (2, 0))]
+        let npySeeds = [
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
+            HostileBytes.npy(
+                header: HostileFiles.npyHeader(descr: "'<f4'", shape: "(2,)"),
+                payload: Data(count: 8)),
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "(6,)"), version: (2, 0)),
+        ]
         let npy = Self.fuzz(seed: 2, seeds: npySeeds) { _ = try PointSet(fileData: $0, name: "fuzz.npy") }
         #expect(npy.0 > 0 && npy.1 > 0, "npy mutants: \(npy)")
     }
 
     @Test func numpyArrays() {
-        let seeds = [HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
-                     HostileFiles.npy(HostileFiles.npyHeader(shape: "(2, 1, 3)")),
-                     HostileFiles.npy(HostileFiles.npyHeader(shape: "()"), values: [1]),
-                     HostileFiles.npy(HostileFiles.npyHeader(shape: "(0,)"), values: [])]
+        let seeds = [
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "(2, 1, 3)")),
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "()"), values: [1]),
+            HostileFiles.npy(HostileFiles.npyHeader(shape: "(0,)"), values: []),
+        ]
         let outcome = Self.fuzz(seed: 3, seeds: seeds) { _ = try NumpyArray(npyData: $0) }
         #expect(outcome.0 > 0 && outcome.1 > 0, "mutants: \(outcome)")
     }
 
     /// Mutants with their checksum repaired, so that the header and value checks behind it are reached too.
     @Test func checkpoints() {
-        let seeds = [HostileFiles.checkpoint(), HostileFiles.checkpoint(header: HostileFiles.checkpointHeader(
-            extra: #","training_data":{"count":10,"dimension":2,"hash":"0000000000000000"}"#))]
+        let seeds = [
+            HostileFiles.checkpoint(),
+            HostileFiles.checkpoint(
+                header: HostileFiles.checkpointHeader(
+                    extra: #","training_data":{"count":10,"dimension":2,"hash":"0000000000000000"}"#)),
+        ]
         let raw = Self.fuzz(seed: 4, seeds: seeds) { _ = try NetworkCheckpoint.decode($0, name: "fuzz.fpnet") }
         #expect(raw.1 > 0, "mutants: \(raw)")
-        let repaired = Self.fuzz(seed: 5, seeds: seeds, repair: { data in
-            guard data.count >= 8 else { return data }
-            var body = data.dropLast(8)
-            withUnsafeBytes(of: HostileFiles.fowlerNollVo(Data(body)).littleEndian) { body.append(contentsOf: $0) }
-            return Data(body)
-        }) { _ = try NetworkCheckpoint.decode($0, name: "fuzz.fpnet") }
+        let repaired = Self.fuzz(
+            seed: 5, seeds: seeds,
+            repair: { data in
+                guard data.count >= 8 else { return data }
+                var body = data.dropLast(8)
+                withUnsafeBytes(of: HostileFiles.fowlerNollVo(Data(body)).littleEndian) { body.append(contentsOf: $0) }
+                return Data(body)
+            }
+        ) { _ = try NetworkCheckpoint.decode($0, name: "fuzz.fpnet") }
         #expect(repaired.0 > 0 && repaired.1 > 0, "repaired mutants: \(repaired)")
     }
 
     @Test func mixtureSpecifications() {
-        let seeds = [HostileFiles.text("0.3:-2:0.2;0.7:1.5:0.5"), HostileFiles.text("0.5:-1.5,0:0.5;0.5:1.5,1:0.5"),
-                     HostileFiles.text("1:0:1"), HostileFiles.text("0.25:1e-3:2,3;0.75:-0:1e2")]
+        let seeds = [
+            HostileFiles.text("0.3:-2:0.2;0.7:1.5:0.5"), HostileFiles.text("0.5:-1.5,0:0.5;0.5:1.5,1:0.5"),
+            HostileFiles.text("1:0:1"), HostileFiles.text("0.25:1e-3:2,3;0.75:-0:1e2"),
+        ]
         let outcome = Self.fuzz(seed: 6, seeds: seeds) { data in
             let text = String(decoding: data, as: UTF8.self)
             var parsed = false
@@ -123,8 +145,10 @@ import Testing
 
     /// The libFuzzer entry points take the same bytes without trapping.
     @Test func entryPoints() {
-        for data in [HostileFiles.checkpoint(), HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
-                     HostileFiles.text("1:0:1"), Data()] {
+        for data in [
+            HostileFiles.checkpoint(), HostileFiles.npy(HostileFiles.npyHeader(shape: "(3, 2)")),
+            HostileFiles.text("1:0:1"), Data(),
+        ] {
             FuzzEntryPoints.pointFile(data)
             FuzzEntryPoints.numpyArray(data)
             FuzzEntryPoints.checkpoint(data)

@@ -48,7 +48,8 @@ import Testing
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = try #require(lines.first)
         let fragments = [
-            "model ou", "solver spectral if-rk4", "256 cells on [-10, 10] (periodic)", "T = 1", "steps", "status completed",
+            "model ou", "solver spectral if-rk4", "256 cells on [-10, 10] (periodic)", "T = 1", "steps",
+            "status completed",
         ]
         for fragment in fragments {
             #expect(header.contains(fragment), "header: \(header)")
@@ -137,16 +138,18 @@ import Testing
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let directory = scratch.path("nested", "run")
-        let command = try #require(try FPLab.parseAsRoot([
-            "forward", "--points", "64", "--dimension", "2", "--snapshots", "2", "--output", directory,
-        ]) as? Forward)
+        let command = try #require(
+            try FPLab.parseAsRoot([
+                "forward", "--points", "64", "--dimension", "2", "--snapshots", "2", "--output", directory,
+            ]) as? Forward)
         #expect(!FileManager.default.fileExists(atPath: directory), "parsing creates nothing")
         try command.outputOptions.writeFiles(for: command.experiment().run().report)
 
-        #expect(scratch.contents() == [
-            "nested", "nested/run", "nested/run/density.csv", "nested/run/density.svg", "nested/run/errors.svg",
-            "nested/run/manifest.json", "nested/run/snapshots.csv",
-        ])
+        #expect(
+            scratch.contents() == [
+                "nested", "nested/run", "nested/run/density.csv", "nested/run/density.svg", "nested/run/errors.svg",
+                "nested/run/manifest.json", "nested/run/snapshots.csv",
+            ])
         let manifest = try parseJSONObject(String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
         #expect(manifest["version"] as? String == fokkerPlanckLabVersion)
         #expect(manifest["points"] as? Int == 64)
@@ -154,7 +157,10 @@ import Testing
         #expect(manifest["planning"] as? String == "estimate")
         #expect(manifest["seed"] as? Int == 1)
         #expect(manifest["threads"] as? Int == 1)
-        #expect(manifest["files"] as? [String] == ["manifest.json", "snapshots.csv", "density.csv", "density.svg", "errors.svg"])
+        #expect(
+            manifest["files"] as? [String] == [
+                "manifest.json", "snapshots.csv", "density.csv", "density.svg", "errors.svg",
+            ])
         let figure = try String(contentsOfFile: directory + "/density.svg", encoding: .utf8)
         #expect(figure.hasPrefix("<svg") && figure.contains("<rect"), "a 2-D run draws a heat map")
 

@@ -22,13 +22,16 @@ import Testing
         BadInput(arguments: ["--time", "-1"], option: "--time", allowed: "from 0 to 1000"),
         BadInput(arguments: ["--steps", "0"], option: "--steps", allowed: "from 1 to 1000000000"),
         BadInput(arguments: ["--steps", "-2"], option: "--steps", allowed: "from 1 to 1000000000"),
-        BadInput(arguments: ["--time", "1000", "--points", "10000000"], option: "--steps", allowed: "more than 1000000000"),
+        BadInput(
+            arguments: ["--time", "1000", "--points", "10000000"], option: "--steps", allowed: "more than 1000000000"),
         BadInput(arguments: ["--mixture", "0.3:-2:0.2;0.6:1.5:0.5"], option: "--mixture: ", allowed: "must sum to 1"),
         BadInput(arguments: ["--mixture", "0.3:-2;0.7:1.5:0.5"], option: "--mixture: ", allowed: "weight:mean:std"),
         BadInput(arguments: ["--mixture", "1:zero:1"], option: "--mixture: ", allowed: "not a number"),
         BadInput(arguments: ["--mixture", "1:0:-1"], option: "--mixture: ", allowed: "positive"),
-        BadInput(arguments: ["--mixture", "1:0:1e-200"], option: "--mixture: ", allowed: "std must lie in [1e-150, 1e150]"),
-        BadInput(arguments: ["--mixture", "1:0:1", "--dimension", "2"], option: "--mixture: ", allowed: "dimension is 2"),
+        BadInput(
+            arguments: ["--mixture", "1:0:1e-200"], option: "--mixture: ", allowed: "std must lie in [1e-150, 1e150]"),
+        BadInput(
+            arguments: ["--mixture", "1:0:1", "--dimension", "2"], option: "--mixture: ", allowed: "dimension is 2"),
         BadInput(arguments: ["--time", "nan"], option: "--time", allowed: "finite"),
         BadInput(arguments: ["--time", "inf"], option: "--time", allowed: "finite"),
         BadInput(arguments: ["--half-width", "-inf"], option: "--half-width", allowed: "finite"),
@@ -50,7 +53,8 @@ import Testing
             arguments: ["--model", "vp", "--beta-min", "5", "--beta-max", "1"], option: "--beta-max",
             allowed: "from --beta-min"
         ),
-        BadInput(arguments: ["--model", "ve", "--time", "500"], option: "--time", allowed: "lower --time or --sigma-max"),
+        BadInput(
+            arguments: ["--model", "ve", "--time", "500"], option: "--time", allowed: "lower --time or --sigma-max"),
     ]
 
     @Test(arguments: badInputs)
@@ -85,7 +89,8 @@ import Testing
         BadInput(arguments: ["--mixture", "0.5:0:1;0.4:1:1"], option: "--mixture", allowed: "sum to 1"),
         BadInput(arguments: ["--model", "heat"], option: "--model", allowed: "'ou', 'vp' or 've'"),
         BadInput(arguments: ["--points", "100000", "--dimension", "2"], option: "--points", allowed: "at most"),
-        BadInput(arguments: ["--solver", "finite-volume", "--method", "strang"], option: "--method", allowed: "tr-bdf2"),
+        BadInput(
+            arguments: ["--solver", "finite-volume", "--method", "strang"], option: "--method", allowed: "tr-bdf2"),
     ])
     func executableRefusesOnOneLine(_ input: BadInput) throws {
         let scratch = try TemporaryDirectory()

@@ -12,8 +12,10 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         let checkpoint = scratch.path("net.fpnet")
         _ = try trainCommand(tinyTraining + ["--steps", "60", "--checkpoint", checkpoint]).experiment().run()
-        let result = try FPLabExecutable.run(["generate", "--score", "exact", "--training-count", "300", "--particles", "300",
-                                              "--steps", "60", "--checkpoint", checkpoint, "--format", "json"])
+        let result = try FPLabExecutable.run([
+            "generate", "--score", "exact", "--training-count", "300", "--particles", "300",
+            "--steps", "60", "--checkpoint", checkpoint, "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let rows = try #require(try parseJSONObject(result.standardOutput)["rows"] as? [[String: Any]])
         #expect(rows.count == 2)
@@ -34,14 +36,18 @@ import Testing
             #expect(message.contains("--checkpoint"), "\(message)")
         }
         let line = scratch.path("line.fpnet")
-        _ = try trainCommand(tinyTraining + ["--steps", "5", "--dataset", "two-intervals", "--checkpoint", line]).experiment().run()
+        _ = try trainCommand(tinyTraining + ["--steps", "5", "--dataset", "two-intervals", "--checkpoint", line])
+            .experiment().run()
         let result = try FPLabExecutable.run(["generate", "--checkpoint", line])
         #expect(result.status == 64)
-        #expect(result.standardError.contains("--checkpoint") && result.standardError.contains("1-D"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("--checkpoint") && result.standardError.contains("1-D"),
+            "\(result.standardError)")
         // Trained on 300 roll points, measured against the default 200: refused, the option named.
         let roll = scratch.path("roll.fpnet")
         _ = try trainCommand(tinyTraining + ["--steps", "5", "--checkpoint", roll]).experiment().run()
         let other = try #require(parseFailure("generate", ["--checkpoint", roll]))
-        #expect(other.contains("--checkpoint") && other.contains("other data") && other.contains("200 points"), "\(other)")
+        #expect(
+            other.contains("--checkpoint") && other.contains("other data") && other.contains("200 points"), "\(other)")
     }
 }

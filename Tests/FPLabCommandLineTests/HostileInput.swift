@@ -40,9 +40,11 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(inputClass.rawValue): \(name)" }
 
-    init(_ inputClass: InputClass, _ name: String, _ arguments: [String], files: [String: Data] = [:],
-         prepare: (@Sendable (URL) throws -> Void)? = nil, redirection: String? = nil, status: Int32 = 64,
-         mentions: [String], timeLimit: Double = 30, checksMessage: Bool = true) {
+    init(
+        _ inputClass: InputClass, _ name: String, _ arguments: [String], files: [String: Data] = [:],
+        prepare: (@Sendable (URL) throws -> Void)? = nil, redirection: String? = nil, status: Int32 = 64,
+        mentions: [String], timeLimit: Double = 30, checksMessage: Bool = true
+    ) {
         self.inputClass = inputClass
         self.name = name
         self.arguments = arguments
@@ -56,8 +58,10 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
     }
 
     /// A file case: one file `name` with `contents`, then the arguments (which name it as `{dir}/name`).
-    init(_ inputClass: InputClass, _ name: String, file: String, _ contents: String, _ arguments: [String],
-         status: Int32 = 64, mentions: [String]) {
+    init(
+        _ inputClass: InputClass, _ name: String, file: String, _ contents: String, _ arguments: [String],
+        status: Int32 = 64, mentions: [String]
+    ) {
         self.init(inputClass, name, arguments, files: [file: Data(contents.utf8)], status: status, mentions: mentions)
     }
 
@@ -69,36 +73,44 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         for (relativePath, data) in files {
             let url = folder.appendingPathComponent(relativePath)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             try data.write(to: url)
         }
         try prepare?(folder)
         let before = Self.snapshot(of: folder)
         let arguments = self.arguments.map { $0.replacingOccurrences(of: "{dir}", with: folder.path) }
-        let result = try HostileRun.run(arguments, redirection: redirection, timeLimit: timeLimit,
-                                        workingDirectory: folder)
+        let result = try HostileRun.run(
+            arguments, redirection: redirection, timeLimit: timeLimit,
+            workingDirectory: folder)
 
         #expect(!result.timedOut, "\(testDescription): still running after \(timeLimit) s")
-        #expect(!result.killedBySignal,
-                "\(testDescription): killed by signal \(result.status); stderr: \(result.standardError.suffix(600))")
-        #expect(result.status == status, """
+        #expect(
+            !result.killedBySignal,
+            "\(testDescription): killed by signal \(result.status); stderr: \(result.standardError.suffix(600))")
+        #expect(
+            result.status == status,
+            """
             \(testDescription): exit status \(result.status), not \(status); \
             stderr: \(result.standardError.suffix(600))
             """)
         #expect(result.standardOutput.isEmpty, "\(testDescription): printed \(result.standardOutput.prefix(300))")
         if checksMessage {
             var lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
-            if followsProgress, lines.count > 2 { lines.removeFirst(lines.count - 2) }   // the progress lines
+            if followsProgress, lines.count > 2 { lines.removeFirst(lines.count - 2) } // the progress lines
             let complete = lines.count == 2 && lines[1].isEmpty
-            #expect(complete && lines[0].hasPrefix("Error: "),
-                    "\(testDescription): standard error is not one 'Error: ' line: \(result.standardError.prefix(600))")
+            #expect(
+                complete && lines[0].hasPrefix("Error: "),
+                "\(testDescription): standard error is not one 'Error: ' line: \(result.standardError.prefix(600))")
             for mention in mentions {
-                #expect(result.standardError.contains(mention),
-                        "\(testDescription): the message does not name \(mention): \(result.standardError.prefix(600))")
+                #expect(
+                    result.standardError.contains(mention),
+                    "\(testDescription): the message does not name \(mention): \(result.standardError.prefix(600))")
             }
-            #expect(!result.standardError.contains("Fatal error"),
-                    "\(testDescription): \(result.standardError.prefix(600))")
+            #expect(
+                !result.standardError.contains("Fatal error"),
+                "\(testDescription): \(result.standardError.prefix(600))")
         }
         let after = Self.snapshot(of: folder)
         #expect(after == before, "\(testDescription): files changed: \(Self.difference(before, after))")
@@ -142,8 +154,10 @@ enum HostileRun {
         var standardError: String
     }
 
-    static func run(_ arguments: [String], redirection: String? = nil, timeLimit: Double,
-                    workingDirectory: URL? = nil, environment: [String: String]? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], redirection: String? = nil, timeLimit: Double,
+        workingDirectory: URL? = nil, environment: [String: String]? = nil
+    ) throws -> Result {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let outputURL = scratch.url.appendingPathComponent("stdout")

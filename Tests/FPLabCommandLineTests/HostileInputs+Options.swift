@@ -10,8 +10,10 @@ extension HostileInput {
     }
 
     /// A case of class `.size`: a size or a combination of sizes whose memory or work exceeds the bounds.
-    private static func size(_ name: String, _ arguments: [String], files: [String: Data] = [:],
-                             _ mentions: String...) -> HostileInput {
+    private static func size(
+        _ name: String, _ arguments: [String], files: [String: Data] = [:],
+        _ mentions: String...
+    ) -> HostileInput {
         HostileInput(.size, name, arguments, files: files, mentions: mentions)
     }
 
@@ -21,7 +23,8 @@ extension HostileInput {
         return Data((Array(repeating: row, count: rows).joined(separator: "\n") + "\n").utf8)
     }
 
-    static let optionCases: [HostileInput] = forwardCases + sampleCases + invertCases + reverseCases + supportCases
+    static let optionCases: [HostileInput] =
+        forwardCases + sampleCases + invertCases + reverseCases + supportCases
         + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases
 
     static let forwardCases: [HostileInput] = [
@@ -33,7 +36,8 @@ extension HostileInput {
         option("forward --time negative", ["forward", "--time", "-1"], "--time", "from 0 to 1000"),
         option("forward --time 1e308", ["forward", "--time", "1e308"], "--time", "1000"),
         option("forward --time nan", ["forward", "--time", "nan"], "--time", "finite"),
-        option("forward --snapshots Int.max", ["forward", "--snapshots", "9223372036854775807"], "--snapshots", "1000"),
+        option(
+            "forward --snapshots Int.max", ["forward", "--snapshots", "9223372036854775807"], "--snapshots", "1000"),
         option("forward --snapshots negative", ["forward", "--snapshots", "-1"], "--snapshots"),
         option("forward --steps zero", ["forward", "--steps", "0"], "--steps", "from 1"),
         option("forward --steps Int.min", ["forward", "--steps", "-9223372036854775808"], "--steps"),
@@ -42,34 +46,50 @@ extension HostileInput {
         option("forward --beta-max inf", ["forward", "--model", "vp", "--beta-max", "inf"], "--beta-max", "finite"),
         option("forward --beta-min negative", ["forward", "--model", "vp", "--beta-min", "-0.1"], "--beta-min"),
         option("forward --sigma-min zero", ["forward", "--model", "ve", "--sigma-min", "0"], "--sigma-min"),
-        option("forward --sigma-max 1e308", ["forward", "--model", "ve", "--sigma-max", "1e308"], "--sigma-max",
-               "1e+06"),
+        option(
+            "forward --sigma-max 1e308", ["forward", "--model", "ve", "--sigma-max", "1e308"], "--sigma-max",
+            "1e+06"),
         option("forward --mixture negative weight", ["forward", "--mixture", "-1:0:1"], "--mixture"),
-        option("forward ve variance overflows", ["forward", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
-               "--time", "--sigma-max"),
+        option(
+            "forward ve variance overflows", ["forward", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
+            "--time", "--sigma-max"),
         // Refused for its memory where less than about 38 GB is available, otherwise for its work (the message
         // then advises lowering --points); never run.
-        size("forward 2-D grid beyond available memory", ["forward", "--dimension", "2", "--points", "14000"],
-             "--points"),
+        size(
+            "forward 2-D grid beyond available memory", ["forward", "--dimension", "2", "--points", "14000"],
+            "--points"),
         size("forward 1-D grid of 2^40 cells", ["forward", "--points", "1099511627776"], "--points", "available"),
         size("forward a billion steps", ["forward", "--steps", "1000000000"], "--steps", "operations"),
-        size("forward steps × cells beyond the work cap", ["forward", "--points", "100000", "--steps", "10000000"],
-             "--steps", "operations"),
-        size("forward suggested steps beyond the limit", ["forward", "--time", "1000", "--points", "10000000"],
-             "--steps"),
+        size(
+            "forward steps × cells beyond the work cap", ["forward", "--points", "100000", "--steps", "10000000"],
+            "--steps", "operations"),
+        size(
+            "forward suggested steps beyond the limit", ["forward", "--time", "1000", "--points", "10000000"],
+            "--steps"),
     ]
 
     static let sampleCases: [HostileInput] = [
-        option("sample --training-points negative", ["sample", "--score", "empirical", "--training-points", "-5"],
-               "--training-points", "from 1"),
-        option("sample --training-points Int.max", ["sample", "--score", "empirical", "--training-points",
-                                                    "9223372036854775807"], "--training-points", "10000000"),
-        option("sample --training-points 2^62", ["sample", "--score", "empirical", "--training-points",
-                                                 "4611686018427387904"], "--training-points"),
-        option("sample --bandwidth negative", ["sample", "--score", "empirical", "--bandwidth", "-1"], "--bandwidth",
-               "from 0"),
-        option("sample --bandwidth 1e308", ["sample", "--score", "empirical", "--bandwidth", "1e308"], "--bandwidth",
-               "1e+06"),
+        option(
+            "sample --training-points negative", ["sample", "--score", "empirical", "--training-points", "-5"],
+            "--training-points", "from 1"),
+        option(
+            "sample --training-points Int.max",
+            [
+                "sample", "--score", "empirical", "--training-points",
+                "9223372036854775807",
+            ], "--training-points", "10000000"),
+        option(
+            "sample --training-points 2^62",
+            [
+                "sample", "--score", "empirical", "--training-points",
+                "4611686018427387904",
+            ], "--training-points"),
+        option(
+            "sample --bandwidth negative", ["sample", "--score", "empirical", "--bandwidth", "-1"], "--bandwidth",
+            "from 0"),
+        option(
+            "sample --bandwidth 1e308", ["sample", "--score", "empirical", "--bandwidth", "1e308"], "--bandwidth",
+            "1e+06"),
         option("sample --bandwidth nan", ["sample", "--bandwidth", "nan"], "--bandwidth", "finite"),
         option("sample --particles zero", ["sample", "--particles", "0"], "--particles", "from 1"),
         option("sample --particles 10^9", ["sample", "--particles", "1000000000"], "--particles", "100000000"),
@@ -78,21 +98,27 @@ extension HostileInput {
         option("sample --time inf", ["sample", "--time", "inf"], "--time", "finite"),
         option("sample --t-min above --time", ["sample", "--time", "1", "--t-min", "2"], "--t-min", "below --time"),
         option("sample --t-min subnormal negative", ["sample", "--t-min", "-5e-324"], "--t-min"),
-        option("sample ve variance overflows", ["sample", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
-               "--time", "variance"),
-        option("sample --probability-flow forward", ["sample", "--direction", "forward", "--probability-flow"],
-               "--probability-flow"),
-        size("sample particles × steps beyond the work cap",
-             ["sample", "--particles", "100000000", "--steps", "10000000"],
-             "--particles", "operations"),
-        size("sample empirical score of 10^7 points",
-             ["sample", "--score", "empirical", "--training-points", "10000000", "--particles", "100000"],
-             "--training-points", "operations"),
-        size("sample 20000-column --data", ["sample", "--direction", "forward", "--data", "{dir}/wide.csv"],
-             files: ["wide.csv": wideCSV(rows: 2, columns: 20_000)], "--data", "10000"),
-        size("sample 5000-column --data, 10^8 particles",
-             ["sample", "--direction", "forward", "--data", "{dir}/wide.csv", "--particles", "100000000"],
-             files: ["wide.csv": wideCSV(rows: 2, columns: 5000)], "--particles", "available"),
+        option(
+            "sample ve variance overflows", ["sample", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
+            "--time", "variance"),
+        option(
+            "sample --probability-flow forward", ["sample", "--direction", "forward", "--probability-flow"],
+            "--probability-flow"),
+        size(
+            "sample particles × steps beyond the work cap",
+            ["sample", "--particles", "100000000", "--steps", "10000000"],
+            "--particles", "operations"),
+        size(
+            "sample empirical score of 10^7 points",
+            ["sample", "--score", "empirical", "--training-points", "10000000", "--particles", "100000"],
+            "--training-points", "operations"),
+        size(
+            "sample 20000-column --data", ["sample", "--direction", "forward", "--data", "{dir}/wide.csv"],
+            files: ["wide.csv": wideCSV(rows: 2, columns: 20_000)], "--data", "10000"),
+        size(
+            "sample 5000-column --data, 10^8 particles",
+            ["sample", "--direction", "forward", "--data", "{dir}/wide.csv", "--particles", "100000000"],
+            files: ["wide.csv": wideCSV(rows: 2, columns: 5000)], "--particles", "available"),
     ]
 
     static let invertCases: [HostileInput] = [
@@ -106,10 +132,12 @@ extension HostileInput {
         option("invert --parameter with naive", ["invert", "--parameter", "1"], "--parameter"),
         option("invert --parameter negative", ["invert", "--method", "tikhonov", "--parameter", "-1"], "--parameter"),
         option("invert --diffusivity inf", ["invert", "--equation", "heat", "--diffusivity", "inf"], "--diffusivity"),
-        option("invert --diffusivity subnormal", ["invert", "--equation", "heat", "--diffusivity", "-4e-320"],
-               "--diffusivity"),
-        size("invert steps × cells beyond the work cap", ["invert", "--points", "1000000", "--steps", "10000000"],
-             "--steps", "operations"),
+        option(
+            "invert --diffusivity subnormal", ["invert", "--equation", "heat", "--diffusivity", "-4e-320"],
+            "--diffusivity"),
+        size(
+            "invert steps × cells beyond the work cap", ["invert", "--points", "1000000", "--steps", "10000000"],
+            "--steps", "operations"),
     ]
 
     static let reverseCases: [HostileInput] = [
@@ -123,11 +151,13 @@ extension HostileInput {
         option("reverse --pde-steps Int.max", ["reverse", "--pde-steps", "9223372036854775807"], "--pde-steps"),
         option("reverse --methods unknown", ["reverse", "--methods", "naive,magic"], "--methods", "magic"),
         option("reverse --methods repeated", ["reverse", "--methods", "sde,sde"], "--methods"),
-        option("reverse ve variance overflows", ["reverse", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
-               "--time", "variance"),
-        size("reverse particles × steps beyond the work cap",
-             ["reverse", "--particles", "100000000", "--steps", "1000000"],
-             "--particles", "operations"),
+        option(
+            "reverse ve variance overflows", ["reverse", "--model", "ve", "--sigma-max", "1e6", "--time", "1000"],
+            "--time", "variance"),
+        size(
+            "reverse particles × steps beyond the work cap",
+            ["reverse", "--particles", "100000000", "--steps", "1000000"],
+            "--particles", "operations"),
     ]
 
     static let supportCases: [HostileInput] = [
@@ -138,11 +168,16 @@ extension HostileInput {
         option("support --points 2^23", ["support", "--points", "8388608"], "--points", "4194304"),
         option("support --half-width 2", ["support", "--half-width", "2"], "--half-width", "greater than 2"),
         option("support --uniform-steps negative", ["support", "--uniform-steps", "-1"], "--uniform-steps"),
-        option("support no grid steps", ["support", "--uniform-steps", "0", "--geometric-steps", "0"],
-               "--uniform-steps"),
+        option(
+            "support no grid steps", ["support", "--uniform-steps", "0", "--geometric-steps", "0"],
+            "--uniform-steps"),
         option("support --integrator rk4", ["support", "--integrator", "rk4"], "--integrator"),
-        size("support particles × steps beyond the work cap", ["support", "--particles", "100000000", "--steps",
-                                                               "10000000"], "--particles", "operations"),
+        size(
+            "support particles × steps beyond the work cap",
+            [
+                "support", "--particles", "100000000", "--steps",
+                "10000000",
+            ], "--particles", "operations"),
     ]
 
     static let crosscheckCases: [HostileInput] = [
@@ -152,12 +187,17 @@ extension HostileInput {
         option("crosscheck --times above --time", ["crosscheck", "--times", "0.5,2"], "--times"),
         option("crosscheck --times nan", ["crosscheck", "--times", "nan"], "--times"),
         option("crosscheck --steps zero", ["crosscheck", "--steps", "0"], "--steps"),
-        option("crosscheck --grid-steps Int.max", ["crosscheck", "--grid-steps", "9223372036854775807"],
-               "--grid-steps"),
+        option(
+            "crosscheck --grid-steps Int.max", ["crosscheck", "--grid-steps", "9223372036854775807"],
+            "--grid-steps"),
         option("crosscheck --integrator ddpm", ["crosscheck", "--integrator", "ddpm"], "--integrator"),
         option("crosscheck --time negative", ["crosscheck", "--time", "-2"], "--time"),
-        size("crosscheck particles × steps beyond the work cap", ["crosscheck", "--particles", "100000000,100000000",
-                                                                  "--steps", "10000000"], "--particles", "operations"),
+        size(
+            "crosscheck particles × steps beyond the work cap",
+            [
+                "crosscheck", "--particles", "100000000,100000000",
+                "--steps", "10000000",
+            ], "--particles", "operations"),
     ]
 
     static let memorizeCases: [HostileInput] = [
@@ -170,16 +210,26 @@ extension HostileInput {
         option("memorize --epsilon negative", ["memorize", "--epsilon", "-1e-3"], "--epsilon", "greater than 0"),
         option("memorize --time above 50", ["memorize", "--time", "51"], "--time", "50"),
         option("memorize --voronoi-runs zero", ["memorize", "--voronoi-runs", "0"], "--voronoi-runs"),
-        option("memorize --prediction-samples 999", ["memorize", "--prediction-samples", "999"],
-               "--prediction-samples"),
-        option("memorize --training-count Int.max", ["memorize", "--dataset", "moons", "--training-count",
-                                                     "9223372036854775807"], "--training-count"),
+        option(
+            "memorize --prediction-samples 999", ["memorize", "--prediction-samples", "999"],
+            "--prediction-samples"),
+        option(
+            "memorize --training-count Int.max",
+            [
+                "memorize", "--dataset", "moons", "--training-count",
+                "9223372036854775807",
+            ], "--training-count"),
         option("memorize --jitter nan", ["memorize", "--dataset", "swiss-roll", "--jitter", "nan"], "--jitter"),
         option("memorize --points ragged list starting with a minus", ["memorize", "--points", "-1;2,3"], "--points"),
-        size("memorize particles × steps beyond the work cap", ["memorize", "--particles", "10000000", "--steps",
-                                                                "1000000"], "--particles", "operations"),
-        size("memorize 2000-column --data", ["memorize", "--data", "{dir}/wide.csv"],
-             files: ["wide.csv": wideCSV(rows: 2, columns: 2000)], "--data", "1000"),
+        size(
+            "memorize particles × steps beyond the work cap",
+            [
+                "memorize", "--particles", "10000000", "--steps",
+                "1000000",
+            ], "--particles", "operations"),
+        size(
+            "memorize 2000-column --data", ["memorize", "--data", "{dir}/wide.csv"],
+            files: ["wide.csv": wideCSV(rows: 2, columns: 2000)], "--data", "1000"),
     ]
 
     static let generateCases: [HostileInput] = [
@@ -192,11 +242,16 @@ extension HostileInput {
         option("generate --error-t-min zero", ["generate", "--error-t-min", "0"], "--error-t-min"),
         option("generate --t-min nan", ["generate", "--t-min", "nan"], "--t-min"),
         option("generate --dataset unknown", ["generate", "--dataset", "circles"], "--dataset"),
-        size("generate 20000-column --data", ["generate", "--data", "{dir}/wide.csv"],
-             files: ["wide.csv": wideCSV(rows: 2, columns: 20_000)], "--data", "1000"),
-        size("generate all scores beyond the work cap", ["generate", "--score", "all", "--particles", "1000000",
-                                                         "--steps", "100000", "--training-count", "100000"],
-             "--particles", "operations"),
+        size(
+            "generate 20000-column --data", ["generate", "--data", "{dir}/wide.csv"],
+            files: ["wide.csv": wideCSV(rows: 2, columns: 20_000)], "--data", "1000"),
+        size(
+            "generate all scores beyond the work cap",
+            [
+                "generate", "--score", "all", "--particles", "1000000",
+                "--steps", "100000", "--training-count", "100000",
+            ],
+            "--particles", "operations"),
     ]
 
     static let trainCases: [HostileInput] = [
@@ -209,17 +264,22 @@ extension HostileInput {
         option("train --training-points zero", ["train", "--training-points", "0"], "--training-points"),
         option("train --samples negative", ["train", "--samples", "-1"], "--samples"),
         option("train --sampling-steps 1001", ["train", "--sampling-steps", "1001"], "--sampling-steps", "1000"),
-        option("train --novelty-threshold subnormal", ["train", "--novelty-threshold", "-1e-310"],
-               "--novelty-threshold"),
-        option("train --checkpoint-every without --checkpoint", ["train", "--checkpoint-every", "10"],
-               "--checkpoint-every"),
-        option("train --checkpoint-every zero", ["train", "--checkpoint-every", "0", "--checkpoint", "{dir}/net.json"],
-               "--checkpoint-every"),
+        option(
+            "train --novelty-threshold subnormal", ["train", "--novelty-threshold", "-1e-310"],
+            "--novelty-threshold"),
+        option(
+            "train --checkpoint-every without --checkpoint", ["train", "--checkpoint-every", "10"],
+            "--checkpoint-every"),
+        option(
+            "train --checkpoint-every zero", ["train", "--checkpoint-every", "0", "--checkpoint", "{dir}/net.json"],
+            "--checkpoint-every"),
         size("train width 4096 depth 64", ["train", "--width", "4096", "--depth", "64"], "--width", "--depth"),
-        size("train steps × batch beyond the work cap", ["train", "--steps", "10000000", "--batch", "100000"],
-             "--steps", "operations"),
-        size("train 2000-column --data", ["train", "--data", "{dir}/wide.csv"],
-             files: ["wide.csv": wideCSV(rows: 2, columns: 2000)], "--data", "1000"),
+        size(
+            "train steps × batch beyond the work cap", ["train", "--steps", "10000000", "--batch", "100000"],
+            "--steps", "operations"),
+        size(
+            "train 2000-column --data", ["train", "--data", "{dir}/wide.csv"],
+            files: ["wide.csv": wideCSV(rows: 2, columns: 2000)], "--data", "1000"),
     ]
 
     static let verifyCases: [HostileInput] = [

@@ -21,8 +21,10 @@ import Testing
 
     /// Polls `folder` (every 0.2 ms) until an entry whose name `isTemporary` accepts appears or the process ends;
     /// sends `signal` the moment one is seen. Returns whether the signal was sent during the write.
-    static func signalDuringWrite(_ process: Process, folder: URL, signal: Int32,
-                                  isTemporary: (String) -> Bool) -> Bool {
+    static func signalDuringWrite(
+        _ process: Process, folder: URL, signal: Int32,
+        isTemporary: (String) -> Bool
+    ) -> Bool {
         while process.isRunning {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             if names.contains(where: isTemporary) {
@@ -46,8 +48,9 @@ import Testing
             String(contentsOf: directory.appendingPathComponent("manifest.json"), encoding: .utf8))
         let files = try #require(manifest["files"] as? [String])
         for name in files {
-            let size = (try? FileManager.default.attributesOfItem(
-                atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? nil
+            let size =
+                (try? FileManager.default.attributesOfItem(
+                    atPath: directory.appendingPathComponent(name).path)[.size] as? Int) ?? nil
             #expect((size ?? 0) > 0, "\(name) is missing or empty")
         }
         return manifest
@@ -55,8 +58,10 @@ import Testing
 
     /// The earlier results: a small 1-D forward run.
     static func writeEarlierResults(into directory: URL) throws {
-        let earlier = try FPLabExecutable.run(["forward", "--points", "32", "--snapshots", "1",
-                                               "--output", directory.path])
+        let earlier = try FPLabExecutable.run([
+            "forward", "--points", "32", "--snapshots", "1",
+            "--output", directory.path,
+        ])
         try #require(earlier.status == 0, "\(earlier.standardError)")
     }
 
@@ -69,13 +74,14 @@ import Testing
         let output = scratch.url.appendingPathComponent("results")
         try Self.writeEarlierResults(into: output)
         var caught = false
-        for _ in 0..<3 where !caught {   // the write lasts tens of milliseconds; polling catches it almost always
+        for _ in 0..<3 where !caught { // the write lasts tens of milliseconds; polling catches it almost always
             let process = try Self.start(Self.writeHeavyForward + ["--output", output.path])
             caught = Self.signalDuringWrite(process, folder: output, signal: signal) { $0.hasSuffix(".tmp") }
             process.waitUntilExit()
             if caught {
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
-                        "ended with \(process.terminationReason) \(process.terminationStatus)")
+                #expect(
+                    process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
+                    "ended with \(process.terminationReason) \(process.terminationStatus)")
                 let manifest = try Self.completeResults(in: output)
                 #expect(manifest["dimension"] as? Int == 2, "the new results are in place")
             }
@@ -90,8 +96,10 @@ import Testing
         let output = scratch.url.appendingPathComponent("results")
         try Self.writeEarlierResults(into: output)
         let before = HostileInput.snapshot(of: scratch.url)
-        let process = try Self.start(["forward", "--dimension", "2", "--points", "256", "--time", "50",
-                                      "--output", output.path])
+        let process = try Self.start([
+            "forward", "--dimension", "2", "--points", "256", "--time", "50",
+            "--output", output.path,
+        ])
         usleep(300_000)
         #expect(process.isRunning, "the run ended before the signal; it should take seconds")
         kill(process.processIdentifier, SIGINT)
@@ -129,8 +137,10 @@ import Testing
         let output = scratch.url.appendingPathComponent("results")
         try Self.writeEarlierResults(into: output)
         let before = HostileInput.snapshot(of: output)
-        let process = try Self.start(["forward", "--dimension", "2", "--points", "96", "--snapshots", "2",
-                                      "--output", output.path])
+        let process = try Self.start([
+            "forward", "--dimension", "2", "--points", "96", "--snapshots", "2",
+            "--output", output.path,
+        ])
         usleep(milliseconds * 1000)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -31,14 +31,18 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
         #expect(measured > predicted / 2 && measured < predicted * 2)
         let mode = try #require(json["blowup_mode"] as? [String: Any])
         let frequency = try #require(mode["frequency"] as? [Int])
-        #expect(frequency.count == 1 && frequency[0] >= 120, "a top mode of the 128 non-negative frequencies: \(frequency)")
+        #expect(
+            frequency.count == 1 && frequency[0] >= 120, "a top mode of the 128 non-negative frequencies: \(frequency)")
         #expect(try #require(json["final_relative_error"] as? Double) > 1)
         #expect(try #require(json["amplification_max_relative_error"] as? Double) <= 1e-12)
         #expect((json["blowup_location"] as? [Double])?.count == 1)
         let history = try #require(json["history"] as? [[String: Any]])
         #expect(history.count == (json["steps_taken"] as? Int).map { $0 + 1 })
         #expect(history.first?["relative_error"] as? Double == 0, "exact data at step 0")
-        for key in ["step", "reverse_time", "time", "relative_error", "largest_mode_amplitude", "largest_mode_wavenumber", "finite"] {
+        for key in [
+            "step", "reverse_time", "time", "relative_error", "largest_mode_amplitude", "largest_mode_wavenumber",
+            "finite",
+        ] {
             #expect(history.last?[key] != nil, "history key \(key)")
         }
         #expect(json["version"] as? String == fokkerPlanckLabVersion)
@@ -90,7 +94,8 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
     @Test func textReportHasTheHistoryAndTheStatus() throws {
         let text = try invertOutcome(["--noise", "1e-8"]).report.rendered(as: .text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.first?.hasPrefix("invert: equation ou, method naive, grid 256 cells on [-10, 10] at T = 1") == true)
+        #expect(
+            lines.first?.hasPrefix("invert: equation ou, method naive, grid 256 cells on [-10, 10] at T = 1") == true)
         #expect(lines.contains { $0.hasPrefix("predicted blow-up of the naive inversion: s* = ") })
         let titleIndex = try #require(lines.firstIndex { $0.hasPrefix("step") })
         let rows = lines[(titleIndex + 1)...].prefix { !$0.isEmpty }
@@ -98,7 +103,8 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
         #expect(lines.contains { $0.hasPrefix("status: blew up at t = ") })
         #expect(lines.contains { $0.hasPrefix("blow-up time: measured s = ") })
         let csv = try invertOutcome(["--noise", "1e-8"]).report.rendered(as: .csv).split(separator: "\n")
-        #expect(csv.first == "step,reverse_time,time,relative_error,largest_mode_amplitude,largest_mode_wavenumber,finite")
+        #expect(
+            csv.first == "step,reverse_time,time,relative_error,largest_mode_amplitude,largest_mode_wavenumber,finite")
         #expect(csv.count > rows.count, "CSV has every step")
     }
 
@@ -106,15 +112,20 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let directory = scratch.path("inverted")
-        let command = try #require(try FPLab.parseAsRoot([
-            "invert", "--method", "tikhonov", "--noise", "1e-3", "--dimension", "2", "--points", "32", "--output", directory,
-        ]) as? Invert)
+        let command = try #require(
+            try FPLab.parseAsRoot([
+                "invert", "--method", "tikhonov", "--noise", "1e-3", "--dimension", "2", "--points", "32", "--output",
+                directory,
+            ]) as? Invert)
         let report = try command.experiment().run().report
-        let carrier = CommandReport(summary: [], table: ResultTable(columns: []), closing: [], json: report.json, files: report.files)
+        let carrier = CommandReport(
+            summary: [], table: ResultTable(columns: []), closing: [], json: report.json, files: report.files)
         try command.outputOptions.writeFiles(for: carrier)
-        #expect(scratch.contents() == [
-            "inverted", "inverted/error.svg", "inverted/field.csv", "inverted/history.csv", "inverted/manifest.json",
-        ])
+        #expect(
+            scratch.contents() == [
+                "inverted", "inverted/error.svg", "inverted/field.csv", "inverted/history.csv",
+                "inverted/manifest.json",
+            ])
         let manifest = try parseJSONObject(String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
         #expect(manifest["method"] as? String == "tikhonov")
         #expect(manifest["files"] as? [String] == ["manifest.json", "history.csv", "field.csv", "error.svg"])

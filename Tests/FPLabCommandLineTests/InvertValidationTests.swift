@@ -26,13 +26,16 @@ import Testing
         BadInput(arguments: ["--equation", "wave"], option: "--equation", allowed: "'heat' and 'ou'"),
         BadInput(arguments: ["--steps", "0"], option: "--steps", allowed: "from 1 to"),
         BadInput(arguments: ["--diffusivity", "2"], option: "--diffusivity", allowed: "only to --equation heat"),
-        BadInput(arguments: ["--equation", "heat", "--diffusivity", "0"], option: "--diffusivity", allowed: "greater than 0"),
+        BadInput(
+            arguments: ["--equation", "heat", "--diffusivity", "0"], option: "--diffusivity", allowed: "greater than 0"),
         BadInput(arguments: ["--sweep", "--noise", "1e-3"], option: "--noise", allowed: "does not apply with --sweep"),
-        BadInput(arguments: ["--sweep", "--method", "cutoff"], option: "--method", allowed: "does not apply with --sweep"),
+        BadInput(
+            arguments: ["--sweep", "--method", "cutoff"], option: "--method", allowed: "does not apply with --sweep"),
         BadInput(arguments: ["--mixture", "0.5:0:1"], option: "--mixture: ", allowed: "must sum to 1"),
         BadInput(arguments: ["--points", "1"], option: "--points", allowed: "at least 2"),
         BadInput(arguments: ["--parameter", "3"], option: "--parameter", allowed: "only to a regularized --method"),
-        BadInput(arguments: ["--method", "tikhonov", "--parameter", "0"], option: "--parameter", allowed: "greater than 0"),
+        BadInput(
+            arguments: ["--method", "tikhonov", "--parameter", "0"], option: "--parameter", allowed: "greater than 0"),
     ]
 
     @Test(arguments: badInputs)

@@ -56,7 +56,10 @@ import Testing
     /// One mutation of `bytes`, chosen and placed by `generator`.
     static func mutate(_ bytes: inout [UInt8], using generator: inout Xoshiro256StarStar) {
         func position(_ extra: Int = 0) -> Int { Int.random(in: 0...(bytes.count + extra), using: &generator) }
-        guard !bytes.isEmpty else { bytes = Array("{}".utf8); return }
+        guard !bytes.isEmpty else {
+            bytes = Array("{}".utf8)
+            return
+        }
         switch Int.random(in: 0..<7, using: &generator) {
         case 0:
             let index = position(-1)
@@ -112,9 +115,12 @@ import Testing
             } catch let error as JSONSyntaxError {
                 counts.refused += 1
                 guard theirs != nil else { continue }
-                let allowed = error.reason.contains("appears twice") || error.reason.contains("trailing comma")
+                let allowed =
+                    error.reason.contains("appears twice") || error.reason.contains("trailing comma")
                     || text.unicodeScalars.first == "\u{FEFF}"
-                if allowed { counts.allowedDifferences += 1 } else {
+                if allowed {
+                    counts.allowedDifferences += 1
+                } else {
                     Issue.record("refused (\(error)), but Foundation reads \(text.prefix(300).debugDescription)")
                 }
             } catch {
@@ -133,22 +139,22 @@ import Testing
         let mismatch = "\(path.isEmpty ? "top" : path): \(ours) against \(theirs)"
         switch ours {
         case .null: return theirs is NSNull ? nil : mismatch
-        case let .bool(value): return (theirs as? Bool) == value ? nil : mismatch
-        case let .integer(value): return (theirs as? NSNumber)?.int64Value == Int64(value) ? nil : mismatch
-        case let .unsignedInteger(value): return (theirs as? NSNumber)?.uint64Value == value ? nil : mismatch
-        case let .number(value):
+        case .bool(let value): return (theirs as? Bool) == value ? nil : mismatch
+        case .integer(let value): return (theirs as? NSNumber)?.int64Value == Int64(value) ? nil : mismatch
+        case .unsignedInteger(let value): return (theirs as? NSNumber)?.uint64Value == value ? nil : mismatch
+        case .number(let value):
             guard let number = (theirs as? NSNumber)?.doubleValue, abs(number - value) <= 4 * value.ulp else {
                 return mismatch
             }
             return nil
         case .numberLiteral: return mismatch
-        case let .string(value): return (theirs as? String).map(withoutMark) == withoutMark(value) ? nil : mismatch
-        case let .array(elements):
+        case .string(let value): return (theirs as? String).map(withoutMark) == withoutMark(value) ? nil : mismatch
+        case .array(let elements):
             guard let other = theirs as? [Any], other.count == elements.count else { return mismatch }
             return zip(elements, other).enumerated().lazy.compactMap { index, pair in
                 difference(pair.0, pair.1, at: "\(path)[\(index)]")
             }.first
-        case let .object(members):
+        case .object(let members):
             guard let dictionary = theirs as? [String: Any], dictionary.count == members.count else { return mismatch }
             let other = Dictionary(dictionary.map { (withoutMark($0.key), $0.value) }) { first, _ in first }
             return members.keys.sorted().lazy.compactMap { key in

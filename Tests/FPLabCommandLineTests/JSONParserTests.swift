@@ -1,12 +1,16 @@
-@testable import FPLabCommandLine
 import Foundation
 import Testing
+
+@testable import FPLabCommandLine
 
 /// The JSON reader against hand-written expectations: RFC 8259's grammar, checked escapes, the depth limit, and
 /// error positions (1-based line and column, columns in Unicode scalars).
 @Suite struct JSONParserTests {
     func failure(_ text: String, numbers: JSONValue.NumberReading = .values) -> JSONSyntaxError? {
-        do { _ = try JSONValue.parse(text, numbers: numbers); return nil } catch { return error as? JSONSyntaxError }
+        do {
+            _ = try JSONValue.parse(text, numbers: numbers)
+            return nil
+        } catch { return error as? JSONSyntaxError }
     }
 
     @Test func integersKeepEveryDigitInTheirType() throws {
@@ -30,7 +34,10 @@ import Testing
         #expect(try JSONValue.parse("1.7976931348623157e308") == .number(.greatestFiniteMagnitude))
         // Below the smallest subnormal the nearest double is zero (an underflow, not an error).
         #expect(try JSONValue.parse("1e-400") == .number(0))
-        guard case let .number(negativeZero) = try JSONValue.parse("-0.0") else { Issue.record("not a number"); return }
+        guard case .number(let negativeZero) = try JSONValue.parse("-0.0") else {
+            Issue.record("not a number")
+            return
+        }
         #expect(negativeZero == 0 && negativeZero.sign == .minus)
     }
 
@@ -48,16 +55,21 @@ import Testing
         #expect(failure(text, numbers: .literals)?.reason.contains("leading zero") == true)
     }
 
-    @Test(arguments: ["1.", ".5", "+1", "1e", "1e+", "-", "--1", "0x10", "1.e5", "NaN", "Infinity", "-Infinity",
-                      "01.5"])
+    @Test(arguments: [
+        "1.", ".5", "+1", "1e", "1e+", "-", "--1", "0x10", "1.e5", "NaN", "Infinity", "-Infinity",
+        "01.5",
+    ])
     func malformedNumbersAreRefused(_ text: String) {
         #expect(failure(text) != nil)
     }
 
     @Test func literalsKeepTheTextAsWritten() throws {
-        #expect(try JSONValue.parse(#"[1e999, -0, 18446744073709551616, 0.10]"#, numbers: .literals)
-                == .array([.numberLiteral("1e999"), .numberLiteral("-0"), .numberLiteral("18446744073709551616"),
-                           .numberLiteral("0.10")]))
+        #expect(
+            try JSONValue.parse(#"[1e999, -0, 18446744073709551616, 0.10]"#, numbers: .literals)
+                == .array([
+                    .numberLiteral("1e999"), .numberLiteral("-0"), .numberLiteral("18446744073709551616"),
+                    .numberLiteral("0.10"),
+                ]))
         #expect(JSONValue.array([.numberLiteral("1e999")]).rendered() == "[\n  1e999\n]\n")
     }
 
@@ -86,7 +98,8 @@ import Testing
         let deepest = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
         #expect(throws: Never.self) { _ = try JSONValue.parse(deepest) }
         let tooDeep = String(repeating: "[", count: 513) + String(repeating: "]", count: 513)
-        #expect(failure(tooDeep)
+        #expect(
+            failure(tooDeep)
                 == JSONSyntaxError(line: 1, column: 513, reason: "arrays and objects nested deeper than 512 levels"))
         let objects = String(repeating: #"{"a":"#, count: 513) + "1" + String(repeating: "}", count: 513)
         #expect(failure(objects)?.column == 5 * 512 + 1)
@@ -94,7 +107,8 @@ import Testing
     }
 
     @Test func errorsGiveLineAndColumn() {
-        #expect(failure("{\n  \"a\": 1,\n  \"a\": 2\n}")
+        #expect(
+            failure("{\n  \"a\": 1,\n  \"a\": 2\n}")
                 == JSONSyntaxError(line: 3, column: 3, reason: #"the key "a" appears twice"#))
         #expect(failure("[\r\n1,\r\n]")?.line == 3 && failure("[\r\n1,\r\n]")?.column == 1)
         #expect(failure("[\r1,\r]")?.line == 3 && failure("[\r1,\r]")?.column == 1)
@@ -110,7 +124,8 @@ import Testing
 
     /// A byte-order mark is not JSON; the file reader's UTF-8 decoding drops a leading one (RunCommandTests).
     @Test func byteOrderMarkIsNotJSON() {
-        #expect(failure("\u{FEFF}{}")
+        #expect(
+            failure("\u{FEFF}{}")
                 == JSONSyntaxError(line: 1, column: 1, reason: "unexpected character U+FEFF; a value was expected"))
     }
 
@@ -121,7 +136,8 @@ import Testing
 
     @Test func messagesQuoteControlCharacters() {
         #expect(JSONValue.quoted("a\nb\u{202E}\u{0}") == #""a\nb\u202e\u0000""#)
-        #expect(JSONValue.quoted(String(repeating: "k", count: 100))
+        #expect(
+            JSONValue.quoted(String(repeating: "k", count: 100))
                 == "\"" + String(repeating: "k", count: 80) + "…\"")
     }
 }

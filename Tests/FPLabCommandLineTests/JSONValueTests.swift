@@ -5,22 +5,23 @@ import Testing
 @Suite struct JSONValueTests {
     @Test func keysSortedAndIndented() {
         let value: JSONValue = ["b": 1, "a": ["z": true, "y": nil], "c": [1.5, "s"], "d": [:], "e": []]
-        #expect(value.rendered() == """
-            {
-              "a": {
-                "y": null,
-                "z": true
-              },
-              "b": 1,
-              "c": [
-                1.5,
-                "s"
-              ],
-              "d": {},
-              "e": []
-            }
+        #expect(
+            value.rendered() == """
+                {
+                  "a": {
+                    "y": null,
+                    "z": true
+                  },
+                  "b": 1,
+                  "c": [
+                    1.5,
+                    "s"
+                  ],
+                  "d": {},
+                  "e": []
+                }
 
-            """)
+                """)
     }
 
     /// NaN and infinities have no JSON spelling: they become null (a crash or `nan` would break every reader).
@@ -33,7 +34,9 @@ import Testing
     }
 
     /// Doubles are written with the shortest text that reads back exactly.
-    @Test(arguments: [0.1, 1.0 / 3, 1e-300, -2.5e-17, 123456789.123456789, .leastNonzeroMagnitude, .greatestFiniteMagnitude])
+    @Test(arguments: [
+        0.1, 1.0 / 3, 1e-300, -2.5e-17, 123456789.123456789, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+    ])
     func doublesRoundTrip(_ number: Double) throws {
         let parsed = try parseJSONObject(JSONValue.object(["x": .number(number)]).rendered())
         #expect((parsed["x"] as? NSNumber)?.doubleValue == number)

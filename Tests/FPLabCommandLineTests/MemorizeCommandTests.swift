@@ -7,15 +7,23 @@ import Testing
     /// `fplab memorize` on {0, 2, 2.5} (small sizes): the JSON contract's keys, the headline fraction, the
     /// frequencies against the prediction, one Voronoi entry per t*.
     @Test func memorizeReportsItsKeys() throws {
-        let command = try #require(try FPLab.parseAsRoot(["memorize", "--particles", "2000", "--step-sweep", "100", "--final-step", "1e-3",
-                                                           "--t-stars", "0.1,1e-4", "--voronoi-runs", "300", "--threads", "2"]) as? Memorize)
+        let command = try #require(
+            try FPLab.parseAsRoot([
+                "memorize", "--particles", "2000", "--step-sweep", "100", "--final-step", "1e-3",
+                "--t-stars", "0.1,1e-4", "--voronoi-runs", "300", "--threads", "2",
+            ]) as? Memorize)
         let report = try command.experiment().run()
         let json = try parseJSONObject(report.rendered(as: .json))
-        for key in ["memorized_fraction", "endpoint_frequencies", "predicted_frequencies", "chi2_p_value", "voronoi_agreement", "sweep"] {
+        for key in [
+            "memorized_fraction", "endpoint_frequencies", "predicted_frequencies", "chi2_p_value", "voronoi_agreement",
+            "sweep",
+        ] {
             #expect(json[key] != nil, "missing \(key)")
         }
         #expect(try #require(json["memorized_fraction"] as? Double) >= 0.999)
-        #expect((json["endpoint_frequencies"] as? [Double])?.count == 3 && (json["predicted_frequencies"] as? [Double])?.count == 3)
+        #expect(
+            (json["endpoint_frequencies"] as? [Double])?.count == 3
+                && (json["predicted_frequencies"] as? [Double])?.count == 3)
         #expect(try #require(json["chi2_p_value"] as? Double) > 0.001)
         let voronoi = try #require(json["voronoi_agreement"] as? [[String: Any]])
         #expect(voronoi.count == 2 && (voronoi[1]["ends_at_nearest"] as? Double ?? 0) > 0.99)
@@ -25,9 +33,12 @@ import Testing
     /// Same seed, same report with one and two threads (the wall time aside).
     @Test func sameSeedSameNumbersForOneAndTwoThreads() throws {
         let reports = try ["1", "2"].map { threads -> [String: Any] in
-            let command = try #require(try FPLab.parseAsRoot(["memorize", "--dataset", "square", "--training-count", "10", "--particles", "2500",
-                                                               "--steps", "50", "--step-sweep", "20", "--final-step", "1e-3", "--t-stars", "0.01",
-                                                               "--voronoi-runs", "1500", "--prediction-samples", "2000", "--threads", threads]) as? Memorize)
+            let command = try #require(
+                try FPLab.parseAsRoot([
+                    "memorize", "--dataset", "square", "--training-count", "10", "--particles", "2500",
+                    "--steps", "50", "--step-sweep", "20", "--final-step", "1e-3", "--t-stars", "0.01",
+                    "--voronoi-runs", "1500", "--prediction-samples", "2000", "--threads", threads,
+                ]) as? Memorize)
             var json = try parseJSONObject(try command.experiment().run().rendered(as: .json))
             json["wall_seconds"] = nil
             json["threads"] = nil
@@ -42,19 +53,29 @@ import Testing
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let directory = scratch.path("out")
-        let result = try FPLabExecutable.run(["generate", "--score", "all", "--training-count", "100", "--particles", "300", "--steps", "60",
-                                              "--format", "json", "--output", directory])
+        let result = try FPLabExecutable.run([
+            "generate", "--score", "all", "--training-count", "100", "--particles", "300", "--steps", "60",
+            "--format", "json", "--output", directory,
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let json = try parseJSONObject(result.standardOutput)
         let rows = try #require(json["rows"] as? [[String: Any]])
-        #expect(rows.map { $0["score"] as? String ?? "" } == ["exact", "smoothed b=0.05", "biased 0.5", "noisy 0.3", "early stop t=0.001"])
+        #expect(
+            rows.map { $0["score"] as? String ?? "" } == [
+                "exact", "smoothed b=0.05", "biased 0.5", "noisy 0.3", "early stop t=0.001",
+            ])
         #expect((rows[0]["novelty_fraction"] as? Double ?? 1) < 0.05)
         #expect((rows[1]["novelty_fraction"] as? Double ?? 0) > 0.5)
-        for key in ["score_error", "memorized_fraction", "novelty_fraction", "manifold_distance", "sliced_w2", "coverage"] {
+        for key in [
+            "score_error", "memorized_fraction", "novelty_fraction", "manifold_distance", "sliced_w2", "coverage",
+        ] {
             #expect(rows[1][key] != nil, "missing \(key)")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
-        for name in ["manifest.json", "table.csv", "training.csv", "samples-exact.csv", "samples-exact.npy", "scatter-exact.svg", "scatter-smoothed-b-0-05.svg"] {
+        for name in [
+            "manifest.json", "table.csv", "training.csv", "samples-exact.csv", "samples-exact.npy", "scatter-exact.svg",
+            "scatter-smoothed-b-0-05.svg",
+        ] {
             #expect(files.contains(name), "missing \(name) in \(files)")
         }
         let samples = try PointSet(contentsOf: directory + "/samples-exact.npy")
@@ -82,14 +103,18 @@ import Testing
     @Test func badDataFilesExitWith64AndWriteNothing() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        for (name, text, detail) in [("empty.csv", "x\n", "no points"), ("ragged.csv", "1,2\n3\n", "line 2"), ("nan.csv", "1\nnan\n", "line 2")] {
+        for (name, text, detail) in [
+            ("empty.csv", "x\n", "no points"), ("ragged.csv", "1,2\n3\n", "line 2"), ("nan.csv", "1\nnan\n", "line 2"),
+        ] {
             let path = scratch.path(name)
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             let directory = scratch.path("out-\(name)")
             let result = try FPLabExecutable.run(["memorize", "--data", path, "--output", directory])
             #expect(result.status == 64)
-            #expect(result.standardError.contains("--data") && result.standardError.contains(name) && result.standardError.contains(detail),
-                    "\(result.standardError)")
+            #expect(
+                result.standardError.contains("--data") && result.standardError.contains(name)
+                    && result.standardError.contains(detail),
+                "\(result.standardError)")
             #expect(result.standardError.split(separator: "\n").count == 1)
             #expect(!FileManager.default.fileExists(atPath: directory))
         }

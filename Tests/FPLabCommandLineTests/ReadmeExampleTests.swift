@@ -6,20 +6,27 @@ import Testing
     @Test func gridAndParticleSnippets() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         let mixture = try GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
-        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
-        let result = DensityRun(endTime: 1, stepCount: 403).run(solver)   // result.status, .snapshots, .finalDensity
+        let solver = try SpectralFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
+        let result = DensityRun(endTime: 1, stepCount: 403).run(solver) // result.status, .snapshots, .finalDensity
 
         let score = ExactMixtureScore(mixture: mixture, model: .ornsteinUhlenbeck)
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: score, form: .score),
-                                      integrator: .eulerMaruyama, timeGrid: .geometric(from: 1, to: 1e-3, steps: 500), seed: 7)
-        let particles = try sampler.run(initial: .mixture(mixture.evolved(under: .ornsteinUhlenbeck, to: 1)), count: 100_000)
-        let histogram = ParticleHistogram(positions: particles.positions, grid: grid)   // on the solver's cells
+        let sampler = ParticleSampler(
+            dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: score, form: .score),
+            integrator: .eulerMaruyama, timeGrid: .geometric(from: 1, to: 1e-3, steps: 500), seed: 7)
+        let particles = try sampler.run(
+            initial: .mixture(mixture.evolved(under: .ornsteinUhlenbeck, to: 1)), count: 100_000)
+        let histogram = ParticleHistogram(positions: particles.positions, grid: grid) // on the solver's cells
 
         #expect(result.status == .completed)
-        #expect(result.finalDensity.distanceLInfinity(to: mixture.evolved(under: .ornsteinUhlenbeck, to: 1).field(on: grid)) < 1e-10)
+        #expect(
+            result.finalDensity.distanceLInfinity(to: mixture.evolved(under: .ornsteinUhlenbeck, to: 1).field(on: grid))
+                < 1e-10)
         // The reverse particles return (up to t-min = 1e-3) to the mixture: the histogram's L1 distance to it is at
         // the sampling level (about sqrt(cells / M) = 0.05) plus the bin-width bias, well under 0.15.
         #expect(particles.status == .completed)
-        #expect(histogram.density.distanceL1(to: mixture.evolved(under: .ornsteinUhlenbeck, to: 1e-3).field(on: grid)) < 0.15)
+        #expect(
+            histogram.density.distanceL1(to: mixture.evolved(under: .ornsteinUhlenbeck, to: 1e-3).field(on: grid))
+                < 0.15)
     }
 }

@@ -16,41 +16,47 @@ import Testing
     }
 
     @Test func textAlignsNumbersRightAndTextLeft() {
-        #expect(Self.sample().rendered(as: .text) == """
-            name              time    L1 error          KL
-            first                0           0        1.25
-            a, "quoted" one  0.125   3.142e-12           —
-            last                 2  non-finite  non-finite
+        #expect(
+            Self.sample().rendered(as: .text) == """
+                name              time    L1 error          KL
+                first                0           0        1.25
+                a, "quoted" one  0.125   3.142e-12           —
+                last                 2  non-finite  non-finite
 
-            """)
+                """)
     }
 
     @Test func markdownHasAnAlignmentRowAndEscapesPipes() {
         var table = ResultTable(columns: [.init("a|b", key: "ab"), .init("x", key: "x")])
         table.append([.text("p|q"), .number(0.5)])
-        #expect(table.rendered(as: .markdown) == """
-            | a\\|b | x |
-            |---|---:|
-            | p\\|q | 0.5 |
+        #expect(
+            table.rendered(as: .markdown) == """
+                | a\\|b | x |
+                |---|---:|
+                | p\\|q | 0.5 |
 
-            """)
+                """)
     }
 
     /// CSV is for machines: keys in the header, full precision, empty fields for missing and non-finite values
     /// (as JSON's null), RFC 4180 quotes.
     @Test func csvWritesFullPrecisionAndQuotes() {
-        #expect(Self.sample().rendered(as: .csv) == """
-            name,time,l1_error,kl
-            first,0.0,0.0,1.25
-            "a, ""quoted"" one",0.125,3.14159e-12,
-            last,2,,
+        #expect(
+            Self.sample().rendered(as: .csv) == """
+                name,time,l1_error,kl
+                first,0.0,0.0,1.25
+                "a, ""quoted"" one",0.125,3.14159e-12,
+                last,2,,
 
-            """)
+                """)
     }
 
     @Test func jsonRowsUseKeysAndNullForMissingOrNonFinite() {
         let rows = Self.sample().jsonValue()
-        guard case .array(let objects) = rows else { Issue.record("not an array"); return }
+        guard case .array(let objects) = rows else {
+            Issue.record("not an array")
+            return
+        }
         #expect(objects.count == 3)
         #expect(objects[1].members["kl"] == .null)
         #expect(objects[2].members["time"] == .integer(2))

@@ -23,12 +23,15 @@ import Testing
         for input in Self.badReverseInputs {
             let scratch = try TemporaryDirectory()
             defer { withExtendedLifetime(scratch) {} }
-            let message = try #require(parseFailure("reverse", input.arguments + ["--output", scratch.path("results")]), "\(input.arguments)")
+            let message = try #require(
+                parseFailure("reverse", input.arguments + ["--output", scratch.path("results")]), "\(input.arguments)")
             #expect(message.contains(input.option) && message.contains(input.allowed), "\(input.arguments): \(message)")
             #expect(!message.contains("\n"))
             #expect(scratch.contents().isEmpty)
         }
-        for (arguments, option) in [(["--t-min", "0"], "--t-min"), (["--model", "ve"], "--model"), (["--half-width", "1"], "--half-width")] {
+        for (arguments, option) in [
+            (["--t-min", "0"], "--t-min"), (["--model", "ve"], "--model"), (["--half-width", "1"], "--half-width"),
+        ] {
             let message = try #require(parseFailure("support", arguments))
             #expect(message.contains(option), "\(message)")
         }
@@ -36,8 +39,11 @@ import Testing
 
     /// From the executable: exit status 64, one line on standard error, nothing on standard output.
     @Test func badInputExitsWith64() throws {
-        for arguments in [["reverse", "--methods", "naive,foo"], ["reverse", "--t-min", "0"], ["reverse", "--dimension", "2", "--mixture", "1:0:1"],
-                          ["support", "--t-min", "2"]] {
+        for arguments in [
+            ["reverse", "--methods", "naive,foo"], ["reverse", "--t-min", "0"],
+            ["reverse", "--dimension", "2", "--mixture", "1:0:1"],
+            ["support", "--t-min", "2"],
+        ] {
             let result = try FPLabExecutable.run(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.standardOutput.isEmpty)
@@ -51,13 +57,18 @@ import Testing
     @Test func smallContrastReportsEveryMethod() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let result = try FPLabExecutable.run(["reverse", "--particles", "4000", "--steps", "60", "--format", "json", "--output", scratch.path("results")])
+        let result = try FPLabExecutable.run([
+            "reverse", "--particles", "4000", "--steps", "60", "--format", "json", "--output", scratch.path("results"),
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try parseJSONObject(result.standardOutput)
         let rows = try #require(object["rows"] as? [[String: Any]])
         #expect(rows.map { $0["method"] as? String } == ["naive", "pde", "sde", "flow"])
-        for key in ["method", "l1_error", "tv_distance", "kl_divergence", "w1_distance", "max_error", "mass", "min_density", "status",
-                    "blow_up_time", "wall_seconds", "status_detail"] {
+        for key in [
+            "method", "l1_error", "tv_distance", "kl_divergence", "w1_distance", "max_error", "mass", "min_density",
+            "status",
+            "blow_up_time", "wall_seconds", "status_detail",
+        ] {
             #expect(rows.allSatisfy { $0[key] != nil }, "key \(key)")
         }
         #expect(rows[0]["status"] as? String == "blew-up")
@@ -66,7 +77,10 @@ import Testing
         #expect(rows[2...].allSatisfy { $0["status"] as? String == "completed" })
         #expect((object["finish_detail"] as? String)?.contains("t_min") == true)
         let files = Set(scratch.contents())
-        for name in ["manifest.json", "contrast.csv", "contrast.md", "history.csv", "densities.csv", "reconstructions.svg", "error-history.svg"] {
+        for name in [
+            "manifest.json", "contrast.csv", "contrast.md", "history.csv", "densities.csv", "reconstructions.svg",
+            "error-history.svg",
+        ] {
             #expect(files.contains("results/\(name)"), "\(name) in \(files)")
         }
     }
@@ -75,8 +89,10 @@ import Testing
     @Test func twoDimensionalContrastRuns() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let result = try FPLabExecutable.run(["reverse", "--dimension", "2", "--points", "48", "--methods", "naive,pde,sde", "--particles", "3000",
-                                              "--steps", "40", "--format", "csv", "--output", scratch.path("results")])
+        let result = try FPLabExecutable.run([
+            "reverse", "--dimension", "2", "--points", "48", "--methods", "naive,pde,sde", "--particles", "3000",
+            "--steps", "40", "--format", "csv", "--output", scratch.path("results"),
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.first?.hasPrefix("method,l1_error,tv_distance") == true)
@@ -86,8 +102,10 @@ import Testing
 
     /// `fplab support` on a small problem: the regions in JSON, nothing left in the gap after the map.
     @Test func smallSupportRun() throws {
-        let result = try FPLabExecutable.run(["support", "--points", "256", "--particles", "4000", "--steps", "60", "--uniform-steps", "20",
-                                              "--geometric-steps", "100", "--format", "json"])
+        let result = try FPLabExecutable.run([
+            "support", "--points", "256", "--particles", "4000", "--steps", "60", "--uniform-steps", "20",
+            "--geometric-steps", "100", "--format", "json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try parseJSONObject(result.standardOutput)
         let regions = try #require(object["regions"] as? [[String: Any]])

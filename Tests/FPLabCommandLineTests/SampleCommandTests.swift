@@ -11,7 +11,9 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
 @Suite struct SampleCommandTests {
     /// Forward exact OU from the default mixture: moments within 4 SE of the evolved mixture; JSON keys.
     @Test func forwardMomentsMatchTheEvolvedMixture() throws {
-        let outcome = try sampleOutcome(["--direction", "forward", "--particles", "100000", "--steps", "4", "--time", "0.5"])
+        let outcome = try sampleOutcome([
+            "--direction", "forward", "--particles", "100000", "--steps", "4", "--time", "0.5",
+        ])
         let moments = try #require(outcome.moments)
         let target = try #require(outcome.experiment.targetMixture)
         #expect(abs(moments.mean[0] - target.mean[0]) < 4 * moments.meanStandardError[0])
@@ -31,8 +33,10 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         let dataPath = scratch.path("data.csv")
         try "x\n0\n2\n2.5\n".write(toFile: dataPath, atomically: true, encoding: .utf8)
         let directory = scratch.path("out")
-        let arguments = ["--data", dataPath, "--integrator", "ddpm", "--schedule", "uniform", "--steps", "1000",
-                         "--particles", "2000", "--histogram", "--output", directory, "--seed", "4"]
+        let arguments = [
+            "--data", dataPath, "--integrator", "ddpm", "--schedule", "uniform", "--steps", "1000",
+            "--particles", "2000", "--histogram", "--output", directory, "--seed", "4",
+        ]
         var command = try #require(try FPLab.parseAsRoot(["sample"] + arguments) as? Sample)
         let outcome = try command.experiment().run()
         let ends = outcome.result.positions
@@ -66,11 +70,14 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
     static let badInputs: [BadSampleInput] = [
         .init(arguments: ["--particles", "0"], expected: "--particles must be from 1"),
         .init(arguments: ["--particles", "-5"], expected: "--particles must be from 1"),
-        .init(arguments: ["--t-min", "1"], expected: "--t-min must be a finite number greater than 0 and below --time"),
+        .init(
+            arguments: ["--t-min", "1"], expected: "--t-min must be a finite number greater than 0 and below --time"),
         .init(arguments: ["--t-min", "2", "--time", "1"], expected: "--t-min"),
         .init(arguments: ["--time", "nan"], expected: "--time must be a finite number"),
         .init(arguments: ["--data", "/nonexistent/points.csv"], expected: "cannot read the file"),
-        .init(arguments: ["--direction", "forward", "--integrator", "rk4"], expected: "--integrator rk4 is not a forward integrator"),
+        .init(
+            arguments: ["--direction", "forward", "--integrator", "rk4"],
+            expected: "--integrator rk4 is not a forward integrator"),
         .init(arguments: ["--score", "exact", "--data", "DATA"], expected: "--score exact needs a --mixture"),
     ]
 
@@ -87,8 +94,10 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
     }
 
     /// Ragged rows and NaN in a data file are refused with the line named; nothing is written.
-    @Test(arguments: [("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "'nan' is not a decimal number"),
-                      ("0,1\nabc,2\n", "'abc' is not a decimal number"), ("", "no points")])
+    @Test(arguments: [
+        ("0,1\n2\n", "ragged"), ("0,1\nnan,2\n", "'nan' is not a decimal number"),
+        ("0,1\nabc,2\n", "'abc' is not a decimal number"), ("", "no points"),
+    ])
     func malformedDataFiles(contents: String, reason: String) throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }

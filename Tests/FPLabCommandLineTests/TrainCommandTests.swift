@@ -4,8 +4,10 @@ import Foundation
 import Testing
 
 /// A tiny, fast network for the command tests.
-let tinyTraining = ["--width", "16", "--depth", "2", "--batch", "64", "--training-points", "300", "--samples", "200",
-                    "--sampling-steps", "50"]
+let tinyTraining = [
+    "--width", "16", "--depth", "2", "--batch", "64", "--training-points", "300", "--samples", "200",
+    "--sampling-steps", "50",
+]
 
 func trainCommand(_ arguments: [String]) throws -> Train {
     try #require(try FPLab.parseAsRoot(["train"] + arguments) as? Train)
@@ -16,13 +18,18 @@ func trainCommand(_ arguments: [String]) throws -> Train {
     @Test func shortRunWritesLossSamplesAndCheckpoint() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let checkpoint = scratch.path("net.fpnet"), directory = scratch.path("out")
-        let command = try trainCommand(tinyTraining + ["--steps", "60", "--checkpoint", checkpoint, "--output", directory])
+        let checkpoint = scratch.path("net.fpnet")
+        let directory = scratch.path("out")
+        let command = try trainCommand(
+            tinyTraining + ["--steps", "60", "--checkpoint", checkpoint, "--output", directory])
         let outcome = try command.experiment().run()
         try command.outputOptions.writeFiles(for: outcome.report)
         let json = try parseJSONObject(outcome.report.rendered(as: .json))
-        for key in ["examples_per_second", "final_loss", "held_out_loss", "sliced_wasserstein", "novelty_fraction", "roll_distance",
-                    "coverage", "parameter_count", "status"] {
+        for key in [
+            "examples_per_second", "final_loss", "held_out_loss", "sliced_wasserstein", "novelty_fraction",
+            "roll_distance",
+            "coverage", "parameter_count", "status",
+        ] {
             #expect(json[key] != nil, "missing \(key)")
         }
         #expect(json["steps"] as? Int == 60)
@@ -50,11 +57,15 @@ func trainCommand(_ arguments: [String]) throws -> Train {
     @Test func resumeContinuesExactly() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let straight = scratch.path("straight.fpnet"), split = scratch.path("split.fpnet")
+        let straight = scratch.path("straight.fpnet")
+        let split = scratch.path("split.fpnet")
         _ = try trainCommand(tinyTraining + ["--steps", "50", "--checkpoint", straight]).experiment().run()
-        _ = try trainCommand(tinyTraining + ["--steps", "30", "--checkpoint", split, "--checkpoint-every", "10"]).experiment().run()
-        let resumed = try trainCommand(["--resume", split, "--steps", "50", "--checkpoint", split, "--threads", "2",
-                                        "--training-points", "300", "--samples", "200", "--sampling-steps", "50"]).experiment().run()
+        _ = try trainCommand(tinyTraining + ["--steps", "30", "--checkpoint", split, "--checkpoint-every", "10"])
+            .experiment().run()
+        let resumed = try trainCommand([
+            "--resume", split, "--steps", "50", "--checkpoint", split, "--threads", "2",
+            "--training-points", "300", "--samples", "200", "--sampling-steps", "50",
+        ]).experiment().run()
         #expect(resumed.startStep == 30)
         #expect(FileManager.default.contents(atPath: straight) == FileManager.default.contents(atPath: split))
     }
@@ -65,20 +76,28 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         defer { withExtendedLifetime(scratch) {} }
         let checkpoint = scratch.path("net.fpnet")
         _ = try trainCommand(tinyTraining + ["--steps", "10", "--checkpoint", checkpoint]).experiment().run()
-        let message = try #require(parseFailure("train", ["--resume", checkpoint, "--steps", "20", "--training-points", "299"]))
-        #expect(message.contains("--resume") && message.contains("other data") && message.contains("299 points"), "\(message)")
+        let message = try #require(
+            parseFailure("train", ["--resume", checkpoint, "--steps", "20", "--training-points", "299"]))
+        #expect(
+            message.contains("--resume") && message.contains("other data") && message.contains("299 points"),
+            "\(message)")
     }
 
     /// Table (2) in miniature: every metric row has both embeddings, a paired difference and a verdict.
     @Test func compareEmbeddingsTable() throws {
-        let command = try trainCommand(["--compare-embeddings", "--steps", "20", "--width", "8", "--depth", "1", "--batch", "64",
-                                        "--training-points", "200", "--samples", "100", "--sampling-steps", "20"])
+        let command = try trainCommand([
+            "--compare-embeddings", "--steps", "20", "--width", "8", "--depth", "1", "--batch", "64",
+            "--training-points", "200", "--samples", "100", "--sampling-steps", "20",
+        ])
         let outcome = try EmbeddingComparison(experiment: command.experiment()).run()
         #expect(outcome.runs.count == 6)
         let json = try parseJSONObject(outcome.report.rendered(as: .json))
         let rows = try #require(json["comparison"] as? [[String: Any]])
         let metrics = rows.compactMap { $0["metric"] as? String }
-        for name in ["sliced W2 to fresh roll points", "mean distance to the roll", "coverage along τ (30 bins)", "held-out ε-loss, n 1–20"] {
+        for name in [
+            "sliced W2 to fresh roll points", "mean distance to the roll", "coverage along τ (30 bins)",
+            "held-out ε-loss, n 1–20",
+        ] {
             #expect(metrics.contains(name), "missing \(name)")
         }
         for row in rows where (row["metric"] as? String)?.hasPrefix("held-out") == true {
@@ -107,7 +126,9 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         .init(arguments: ["--data", "NAN_DATA"], expected: "--data: "),
         .init(arguments: ["--resume", "CORRUPT"], expected: "--resume: "),
         .init(arguments: ["--resume", "TRUNCATED"], expected: "is truncated"),
-        .init(arguments: ["--compare-embeddings", "--embedding", "scalar"], expected: "--compare-embeddings trains both embeddings"),
+        .init(
+            arguments: ["--compare-embeddings", "--embedding", "scalar"],
+            expected: "--compare-embeddings trains both embeddings"),
         .init(arguments: ["--dataset", "spiral"], expected: "--dataset must be one of swiss-roll, moons"),
     ]
 
@@ -117,18 +138,25 @@ func trainCommand(_ arguments: [String]) throws -> Train {
     func badInputIsRefusedWithTheOptionNamed(_ input: BadTrainInput) throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
-        let nanData = scratch.path("nan.csv"), corrupt = scratch.path("corrupt.fpnet"), truncated = scratch.path("truncated.fpnet")
+        let nanData = scratch.path("nan.csv")
+        let corrupt = scratch.path("corrupt.fpnet")
+        let truncated = scratch.path("truncated.fpnet")
         try "0,1\nnan,2\n".write(toFile: nanData, atomically: true, encoding: .utf8)
         let architecture = NetworkArchitecture(dimension: 2, width: 4, depth: 1, embedding: .scalar)
-        var bytes = try NetworkCheckpoint.encode(TrainingState(architecture: architecture,
-                                                               configuration: TrainingConfiguration()))
+        var bytes = try NetworkCheckpoint.encode(
+            TrainingState(
+                architecture: architecture,
+                configuration: TrainingConfiguration()))
         try bytes.prefix(bytes.count - 9).write(to: URL(fileURLWithPath: truncated))
         bytes[40] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: corrupt))
         let existing = scratch.path("existing.fpnet")
         try Data("keep".utf8).write(to: URL(fileURLWithPath: existing))
-        let arguments = input.arguments.map { ["NAN_DATA": nanData, "CORRUPT": corrupt, "TRUNCATED": truncated][$0] ?? $0 }
-            + ["--output", scratch.path("out")] + (input.arguments.contains { $0 == "--compare-embeddings" || $0 == "--checkpoint-every" } ? [] : ["--checkpoint", existing])
+        let arguments =
+            input.arguments.map { ["NAN_DATA": nanData, "CORRUPT": corrupt, "TRUNCATED": truncated][$0] ?? $0 }
+            + ["--output", scratch.path("out")]
+            + (input.arguments.contains { $0 == "--compare-embeddings" || $0 == "--checkpoint-every" }
+                ? [] : ["--checkpoint", existing])
         let message = try #require(parseFailure("train", arguments))
         #expect(message.contains(input.expected), "\(message)")
         #expect(!message.contains("\n"))

@@ -28,6 +28,8 @@ import Testing
     @Test func listNamesEveryClaim() throws {
         let result = try FPLabExecutable.run(["verify", "--list"])
         #expect(result.status == 0)
-        #expect(result.standardOutput.contains("forward-spectral-exact") && result.standardOutput.contains("endpoint-frequencies"))
+        #expect(
+            result.standardOutput.contains("forward-spectral-exact")
+                && result.standardOutput.contains("endpoint-frequencies"))
     }
 }

@@ -1,9 +1,11 @@
-@testable import FPLabCommandLine
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+@testable import FPLabCommandLine
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Every file under `directory` (relative paths, hidden ones included) with its bytes.
 func snapshot(of directory: String) -> [String: Data] {
@@ -34,15 +36,22 @@ func snapshot(of directory: String) -> [String: Data] {
         let output = scratch.path("data")
         let result = try writeData(into: output, only: "entropy-decay")
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("[1/1] entropy-decay ... passed ("), "a progress line per claim: \(result.standardError)")
+        #expect(
+            result.standardError.contains("[1/1] entropy-decay ... passed ("),
+            "a progress line per claim: \(result.standardError)")
         let files = snapshot(of: output)
-        for name in ["manifest.json", "summary.csv", "summary.md", "summary.tex", "REPORT.md", "README.md",
-                     "entropy-decay/manifest.json", "entropy-decay/checks.csv", "entropy-decay/checks.tex", "entropy-decay/mixture.csv",
-                     "entropy-decay/mixture.md", "entropy-decay/mixture.tex", "entropy-decay/gaussian.csv", "entropy-decay/entropy_decay.svg"] {
+        for name in [
+            "manifest.json", "summary.csv", "summary.md", "summary.tex", "REPORT.md", "README.md",
+            "entropy-decay/manifest.json", "entropy-decay/checks.csv", "entropy-decay/checks.tex",
+            "entropy-decay/mixture.csv",
+            "entropy-decay/mixture.md", "entropy-decay/mixture.tex", "entropy-decay/gaussian.csv",
+            "entropy-decay/entropy_decay.svg",
+        ] {
             #expect(files[name] != nil, "missing \(name)")
         }
         #expect(!files.keys.contains { $0.contains(".new-") || $0.contains(".tmp") }, "no temporary files left")
-        let manifest = try parseJSONObject(String(decoding: try #require(files["entropy-decay/manifest.json"]), as: UTF8.self))
+        let manifest = try parseJSONObject(
+            String(decoding: try #require(files["entropy-decay/manifest.json"]), as: UTF8.self))
         #expect(manifest["claim"] as? String == "entropy-decay" && manifest["verdict"] as? String == "pass")
         #expect(manifest["quick"] as? Bool == true && manifest["seed"] as? Int == 1 && manifest["version"] is String)
         #expect(manifest["seconds"] is Double && (manifest["parameters"] as? [String: Any])?["points"] as? Int == 256)
@@ -58,12 +67,15 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(text.contains("class=\"series-line\"") && text.contains("Entropy decay under OU"))
         // The README documents every file written and every column; the report links the figure.
         let readme = String(decoding: try #require(files["README.md"]), as: UTF8.self)
-        for path in files.keys where path.hasPrefix("entropy-decay/") && !path.hasSuffix(".md") && !path.hasSuffix(".tex") {
+        for path in files.keys
+        where path.hasPrefix("entropy-decay/") && !path.hasSuffix(".md") && !path.hasSuffix(".tex") {
             #expect(readme.contains("`\(path.split(separator: "/").last!)`"), "README.md does not document \(path)")
         }
         for column in ["time", "kl", "bound", "ratio", "relative_gap"] { #expect(readme.contains("| `\(column)` |")) }
         let report = String(decoding: try #require(files["REPORT.md"]), as: UTF8.self)
-        #expect(report.contains("![") && report.contains("(entropy-decay/entropy_decay.svg)") && report.contains("**Verdict: pass.**"))
+        #expect(
+            report.contains("![") && report.contains("(entropy-decay/entropy_decay.svg)")
+                && report.contains("**Verdict: pass.**"))
     }
 
     @Test func comparePassesOnFreshDataAndReportsAnEditedNumber() throws {
@@ -75,8 +87,12 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(same.status == 0, "\(same.standardOutput) \(same.standardError)")
         #expect(same.standardOutput.contains("nothing moved") && same.standardOutput.contains("quick run, seed 1"))
         // Another seed cannot be compared with data written with seed 1.
-        let otherSeed = try FPLabExecutable.run(["verify", "--only", "entropy-decay", "--seed", "7", "--compare", output])
-        #expect(otherSeed.status == 64 && otherSeed.standardError.contains("written with seed 1") && otherSeed.standardError.contains("--seed 7"))
+        let otherSeed = try FPLabExecutable.run([
+            "verify", "--only", "entropy-decay", "--seed", "7", "--compare", output,
+        ])
+        #expect(
+            otherSeed.status == 64 && otherSeed.standardError.contains("written with seed 1")
+                && otherSeed.standardError.contains("--seed 7"))
         // Edit one number of the mixture table (row 3, the KL value) well beyond its tolerance.
         let path = output + "/entropy-decay/mixture.csv"
         var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
@@ -112,7 +128,9 @@ func snapshot(of directory: String) -> [String: Data] {
         // An output folder that cannot be created (its parent is a file), and a folder of unrelated files.
         let file = scratch.path("plain-file")
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let unwritable = try FPLabExecutable.run(["verify", "--quick", "--only", "ve-exact", "--output", file + "/data"])
+        let unwritable = try FPLabExecutable.run([
+            "verify", "--quick", "--only", "ve-exact", "--output", file + "/data",
+        ])
         #expect(unwritable.status == 64 && unwritable.standardError.contains("--output"))
         let foreign = scratch.path("foreign")
         try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
@@ -132,10 +150,12 @@ func snapshot(of directory: String) -> [String: Data] {
         try tree.write([("a/one.csv", Data("1".utf8)), ("README.md", Data("r".utf8))], owns: { _ in true })
         try Data("mine".utf8).write(to: URL(fileURLWithPath: scratch.path("data", "notebook.ipynb")))
         try tree.write([("b/two.csv", Data("2".utf8))], owns: { $0 != "notebook.ipynb" })
-        #expect(snapshot(of: scratch.path("data")) == ["b/two.csv": Data("2".utf8), "notebook.ipynb": Data("mine".utf8)])
+        #expect(
+            snapshot(of: scratch.path("data")) == ["b/two.csv": Data("2".utf8), "notebook.ipynb": Data("mine".utf8)])
         let before = snapshot(of: scratch.path("data"))
         #expect(throws: CommandLineError.self) {
-            try tree.write([("c", Data("file".utf8)), ("c/inside.csv", Data("3".utf8))], owns: { $0 != "notebook.ipynb" })
+            try tree.write(
+                [("c", Data("file".utf8)), ("c/inside.csv", Data("3".utf8))], owns: { $0 != "notebook.ipynb" })
         }
         #expect(snapshot(of: scratch.path("data")) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["data"])
@@ -149,13 +169,15 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(try target(["--quick"]) == nil)
         #expect(try target(["--only", "ve-exact"]) == nil)
         #expect(try target(["--no-output"]) == nil)
-        #expect(try target(["--quick", "--output", "/nonexistent-fplab-folder/data"]) == "/nonexistent-fplab-folder/data")
+        #expect(
+            try target(["--quick", "--output", "/nonexistent-fplab-folder/data"]) == "/nonexistent-fplab-folder/data")
         #expect(parseFailure("verify", ["--no-output", "--output", "x"])?.contains("exclude each other") == true)
     }
 
     @Test func csvParserReadsQuotedFields() throws {
-        #expect(try VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n")
-                    == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
+        #expect(
+            try VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n")
+                == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
     }
 }
 
@@ -164,8 +186,16 @@ func snapshot(of directory: String) -> [String: Data] {
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
         private var pieces: [String] = []
-        func append(_ text: String) { lock.lock(); pieces.append(text); lock.unlock() }
-        var text: String { lock.lock(); defer { lock.unlock() }; return pieces.joined() }
+        func append(_ text: String) {
+            lock.lock()
+            pieces.append(text)
+            lock.unlock()
+        }
+        var text: String {
+            lock.lock()
+            defer { lock.unlock() }
+            return pieces.joined()
+        }
     }
 
     @Test func plainLinesShowQuartersOnce() {

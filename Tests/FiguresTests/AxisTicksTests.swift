@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Figures
 
 @Suite("Axis ticks")
@@ -20,8 +21,12 @@ struct AxisTicksTests {
         #expect(ticks.multiplierExponent == nil)
     }
 
-    @Test("linear ticks cover the range, step by 1, 2 or 5 × 10ᵏ, and respect the maximum count",
-          arguments: [(-3.7, 8.2), (0.0013, 0.0021), (-1e-9, 3e-9), (17.0, 1234.0), (-50.0, -49.5), (0.0, 7.3e12), (1.0, 1.0 + 1e-9)])
+    @Test(
+        "linear ticks cover the range, step by 1, 2 or 5 × 10ᵏ, and respect the maximum count",
+        arguments: [
+            (-3.7, 8.2), (0.0013, 0.0021), (-1e-9, 3e-9), (17.0, 1234.0), (-50.0, -49.5), (0.0, 7.3e12),
+            (1.0, 1.0 + 1e-9),
+        ])
     func linearCoverage(range: (Double, Double)) {
         for maximumCount in [3, 5, 8, 10] {
             let ticks = AxisTicks.linear(from: range.0, to: range.1, maximumCount: maximumCount)
@@ -82,8 +87,9 @@ struct AxisTicksTests {
         #expect(ticks.minor.contains { Self.isClose($0, 2e-7) } && ticks.minor.contains { Self.isClose($0, 9e-2) })
     }
 
-    @Test("log ticks cover the data with powers of ten for ranges of every width",
-          arguments: [(1.5, 3.0e4), (2e-12, 5e-3), (1e-3, 1e-3), (1e-8, 1.7e308), (3e-300, 1.0), (0.7, 0.9)])
+    @Test(
+        "log ticks cover the data with powers of ten for ranges of every width",
+        arguments: [(1.5, 3.0e4), (2e-12, 5e-3), (1e-3, 1e-3), (1e-8, 1.7e308), (3e-300, 1.0), (0.7, 0.9)])
     func logCoverage(range: (Double, Double)) {
         for maximumCount in [4, 8] {
             let ticks = AxisTicks.logarithmic(from: range.0, to: range.1, maximumCount: maximumCount)

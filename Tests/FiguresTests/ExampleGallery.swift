@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Figures
 
 /// Figures in the shapes the `fplab` subcommands draw. The tests check each is well-formed SVG; with
@@ -7,7 +8,8 @@ import Testing
 enum ExampleGallery {
     static func all() -> [(name: String, figure: any Figure)] {
         [
-            ("convergence", convergence()), ("blow-up", blowUp()), ("profiles", profiles()), ("tiny-values", tinyValues()),
+            ("convergence", convergence()), ("blow-up", blowUp()), ("profiles", profiles()),
+            ("tiny-values", tinyValues()),
             ("many-series", manySeries()), ("density-linear", density(logarithmic: false)),
             ("density-log", density(logarithmic: true)), ("samples", samples()), ("escaping", escaping()),
             ("snapshots", snapshots()), ("small", small()), ("wide-field", wideField()), ("log-scatter", logScatter()),
@@ -23,20 +25,24 @@ enum ExampleGallery {
             title: "Weak error against step size",
             xAxis: Axis("step size Δt", scale: .logarithmic), yAxis: Axis("|E f(X_T) − E f(X̂_T)|", scale: .logarithmic),
             series: [.init("Euler–Maruyama", x: steps, y: euler), .init("Heun", x: steps, y: heun)],
-            referenceLines: [.powerLaw(exponent: 1, through: (x: 0.2, y: 0.3), label: "order 1"),
-                             .powerLaw(exponent: 2, through: (x: 0.2, y: 0.02), label: "order 2", dash: .dotted)],
+            referenceLines: [
+                .powerLaw(exponent: 1, through: (x: 0.2, y: 0.3), label: "order 1"),
+                .powerLaw(exponent: 2, through: (x: 0.2, y: 0.02), label: "order 2", dash: .dotted),
+            ],
             marksPoints: true)
     }
 
     /// The naive backward inversion's norm growing until it overflows, against a regularized one.
     static func blowUp() -> LinePlot {
         let times = (0...200).map { Double($0) * 0.01 }
-        let naive = times.map { 1e-8 * exp(400 * $0 * $0) }          // overflows to +∞ after t ≈ 1.33
+        let naive = times.map { 1e-8 * exp(400 * $0 * $0) } // overflows to +∞ after t ≈ 1.33
         let regularized = times.map { 0.4 + 0.1 * sin(6 * $0) }
         return LinePlot(
             title: "Backward heat inversion: norm of the estimate",
             xAxis: Axis("backward time t"), yAxis: Axis("‖ρ̂(·, t)‖₂", scale: .logarithmic),
-            series: [.init("naive spectral", x: times, y: naive), .init("Tikhonov α = 1e-6", x: times, y: regularized)],
+            series: [
+                .init("naive spectral", x: times, y: naive), .init("Tikhonov α = 1e-6", x: times, y: regularized),
+            ],
             referenceLines: [.horizontal(1e10, label: "blow-up threshold")])
     }
 
@@ -52,7 +58,8 @@ enum ExampleGallery {
             }
             return .init("t = \(t)", x: xs, y: ys)
         }
-        return LinePlot(title: "Forward Fokker–Planck density ρ(x, t)", xAxis: Axis("x"), yAxis: Axis("ρ(x, t)"), series: series)
+        return LinePlot(
+            title: "Forward Fokker–Planck density ρ(x, t)", xAxis: Axis("x"), yAxis: Axis("ρ(x, t)"), series: series)
     }
 
     /// Values around 1e-5 on a linear axis: the ticks carry a ×10⁻⁵ multiplier.
@@ -68,9 +75,13 @@ enum ExampleGallery {
     static func manySeries() -> LinePlot {
         let xs = (0...60).map { Double($0) / 60 }
         let series = (0..<11).map { k in
-            LinePlot.Series("mode \(k)", x: xs, y: xs.map { sin(Double.pi * Double(k + 1) * $0) * exp(-Double(k) * 0.15) + Double(k) * 0.3 })
+            LinePlot.Series(
+                "mode \(k)", x: xs,
+                y: xs.map { sin(Double.pi * Double(k + 1) * $0) * exp(-Double(k) * 0.15) + Double(k) * 0.3 })
         }
-        return LinePlot(title: "Eleven modes", xAxis: Axis("x / L"), yAxis: Axis("amplitude + offset"), series: series, legendPlacement: .right)
+        return LinePlot(
+            title: "Eleven modes", xAxis: Axis("x / L"), yAxis: Axis("amplitude + offset"), series: series,
+            legendPlacement: .right)
     }
 
     /// A 128 × 128 two-bump density on [-4, 4]², linear or log colour scale.
@@ -82,17 +93,20 @@ enum ExampleGallery {
             for j in 0..<n {
                 let x = -4 + (Double(i) + 0.5) * h
                 let y = -4 + (Double(j) + 0.5) * h
-                values[i * n + j] = 0.6 * exp(-(pow(x - 1.5, 2) + pow(y - 1, 2)) / 0.5) / (Double.pi * 0.5)
-                    + 0.4 * exp(-(pow(x + 1.5, 2) / 0.8 + pow(y + 1.2, 2) / 0.3)) / (Double.pi * (0.8 * 0.3).squareRoot())
+                values[i * n + j] =
+                    0.6 * exp(-(pow(x - 1.5, 2) + pow(y - 1, 2)) / 0.5) / (Double.pi * 0.5)
+                    + 0.4 * exp(-(pow(x + 1.5, 2) / 0.8 + pow(y + 1.2, 2) / 0.3))
+                    / (Double.pi * (0.8 * 0.3).squareRoot())
             }
         }
         if logarithmic {
             values[0] = 0
             values[1] = .nan
         }
-        return HeatMap(values: values, shape: [n, n], xExtent: -4...4, yExtent: -4...4,
-                       title: logarithmic ? "Density, log colour scale" : "Density ρ(x, y, T)", xLabel: "x₁", yLabel: "x₂",
-                       colorLabel: "ρ", colorScale: logarithmic ? .logarithmic : .linear)
+        return HeatMap(
+            values: values, shape: [n, n], xExtent: -4...4, yExtent: -4...4,
+            title: logarithmic ? "Density, log colour scale" : "Density ρ(x, y, T)", xLabel: "x₁", yLabel: "x₂",
+            colorLabel: "ρ", colorScale: logarithmic ? .logarithmic : .linear)
     }
 
     /// Two sets of samples in the plane, one thinned.
@@ -107,15 +121,19 @@ enum ExampleGallery {
         }
         let exactX = (0..<500).map { _ in 1.5 + 0.5 * random.normal() }
         let exactY = (0..<500).map { _ in 1.0 + 0.5 * random.normal() }
-        return ScatterPlot(title: "Reverse-SDE samples at t = 0", xAxis: Axis("x₁"), yAxis: Axis("x₂"),
-                           sets: [.init("reverse SDE (N = 20 000)", x: xs, y: ys), .init("exact, one component", x: exactX, y: exactY)],
-                           opacity: 0.35, preservesAspectRatio: true)
+        return ScatterPlot(
+            title: "Reverse-SDE samples at t = 0", xAxis: Axis("x₁"), yAxis: Axis("x₂"),
+            sets: [
+                .init("reverse SDE (N = 20 000)", x: xs, y: ys), .init("exact, one component", x: exactX, y: exactY),
+            ],
+            opacity: 0.35, preservesAspectRatio: true)
     }
 
     /// Markup characters in every label.
     static func escaping() -> LinePlot {
-        LinePlot(title: "ρ_T < 1e-3 & more \"quoted\" <tags>", xAxis: Axis("x & y"), yAxis: Axis("a < b"),
-                 series: [.init("<b>bold?</b> & 'quoted'", x: [0, 1, 2], y: [1, 0.5, 2])])
+        LinePlot(
+            title: "ρ_T < 1e-3 & more \"quoted\" <tags>", xAxis: Axis("x & y"), yAxis: Axis("a < b"),
+            series: [.init("<b>bold?</b> & 'quoted'", x: [0, 1, 2], y: [1, 0.5, 2])])
     }
 }
 
@@ -125,8 +143,9 @@ extension ExampleGallery {
         let xs = (0...200).map { -5 + Double($0) * 0.05 }
         let series = (0..<24).map { k -> LinePlot.Series in
             let variance = 0.2 + 0.15 * Double(k)
-            return .init("t = \(String(format: "%.2f", 0.1 * Double(k)))", x: xs,
-                         y: xs.map { exp(-$0 * $0 / (2 * variance)) / (2 * Double.pi * variance).squareRoot() })
+            return .init(
+                "t = \(String(format: "%.2f", 0.1 * Double(k)))", x: xs,
+                y: xs.map { exp(-$0 * $0 / (2 * variance)) / (2 * Double.pi * variance).squareRoot() })
         }
         return LinePlot(title: "Heat kernel snapshots", xAxis: Axis("x"), yAxis: Axis("p(x, t)"), series: series)
     }
@@ -134,11 +153,14 @@ extension ExampleGallery {
     /// A quarter-size log–log plot with a long title.
     static func small() -> LinePlot {
         let ns = [16.0, 32, 64, 128, 256, 512]
-        return LinePlot(title: "Spectral vs finite-volume error at T = 1 on a long title line",
-                        xAxis: Axis("grid points n", scale: .logarithmic), yAxis: Axis("max error", scale: .logarithmic),
-                        series: [.init("spectral", x: ns, y: ns.map { exp(-0.3 * $0) + 1e-15 }, marker: .circle),
-                                 .init("finite volume", x: ns, y: ns.map { 2 / ($0 * $0) }, marker: .square)],
-                        size: FigureSize(width: 360, height: 260))
+        return LinePlot(
+            title: "Spectral vs finite-volume error at T = 1 on a long title line",
+            xAxis: Axis("grid points n", scale: .logarithmic), yAxis: Axis("max error", scale: .logarithmic),
+            series: [
+                .init("spectral", x: ns, y: ns.map { exp(-0.3 * $0) + 1e-15 }, marker: .circle),
+                .init("finite volume", x: ns, y: ns.map { 2 / ($0 * $0) }, marker: .square),
+            ],
+            size: FigureSize(width: 360, height: 260))
     }
 
     /// A field on a long thin box with signed values of order 1e-6, without aspect preservation.
@@ -152,8 +174,9 @@ extension ExampleGallery {
                 values[i * ny + j] = 3e-6 * sin(x) * cos(1.5 * y)
             }
         }
-        return HeatMap(values: values, shape: [nx, ny], xExtent: 0...10, yExtent: -1...1, title: "Flux J(x, y)",
-                       colorLabel: "J", preservesAspectRatio: false)
+        return HeatMap(
+            values: values, shape: [nx, ny], xExtent: 0...10, yExtent: -1...1, title: "Flux J(x, y)",
+            colorLabel: "J", preservesAspectRatio: false)
     }
 
     /// Heavy-tailed positive data on log–log axes.
@@ -161,9 +184,10 @@ extension ExampleGallery {
         var random = TestRandom(state: 3)
         let xs = (0..<3000).map { _ in exp(3 * random.normal()) }
         let ys = xs.map { 0.01 * pow($0, 1.5) * exp(0.5 * random.normal()) }
-        return ScatterPlot(title: "Step-size controller: error against local step", xAxis: Axis("h", scale: .logarithmic),
-                           yAxis: Axis("local error", scale: .logarithmic), sets: [.init("accepted", x: xs, y: ys)],
-                           referenceLines: [.powerLaw(exponent: 1.5, through: (x: 1, y: 0.01), label: "∝ h^1.5")])
+        return ScatterPlot(
+            title: "Step-size controller: error against local step", xAxis: Axis("h", scale: .logarithmic),
+            yAxis: Axis("local error", scale: .logarithmic), sets: [.init("accepted", x: xs, y: ys)],
+            referenceLines: [.powerLaw(exponent: 1.5, through: (x: 1, y: 0.01), label: "∝ h^1.5")])
     }
 }
 

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Figures
 
 @Suite("Writing figures")
 struct FigureWriteTests {
     @Test("write(to:) leaves exactly svg() in the file, replaces an old file, and leaves no temporary behind")
     func atomicWrite() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("figures-write-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "figures-write-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("plot.svg").path

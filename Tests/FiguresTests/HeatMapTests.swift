@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import Figures
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("Heat maps")
 struct HeatMapTests {
@@ -21,8 +23,9 @@ struct HeatMapTests {
 
     @Test("a 128 × 128 field is 16 384 cell rects, under 1 MB, with a colour bar and tick labels")
     func cells() throws {
-        let map = HeatMap(values: Self.gaussian(n: 128), shape: [128, 128], xExtent: -4...4, yExtent: -4...4,
-                          title: "density", colorLabel: "ρ")
+        let map = HeatMap(
+            values: Self.gaussian(n: 128), shape: [128, 128], xExtent: -4...4, yExtent: -4...4,
+            title: "density", colorLabel: "ρ")
         let svg = map.svg()
         #expect(svg.utf8.count < 1_000_000)
         let root = try parsedSVG(svg)
@@ -35,7 +38,8 @@ struct HeatMapTests {
         #expect(colorLabels.count >= 3)
         #expect(colorLabels.compactMap(Double.init).allSatisfy { $0 >= 0 && $0 <= 1 / (2 * Double.pi) })
         #expect(text(try #require(elements("text", in: colorbar, className: "colorbar-label").first)) == "ρ")
-        let xLabels = try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
+        let xLabels =
+            try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
         #expect(xLabels.first == "-4" && xLabels.last == "4")
         // Square extents and preserved aspect ratio: a square plot area.
         let frame = box(try #require(elements("rect", in: root, className: "frame").first))
@@ -74,20 +78,24 @@ struct HeatMapTests {
         let cells = elements("rect", in: try #require(group("cells", in: root)))
         #expect(attributeValue(cells[0], "fill") == ColorMap.viridis.colors[0].hexString)
         #expect(attributeValue(cells[1], "fill") == HeatMap.missingColor.hexString)
-        #expect(map.notes == [
-            "2 of 1024 cells are non-finite (NaN or ±∞), drawn grey",
-            "1 of 1024 cells are ≤ 0, drawn in the lowest colour of the logarithmic scale",
-        ])
+        #expect(
+            map.notes == [
+                "2 of 1024 cells are non-finite (NaN or ±∞), drawn grey",
+                "1 of 1024 cells are ≤ 0, drawn in the lowest colour of the logarithmic scale",
+            ])
     }
 
     @Test("fixed colour limits clamp the values outside them; invalid ones are ignored with a note")
     func colorLimits() throws {
         let values = [-1.0, 0, 0.5, 1, 2, 3]
         let clamped = HeatMap(values: values, shape: [3, 2], xExtent: 0...3, yExtent: 0...2, colorLimits: 0...1)
-        let fills = elements("rect", in: try #require(group("cells", in: try parsedSVG(clamped.svg())))).compactMap { attributeValue($0, "fill") }
+        let fills = elements("rect", in: try #require(group("cells", in: try parsedSVG(clamped.svg())))).compactMap {
+            attributeValue($0, "fill")
+        }
         #expect(fills[0] == fills[1] && fills[0] == "#440154")
         #expect(fills[3] == fills[4] && fills[4] == fills[5] && fills[5] == "#fde725")
-        let invalid = HeatMap(values: values, shape: [3, 2], xExtent: 0...3, yExtent: 0...2, colorScale: .logarithmic, colorLimits: 0...1)
+        let invalid = HeatMap(
+            values: values, shape: [3, 2], xExtent: 0...3, yExtent: 0...2, colorScale: .logarithmic, colorLimits: 0...1)
         _ = try parsedSVG(invalid.svg())
         #expect(invalid.notes.first?.hasPrefix("colour limits") == true)
         let constant = HeatMap(values: [2, 2, 2, 2], shape: [2, 2], xExtent: 0...1, yExtent: 0...1)

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import Figures
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The vertices of SVG path data written as "M x y L x y x y … M …" (the form line plots write).
 func pathVertices(_ data: String) -> [(x: Double, y: Double)] {
@@ -24,17 +26,23 @@ struct LinePlotTests {
 
     @Test("one path per series, legend text equal to the series names in order, numeric tick labels")
     func structure() throws {
-        let plot = LinePlot(title: "Three lines", xAxis: Axis("x"), yAxis: Axis("y"), series: [
-            .init("sine", x: Self.xs, y: Self.xs.map { sin(6 * $0) }),
-            .init("cosine", x: Self.xs, y: Self.xs.map { cos(6 * $0) }),
-            .init("ramp", x: Self.xs, y: Self.xs, marker: .square),
-        ])
+        let plot = LinePlot(
+            title: "Three lines", xAxis: Axis("x"), yAxis: Axis("y"),
+            series: [
+                .init("sine", x: Self.xs, y: Self.xs.map { sin(6 * $0) }),
+                .init("cosine", x: Self.xs, y: Self.xs.map { cos(6 * $0) }),
+                .init("ramp", x: Self.xs, y: Self.xs, marker: .square),
+            ])
         let root = try parsedSVG(plot.svg())
         #expect(elements("path", in: root, className: "series-line").count == 3)
         #expect(elements("text", in: root, className: "legend-label").map(text) == ["sine", "cosine", "ramp"])
-        let xLabels = try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
-        #expect(xLabels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"] || xLabels == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"])
-        let yLabels = try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
+        let xLabels =
+            try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
+        #expect(
+            xLabels == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+                || xLabels == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"])
+        let yLabels =
+            try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
         let yValues = yLabels.compactMap(Double.init)
         #expect(yValues.count == yLabels.count && yValues.count >= 3)
         #expect(yValues == yValues.sorted() && yValues.first! <= -1 && yValues.last! >= 1)
@@ -47,8 +55,9 @@ struct LinePlotTests {
     @Test("log axes are labelled at powers of ten covering the data")
     func logAxes() throws {
         let steps = [0.2, 0.1, 0.05, 0.025, 0.0125]
-        let plot = LinePlot(xAxis: Axis("Δt", scale: .logarithmic), yAxis: Axis("error", scale: .logarithmic),
-                            series: [.init("error", x: steps, y: steps.map { 3e-4 * $0 * $0 })])
+        let plot = LinePlot(
+            xAxis: Axis("Δt", scale: .logarithmic), yAxis: Axis("error", scale: .logarithmic),
+            series: [.init("error", x: steps, y: steps.map { 3e-4 * $0 * $0 })])
         let root = try parsedSVG(plot.svg())
         let yLabels = try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement } ?? []
         // Each label is "10" followed by a raised exponent tspan.
@@ -67,18 +76,20 @@ struct LinePlotTests {
     @Test("non-finite points are skipped with a gap and a note, and the range comes from the finite ones")
     func nonFinite() throws {
         let times = (0...100).map { Double($0) / 100 }
-        let blowingUp = times.map { exp(2000 * $0 * $0) }     // overflows to +∞ from t ≈ 0.6
+        let blowingUp = times.map { exp(2000 * $0 * $0) } // overflows to +∞ from t ≈ 0.6
         var withHoles = times.map { $0 * 2 }
         withHoles[10] = .nan
         withHoles[20] = -.infinity
-        let plot = LinePlot(yAxis: Axis("norm", scale: .logarithmic),
-                            series: [.init("naive", x: times, y: blowingUp), .init("holes", x: times, y: withHoles)])
+        let plot = LinePlot(
+            yAxis: Axis("norm", scale: .logarithmic),
+            series: [.init("naive", x: times, y: blowingUp), .init("holes", x: times, y: withHoles)])
         let root = try parsedSVG(plot.svg())
         let paths = elements("path", in: root, className: "series-line")
-        #expect(paths.allSatisfy { path in
-            let data = (attributeValue(path, "d") ?? "").lowercased()
-            return !data.contains("nan") && !data.contains("inf")
-        })
+        #expect(
+            paths.allSatisfy { path in
+                let data = (attributeValue(path, "d") ?? "").lowercased()
+                return !data.contains("nan") && !data.contains("inf")
+            })
         #expect(paths.count == 2)
         let holes = attributeValue(paths[1], "d") ?? ""
         // Two gaps in the finite part (y > 0 from index 1 on; index 0 is y = 0, not drawable on the log axis).
@@ -91,14 +102,16 @@ struct LinePlotTests {
         #expect(notes.contains("“holes”: 1 point with y ≤ 0 not drawn on the logarithmic y axis"))
         #expect(text(try #require(elements("desc", in: root).first)).contains("naive"))
         #expect(elements("text", in: root, className: "note").count == 3)
-        let top = try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.last.map(text)
+        let top = try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.last.map(
+            text)
         #expect(top?.hasPrefix("10") == true)
     }
 
     @Test("markers sit on the drawable points only")
     func markers() throws {
-        let plot = LinePlot(yAxis: Axis(scale: .logarithmic),
-                            series: [.init("m", x: [1, 2, 3, 4, 5], y: [1, 0, 10, -3, 100], marker: .square)])
+        let plot = LinePlot(
+            yAxis: Axis(scale: .logarithmic),
+            series: [.init("m", x: [1, 2, 3, 4, 5], y: [1, 0, 10, -3, 100], marker: .square)])
         let root = try parsedSVG(plot.svg())
         let markers = try #require(elements("path", in: root, className: "markers").first)
         #expect((attributeValue(markers, "d") ?? "").filter { $0 == "M" }.count == 3)
@@ -107,14 +120,16 @@ struct LinePlotTests {
 
     @Test("reference lines are dashed, widen the range to a threshold, and join the legend")
     func referenceLines() throws {
-        let plot = LinePlot(series: [.init("data", x: [0, 1, 2], y: [0, 1, 2])],
-                            referenceLines: [.horizontal(5, label: "threshold"), .straightLine(slope: 1, intercept: 0, label: "y = x")])
+        let plot = LinePlot(
+            series: [.init("data", x: [0, 1, 2], y: [0, 1, 2])],
+            referenceLines: [.horizontal(5, label: "threshold"), .straightLine(slope: 1, intercept: 0, label: "y = x")])
         let root = try parsedSVG(plot.svg())
         let references = elements("path", in: root, className: "reference-line")
         #expect(references.count == 2)
         #expect(references.allSatisfy { attributeValue($0, "stroke-dasharray") != nil })
         #expect(elements("text", in: root, className: "legend-label").map(text) == ["data", "threshold", "y = x"])
-        let yLabels = try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
+        let yLabels =
+            try #require(group("y-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
         #expect(yLabels.compactMap(Double.init).max()! >= 5)
     }
 
@@ -122,10 +137,13 @@ struct LinePlotTests {
     func legendPlacement() throws {
         // Data high up on the right only (the axis runs to 1): the legend must not go top right.
         let xs = (0...200).map { Double($0) / 200 }
-        let topRight = LinePlot(series: [.init("step", x: xs, y: xs.map { $0 < 0.5 ? 0 : 0.92 }), .init("flat", x: xs, y: xs.map { _ in 0.5 })])
+        let topRight = LinePlot(series: [
+            .init("step", x: xs, y: xs.map { $0 < 0.5 ? 0 : 0.92 }), .init("flat", x: xs, y: xs.map { _ in 0.5 }),
+        ])
         try checkLegendClear(of: topRight, expectOutside: false)
         // Lines across the whole plot every 30 px: no free corner.
-        let filling = LinePlot(series: (0...11).map { k in .init("level \(k)", x: xs, y: xs.map { _ in Double(k) / 11 }) })
+        let filling = LinePlot(
+            series: (0...11).map { k in .init("level \(k)", x: xs, y: xs.map { _ in Double(k) / 11 }) })
         try checkLegendClear(of: filling, expectOutside: true)
     }
 
@@ -137,7 +155,8 @@ struct LinePlotTests {
         #expect((legendBox.x >= frame.x + frame.width) == expectOutside)
         for path in elements("path", in: root, className: "series-line") {
             for vertex in pathVertices(attributeValue(path, "d") ?? "") {
-                let inside = vertex.x > legendBox.x && vertex.x < legendBox.x + legendBox.width
+                let inside =
+                    vertex.x > legendBox.x && vertex.x < legendBox.x + legendBox.width
                     && vertex.y > legendBox.y && vertex.y < legendBox.y + legendBox.height
                 #expect(!inside, "vertex \(vertex) under the legend at \(legendBox)")
             }
@@ -148,7 +167,8 @@ struct LinePlotTests {
     func escaping() throws {
         let title = "ρ_T < 1e-3 & more"
         let name = "<b>\"bold\"</b> & 'quoted'"
-        let plot = LinePlot(title: title, xAxis: Axis("x < y"), yAxis: Axis("a & b"), series: [.init(name, x: [0, 1], y: [1, 2])])
+        let plot = LinePlot(
+            title: title, xAxis: Axis("x < y"), yAxis: Axis("a & b"), series: [.init(name, x: [0, 1], y: [1, 2])])
         let root = try parsedSVG(plot.svg())
         #expect(text(try #require(elements("title", in: root).first)) == title)
         #expect(text(try #require(elements("text", in: root, className: "title").first)) == title)
@@ -167,14 +187,17 @@ struct LinePlotTests {
         let hidden = LinePlot(series: [.init("a", x: [0, 1], y: [0, 1])], legendPlacement: .hidden)
         #expect(group("legend", in: try parsedSVG(hidden.svg())) == nil)
 
-        let badLimits = LinePlot(yAxis: Axis("y", scale: .logarithmic, limits: -1...10), series: [.init("a", x: [0, 1], y: [1, 2])])
+        let badLimits = LinePlot(
+            yAxis: Axis("y", scale: .logarithmic, limits: -1...10), series: [.init("a", x: [0, 1], y: [1, 2])])
         _ = try parsedSVG(badLimits.svg())
         #expect(badLimits.notes.contains { $0.hasPrefix("y-axis limits") })
 
         let fixed = LinePlot(xAxis: Axis("x", limits: 0.25...0.75), series: [.init("a", x: Self.xs, y: Self.xs)])
         let fixedRoot = try parsedSVG(fixed.svg())
         let frame = box(try #require(elements("rect", in: fixedRoot, className: "frame").first))
-        for vertex in pathVertices(attributeValue(try #require(elements("path", in: fixedRoot, className: "series-line").first), "d") ?? "") {
+        for vertex in pathVertices(
+            attributeValue(try #require(elements("path", in: fixedRoot, className: "series-line").first), "d") ?? "")
+        {
             #expect(vertex.x >= frame.x && vertex.x <= frame.x + frame.width)
         }
     }
@@ -185,7 +208,8 @@ struct LinePlotTests {
         let paths = elements("path", in: try parsedSVG(plot.svg()), className: "series-line")
         #expect(paths.count == 10)
         #expect(attributeValue(paths[0], "stroke") == attributeValue(paths[8], "stroke"))
-        #expect(attributeValue(paths[0], "stroke-dasharray") == nil && attributeValue(paths[8], "stroke-dasharray") != nil)
+        #expect(
+            attributeValue(paths[0], "stroke-dasharray") == nil && attributeValue(paths[8], "stroke-dasharray") != nil)
         #expect(Set(paths.prefix(8).compactMap { attributeValue($0, "stroke") }).count == 8)
     }
 
@@ -206,11 +230,13 @@ struct LinePlotTests {
         #expect(vertices.first!.x < vertices.last!.x)
     }
 
-    @Test("many series: the legend wraps into columns and stays on the canvas, as do all labels", arguments: [12, 24, 40])
+    @Test(
+        "many series: the legend wraps into columns and stays on the canvas, as do all labels", arguments: [12, 24, 40])
     func legendColumns(seriesCount: Int) throws {
         let xs = (0...50).map { Double($0) / 50 }
-        let plot = LinePlot(title: "many", xAxis: Axis("x"), yAxis: Axis("y"),
-                            series: (0..<seriesCount).map { k in .init("series number \(k)", x: xs, y: xs.map { $0 * Double(k) }) })
+        let plot = LinePlot(
+            title: "many", xAxis: Axis("x"), yAxis: Axis("y"),
+            series: (0..<seriesCount).map { k in .init("series number \(k)", x: xs, y: xs.map { $0 * Double(k) }) })
         let root = try parsedSVG(plot.svg())
         let legend = try #require(group("legend", in: root))
         #expect(elements("text", in: legend, className: "legend-label").count == seriesCount)

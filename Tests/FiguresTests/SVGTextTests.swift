@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Figures
 
 @Suite("SVG text, numbers and colours")
@@ -47,10 +48,12 @@ struct SVGTextTests {
     @Test("segments are clipped to the plot rectangle, and segments outside it vanish")
     func clipping() throws {
         let rect = PlotRect(left: 0, top: 0, right: 100, bottom: 100)
-        let (a, b) = try #require(clipSegment(from: PixelPoint(x: 50, y: 50), to: PixelPoint(x: 50, y: -1e9), rect: rect))
+        let (a, b) = try #require(
+            clipSegment(from: PixelPoint(x: 50, y: 50), to: PixelPoint(x: 50, y: -1e9), rect: rect))
         #expect(a.x == 50 && a.y == 50 && b.x == 50 && b.y == 0)
         #expect(clipSegment(from: PixelPoint(x: 150, y: 0), to: PixelPoint(x: 150, y: 100), rect: rect) == nil)
-        let (c, d) = try #require(clipSegment(from: PixelPoint(x: -50, y: 50), to: PixelPoint(x: 150, y: 50), rect: rect))
+        let (c, d) = try #require(
+            clipSegment(from: PixelPoint(x: -50, y: 50), to: PixelPoint(x: 150, y: 50), rect: rect))
         #expect(c.x == 0 && d.x == 100)
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import Figures
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("Scatter plots")
 struct ScatterPlotTests {
@@ -22,10 +24,12 @@ struct ScatterPlotTests {
         var random = TestRandom(state: 7)
         let xs = (0..<10_000).map { _ in random.normal() }
         let ys = (0..<10_000).map { _ in random.normal() }
-        let plot = ScatterPlot(title: "samples", sets: [
-            .init("many", x: xs, y: ys),
-            .init("few", x: [0, 1, .nan, 2], y: [0, 1, 1, .infinity], color: .black, opacity: 1),
-        ], maximumPointsPerSet: 1000)
+        let plot = ScatterPlot(
+            title: "samples",
+            sets: [
+                .init("many", x: xs, y: ys),
+                .init("few", x: [0, 1, .nan, 2], y: [0, 1, 1, .infinity], color: .black, opacity: 1),
+            ], maximumPointsPerSet: 1000)
         let root = try parsedSVG(plot.svg())
         let sets = elements("g", in: root, className: "point-set")
         #expect(sets.count == 2)
@@ -34,10 +38,14 @@ struct ScatterPlotTests {
         #expect(attributeValue(sets[1], "fill") == "#000000" && attributeValue(sets[1], "fill-opacity") == "1")
         #expect(attributeValue(sets[0], "fill-opacity") == "0.6")
         #expect(elements("text", in: root, className: "legend-label").map(text) == ["many", "few"])
-        #expect(plot.notes == ["“many”: 1000 of 10000 points drawn (evenly spaced by index)",
-                               "“few”: 2 points with non-finite coordinates (NaN or ±∞) skipped"])
+        #expect(
+            plot.notes == [
+                "“many”: 1000 of 10000 points drawn (evenly spaced by index)",
+                "“few”: 2 points with non-finite coordinates (NaN or ±∞) skipped",
+            ])
         // The axes cover every point, drawn or not.
-        let xLabels = try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
+        let xLabels =
+            try #require(group("x-tick-labels", in: root)).children?.compactMap { $0 as? XMLElement }.map(text) ?? []
         let xValues = xLabels.compactMap(Double.init)
         #expect(xValues.first! <= xs.min()! && xValues.last! >= xs.max()!)
     }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The SVG parsed by Foundation's XML parser (libxml2 on Linux): parsing fails on any well-formedness error.
 func parsedSVG(_ svg: String) throws -> XMLElement {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GridFields
 
 /// Distances between densities against their closed forms for Gaussians.
@@ -43,7 +44,8 @@ import Testing
     /// Two unit masses in single cells i and j are |i − j| h apart, exactly; the unnormalized copy is normalized.
     @Test func oneDimensionalWassersteinOfCellMassesIsExact() {
         let grid = Grid(dimension: 1, points: 10, halfWidth: 5)
-        var first = [Double](repeating: 0, count: 10), second = first
+        var first = [Double](repeating: 0, count: 10)
+        var second = first
         first[2] = 1
         second[7] = 3
         let distance = Field(grid: grid, values: first).wassersteinDistance(to: Field(grid: grid, values: second))
@@ -62,7 +64,8 @@ import Testing
         let space = Grid(dimension: 3, points: 40, halfWidth: 6)
         let spatialShift = [0.6, -0.3, 0.9]
         let spatial = Self.gaussian(on: space, mean: [0, 0, 0], standardDeviation: 1)
-            .wassersteinDistance(to: Self.gaussian(on: space, mean: spatialShift, standardDeviation: 1), directions: 256)
+            .wassersteinDistance(
+                to: Self.gaussian(on: space, mean: spatialShift, standardDeviation: 1), directions: 256)
         let spatialLength = spatialShift.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(abs(spatial / (0.5 * spatialLength) - 1) < 1e-2)
     }

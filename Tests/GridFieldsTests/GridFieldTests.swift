@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GridFields
 
 @Suite struct GridTests {
@@ -84,7 +85,8 @@ import Testing
         let grid = Grid(dimension: 2, points: 128, halfWidth: 8)
         let field = Field(grid: grid) { point in
             // Standard deviations 0.5^(1/2) and 1: the box edge is at least 7.5 standard deviations away.
-            let x = point[0] - 1, y = point[1] + 0.5
+            let x = point[0] - 1
+            let y = point[1] + 0.5
             return exp(-(x * x / 0.5 + y * y) / 2) / (2 * Double.pi * 0.5.squareRoot())
         }
         #expect(abs(field.integral - 1) < 1e-12)

@@ -30,7 +30,11 @@ import Testing
         // 64 cells on [-10, 10], band |j| <= 24 of 32, T = 0.08: the band edge is amplified by e^(56.8 T) = 94.
         Case(
             name: "heat, band-limited, 1-D",
-            make: { try bandLimitedProblem(.heat(diffusivity: 1), grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 0.08, bandwidth: 24, seed: 11) },
+            make: {
+                try bandLimitedProblem(
+                    .heat(diffusivity: 1), grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 0.08,
+                    bandwidth: 24, seed: 11)
+            },
             steps: 8, countedModes: 15, largestAmplification: 10
         ),
         // The mixture plus white noise delta = 0.2: every mode holds noise at about 5% of the mean coefficient, and
@@ -44,13 +48,21 @@ import Testing
         // OU on the stretched grid, band |j| <= 24, T = 0.087: tau(T) = 0.08, the band edge again amplified by 94.
         Case(
             name: "ou, band-limited, 1-D",
-            make: { try bandLimitedProblem(.ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 0.087, bandwidth: 24, seed: 12) },
+            make: {
+                try bandLimitedProblem(
+                    .ornsteinUhlenbeck, grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 0.087,
+                    bandwidth: 24, seed: 12)
+            },
             steps: 8, countedModes: 15, largestAmplification: 10
         ),
         // 32 x 32 cells, band |j_a| <= 10, T = 0.2: the band's corner, |k|^2 = 19.7, is amplified by e^3.9 = 52.
         Case(
             name: "heat, band-limited, 2-D",
-            make: { try bandLimitedProblem(.heat(diffusivity: 1), grid: Grid(dimension: 2, points: 32, halfWidth: 10), finalTime: 0.2, bandwidth: 10, seed: 13) },
+            make: {
+                try bandLimitedProblem(
+                    .heat(diffusivity: 1), grid: Grid(dimension: 2, points: 32, halfWidth: 10), finalTime: 0.2,
+                    bandwidth: 10, seed: 13)
+            },
             steps: 6, countedModes: 150, largestAmplification: 20
         ),
     ]
@@ -59,17 +71,21 @@ import Testing
     func amplificationMatchesTheory(_ testCase: Case) throws {
         let problem = try testCase.make()
         // The threshold is out of the way: the amplification is measured at the end of the run.
-        let result = try InversionRun(method: .naive, stepCount: testCase.steps, threshold: 1e30, keepAmplificationModes: true).run(problem)
+        let result = try InversionRun(
+            method: .naive, stepCount: testCase.steps, threshold: 1e30, keepAmplificationModes: true
+        ).run(problem)
         #expect(result.status == .completed)
         let check = try #require(result.amplification)
         #expect(check.reverseTime == problem.finalTime)
-        #expect(check.countedModeCount >= testCase.countedModes, "counted \(check.countedModeCount) of \(check.modeCount)")
+        #expect(
+            check.countedModeCount >= testCase.countedModes, "counted \(check.countedModeCount) of \(check.modeCount)")
         #expect(try #require(check.mostAmplifiedMode).predicted >= testCase.largestAmplification)
         let worst = try #require(check.maximumRelativeError)
         #expect(worst <= Self.tolerance, "worst mode \(String(describing: check.worstMode))")
         for mode in check.countedModes {
             // THEORY's form against the data-grid form exp(|k|^2 tau(s)) (the stepper's), independently computed.
-            let dataGridForm = Foundation.exp(mode.dataWavenumber * mode.dataWavenumber * problem.equation.spectralTime(over: check.reverseTime))
+            let dataGridForm = Foundation.exp(
+                mode.dataWavenumber * mode.dataWavenumber * problem.equation.spectralTime(over: check.reverseTime))
             #expect(abs(mode.predicted - dataGridForm) <= 1e-13 * dataGridForm)
         }
     }
@@ -77,7 +93,8 @@ import Testing
     /// With noise at every mode, the counted modes reach the top of the grid: the noise is amplified exactly.
     @Test func noiseModesUpToTheLargestWavenumberAreAmplifiedExactly() throws {
         let problem = try mixtureProblem(.heat(diffusivity: 0.5), points: 256, noise: 0.2, finalTime: 2e-3)
-        let result = try InversionRun(method: .naive, stepCount: 10, threshold: 1e30, keepAmplificationModes: true).run(problem)
+        let result = try InversionRun(method: .naive, stepCount: 10, threshold: 1e30, keepAmplificationModes: true).run(
+            problem)
         let check = try #require(result.amplification)
         let largestWavenumber = result.prediction.largestWavenumber
         let topModes = check.countedModes.filter { $0.dataWavenumber >= 0.9 * largestWavenumber }

@@ -2,8 +2,9 @@ import DensitySolvers
 import DiffusionModels
 import Foundation
 import GridFields
-@testable import InverseHeat
 import Testing
+
+@testable import InverseHeat
 
 /// The backward OU step (heat-equation link, stretched grid) and the heat step against the mixture oracle, the
 /// stepped inversion against the one-shot multiplier, and the oracle sampler against `GaussianMixture`.
@@ -66,7 +67,8 @@ import Testing
         let stepper = try NaiveBackwardStepper(equation: equation, data: data, finalTime: 0.01)
         for step in 1...7 { stepper.step(toReverseTime: 0.01 * Double(step) / 7) }
         let stepped = stepper.currentField()
-        let oneShot = try SpectralReconstruction(equation: equation, data: data, finalTime: 0.01).field(.naive, atTime: 0)
+        let oneShot = try SpectralReconstruction(equation: equation, data: data, finalTime: 0.01).field(
+            .naive, atTime: 0)
         #expect(stepped.grid == oneShot.grid)
         #expect(stepped.distanceL2(to: oneShot) / oneShot.normL2 < 1e-12)
     }
@@ -114,7 +116,8 @@ import Testing
         )
         let result = try InversionRun(method: .naive, stepCount: 4).run(problem)
         #expect(result.finalRelativeError < 1e-10)
-        let unperiodized = GaussianMixture(components: [.init(weight: 1, mean: [2], standardDeviations: [1])]).field(on: result.finalField.grid)
+        let unperiodized = GaussianMixture(components: [.init(weight: 1, mean: [2], standardDeviations: [1])]).field(
+            on: result.finalField.grid)
         #expect(result.finalField.distanceL2(to: unperiodized) / unperiodized.normL2 > 1e-3)
     }
 
@@ -122,11 +125,19 @@ import Testing
     @Test func badProblemsAreRefused() {
         let grid = Grid(dimension: 1, points: 16, halfWidth: 5)
         let data = InitialData.mixture(oneDimensionalMixture)
-        #expect(throws: InverseHeatError.self) { try InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 0, initialData: data) }
-        #expect(throws: InverseHeatError.self) { try InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: data, noiseLevel: -1) }
-        #expect(throws: InverseHeatError.self) { try InverseHeatProblem(equation: .heat(diffusivity: 0), grid: grid, finalTime: 1, initialData: data) }
         #expect(throws: InverseHeatError.self) {
-            try InversionRun(threshold: 0).run(InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: data))
+            try InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 0, initialData: data)
+        }
+        #expect(throws: InverseHeatError.self) {
+            try InverseHeatProblem(
+                equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: data, noiseLevel: -1)
+        }
+        #expect(throws: InverseHeatError.self) {
+            try InverseHeatProblem(equation: .heat(diffusivity: 0), grid: grid, finalTime: 1, initialData: data)
+        }
+        #expect(throws: InverseHeatError.self) {
+            try InversionRun(threshold: 0).run(
+                InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: grid, finalTime: 1, initialData: data))
         }
     }
 }

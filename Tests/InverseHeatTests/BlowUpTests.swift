@@ -25,7 +25,9 @@ import Testing
             let label = "n = \(measurement.pointCount), delta = \(measurement.noiseLevel)"
             let measured = try #require(measurement.measuredTime, "\(label) did not blow up")
             let predicted = try #require(measurement.predictedTime, "\(label): no prediction")
-            #expect(measured >= predicted / Self.predictionFactor && measured <= predicted * Self.predictionFactor, "\(label): measured \(measured), predicted \(predicted)")
+            #expect(
+                measured >= predicted / Self.predictionFactor && measured <= predicted * Self.predictionFactor,
+                "\(label): measured \(measured), predicted \(predicted)")
             // The step resolves the time: about 100 steps fall before the prediction.
             #expect(measurement.history.count >= 50, "\(label)")
             let report = try #require(measurement.status.blowUp)
@@ -57,7 +59,9 @@ import Testing
         let measurement = try #require(Self.measurements.first { $0.pointCount == 256 && $0.noiseLevel == 1e-6 })
         let report = try #require(measurement.status.blowUp)
         #expect(report.mode.dataWavenumber >= 0.95 * measurement.largestWavenumber)
-        #expect(abs(report.mode.wavenumber - report.mode.dataWavenumber / exp(report.reverseTime)) <= 1e-12 * report.mode.wavenumber)
+        #expect(
+            abs(report.mode.wavenumber - report.mode.dataWavenumber / exp(report.reverseTime)) <= 1e-12
+                * report.mode.wavenumber)
         #expect(try #require(report.mode.errorShare) > 0.2)
         #expect(abs(report.time - (1 - report.reverseTime)) <= 1e-15)
         #expect(report.relativeError > 1 && report.location.count == 1)

@@ -11,7 +11,9 @@ import Testing
     static let roundOff = 1e-13
     static let times = [0.1, 0.25, 0.5, 0.75, 0.9]
 
-    static func randomProblems(_ equation: BackwardEquation, finalTime: Double, count: Int) throws -> [InverseHeatProblem] {
+    static func randomProblems(_ equation: BackwardEquation, finalTime: Double, count: Int) throws
+        -> [InverseHeatProblem]
+    {
         var generator = Xoshiro256StarStar(seed: 2025, stream: 1)
         return try (0..<count).map { index in
             let bandwidth = 1 + Int(generator.next() % 30)
@@ -50,7 +52,8 @@ import Testing
     @Test func isAnEqualityForASingleMode() throws {
         let grid = Grid(dimension: 1, points: 64, halfWidth: Double.pi)
         let values = grid.coordinates(axis: 0).map { cos(5 * $0) }
-        let problem = try InverseHeatProblem(equation: .heat(diffusivity: 1), grid: grid, finalTime: 0.1, initialData: .bandLimited(values: values))
+        let problem = try InverseHeatProblem(
+            equation: .heat(diffusivity: 1), grid: grid, finalTime: 0.1, initialData: .bandLimited(values: values))
         for sample in try LogConvexity.check(problem, times: [0.025, 0.05, 0.075]) {
             #expect(abs(sample.relativeSlack) < Self.roundOff)
             #expect(abs(sample.norm - Double.pi.squareRoot() * exp(-25 * sample.time)) < 1e-13)

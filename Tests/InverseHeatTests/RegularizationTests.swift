@@ -62,7 +62,8 @@ import Testing
         let problem = try mixtureProblem(.heat(diffusivity: 0.7), finalTime: 2)
         for time in [0.0, 0.5, 1, 1.5, 2] {
             let expected = 2 * pow(0.8, 1 - time / 2) * pow(1e-3, time / 2)
-            #expect(abs(problem.hoelderBound(atTime: time, noiseLevel: 1e-3, bound: 0.8) - expected) <= 1e-14 * expected)
+            #expect(
+                abs(problem.hoelderBound(atTime: time, noiseLevel: 1e-3, bound: 0.8) - expected) <= 1e-14 * expected)
         }
     }
 
@@ -74,7 +75,9 @@ import Testing
     func aPrioriParameterIsNearTheBestOfTheSweep(_ method: InversionMethod) throws {
         for equation in [BackwardEquation.ornsteinUhlenbeck, .heat(diffusivity: 1)] {
             for noise in [1e-2, 1e-6] {
-                let sweep = try ParameterSweep(problem: mixtureProblem(equation, noise: noise), method: method, time: 0.5).run()
+                let sweep = try ParameterSweep(
+                    problem: mixtureProblem(equation, noise: noise), method: method, time: 0.5
+                ).run()
                 let aPriori = try #require(sweep.points.first { $0.factor == 1 })
                 let best = sweep.points.map(\.relativeError).filter { $0.isFinite }.min()!
                 #expect(aPriori.relativeError <= 2 * best, "\(equation.name), delta = \(noise): \(sweep.points)")
@@ -91,9 +94,13 @@ import Testing
             #expect(abs(rule.multiplier(squaredWavenumber: 0, totalSpectralTime: 1, targetSpectralTime: 0) - 1) < 1e-7)
             for lambda in [10.0, 100, 1e4, 1e8] {
                 let value = rule.multiplier(squaredWavenumber: lambda, totalSpectralTime: 1, targetSpectralTime: 0)
-                #expect(value.isFinite && value >= 0 && value <= 1e8 * 1.0001, "\(rule.method.rawValue) at \(lambda): \(value)")
+                #expect(
+                    value.isFinite && value >= 0 && value <= 1e8 * 1.0001,
+                    "\(rule.method.rawValue) at \(lambda): \(value)")
             }
         }
-        #expect(!Regularization.naive.multiplier(squaredWavenumber: 1e4, totalSpectralTime: 1, targetSpectralTime: 0).isFinite)
+        #expect(
+            !Regularization.naive.multiplier(squaredWavenumber: 1e4, totalSpectralTime: 1, targetSpectralTime: 0)
+                .isFinite)
     }
 }

@@ -27,7 +27,8 @@ func bandLimitedProblem(
         shape: grid.shape, halfWidth: grid.halfWidth * equation.gridScale(reverseTime: finalTime), boundary: .periodic
     )
     var generator = Xoshiro256StarStar(seed: seed, stream: 7)
-    let initial = try InitialData.randomBandLimited(grid: stretched, bandwidth: bandwidth, decay: decay, using: &generator)
+    let initial = try InitialData.randomBandLimited(
+        grid: stretched, bandwidth: bandwidth, decay: decay, using: &generator)
     return try InverseHeatProblem(
         equation: equation, grid: grid, finalTime: finalTime, initialData: initial, noiseLevel: noise, seed: seed
     )

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Memorization
 
 /// The χ² homogeneity test of two count vectors against scipy.stats.chi2_contingency(correction=False)

@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import Memorization
 import Datasets
+import Foundation
 import ParticleSampling
 import SampleStatistics
+import Testing
+
+@testable import Memorization
 
 /// The exact-score experiments on the 1-D data {0, 2, 2.5} (THEORY §5, §7).
 @Suite struct ExactScoreTests {
@@ -16,13 +17,15 @@ import SampleStatistics
     /// (P(|N(0, 2h)| < 1e-3) = 0.018); 3000 runs for Euler–Maruyama (RMS relative SE about 1.3 %).
     @Test func bridgeMemorizesAndEulerMaruyamaSpreads() throws {
         let setup = FiniteDataSetup(training: Self.data, horizon: 1, seed: 3, threads: 2)
-        let bridge = try MemorizationStudy(setup: setup, count: 10_000, threshold: 1e-3).measure(integrator: .ddpm, steps: 1000)
+        let bridge = try MemorizationStudy(setup: setup, count: 10_000, threshold: 1e-3).measure(
+            integrator: .ddpm, steps: 1000)
         #expect(bridge.status == .completed)
         #expect(bridge.memorizedFraction >= 0.999, "bridge memorized \(bridge.memorizedFraction)")
         let study = MemorizationStudy(setup: setup, count: 3000, threshold: 1e-3)
         let euler = try study.measure(integrator: .eulerMaruyama, steps: 1000)
-        #expect(abs(euler.rootMeanSquareDistance / euler.predictedSpread - 1) < 0.05,
-                "RMS \(euler.rootMeanSquareDistance) against sqrt(2h) = \(euler.predictedSpread)")
+        #expect(
+            abs(euler.rootMeanSquareDistance / euler.predictedSpread - 1) < 0.05,
+            "RMS \(euler.rootMeanSquareDistance) against sqrt(2h) = \(euler.predictedSpread)")
         #expect(euler.memorizedFraction < 0.05)
         #expect(euler.stabilityRatio < 1)
         // A smaller final step shrinks the spread as sqrt(h_last): 100x smaller h, 10x smaller RMS (within 10 %).
@@ -36,7 +39,8 @@ import SampleStatistics
     /// exact score's pull in the last step (h coth t = 1 at t = h) still puts the ends within sqrt(2 h_last) of the
     /// data, and the bridge on the same grid ends on training points.
     @Test func stabilityRatioAndTheLastStep() throws {
-        let study = MemorizationStudy(setup: FiniteDataSetup(training: Self.data, horizon: 8, seed: 4), count: 2000, threshold: 1e-3)
+        let study = MemorizationStudy(
+            setup: FiniteDataSetup(training: Self.data, horizon: 8, seed: 4), count: 2000, threshold: 1e-3)
         let euler = try study.measure(integrator: .eulerMaruyama, steps: 3, finalStepSize: 1e-3)
         let bridge = try study.measure(integrator: .ddpm, steps: 3, finalStepSize: 1e-3)
         let step = (8 - 1e-3) / 2
@@ -53,7 +57,9 @@ import SampleStatistics
         let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 5, threads: 2)
         let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()
         #expect(frequencies.unassigned <= 20)
-        #expect(frequencies.largestStandardizedDeviation < 4, "frequencies \(frequencies.frequencies) against \(frequencies.prediction.probabilities)")
+        #expect(
+            frequencies.largestStandardizedDeviation < 4,
+            "frequencies \(frequencies.frequencies) against \(frequencies.prediction.probabilities)")
         #expect(frequencies.chiSquare.pValue > 0.01)
         let ends = frequencies.counts.map(Double.init)
         let total = ends.reduce(0, +)
@@ -67,13 +73,19 @@ import SampleStatistics
         let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .rhoT, seed: 6, threads: 2)
         let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()
         #expect(frequencies.prediction.probabilities.allSatisfy { abs($0 - 1.0 / 3) < 1e-8 })
-        #expect(frequencies.chiSquare.pValue > 0.01, "p \(frequencies.chiSquare.pValue), frequencies \(frequencies.frequencies)")
+        #expect(
+            frequencies.chiSquare.pValue > 0.01,
+            "p \(frequencies.chiSquare.pValue), frequencies \(frequencies.frequencies)")
         // Monte Carlo prediction (the d >= 2 path) on the same data embedded in 2-D agrees with quadrature within 4 SE.
-        let planar = FiniteDataSetup(training: PointSet(points: [0, 0, 2, 0, 2.5, 0], dimension: 2), horizon: 1, startLaw: .gaussian, seed: 6)
+        let planar = FiniteDataSetup(
+            training: PointSet(points: [0, 0, 2, 0, 2.5, 0], dimension: 2), horizon: 1, startLaw: .gaussian, seed: 6)
         let monteCarlo = EndpointPrediction(setup: planar, samples: 40_000)
-        let quadrature = EndpointPrediction(setup: FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 6))
+        let quadrature = EndpointPrediction(
+            setup: FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 6))
         for index in 0..<3 {
-            #expect(abs(monteCarlo.probabilities[index] - quadrature.probabilities[index]) < 4 * monteCarlo.standardErrors[index])
+            #expect(
+                abs(monteCarlo.probabilities[index] - quadrature.probabilities[index]) < 4
+                    * monteCarlo.standardErrors[index])
         }
     }
 
@@ -81,8 +93,10 @@ import SampleStatistics
     @Test func sameSeedSameEndsForOneAndTwoThreads() throws {
         let ends = try [1, 2].map { threads in
             let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .rhoT, seed: 8, threads: threads)
-            return try setup.reverseRun(score: setup.exactScore, integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 50),
-                                        start: setup.startPoints(count: 2500)).positions
+            return try setup.reverseRun(
+                score: setup.exactScore, integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 50),
+                start: setup.startPoints(count: 2500)
+            ).positions
         }
         #expect(ends[0] == ends[1])
     }
@@ -93,15 +107,20 @@ import SampleStatistics
     /// mixes the closest pairs of points: about 0.93.)
     @Test func voronoiAgreementRisesToOne() throws {
         let points = SyntheticDataset.uniformSquare(halfWidth: 1).generate(count: 20, seed: 12)
-        let study = VoronoiStudy(setup: FiniteDataSetup(training: points, seed: 13, threads: 2), count: 2000, steps: 100)
+        let study = VoronoiStudy(
+            setup: FiniteDataSetup(training: points, seed: 13, threads: 2), count: 2000, steps: 100)
         let measurements = try [0.5, 0.1, 0.01, 1e-3, 1e-4, 1e-5].map { try study.measure(startTime: $0) }
         for (coarse, fine) in zip(measurements, measurements.dropFirst()) {
-            let slack = 3 * (pow(coarse.standardError(coarse.endsAtNearest), 2) + pow(fine.standardError(fine.endsAtNearest), 2)).squareRoot()
+            let slack =
+                3
+                * (pow(coarse.standardError(coarse.endsAtNearest), 2) + pow(fine.standardError(fine.endsAtNearest), 2))
+                .squareRoot()
             #expect(fine.endsAtNearest >= coarse.endsAtNearest - slack, "\(measurements.map(\.endsAtNearest))")
         }
         #expect(measurements.first!.endsAtNearest < 0.9)
         #expect(measurements.last!.endsAtNearest >= 0.99)
         #expect(measurements.last!.oneStepAgreement >= 0.99)
-        print("voronoi", measurements.map { ($0.startTime, $0.endsAtNearest, $0.oneStepAgreement, $0.oneStepAtNearest) })
+        print(
+            "voronoi", measurements.map { ($0.startTime, $0.endsAtNearest, $0.oneStepAgreement, $0.oneStepAtNearest) })
     }
 }

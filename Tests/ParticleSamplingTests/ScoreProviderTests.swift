@@ -1,9 +1,10 @@
-import Foundation
-import Testing
-@testable import ParticleSampling
 import DensitySolvers
 import DiffusionModels
+import Foundation
 import GridFields
+import Testing
+
+@testable import ParticleSampling
 
 @Suite struct ScoreProviderTests {
     /// The smoothed empirical score is the exact score of the kernel mixture (1/N) sum N(x_i, b^2).
@@ -11,13 +12,19 @@ import GridFields
         let data = [0.0, 2.0, 2.5]
         let bandwidth = 0.3
         let smoothed = FiniteDatasetScore(data: data, dimension: 1, bandwidth: bandwidth)
-        let kernel = ExactMixtureScore(mixture: GaussianMixture(components: data.map {
-            .init(weight: 1.0 / 3, mean: [$0], standardDeviations: [bandwidth])
-        }), model: .ornsteinUhlenbeck)
+        let kernel = ExactMixtureScore(
+            mixture: GaussianMixture(
+                components: data.map {
+                    .init(weight: 1.0 / 3, mean: [$0], standardDeviations: [bandwidth])
+                }), model: .ornsteinUhlenbeck)
         for time in [0.01, 0.2, 1.0] {
             for point in [-1.0, 0.7, 2.2, 3.1] {
-                #expect(abs(smoothed.score(at: [point], time: time)[0] - kernel.score(at: [point], time: time)[0]) < 1e-10)
-                #expect(abs(smoothed.posteriorMean(at: [point], time: time)[0] - kernel.posteriorMean(at: [point], time: time)[0]) < 1e-10)
+                #expect(
+                    abs(smoothed.score(at: [point], time: time)[0] - kernel.score(at: [point], time: time)[0]) < 1e-10)
+                #expect(
+                    abs(
+                        smoothed.posteriorMean(at: [point], time: time)[0]
+                            - kernel.posteriorMean(at: [point], time: time)[0]) < 1e-10)
             }
         }
     }
@@ -27,15 +34,19 @@ import GridFields
     @Test func gridScoreMatchesTheExactScore() throws {
         let mixture = oneDimensionalMixture
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        let solver = try SpectralFokkerPlanckSolver(process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
-        let run = DensityRun(endTime: 1, stepCount: 403, snapshotTimes: DensityRun.evenlySpacedTimes(count: 10, to: 1), keepDensities: true)
+        let solver = try SpectralFokkerPlanckSolver(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
+        let run = DensityRun(
+            endTime: 1, stepCount: 403, snapshotTimes: DensityRun.evenlySpacedTimes(count: 10, to: 1),
+            keepDensities: true)
         let result = run.run(solver)
         let snapshots = result.snapshots.map { (time: $0.diagnostics.time, density: $0.density!) }
         let gridScore = GridScore(snapshots: snapshots)
         let exact = ExactMixtureScore(mixture: mixture, model: .ornsteinUhlenbeck)
         for time in [0.3, 0.55, 1.0] {
             for point in stride(from: -3.0, through: 3.0, by: 0.37) {
-                let difference = abs(gridScore.score(at: [point], time: time)[0] - exact.score(at: [point], time: time)[0])
+                let difference = abs(
+                    gridScore.score(at: [point], time: time)[0] - exact.score(at: [point], time: time)[0])
                 // Between snapshots (0.55) the time interpolation adds O(dt^2 |d2s/dt2|).
                 #expect(difference < (time == 0.55 ? 5e-2 : 2e-2), "t = \(time), x = \(point)")
             }
@@ -61,7 +72,9 @@ import GridFields
     /// requested spread.
     @Test func biasAndFrozenNoise() {
         let base = ExactMixtureScore(mixture: .standardNormal(dimension: 1), model: .ornsteinUhlenbeck)
-        #expect(BiasedScore(base: base, bias: [0.25]).score(at: [1.0], time: 0.5)[0] == base.score(at: [1.0], time: 0.5)[0] + 0.25)
+        #expect(
+            BiasedScore(base: base, bias: [0.25]).score(at: [1.0], time: 0.5)[0] == base.score(at: [1.0], time: 0.5)[0]
+                + 0.25)
         let noisy = NoisyScore(base: base, level: 0.2, seed: 3)
         #expect(noisy.score(at: [1.0], time: 0.5) == noisy.score(at: [1.0], time: 0.5))
         let ratios = (0..<20_000).map { index -> Double in
@@ -81,8 +94,9 @@ import GridFields
         let data = [0.0, 2.0, 2.5]
         let score = FiniteDatasetScore(data: data, dimension: 1)
         let start = 0.4
-        let sampler = ParticleSampler(dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: score, form: .score),
-                                      integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 1000), seed: 12, threads: 2)
+        let sampler = ParticleSampler(
+            dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: score, form: .score),
+            integrator: .ddpm, timeGrid: .uniform(from: 1, to: 0, steps: 1000), seed: 12, threads: 2)
         let count = 20_000
         let ends = try sampler.run(initial: .dirac([start]), count: count).positions
         let predicted = score.weights(at: [start], time: 1)
@@ -91,7 +105,8 @@ import GridFields
         for (index, point) in data.enumerated() {
             let fraction = Double(ends.filter { abs($0 - point) < 1e-3 }.count) / Double(count)
             let standardError = (predicted[index] * (1 - predicted[index]) / Double(count)).squareRoot()
-            #expect(abs(fraction - predicted[index]) < 4 * standardError, "x_\(index): \(fraction) vs \(predicted[index])")
+            #expect(
+                abs(fraction - predicted[index]) < 4 * standardError, "x_\(index): \(fraction) vs \(predicted[index])")
         }
     }
 }
@@ -102,7 +117,8 @@ import GridFields
         var largest = 0.0
         for index in 0..<50_000 {
             let base = -708.0 * Double(index) / 50_000
-            let lanes = SIMD8<Double>(base, base - 1e-3, base * 0.5, base * 1e-4, base * 0.9, base * 1e-2, base * 0.3, base * 1e-8)
+            let lanes = SIMD8<Double>(
+                base, base - 1e-3, base * 0.5, base * 1e-4, base * 0.9, base * 1e-2, base * 0.3, base * 1e-8)
             let result = vectorExponential(lanes)
             for lane in 0..<8 {
                 let expected = exp(lanes[lane])
@@ -110,6 +126,8 @@ import GridFields
             }
         }
         #expect(largest < 4e-16, "largest relative error \(largest)")
-        #expect(vectorExponential(SIMD8<Double>(-709, -1000, -.infinity, 0, 0, 0, 0, 0)) == SIMD8<Double>(0, 0, 0, 1, 1, 1, 1, 1))
+        #expect(
+            vectorExponential(SIMD8<Double>(-709, -1000, -.infinity, 0, 0, 0, 0, 0))
+                == SIMD8<Double>(0, 0, 0, 1, 1, 1, 1, 1))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RandomStreams
 
 /// The standard normal CDF.
@@ -63,7 +64,9 @@ func normalDistribution(_ value: Double) -> Double { 0.5 * erfc(-value / 2.0.squ
     /// Moments 1 to 4 within 4 standard errors: E Z = 0, E Z^2 = 1, E Z^3 = 0, E Z^4 = 3.
     @Test func momentsOfTheStandardNormal() {
         let count = Double(Self.sampleCount)
-        let expected: [(power: Double, value: Double, variance: Double)] = [(1, 0, 1), (2, 1, 2), (3, 0, 15), (4, 3, 96)]
+        let expected: [(power: Double, value: Double, variance: Double)] = [
+            (1, 0, 1), (2, 1, 2), (3, 0, 15), (4, 3, 96),
+        ]
         for (power, value, variance) in expected {
             let mean = Self.samples.reduce(0) { $0 + pow($1, power) } / count
             #expect(abs(mean - value) < 4 * (variance / count).squareRoot(), "moment \(power): \(mean)")

@@ -1,10 +1,11 @@
-import Foundation
-import Testing
 import DensitySolvers
 import DiffusionModels
+import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Testing
+
 @testable import Reconstruction
 
 let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
@@ -27,10 +28,11 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
         let data = Self.exactDensity(on: Self.grid)(Self.horizon)
         let target = paperMixture.field(on: Self.grid)
         for (minimumTime, finish) in [(1e-6, ReverseFinish.none), (1e-4, .posteriorMeanMap)] {
-            let run = ReverseDensityRun(model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
-                                        horizon: Self.horizon, minimumTime: minimumTime,
-                                        steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 400), finish: finish,
-                                        exactDensity: Self.exactDensity(on: Self.grid))
+            let run = ReverseDensityRun(
+                model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
+                horizon: Self.horizon, minimumTime: minimumTime,
+                steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 400), finish: finish,
+                exactDensity: Self.exactDensity(on: Self.grid))
             let result = try run.run(from: data)
             #expect(result.status == .completed)
             let error = result.reconstruction.distanceL1(to: target)
@@ -38,7 +40,8 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
             #expect(abs(result.reconstruction.integral - 1) < 1e-8)
             #expect(result.history.count >= 20)
         }
-        let naive = try NaiveReconstruction(model: Self.model, mixture: paperMixture, horizon: Self.horizon).run(data: data, noiseLevel: 0, seed: 1)
+        let naive = try NaiveReconstruction(model: Self.model, mixture: paperMixture, horizon: Self.horizon).run(
+            data: data, noiseLevel: 0, seed: 1)
         let blowUp = try #require(naive.blowUpTime)
         #expect(blowUp < 0.1 * Self.horizon, "naive blow-up at s = \(blowUp)")
         #expect(naive.reconstruction == nil)
@@ -48,10 +51,11 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
     /// geometrically toward t_min = 1e-5) return rho_0 within L1 1e-3; the density stays non-negative throughout.
     @Test func finiteVolumeExactScoreRecoversTheMixture() throws {
         let grid = Grid(dimension: 1, points: 1024, halfWidth: 10, boundary: .reflecting)
-        let run = ReverseDensityRun(model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
-                                    horizon: Self.horizon, minimumTime: 1e-5, solver: .finiteVolume(.trBDF2),
-                                    steps: ReverseStepPlan(uniformSteps: 0, geometricSteps: 600), finish: .none,
-                                    exactDensity: Self.exactDensity(on: grid))
+        let run = ReverseDensityRun(
+            model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
+            horizon: Self.horizon, minimumTime: 1e-5, solver: .finiteVolume(.trBDF2),
+            steps: ReverseStepPlan(uniformSteps: 0, geometricSteps: 600), finish: .none,
+            exactDensity: Self.exactDensity(on: grid))
         let result = try run.run(from: Self.exactDensity(on: grid)(Self.horizon))
         #expect(result.status == .completed)
         let error = result.reconstruction.distanceL1(to: paperMixture.field(on: grid))
@@ -63,14 +67,20 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
     /// time) drives the reverse equation to nearly the same density as the exact score: the L1 gap at t_min = 0.01
     /// (7.6e-4 measured) is the grid score's own error, far below the distance between rho_T and rho_(t_min).
     @Test func gridScoreAgreesWithTheExactScore() throws {
-        let forward = DensityRun(endTime: Self.horizon, stepCount: 400, snapshotTimes: DensityRun.evenlySpacedTimes(count: 200, to: Self.horizon),
-                                 keepDensities: true).run(try SpectralFokkerPlanckSolver(process: Self.model, initialDensity: paperMixture.field(on: Self.grid)))
-        let gridScore = GridScore(snapshots: forward.snapshots.map { ($0.diagnostics.time, $0.density!) }, model: Self.model)
+        let forward = DensityRun(
+            endTime: Self.horizon, stepCount: 400,
+            snapshotTimes: DensityRun.evenlySpacedTimes(count: 200, to: Self.horizon),
+            keepDensities: true
+        ).run(try SpectralFokkerPlanckSolver(process: Self.model, initialDensity: paperMixture.field(on: Self.grid)))
+        let gridScore = GridScore(
+            snapshots: forward.snapshots.map { ($0.diagnostics.time, $0.density!) }, model: Self.model)
         let minimumTime = 0.01
         func reverse(_ score: any ScoreProvider) throws -> Field {
-            let result = try ReverseDensityRun(model: Self.model, score: score, horizon: Self.horizon, minimumTime: minimumTime,
-                                               steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 0), finish: .none)
-                .run(from: Self.exactDensity(on: Self.grid)(Self.horizon))
+            let result = try ReverseDensityRun(
+                model: Self.model, score: score, horizon: Self.horizon, minimumTime: minimumTime,
+                steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 0), finish: .none
+            )
+            .run(from: Self.exactDensity(on: Self.grid)(Self.horizon))
             #expect(result.status == .completed)
             return result.reconstruction
         }
@@ -89,23 +99,28 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
     /// where the naive inversion of the same noisy data blows up.
     @Test func noisyDataStayBounded() throws {
         let noiseLevel = 1e-8
-        let problem = try InverseHeatProblem(equation: .ornsteinUhlenbeck, grid: Self.grid, finalTime: Self.horizon,
-                                             initialData: .mixture(paperMixture), noiseLevel: noiseLevel, seed: 5)
+        let problem = try InverseHeatProblem(
+            equation: .ornsteinUhlenbeck, grid: Self.grid, finalTime: Self.horizon,
+            initialData: .mixture(paperMixture), noiseLevel: noiseLevel, seed: 5)
         let clean = Self.exactDensity(on: Self.grid)(Self.horizon)
         let noise = problem.noise()
         let noisy = Field(grid: Self.grid, values: zip(clean.values, noise.values).map { $0 + $1 })
         func reverse(_ data: Field) throws -> Field {
-            let result = try ReverseDensityRun(model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
-                                               horizon: Self.horizon, minimumTime: 1e-6,
-                                               steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 200), finish: .none).run(from: data)
+            let result = try ReverseDensityRun(
+                model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
+                horizon: Self.horizon, minimumTime: 1e-6,
+                steps: ReverseStepPlan(uniformSteps: 4000, geometricSteps: 200), finish: .none
+            ).run(from: data)
             #expect(result.status == .completed)
             return result.reconstruction
         }
-        let fromNoisy = try reverse(noisy), fromClean = try reverse(clean)
+        let fromNoisy = try reverse(noisy)
+        let fromClean = try reverse(clean)
         let constant = (2 * Self.grid.halfWidth).squareRoot()
         #expect(fromNoisy.distanceL1(to: paperMixture.field(on: Self.grid)) <= 1e-3 + constant * noiseLevel)
         #expect(fromNoisy.distanceL1(to: fromClean) <= noise.normL1 * (1 + 1e-6) + 1e-14, "noise L1 \(noise.normL1)")
-        let naive = try NaiveReconstruction(model: Self.model, mixture: paperMixture, horizon: Self.horizon).run(data: noisy, noiseLevel: noiseLevel, seed: 5)
+        let naive = try NaiveReconstruction(model: Self.model, mixture: paperMixture, horizon: Self.horizon).run(
+            data: noisy, noiseLevel: noiseLevel, seed: 5)
         #expect((naive.blowUpTime ?? .infinity) < Self.horizon)
     }
 
@@ -116,16 +131,25 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
         let mixture = try GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
         let snapshots = [0.1, 0.4].map { ($0, mixture.evolved(under: Self.model, to: $0).field(on: grid)) }
         for stores in [false, true] {
-            let process = ReverseTimeProcess(forward: Self.model, score: GridScore(snapshots: snapshots, model: Self.model, storesCellCentreValues: stores),
-                                             horizon: 1)
-            var first = [Double](repeating: .nan, count: grid.count), second = first
-            let served = first.withUnsafeMutableBufferPointer { a in second.withUnsafeMutableBufferPointer { b in
-                process.drift(atCellCentresOf: grid, time: 0.75, into: [a, b]) } }
+            let process = ReverseTimeProcess(
+                forward: Self.model,
+                score: GridScore(snapshots: snapshots, model: Self.model, storesCellCentreValues: stores),
+                horizon: 1)
+            var first = [Double](repeating: .nan, count: grid.count)
+            var second = first
+            let served = first.withUnsafeMutableBufferPointer { a in
+                second.withUnsafeMutableBufferPointer { b in
+                    process.drift(atCellCentresOf: grid, time: 0.75, into: [a, b])
+                }
+            }
             #expect(served)
             let points = grid.allPoints()
             var pointwise = [Double](repeating: 0, count: points.count)
-            points.withUnsafeBufferPointer { input in pointwise.withUnsafeMutableBufferPointer { output in
-                process.drift(atPoints: input, dimension: 2, time: 0.75, into: output) } }
+            points.withUnsafeBufferPointer { input in
+                pointwise.withUnsafeMutableBufferPointer { output in
+                    process.drift(atPoints: input, dimension: 2, time: 0.75, into: output)
+                }
+            }
             var worst = 0.0
             for cell in 0..<grid.count {
                 let firstGap: Double = abs(first[cell] - pointwise[2 * cell])

@@ -1,8 +1,9 @@
-import Foundation
-import Testing
 import DiffusionModels
+import Foundation
 import GridFields
 import ParticleSampling
+import Testing
+
 @testable import Reconstruction
 
 /// Interval data 0.3·U[-2, -1] + 0.7·U[1, 2]: the exact score, and support containment from gamma (THEORY §4).
@@ -19,8 +20,9 @@ import ParticleSampling
             let spread = Self.model.variance(to: time).squareRoot()
             let step = 1e-5 * spread
             for x in stride(from: -9.0, through: 9.0, by: 0.37) {
-                let difference = (Self.data.logDensity(at: x + step, time: time, model: Self.model)
-                    - Self.data.logDensity(at: x - step, time: time, model: Self.model)) / (2 * step)
+                let difference =
+                    (Self.data.logDensity(at: x + step, time: time, model: Self.model)
+                        - Self.data.logDensity(at: x - step, time: time, model: Self.model)) / (2 * step)
                 let score = Self.data.score(at: x, time: time, model: Self.model)
                 #expect(score.isFinite)
                 worst = max(worst, abs(score - difference) / max(1, abs(score)))
@@ -38,12 +40,18 @@ import ParticleSampling
     /// posterior piece probabilities at T) are two routes to the same numbers; both sum to 1.
     @Test func reweightingPredictionAgreesWithBayesForm() {
         let start: (Double) -> Double = SupportContainment.startDensity
-        let prediction = ReweightingPrediction.pieceMasses(data: Self.data, model: Self.model, horizon: 1, startDensity: start)
-        let bayes = ReweightingPrediction.pieceMassesByPosterior(data: Self.data, model: Self.model, horizon: 1, startDensity: start)
+        let prediction = ReweightingPrediction.pieceMasses(
+            data: Self.data, model: Self.model, horizon: 1, startDensity: start)
+        let bayes = ReweightingPrediction.pieceMassesByPosterior(
+            data: Self.data, model: Self.model, horizon: 1, startDensity: start)
         #expect(abs(prediction.reduce(0, +) - 1) < 1e-9)
-        for (first, second) in zip(prediction, bayes) { #expect(abs(first - second) < 1e-9, "\(prediction) vs \(bayes)") }
+        for (first, second) in zip(prediction, bayes) {
+            #expect(abs(first - second) < 1e-9, "\(prediction) vs \(bayes)")
+        }
         // Started from rho_T itself, h = 1: the masses are the data's weights.
-        let own = ReweightingPrediction.pieceMasses(data: Self.data, model: Self.model, horizon: 1) { Self.data.density(at: $0, time: 1, model: Self.model) }
+        let own = ReweightingPrediction.pieceMasses(data: Self.data, model: Self.model, horizon: 1) {
+            Self.data.density(at: $0, time: 1, model: Self.model)
+        }
         #expect(abs(own[0] - 0.3) < 1e-9 && abs(own[1] - 0.7) < 1e-9)
     }
 
@@ -53,20 +61,26 @@ import ParticleSampling
     /// ancestral update, 100 geometric steps, the same finish) do the same within 4 standard errors
     /// sqrt(p (1 - p) / M) (measured 0.7 SE).
     @Test func reverseDynamicsFromGammaStayInTheSupport() throws {
-        let experiment = SupportContainment(steps: ReverseStepPlan(uniformSteps: 50, geometricSteps: 200),
-                                            particleCount: 100_000, particleSteps: 100, seed: 3, threads: 2)
+        let experiment = SupportContainment(
+            steps: ReverseStepPlan(uniformSteps: 50, geometricSteps: 200),
+            particleCount: 100_000, particleSteps: 100, seed: 3, threads: 2)
         let result = try experiment.run()
-        let grid = try #require(result.grid), particles = try #require(result.particles)
+        let grid = try #require(result.grid)
+        let particles = try #require(result.particles)
         #expect(grid.status == "completed" && particles.status == "completed")
-        let gridGap = try #require(grid.points.last).gapMass, particleGap = try #require(particles.points.last).gapMass
+        let gridGap = try #require(grid.points.last).gapMass
+        let particleGap = try #require(particles.points.last).gapMass
         #expect(gridGap <= 1e-3, "PDE mass in (-1, 1): \(gridGap)")
         #expect(particleGap <= 1e-3, "particle mass in (-1, 1): \(particleGap)")
         for index in 0..<2 {
-            #expect(abs(grid.finalPieceMasses[index] - result.prediction[index]) <= 1e-3,
-                    "PDE piece \(index): \(grid.finalPieceMasses[index]) vs \(result.prediction[index])")
+            #expect(
+                abs(grid.finalPieceMasses[index] - result.prediction[index]) <= 1e-3,
+                "PDE piece \(index): \(grid.finalPieceMasses[index]) vs \(result.prediction[index])")
             let standardError = particles.finalStandardErrors![index]
-            #expect(abs(particles.finalPieceMasses[index] - result.prediction[index]) <= 4 * standardError,
-                    "particles piece \(index): \(particles.finalPieceMasses[index]) vs \(result.prediction[index]) (SE \(standardError))")
+            #expect(
+                abs(particles.finalPieceMasses[index] - result.prediction[index]) <= 4 * standardError,
+                "particles piece \(index): \(particles.finalPieceMasses[index]) vs \(result.prediction[index]) (SE \(standardError))"
+            )
         }
         // Early on the mass sits across the gap; it drains as reverse time runs. At t_min, before the map, what is
         // left is the edges' Gaussian tails, about 0.4 sqrt(v(t_min)) (rho_0 at the two inner edges: 0.3 + 0.7),

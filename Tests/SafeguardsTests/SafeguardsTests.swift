@@ -7,13 +7,17 @@ import Testing
     /// out by hand: accepted ones equal the value a person reads, refused ones are what C's strtod would
     /// (partly) accept.
     @Test func acceptsDecimalLiteralsOnly() {
-        let accepted: [(String, Double)] = [("1.5", 1.5), ("-2", -2), ("+3", 3), ("007", 7), (".5", 0.5), ("5.", 5),
-                                            ("1e3", 1000), ("-1.25E-2", -0.0125), ("0", 0)]
+        let accepted: [(String, Double)] = [
+            ("1.5", 1.5), ("-2", -2), ("+3", 3), ("007", 7), (".5", 0.5), ("5.", 5),
+            ("1e3", 1000), ("-1.25E-2", -0.0125), ("0", 0),
+        ]
         for (text, value) in accepted { #expect(StrictNumber.double(text) == value, "\(text)") }
-        let refused = ["1.5\u{0}garbage", "1.5\u{0}", "", "-", ".", "e3", "1e", "1e+", "nan", "inf", "-infinity",
-                       "0x1p3", " 1", "1 ", "1,5", "1.5.2", "--1", "1e3.5", "١"]
+        let refused = [
+            "1.5\u{0}garbage", "1.5\u{0}", "", "-", ".", "e3", "1e", "1e+", "nan", "inf", "-infinity",
+            "0x1p3", " 1", "1 ", "1,5", "1.5.2", "--1", "1e3.5", "١",
+        ]
         for text in refused { #expect(StrictNumber.double(text) == nil, "\(text.debugDescription)") }
-        #expect(StrictNumber.double("1e400") == .infinity)   // overflow: finite checks refuse it
+        #expect(StrictNumber.double("1e400") == .infinity) // overflow: finite checks refuse it
     }
 
     @Test func integersAreDigitsOnly() {
@@ -70,7 +74,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("a.csv").path
         try Data("1.5\u{0}garbage\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try InputFile.read(path, subject: "x").count == 12)   // "1.5", NUL, "garbage", line break
+        #expect(try InputFile.read(path, subject: "x").count == 12) // "1.5", NUL, "garbage", line break
         #expect(throws: InputFileError.self) { try InputFile.read(path, subject: "x", byteLimit: 11) }
         do { _ = try InputFile.readText(path, subject: "--data 'a.csv'") } catch let error as InputFileError {
             #expect(error.description == "--data 'a.csv': a NUL byte at offset 3; the file must be text.")
@@ -98,15 +102,25 @@ import Testing
     @Test func leastOfPhysicalAvailableAndCgroupRoom() {
         let gibibyte = 1024.0 * 1024 * 1024
         let meminfo = "MemTotal:       16777216 kB\nMemFree:         1048576 kB\nMemAvailable:    3145728 kB\n"
-        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
-                                      cgroupCurrent: nil) == 3 * gibibyte)
-        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: nil, cgroupLimit: nil,
-                                      cgroupCurrent: nil) == 16 * gibibyte)
-        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 5 * gibibyte,
-                                      cgroupCurrent: 3 * gibibyte) == 2 * gibibyte)
-        #expect(AvailableMemory.bytes(physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 1 * gibibyte,
-                                      cgroupCurrent: 3 * gibibyte) == 0)
-        #expect(AvailableMemory.bytes(physical: 2 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
-                                      cgroupCurrent: nil) == 2 * gibibyte)
+        #expect(
+            AvailableMemory.bytes(
+                physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
+                cgroupCurrent: nil) == 3 * gibibyte)
+        #expect(
+            AvailableMemory.bytes(
+                physical: 16 * gibibyte, meminfo: nil, cgroupLimit: nil,
+                cgroupCurrent: nil) == 16 * gibibyte)
+        #expect(
+            AvailableMemory.bytes(
+                physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 5 * gibibyte,
+                cgroupCurrent: 3 * gibibyte) == 2 * gibibyte)
+        #expect(
+            AvailableMemory.bytes(
+                physical: 16 * gibibyte, meminfo: meminfo, cgroupLimit: 1 * gibibyte,
+                cgroupCurrent: 3 * gibibyte) == 0)
+        #expect(
+            AvailableMemory.bytes(
+                physical: 2 * gibibyte, meminfo: meminfo, cgroupLimit: nil,
+                cgroupCurrent: nil) == 2 * gibibyte)
     }
 }

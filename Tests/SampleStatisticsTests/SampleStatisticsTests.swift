@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SampleStatistics
 
 /// The special functions against reference values (scipy.special.gammaincc and scipy.special.kolmogorov).
@@ -47,7 +48,7 @@ import Testing
         var state: UInt64 = 12345
         var counts = [Double](repeating: 0, count: 6)
         for _ in 0..<60_000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             counts[Int((state >> 33) % 6)] += 1
         }
         #expect(ChiSquareTest(observed: counts, expected: Array(repeating: 10_000, count: 6)).pValue > 0.001)
@@ -75,9 +76,9 @@ import Testing
 
     /// Seeded uniforms: accepted against U(0, 1), rejected against U(0, 1) shifted by 0.05.
     @Test func acceptsTheTrueLawAndRejectsAShiftedOne() {
-        var state: UInt64 = 987654321
+        var state: UInt64 = 987_654_321
         let sample = (0..<20_000).map { _ -> Double in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(state >> 11) * 0x1p-53
         }
         #expect(KolmogorovSmirnovTest(sample: sample) { min(max($0, 0), 1) }.pValue > 0.001)

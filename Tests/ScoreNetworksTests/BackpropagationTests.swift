@@ -1,13 +1,15 @@
 import Foundation
 import RandomStreams
-@testable import ScoreNetworks
 import Testing
+
+@testable import ScoreNetworks
 
 /// Random inputs [x, emb(n)] and targets for a gradient check: x ~ N(0, I), n uniform on 1 … N, targets ~ N(0, I).
 func randomBatch(_ network: ScoreNetwork, rows: Int, seed: UInt64) -> (inputs: [Double], targets: [Double]) {
     var generator = Xoshiro256StarStar(seed: seed, stream: 3)
     let dimension = network.architecture.dimension
-    var inputs: [Double] = [], targets: [Double] = []
+    var inputs: [Double] = []
+    var targets: [Double] = []
     for _ in 0..<rows {
         inputs += (0..<dimension).map { _ in Ziggurat.normal(using: &generator) }
         let step = 1 + Int(generator.next() % UInt64(network.schedule.stepCount))
@@ -40,9 +42,10 @@ struct BackpropagationTests {
     /// transposed product, a bias sum over the wrong axis) gives differences of order one.
     @Test(arguments: cases)
     func gradientMatchesCentralDifferences(_ configuration: Case) {
-        let architecture = NetworkArchitecture(dimension: configuration.dimension, width: configuration.width,
-                                               depth: configuration.depth, activation: configuration.activation,
-                                               embedding: configuration.embedding)
+        let architecture = NetworkArchitecture(
+            dimension: configuration.dimension, width: configuration.width,
+            depth: configuration.depth, activation: configuration.activation,
+            embedding: configuration.embedding)
         var network = ScoreNetwork(architecture: architecture, seed: 11)
         let (inputs, targets) = randomBatch(network, rows: 9, seed: 5)
         let gradient = network.lossAndGradient(inputs: inputs, targets: targets).gradient
@@ -62,7 +65,9 @@ struct BackpropagationTests {
         let normError = zip(gradient, differences).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
         let norm = gradient.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(largestGradient > 1e-3, "a gradient that vanishes checks nothing")
-        #expect(largestError / largestGradient <= 1e-6, "max |FD − backprop| / max |backprop| = \(largestError / largestGradient)")
+        #expect(
+            largestError / largestGradient <= 1e-6,
+            "max |FD − backprop| / max |backprop| = \(largestError / largestGradient)")
         #expect(normError / norm <= 1e-6, "‖FD − backprop‖ / ‖backprop‖ = \(normError / norm)")
     }
 
@@ -79,11 +84,15 @@ struct BackpropagationTests {
                 let (weights, biases) = architecture.offsets(layer: layer)
                 values = (0..<widths[layer + 1]).map { column in
                     var sum = network.parameters[biases + column]
-                    for inner in 0..<widths[layer] { sum += values[inner] * network.parameters[weights + inner * widths[layer + 1] + column] }
+                    for inner in 0..<widths[layer] {
+                        sum += values[inner] * network.parameters[weights + inner * widths[layer + 1] + column]
+                    }
                     return layer < architecture.depth ? sum / (1 + exp(-sum)) : sum
                 }
             }
-            for axis in 0..<2 { slowLoss += (values[axis] - targets[row * 2 + axis]) * (values[axis] - targets[row * 2 + axis]) }
+            for axis in 0..<2 {
+                slowLoss += (values[axis] - targets[row * 2 + axis]) * (values[axis] - targets[row * 2 + axis])
+            }
         }
         slowLoss /= 4
         #expect(abs(network.loss(inputs: inputs, targets: targets) - slowLoss) <= 1e-13 * slowLoss)

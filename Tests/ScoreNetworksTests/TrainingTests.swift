@@ -3,8 +3,9 @@ import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
-@testable import ScoreNetworks
 import Testing
+
+@testable import ScoreNetworks
 
 /// Swiss-roll points (THEORY §9), flat.
 func swissRollPoints(count: Int, seed: UInt64) -> [Double] {
@@ -12,10 +13,14 @@ func swissRollPoints(count: Int, seed: UInt64) -> [Double] {
 }
 
 /// A small trainer on 300 Swiss-roll points.
-func smallTrainer(embedding: TimeEmbedding = .scalar, width: Int = 32, depth: Int = 2, batch: Int = 128,
-                  seed: UInt64 = 7, threads: Int = 1) -> DenoisingTrainer {
+func smallTrainer(
+    embedding: TimeEmbedding = .scalar, width: Int = 32, depth: Int = 2, batch: Int = 128,
+    seed: UInt64 = 7, threads: Int = 1
+) -> DenoisingTrainer {
     let architecture = NetworkArchitecture(dimension: 2, width: width, depth: depth, embedding: embedding)
-    let state = TrainingState(architecture: architecture, configuration: TrainingConfiguration(batchSize: batch, learningRate: 2e-3, seed: seed))
+    let state = TrainingState(
+        architecture: architecture,
+        configuration: TrainingConfiguration(batchSize: batch, learningRate: 2e-3, seed: seed))
     return DenoisingTrainer(state: state, data: swissRollPoints(count: 300, seed: 1), threads: threads)
 }
 
@@ -31,7 +36,8 @@ struct TrainingTests {
         let history = trainer.state.lossHistory
         #expect(history.count == 400)
         let start = history.prefix(5).reduce(0, +) / 5
-        let first = history.prefix(50).reduce(0, +) / 50, last = history.suffix(50).reduce(0, +) / 50
+        let first = history.prefix(50).reduce(0, +) / 50
+        let last = history.suffix(50).reduce(0, +) / 50
         #expect(start > 1.5, "the first losses are near E|ε|² = 2: \(start)")
         #expect(last < 0.66 * first, "first 50: \(first), last 50: \(last)")
         #expect(last < 0.5, "first 50: \(first), last 50: \(last)")
@@ -72,7 +78,9 @@ struct CheckpointTests {
 
     @Test func roundTripIsBitExact() throws {
         let state = trainedState()
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString).fpnet").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "checkpoint-\(UUID().uuidString).fpnet"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try NetworkCheckpoint.save(state, to: scratch)
         let loaded = try NetworkCheckpoint.load(from: scratch)
@@ -92,8 +100,12 @@ struct CheckpointTests {
         #expect(loaded.trainingData == fingerprint)
         let data = [0.0, 1, 2, 3]
         #expect(TrainingDataFingerprint(data: data, dimension: 2) == TrainingDataFingerprint(data: data, dimension: 2))
-        #expect(TrainingDataFingerprint(data: data, dimension: 2) != TrainingDataFingerprint(data: [0.0, 1, 2, 3.0000000000000004], dimension: 2))
-        #expect(TrainingDataFingerprint(data: data, dimension: 2) != TrainingDataFingerprint(data: [2.0, 3, 0, 1], dimension: 2))
+        #expect(
+            TrainingDataFingerprint(data: data, dimension: 2)
+                != TrainingDataFingerprint(data: [0.0, 1, 2, 3.0000000000000004], dimension: 2))
+        #expect(
+            TrainingDataFingerprint(data: data, dimension: 2)
+                != TrainingDataFingerprint(data: [2.0, 3, 0, 1], dimension: 2))
         // A checkpoint without the record (written before it existed) still reads, with none.
         var bare = state
         bare.trainingData = nil
@@ -103,7 +115,10 @@ struct CheckpointTests {
     @Test func truncatedOrCorruptFilesAreRefused() throws {
         let bytes = try NetworkCheckpoint.encode(trainedState())
         func message(_ data: Data) -> String? {
-            do { _ = try NetworkCheckpoint.decode(data, name: "net.fpnet"); return nil } catch let error as CheckpointError {
+            do {
+                _ = try NetworkCheckpoint.decode(data, name: "net.fpnet")
+                return nil
+            } catch let error as CheckpointError {
                 return error.description
             } catch { return "\(error)" }
         }
@@ -126,11 +141,14 @@ struct CheckpointTests {
 struct NetworkScoreTests {
     /// s(x, t) = −ε̂(x, n(t))/σ_t and ⟨X0⟩ = (x − σ_t ε̂)/e^(−t), at schedule times (integer n) and between them.
     @Test func scoreIsMinusPredictedNoiseOverSigma() {
-        let network = ScoreNetwork(architecture: NetworkArchitecture(dimension: 2, width: 16, depth: 2, embedding: .sinusoidal), seed: 2)
+        let network = ScoreNetwork(
+            architecture: NetworkArchitecture(dimension: 2, width: 16, depth: 2, embedding: .sinusoidal), seed: 2)
         let score = NetworkScore(network: network)
         let points = [0.3, -0.7, 1.1, 0.2, -0.5, -0.4]
-        for (time, step) in [(network.schedule.times[1], 1.0), (network.schedule.times[500], 500.0),
-                             (0.5 * (network.schedule.times[20] + network.schedule.times[21]), 20.5)] {
+        for (time, step) in [
+            (network.schedule.times[1], 1.0), (network.schedule.times[500], 500.0),
+            (0.5 * (network.schedule.times[20] + network.schedule.times[21]), 20.5),
+        ] {
             let noise = network.predictNoise(at: points, step: step)
             let sigma = (1 - exp(-2 * time)).squareRoot()
             let scores = score.score(at: points, time: time)
@@ -155,20 +173,28 @@ struct GeneralizationTests {
     @Test func trainedNetworkGeneratesNovelSamples() throws {
         let training = SwissRoll().sample(count: 50, seed: 4)
         let architecture = NetworkArchitecture(dimension: 2, width: 64, depth: 2, embedding: .sinusoidal)
-        let trainer = DenoisingTrainer(state: TrainingState(architecture: architecture,
-                                                            configuration: TrainingConfiguration(batchSize: 128, learningRate: 2e-3, seed: 4)),
-                                       data: training.points, threads: 2)
+        let trainer = DenoisingTrainer(
+            state: TrainingState(
+                architecture: architecture,
+                configuration: TrainingConfiguration(batchSize: 128, learningRate: 2e-3, seed: 4)),
+            data: training.points, threads: 2)
         #expect(trainer.train(steps: 1000) == .completed)
         let network = trainer.state.network
         let networkSamples = try network.generate(count: 1000, steps: 250, seed: 9, threads: 2)
         let exactScore = FiniteDatasetScore(data: training.points, dimension: 2, model: .ornsteinUhlenbeck)
-        let exactSamples = try ParticleSampler(dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: exactScore, form: .score),
-                                               integrator: .ddpm, timeGrid: network.schedule.samplingGrid(steps: 1000), seed: 9, threads: 2)
-            .run(initial: .mixture(.standardNormal(dimension: 2)), count: 1000)
-        let networkNovelty = NoveltySummary(samples: PointSet(points: networkSamples.positions, dimension: 2), training: training, threshold: 0.02)
-        let exactNovelty = NoveltySummary(samples: PointSet(points: exactSamples.positions, dimension: 2), training: training, threshold: 0.02)
-        #expect(exactNovelty.noveltyFraction <= 0.05, "exact finite-data score: novelty \(exactNovelty.noveltyFraction)")
-        #expect(networkNovelty.noveltyFraction >= exactNovelty.noveltyFraction + 0.5,
-                "network novelty \(networkNovelty.noveltyFraction), exact \(exactNovelty.noveltyFraction)")
+        let exactSamples = try ParticleSampler(
+            dynamics: .reverseSDE(process: LinearSDE.ornsteinUhlenbeck, score: exactScore, form: .score),
+            integrator: .ddpm, timeGrid: network.schedule.samplingGrid(steps: 1000), seed: 9, threads: 2
+        )
+        .run(initial: .mixture(.standardNormal(dimension: 2)), count: 1000)
+        let networkNovelty = NoveltySummary(
+            samples: PointSet(points: networkSamples.positions, dimension: 2), training: training, threshold: 0.02)
+        let exactNovelty = NoveltySummary(
+            samples: PointSet(points: exactSamples.positions, dimension: 2), training: training, threshold: 0.02)
+        #expect(
+            exactNovelty.noveltyFraction <= 0.05, "exact finite-data score: novelty \(exactNovelty.noveltyFraction)")
+        #expect(
+            networkNovelty.noveltyFraction >= exactNovelty.noveltyFraction + 0.5,
+            "network novelty \(networkNovelty.noveltyFraction), exact \(exactNovelty.noveltyFraction)")
     }
 }

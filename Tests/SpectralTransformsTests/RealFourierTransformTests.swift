@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+
 @testable import SpectralTransforms
 
 /// Deterministic pseudo-random test data (a linear congruential sequence in [-1, 1)).
 func testData(count: Int, seed: UInt64) -> [Double] {
-    var state = seed &* 6364136223846793005 &+ 1442695040888963407
+    var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return (0..<count).map { _ in
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Double(state >> 11) / Double(1 << 53) * 2 - 1
     }
 }
@@ -20,7 +21,9 @@ func transformTolerance(_ count: Int) -> Double { 1e-13 * Double(count) + 1e-13 
 
 @Suite struct RealFourierTransformTests {
     /// Odd, even and prime sizes in 1-D, 2-D and 3-D.
-    static let shapes: [[Int]] = [[1], [2], [7], [16], [17], [30], [31], [4, 6], [5, 7], [8, 9], [13, 12], [3, 4, 5], [2, 5, 6]]
+    static let shapes: [[Int]] = [
+        [1], [2], [7], [16], [17], [30], [31], [4, 6], [5, 7], [8, 9], [13, 12], [3, 4, 5], [2, 5, 6],
+    ]
 
     @Test(arguments: shapes)
     func forwardMatchesReferenceDFT(shape: [Int]) throws {
@@ -29,7 +32,8 @@ func transformTolerance(_ count: Int) -> Double { 1e-13 * Double(count) + 1e-13 
         let input = AlignedBuffer(data)
         let output = AlignedBuffer(count: 2 * transform.spectrumCount)
         transform.forward(input, into: output)
-        let expected = ReferenceTransforms.halfSpectrum(ReferenceTransforms.forwardDFT(data, shape: shape), shape: shape)
+        let expected = ReferenceTransforms.halfSpectrum(
+            ReferenceTransforms.forwardDFT(data, shape: shape), shape: shape)
         #expect(largestDifference(output.array, expected) <= transformTolerance(transform.realCount))
         #expect(input.array == data, "the forward transform preserves its input")
     }
@@ -112,6 +116,8 @@ func transformTolerance(_ count: Int) -> Double { 1e-13 * Double(count) + 1e-13 
         #expect(largestDifference(output.array, expected) <= transformTolerance(transform.count))
         let recovered = AlignedBuffer(count: transform.count)
         transform.backward(output, into: recovered)
-        #expect(largestDifference(recovered.array.map { $0 / transform.roundTripScale }, data) <= transformTolerance(transform.count))
+        #expect(
+            largestDifference(recovered.array.map { $0 / transform.roundTripScale }, data)
+                <= transformTolerance(transform.count))
     }
 }

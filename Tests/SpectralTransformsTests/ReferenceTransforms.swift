@@ -65,7 +65,8 @@ enum ReferenceTransforms {
                     for mode in 0..<length {
                         var sum = 0.0
                         for position in 0..<length {
-                            sum += current[(outerIndex * length + position) * inner + innerIndex]
+                            sum +=
+                                current[(outerIndex * length + position) * inner + innerIndex]
                                 * cos(Double.pi * (Double(position) + 0.5) * Double(mode) / Double(length))
                         }
                         next[(outerIndex * length + mode) * inner + innerIndex] = 2 * sum

@@ -1,17 +1,21 @@
 import Figures
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import Verification
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite struct ClaimRecordTests {
     var table: DataTable {
-        var table = DataTable("errors", title: "Errors, one run a row.", columns: [
-            .init("method", "the method", tolerance: .exact), .init("steps", "step count", tolerance: .exact),
-            .init("error", "L∞ error", tolerance: .roundOff(1e-12)),
-        ])
+        var table = DataTable(
+            "errors", title: "Errors, one run a row.",
+            columns: [
+                .init("method", "the method", tolerance: .exact), .init("steps", "step count", tolerance: .exact),
+                .init("error", "L∞ error", tolerance: .roundOff(1e-12)),
+            ])
         table.append("IF-RK4, fused", 20, 4.836e-07)
         table.append("say \"hi\"", 40, Double.nan)
         return table
@@ -21,7 +25,9 @@ import Testing
         #expect(table.csvText == "method,steps,error\n\"IF-RK4, fused\",20,4.836e-07\n\"say \"\"hi\"\"\",40,nan\n")
         var precise = DataTable("p", title: "t", columns: [.init("x", "x")])
         precise.append(0.1 + 0.2)
-        #expect(Double(precise.csvText.split(separator: "\n")[1]) == 0.1 + 0.2, "the CSV number reads back to the same double")
+        #expect(
+            Double(precise.csvText.split(separator: "\n")[1]) == 0.1 + 0.2,
+            "the CSV number reads back to the same double")
     }
 
     @Test func markdownAndBooktabsLatex() {
@@ -29,8 +35,10 @@ import Testing
         #expect(markdown.contains("| method | steps | error |\n|---|---:|---:|\n"))
         #expect(markdown.contains("| IF-RK4, fused | 20 | 4.836e-07 |"))
         let latex = table.latexText
-        for piece in ["\\begin{tabular}{lrr}", "\\toprule", "\\midrule", "\\bottomrule", "\\caption{Errors, one run a row.}",
-                      "$4.836 \\times 10^{-7}$", "NaN"] {
+        for piece in [
+            "\\begin{tabular}{lrr}", "\\toprule", "\\midrule", "\\bottomrule", "\\caption{Errors, one run a row.}",
+            "$4.836 \\times 10^{-7}$", "NaN",
+        ] {
             #expect(latex.contains(piece), "\(piece)")
         }
         #expect(latex.firstRange(of: "\\toprule")!.lowerBound < latex.firstRange(of: "\\midrule")!.lowerBound)
@@ -45,8 +53,8 @@ import Testing
         #expect(Tolerance.exact.accepts(old: .nan, new: .nan) && !Tolerance.exact.accepts(old: 1, new: 1.0000001))
         #expect(!Tolerance.within(relative: 1, absolute: 1).accepts(old: .nan, new: 1), "NaN agrees only with NaN")
         let statistical = Tolerance.standardErrors(4, column: "se")
-        #expect(statistical.accepts(old: 0.50, new: 0.52, oldError: 0.01, newError: 0.01))    // 0.02 ≤ 4 · 0.0141
-        #expect(!statistical.accepts(old: 0.50, new: 0.60, oldError: 0.01, newError: 0.01))   // 0.10 > 0.057
+        #expect(statistical.accepts(old: 0.50, new: 0.52, oldError: 0.01, newError: 0.01)) // 0.02 ≤ 4 · 0.0141
+        #expect(!statistical.accepts(old: 0.50, new: 0.60, oldError: 0.01, newError: 0.01)) // 0.10 > 0.057
         #expect(Tolerance.ignored.accepts(old: 1, new: 100))
     }
 
@@ -59,7 +67,8 @@ import Testing
             var table = DataTable("t", title: "t", columns: [.init("x", "x")])
             table.append(1.5)
             record.tables.append(table)
-            record.figures.append(DataFigure("f", caption: "c", figure: LinePlot(series: [.init("a", x: [1, 2], y: [1, 4])])))
+            record.figures.append(
+                DataFigure("f", caption: "c", figure: LinePlot(series: [.init("a", x: [1, 2], y: [1, 4])])))
             return [.atMost("x", 1, 2, settings: settings)]
         }
         let rich = recording.run(VerificationSettings())
@@ -76,7 +85,10 @@ import Testing
 
     /// Every claim records at least one table, and every table's rows match its columns; the claims with figures
     /// draw SVG that Foundation's XML parser accepts.
-    @Test(arguments: ["entropy-decay", "forward-temporal-orders", "naive-inversion-blowup", "grid-particle-crosscheck", "voronoi-limit"])
+    @Test(arguments: [
+        "entropy-decay", "forward-temporal-orders", "naive-inversion-blowup", "grid-particle-crosscheck",
+        "voronoi-limit",
+    ])
     func recordedFiguresAreWellFormedSVG(name: String) throws {
         let outcome = try #require(VerificationSuite.claim(named: name)).run(VerificationSettings(quick: true))
         #expect(outcome.passed)
@@ -85,7 +97,9 @@ import Testing
         for figure in outcome.record.figures {
             let svg = figure.figure.svg()
             let parser = XMLParser(data: Data(svg.utf8))
-            #expect(parser.parse(), "\(name)/\(figure.name).svg is not well-formed XML: \(String(describing: parser.parserError))")
+            #expect(
+                parser.parse(),
+                "\(name)/\(figure.name).svg is not well-formed XML: \(String(describing: parser.parserError))")
             #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"))
         }
     }

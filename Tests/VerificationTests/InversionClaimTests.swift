@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Verification
 
 /// The inversion claims' own algebra (the direct-sum DFT, the oracle's two forms of the OU factor) and their planted
@@ -28,8 +29,10 @@ struct InversionClaimTests {
         }
     }
 
-    static let cases: [(String, Int)] = ["naive-inversion-blowup", "regularized-inversion-hoelder", "log-convexity",
-                                         "reverse-pde-recovery"].flatMap { name in
+    static let cases: [(String, Int)] = [
+        "naive-inversion-blowup", "regularized-inversion-hoelder", "log-convexity",
+        "reverse-pde-recovery",
+    ].flatMap { name in
         VerificationSuite.claim(named: name)!.controls.indices.map { (name, $0) }
     }
 
@@ -45,7 +48,9 @@ struct InversionClaimTests {
     }
 
     @Test func inversionClaimsPassWithTheLibrary() throws {
-        for name in ["naive-inversion-blowup", "regularized-inversion-hoelder", "log-convexity", "reverse-pde-recovery"] {
+        for name in [
+            "naive-inversion-blowup", "regularized-inversion-hoelder", "log-convexity", "reverse-pde-recovery",
+        ] {
             let claim = try #require(VerificationSuite.claim(named: name))
             let outcome = claim.run(VerificationSettings(quick: true, threads: 1))
             #expect(outcome.passed, "\(name): \(outcome.checks) \(outcome.failure ?? "")")

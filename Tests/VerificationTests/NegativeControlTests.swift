@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Verification
 
 /// One claim under one planted defect.

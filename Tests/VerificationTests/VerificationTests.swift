@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Verification
 
 @Suite struct VerdictTests {
@@ -17,7 +18,9 @@ import Testing
         #expect(!Check.atLeast("fraction", 0.9995, 0.999, settings: broken).passed)
         #expect(Check.atLeast("standard errors", 12, 10, settings: normal).passed)
         #expect(!Check.atLeast("standard errors", 9, 10, settings: normal).passed)
-        #expect(!Check.atLeast("standard errors", 1e4, 10, settings: broken).passed, "a count of SEs is divided by the scale")
+        #expect(
+            !Check.atLeast("standard errors", 1e4, 10, settings: broken).passed,
+            "a count of SEs is divided by the scale")
         #expect(!Check.atMost("x", .nan, 1, settings: normal).passed, "NaN never passes")
     }
 
@@ -31,7 +34,8 @@ import Testing
     @Test func claimNamesAreUnique() {
         let names = VerificationSuite.claims.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(VerificationSuite.claim(named: "entropy-decay") != nil && VerificationSuite.claim(named: "nonsense") == nil)
+        #expect(
+            VerificationSuite.claim(named: "entropy-decay") != nil && VerificationSuite.claim(named: "nonsense") == nil)
     }
 }
 

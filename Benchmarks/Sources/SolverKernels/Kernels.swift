@@ -44,7 +44,10 @@ public struct KernelConfiguration: Sendable, Equatable {
     /// The solvers' time step.
     public var timeStep: Double
 
-    public init(dimension: Int, points: Int, halfWidth: Double = 8, threads: Int = 1, rigor: PlanningRigor = .estimate, timeStep: Double = 0.001) {
+    public init(
+        dimension: Int, points: Int, halfWidth: Double = 8, threads: Int = 1, rigor: PlanningRigor = .estimate,
+        timeStep: Double = 0.001
+    ) {
         self.dimension = dimension
         self.points = points
         self.halfWidth = halfWidth
@@ -135,7 +138,10 @@ public final class Kernel {
     private let body: () -> Void
     private let observe: () -> Double
 
-    init(kind: KernelKind, configuration: KernelConfiguration, stepper: (any DensityStepper)?, body: @escaping () -> Void, observe: @escaping () -> Double) {
+    init(
+        kind: KernelKind, configuration: KernelConfiguration, stepper: (any DensityStepper)?,
+        body: @escaping () -> Void, observe: @escaping () -> Double
+    ) {
         self.kind = kind
         self.configuration = configuration
         self.stepper = stepper
@@ -157,8 +163,9 @@ public final class Kernel {
             let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
             buffer.initialize(repeating: 0)
             var generator = Xoshiro256StarStar(seed: 1)
-            return Kernel(kind: kind, configuration: configuration, stepper: nil,
-                          body: { Ziggurat.fill(buffer, using: &generator) }, observe: { buffer[0] })
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: nil,
+                body: { Ziggurat.fill(buffer, using: &generator) }, observe: { buffer[0] })
         }
         let boundary: Boundary = kind.isPeriodic ? .periodic : .reflecting
         let grid = configuration.grid(boundary: boundary)
@@ -167,9 +174,11 @@ public final class Kernel {
         let timeStep = configuration.timeStep
         switch kind {
         case .transformPair, .forwardTransform:
-            let pair = try TransformPairKernel(shape: grid.shape, values: density.values, threads: configuration.threads, rigor: configuration.rigor)
+            let pair = try TransformPairKernel(
+                shape: grid.shape, values: density.values, threads: configuration.threads, rigor: configuration.rigor)
             let body: () -> Void = kind == .transformPair ? { pair.forwardAndBackward() } : { pair.forwardOnly() }
-            return Kernel(kind: kind, configuration: configuration, stepper: nil, body: body, observe: { pair.checksum })
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: nil, body: body, observe: { pair.checksum })
         case .spectralIntegratingFactorRK4, .spectralStrang:
             let solver = try SpectralFokkerPlanckSolver(
                 process: process,
@@ -178,29 +187,41 @@ public final class Kernel {
                 rigor: configuration.rigor,
                 threads: configuration.threads
             )
-            return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) },
+                observe: { solver.health().mass })
         case .finiteVolumeTRBDF2:
             let solver = try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: density, method: .trBDF2)
-            return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) },
+                observe: { solver.health().mass })
         case .naiveInversionStep:
             // Backward from the density at T = 1 in steps of 1e-6 (far from blow-up: the timing is the step's).
-            let stepper = try NaiveBackwardStepper(equation: .ornsteinUhlenbeck, data: density, finalTime: 1,
-                                                   rigor: configuration.rigor, threads: configuration.threads)
+            let stepper = try NaiveBackwardStepper(
+                equation: .ornsteinUhlenbeck, data: density, finalTime: 1,
+                rigor: configuration.rigor, threads: configuration.threads)
             var reverseTime = 0.0
-            return Kernel(kind: kind, configuration: configuration, stepper: nil, body: {
-                reverseTime += 1e-6
-                stepper.step(toReverseTime: reverseTime)
-            }, observe: { stepper.values[0] })
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: nil,
+                body: {
+                    reverseTime += 1e-6
+                    stepper.step(toReverseTime: reverseTime)
+                }, observe: { stepper.values[0] })
         case .reversePDEStep:
             // The score of the OU evolution of the mixture, read off its exact fields at t = 0.5 and 0.6; the run
             // starts at forward time 0.59 (reverse time 0.41) and each step goes back by the time step.
             let mixture = try BenchmarkDensity.mixture(dimension: grid.dimension)
-            let score = GridScore(snapshots: [0.5, 0.6].map { ($0, mixture.evolved(under: process, to: $0).field(on: grid)) }, model: process,
-                                  storesCellCentreValues: true)
+            let score = GridScore(
+                snapshots: [0.5, 0.6].map { ($0, mixture.evolved(under: process, to: $0).field(on: grid)) },
+                model: process,
+                storesCellCentreValues: true)
             let reverse = ReverseTimeProcess(forward: process, score: score, horizon: 1)
-            let solver = try SpectralFokkerPlanckSolver(process: reverse, initialDensity: mixture.evolved(under: process, to: 0.59).field(on: grid),
-                                                        startTime: 0.41, rigor: configuration.rigor, threads: configuration.threads)
-            return Kernel(kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) }, observe: { solver.health().mass })
+            let solver = try SpectralFokkerPlanckSolver(
+                process: reverse, initialDensity: mixture.evolved(under: process, to: 0.59).field(on: grid),
+                startTime: 0.41, rigor: configuration.rigor, threads: configuration.threads)
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) },
+                observe: { solver.health().mass })
         case .normals:
             fatalError("handled above")
         }

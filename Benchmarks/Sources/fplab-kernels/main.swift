@@ -19,7 +19,7 @@ import Foundation
 import SolverKernels
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Options {
@@ -32,11 +32,11 @@ struct Options {
     var resetsPeak = true
 
     static let usage = """
-    usage: fplab-kernels [--points N] [--dimension 1|2|3] [--repetitions R] [--warmup W] [--threads T]
-                         [--rigor estimate|measure|patient] [--kernels k1,k2,...] [--time-step H] [--half-width L]
-                         [--dump-steps N --dump-prefix PATH] [--no-peak-reset]
-    kernels: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))
-    """
+        usage: fplab-kernels [--points N] [--dimension 1|2|3] [--repetitions R] [--warmup W] [--threads T]
+                             [--rigor estimate|measure|patient] [--kernels k1,k2,...] [--time-step H] [--half-width L]
+                             [--dump-steps N --dump-prefix PATH] [--no-peak-reset]
+        kernels: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))
+        """
 
     static func parse(_ arguments: [String]) throws -> Options {
         var options = Options()
@@ -80,7 +80,9 @@ struct Options {
                 let text = try value(argument)
                 options.kernels = try text.split(separator: ",").map { name in
                     guard let kind = KernelKind(rawValue: String(name)) else {
-                        throw UsageError("unknown kernel '\(name)'; known: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw UsageError(
+                            "unknown kernel '\(name)'; known: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
                     }
                     return kind
                 }
@@ -253,13 +255,17 @@ func derive(_ timings: [KernelKind: KernelTiming], dimension: Int) -> Derived {
     let backwardCount = SpectralStepCost.backwardTransforms(dimension: dimension)
     let forwardCount = SpectralStepCost.forwardTransforms(dimension: dimension)
     let equivalents = SpectralStepCost.pairEquivalents(dimension: dimension)
-    var derived = Derived(backwardTransformsPerStep: backwardCount, forwardTransformsPerStep: forwardCount, pairEquivalentsPerStep: equivalents)
+    var derived = Derived(
+        backwardTransformsPerStep: backwardCount, forwardTransformsPerStep: forwardCount,
+        pairEquivalentsPerStep: equivalents)
     if let pair, let step {
         derived.spectralStepPerPair = step / pair
         derived.spectralStepPerPairEquivalent = step / (equivalents * pair)
     }
     if let pair, let strang { derived.strangStepPerPair = strang / pair }
-    if let step, let reverse = timings[.reversePDEStep]?.secondsPerCall { derived.reverseStepPerForwardStep = reverse / step }
+    if let step, let reverse = timings[.reversePDEStep]?.secondsPerCall {
+        derived.reverseStepPerForwardStep = reverse / step
+    }
     if let pair, let forward {
         let backward = max(pair - forward, 0)
         derived.forwardSeconds = forward
@@ -308,7 +314,8 @@ func main() -> Int32 {
             ),
             kernels: Dictionary(uniqueKeysWithValues: timings.map { ($0.key.rawValue, $0.value) }),
             derived: derive(timings, dimension: configuration.dimension),
-            peakResidentBytes: timings.values.flatMap { [$0.setupPeakResidentBytes, $0.runPeakResidentBytes] }.compactMap { $0 }.max()
+            peakResidentBytes: timings.values.flatMap { [$0.setupPeakResidentBytes, $0.runPeakResidentBytes] }
+                .compactMap { $0 }.max()
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -6,7 +6,8 @@ import Foundation
 // from it means no trap.
 var argumentCount = CommandLine.argc
 var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argumentCount, &arguments) { bytes, count in
-    FuzzEntryPoints.mixtureSpecification(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-    return 0
-})
+exit(
+    LLVMFuzzerRunDriver(&argumentCount, &arguments) { bytes, count in
+        FuzzEntryPoints.mixtureSpecification(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+        return 0
+    })

@@ -10,7 +10,8 @@ struct CartesianDrawing {
 func svgDocument(size: FigureSize, title: String, notes: [String], body: String) -> String {
     let width = svgNumber(size.width)
     let height = svgNumber(size.height)
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+    var svg =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
         + "font-family=\"\(PlotStyle.fontFamily)\">\n"
     if !title.isEmpty {
         svg += "<title>\(xmlEscaped(title))</title>\n"
@@ -36,8 +37,9 @@ func renderCartesianPlot(
     let notes = plotNotes + [limitsNote(for: x.axis, name: "x"), limitsNote(for: y.axis, name: "y")].compactMap { $0 }
     let lines = showsNotes ? footnoteLines(notes) : []
     func build(rightReserve: Double) -> (PlotFrame, CartesianDrawing) {
-        let frame = PlotFrame.layout(size: size, title: title, x: x, y: y, rightReserve: rightReserve,
-                                     footnoteLines: lines.count, equalAspect: equalAspect)
+        let frame = PlotFrame.layout(
+            size: size, title: title, x: x, y: y, rightReserve: rightReserve,
+            footnoteLines: lines.count, equalAspect: equalAspect)
         return (frame, draw(frame))
     }
     // The legend may be as tall as the plot area can be: the canvas less title, x axis and margins.
@@ -99,7 +101,9 @@ struct ClippedPolyline {
 
     mutating func add(_ point: PixelPoint?) {
         defer { previous = point }
-        guard let point, let start = previous, let (a, b) = clipSegment(from: start, to: point, rect: clip) else { return }
+        guard let point, let start = previous, let (a, b) = clipSegment(from: start, to: point, rect: clip) else {
+            return
+        }
         let continues = lastEnd.map { abs($0.x - a.x) < 1e-6 && abs($0.y - a.y) < 1e-6 } ?? false
         if continues, let pen {
             if abs(b.x - pen.x) < 0.3 && abs(b.y - pen.y) < 0.3 {
@@ -132,7 +136,9 @@ func clipSegment(from p: PixelPoint, to q: PixelPoint, rect: PlotRect) -> (Pixel
     let dy = q.y - p.y
     var enter = 0.0
     var leave = 1.0
-    for (direction, distance) in [(-dx, p.x - rect.left), (dx, rect.right - p.x), (-dy, p.y - rect.top), (dy, rect.bottom - p.y)] {
+    for (direction, distance) in [
+        (-dx, p.x - rect.left), (dx, rect.right - p.x), (-dy, p.y - rect.top), (dy, rect.bottom - p.y),
+    ] {
         if direction == 0 {
             if distance < 0 { return nil }
             continue

@@ -47,7 +47,8 @@ struct LegendBox {
     /// The legend with its top-left corner at (left, top).
     func svg(left: Double, top: Double) -> String {
         var svg = "<g class=\"legend\">\n"
-        svg += "<rect x=\"\(svgNumber(left + 0.5))\" y=\"\(svgNumber(top + 0.5))\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" "
+        svg +=
+            "<rect x=\"\(svgNumber(left + 0.5))\" y=\"\(svgNumber(top + 0.5))\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" "
             + "rx=\"3\" fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#ccc\" stroke-width=\"1\"/>\n"
         for (index, entry) in entries.enumerated() {
             let (column, row) = index.quotientAndRemainder(dividingBy: rowsPerColumn)
@@ -55,22 +56,27 @@ struct LegendBox {
             let swatchLeft = left + Self.padding + Double(column) * columnWidth
             let colour = entry.color.hexString
             switch entry.swatch {
-            case let .line(dash, lineWidth, marker):
+            case .line(let dash, let lineWidth, let marker):
                 var attributes = "stroke=\"\(colour)\" stroke-width=\"\(svgNumber(lineWidth))\""
                 if let pattern = dash.dashArray(width: lineWidth) {
                     attributes += " stroke-dasharray=\"\(pattern)\""
                 }
-                svg += "<path d=\"M\(svgNumber(swatchLeft)) \(svgNumber(centreY))h\(svgNumber(Self.swatchWidth))\" fill=\"none\" \(attributes)/>\n"
+                svg +=
+                    "<path d=\"M\(svgNumber(swatchLeft)) \(svgNumber(centreY))h\(svgNumber(Self.swatchWidth))\" fill=\"none\" \(attributes)/>\n"
                 if marker != .none {
                     let data = marker.pathData(x: swatchLeft + Self.swatchWidth / 2, y: centreY, radius: markerRadius)
-                    svg += markerPathElement(data: data, marker: marker, color: entry.color, className: "legend-marker") + "\n"
+                    svg +=
+                        markerPathElement(data: data, marker: marker, color: entry.color, className: "legend-marker")
+                        + "\n"
                 }
-            case let .dot(radius):
-                svg += "<circle cx=\"\(svgNumber(swatchLeft + Self.swatchWidth / 2))\" cy=\"\(svgNumber(centreY))\" "
+            case .dot(let radius):
+                svg +=
+                    "<circle cx=\"\(svgNumber(swatchLeft + Self.swatchWidth / 2))\" cy=\"\(svgNumber(centreY))\" "
                     + "r=\"\(svgNumber(max(radius, 3.5)))\" fill=\"\(colour)\"/>\n"
             }
             let textX = swatchLeft + Self.swatchWidth + Self.gap
-            svg += "<text class=\"legend-label\" x=\"\(svgNumber(textX))\" y=\"\(svgNumber(centreY + Self.fontSize * 0.36))\" "
+            svg +=
+                "<text class=\"legend-label\" x=\"\(svgNumber(textX))\" y=\"\(svgNumber(centreY + Self.fontSize * 0.36))\" "
                 + "font-size=\"\(svgNumber(Self.fontSize))\" fill=\"\(PlotStyle.textColor)\">\(xmlEscaped(labels[index]))</text>\n"
         }
         return svg + "</g>\n"
@@ -84,9 +90,11 @@ let markerRadius = 3.2
 /// separates overlapping marks, or stroked for crosses.
 func markerPathElement(data: String, marker: Marker, color: RGBColor, className: String = "markers") -> String {
     if marker.isStroked {
-        return "<path class=\"\(className)\" d=\"\(data)\" fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"1.5\"/>"
+        return
+            "<path class=\"\(className)\" d=\"\(data)\" fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"1.5\"/>"
     }
-    return "<path class=\"\(className)\" d=\"\(data)\" fill=\"\(color.hexString)\" stroke=\"#fff\" stroke-width=\"0.6\"/>"
+    return
+        "<path class=\"\(className)\" d=\"\(data)\" fill=\"\(color.hexString)\" stroke=\"#fff\" stroke-width=\"0.6\"/>"
 }
 
 /// The top-left corner for a legend inside `rect` at `placement` (one of the four corners), inset 8 px.
@@ -107,7 +115,9 @@ func legendCorner(_ placement: LegendPlacement, legend: LegendBox, rect: PlotRec
 /// Where `.automatic` tries the legend, in order: the four corners (top right, top left, bottom right,
 /// bottom left), then the middles of the top, bottom, right and left sides.
 func automaticLegendCandidates(legend: LegendBox, rect: PlotRect) -> [PixelPoint] {
-    let corners = [LegendPlacement.topRight, .topLeft, .bottomRight, .bottomLeft].map { legendCorner($0, legend: legend, rect: rect) }
+    let corners = [LegendPlacement.topRight, .topLeft, .bottomRight, .bottomLeft].map {
+        legendCorner($0, legend: legend, rect: rect)
+    }
     let inset = 8.0
     let centreX = ((rect.left + rect.right) / 2 - legend.width / 2).rounded()
     let centreY = ((rect.top + rect.bottom) / 2 - legend.height / 2).rounded()

@@ -35,7 +35,8 @@ struct PlotRect {
     var height: Double { bottom - top }
 
     func contains(_ point: PixelPoint, tolerance: Double = 0) -> Bool {
-        point.x >= left - tolerance && point.x <= right + tolerance && point.y >= top - tolerance && point.y <= bottom + tolerance
+        point.x >= left - tolerance && point.x <= right + tolerance && point.y >= top - tolerance
+            && point.y <= bottom + tolerance
     }
 }
 
@@ -80,7 +81,8 @@ struct PlotFrame {
         let yTicks = resolvedTicks(yRequest, maximumCount: yCount)
         let yLabel = axisTitle(yRequest.axis.label, multiplier: yTicks.multiplierExponent)
         let yLabelWidth = yTicks.richLabels.map { $0.estimatedWidth(fontSize: PlotStyle.tickSize) }.max() ?? 0
-        var left = margin + (yLabel.isEmpty ? 0 : PlotStyle.labelSize + 10) + yLabelWidth + PlotStyle.majorTickLength + 4
+        var left =
+            margin + (yLabel.isEmpty ? 0 : PlotStyle.labelSize + 10) + yLabelWidth + PlotStyle.majorTickLength + 4
         var rightMargin = margin + 6 + rightReserve
         let availableWidth = size.width - left - rightMargin
 
@@ -100,15 +102,20 @@ struct PlotFrame {
         }
         // Half of the outermost x labels may stick out past the plot edges.
         let halfWidths = xTicks.richLabels.map { $0.estimatedWidth(fontSize: PlotStyle.tickSize) / 2 }
-        if let last = halfWidths.last, let value = xTicks.major.last, xTicks.fraction(of: value).map({ $0 > 0.98 }) == true, rightReserve == 0 {
+        if let last = halfWidths.last, let value = xTicks.major.last,
+            xTicks.fraction(of: value).map({ $0 > 0.98 }) == true, rightReserve == 0
+        {
             rightMargin = max(rightMargin, margin + last)
         }
-        if let first = halfWidths.first, let value = xTicks.major.first, xTicks.fraction(of: value).map({ $0 < 0.02 }) == true {
+        if let first = halfWidths.first, let value = xTicks.major.first,
+            xTicks.fraction(of: value).map({ $0 < 0.02 }) == true
+        {
             left = max(left, margin + first)
         }
 
-        var rect = PlotRect(left: left.rounded(), top: top.rounded(),
-                            right: (size.width - rightMargin).rounded(), bottom: (size.height - bottomMargin).rounded())
+        var rect = PlotRect(
+            left: left.rounded(), top: top.rounded(),
+            right: (size.width - rightMargin).rounded(), bottom: (size.height - bottomMargin).rounded())
         if equalAspect, xTicks.scale == yTicks.scale {
             let span: (AxisTicks) -> Double = { ticks in
                 ticks.scale == .linear ? ticks.upper - ticks.lower : log10(ticks.upper) - log10(ticks.lower)
@@ -118,8 +125,9 @@ struct PlotFrame {
             let height = (pxPerUnit * span(yTicks)).rounded()
             let shiftX = ((rect.width - width) / 2).rounded(.down)
             let shiftY = ((rect.height - height) / 2).rounded(.down)
-            rect = PlotRect(left: rect.left + shiftX, top: rect.top + shiftY,
-                            right: rect.left + shiftX + width, bottom: rect.top + shiftY + height)
+            rect = PlotRect(
+                left: rect.left + shiftX, top: rect.top + shiftY,
+                right: rect.left + shiftX + width, bottom: rect.top + shiftY + height)
         }
         return PlotFrame(size: size, title: title, rect: rect, x: xTicks, y: yTicks, xLabel: xLabel, yLabel: yLabel)
     }
@@ -154,7 +162,8 @@ struct PlotFrame {
             path += "M\(svgNumber(rect.left)) \(svgNumber(py))H\(svgNumber(rect.right))"
         }
         guard !path.isEmpty else { return "" }
-        return "<path class=\"grid\" d=\"\(path)\" fill=\"none\" stroke=\"\(PlotStyle.gridColor)\" stroke-width=\"1\"/>\n"
+        return
+            "<path class=\"grid\" d=\"\(path)\" fill=\"none\" stroke=\"\(PlotStyle.gridColor)\" stroke-width=\"1\"/>\n"
     }
 
     /// Frame, outward ticks, tick labels, axis labels and title, over the data.
@@ -162,7 +171,8 @@ struct PlotFrame {
         var svg = ""
         let frameLeft = rect.left - 0.5
         let frameTop = rect.top - 0.5
-        svg += "<rect class=\"frame\" x=\"\(svgNumber(frameLeft))\" y=\"\(svgNumber(frameTop))\" width=\"\(svgNumber(rect.width + 1))\" "
+        svg +=
+            "<rect class=\"frame\" x=\"\(svgNumber(frameLeft))\" y=\"\(svgNumber(frameTop))\" width=\"\(svgNumber(rect.width + 1))\" "
             + "height=\"\(svgNumber(rect.height + 1))\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         var ticks = ""
         let bottomEdge = rect.bottom + 0.5
@@ -180,22 +190,27 @@ struct PlotFrame {
             }
         }
         if !ticks.isEmpty {
-            svg += "<path class=\"ticks\" d=\"\(ticks)\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
+            svg +=
+                "<path class=\"ticks\" d=\"\(ticks)\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         }
 
         let tickSize = svgNumber(PlotStyle.tickSize)
-        svg += "<g class=\"x-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\n"
+        svg +=
+            "<g class=\"x-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\n"
         let xBaseline = rect.bottom + PlotStyle.majorTickLength + 3 + PlotStyle.tickSize * 0.85
         for (value, label) in zip(x.major, x.richLabels) {
             guard let px = pixelX(value) else { continue }
-            svg += "<text class=\"tick-label\" x=\"\(svgNumber(px))\" y=\"\(svgNumber(xBaseline))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
+            svg +=
+                "<text class=\"tick-label\" x=\"\(svgNumber(px))\" y=\"\(svgNumber(xBaseline))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
-        svg += "<g class=\"y-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"end\">\n"
+        svg +=
+            "<g class=\"y-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"end\">\n"
         let yLabelRight = rect.left - PlotStyle.majorTickLength - 3
         for (value, label) in zip(y.major, y.richLabels) {
             guard let py = pixelY(value) else { continue }
-            svg += "<text class=\"tick-label\" x=\"\(svgNumber(yLabelRight))\" y=\"\(svgNumber(py + PlotStyle.tickSize * 0.36))\">"
+            svg +=
+                "<text class=\"tick-label\" x=\"\(svgNumber(yLabelRight))\" y=\"\(svgNumber(py + PlotStyle.tickSize * 0.36))\">"
                 + "\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
@@ -203,7 +218,8 @@ struct PlotFrame {
         let labelSize = PlotStyle.labelSize
         if !xLabel.isEmpty {
             let baseline = xBaseline + PlotStyle.tickSize * 0.25 + 8 + labelSize * 0.85
-            svg += "<text class=\"x-label\" x=\"\(svgNumber((rect.left + rect.right) / 2))\" y=\"\(svgNumber(baseline))\" "
+            svg +=
+                "<text class=\"x-label\" x=\"\(svgNumber((rect.left + rect.right) / 2))\" y=\"\(svgNumber(baseline))\" "
                 + "font-size=\"\(svgNumber(labelSize))\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">"
                 + "\(xLabel.svgContent(fontSize: labelSize))</text>\n"
         }
@@ -211,11 +227,13 @@ struct PlotFrame {
             let yTickWidth = y.richLabels.map { $0.estimatedWidth(fontSize: PlotStyle.tickSize) }.max() ?? 0
             let baseline = max(PlotStyle.outerMargin + labelSize * 0.8, yLabelRight - yTickWidth - 10)
             let centre = (rect.top + rect.bottom) / 2
-            svg += "<text class=\"y-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
+            svg +=
+                "<text class=\"y-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
                 + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" font-size=\"\(svgNumber(labelSize))\" "
                 + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(yLabel.svgContent(fontSize: labelSize))</text>\n"
         }
-        svg += titleSVG(size: size, title: title, centre: (rect.left + rect.right) / 2, halfWidthAvailable: rect.width / 2)
+        svg += titleSVG(
+            size: size, title: title, centre: (rect.left + rect.right) / 2, halfWidthAvailable: rect.width / 2)
         return svg
     }
 
@@ -240,7 +258,8 @@ func titleSVG(size: FigureSize, title: String, centre: Double, halfWidthAvailabl
         centreX = min(max(centre, PlotStyle.outerMargin + drawn / 2), size.width - PlotStyle.outerMargin - drawn / 2)
     }
     let baseline = PlotStyle.outerMargin + fontSize * 0.85
-    return "<text class=\"title\" x=\"\(svgNumber(centreX))\" y=\"\(svgNumber(baseline))\" font-size=\"\(svgNumber(fontSize))\" "
+    return
+        "<text class=\"title\" x=\"\(svgNumber(centreX))\" y=\"\(svgNumber(baseline))\" font-size=\"\(svgNumber(fontSize))\" "
         + "font-weight=\"bold\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(xmlEscaped(text))</text>\n"
 }
 
@@ -252,7 +271,8 @@ func footnoteSVG(_ lines: [String], size: FigureSize) -> String {
     for (index, line) in lines.enumerated() {
         let baseline = size.height - PlotStyle.outerMargin + 2 - Double(lines.count - 1 - index) * lineHeight
         let text = truncated(line, toWidth: size.width - 2 * PlotStyle.outerMargin, fontSize: PlotStyle.noteSize)
-        svg += "<text class=\"note\" x=\"\(svgNumber(PlotStyle.outerMargin))\" y=\"\(svgNumber(baseline))\">\(xmlEscaped(text))</text>\n"
+        svg +=
+            "<text class=\"note\" x=\"\(svgNumber(PlotStyle.outerMargin))\" y=\"\(svgNumber(baseline))\">\(xmlEscaped(text))</text>\n"
     }
     return svg + "</g>\n"
 }
@@ -290,15 +310,18 @@ private func labelsFit(_ ticks: AxisTicks, length: Double) -> Bool {
 
 /// The axis's fixed limits when they can be used: finite, lower < upper, and positive on a log axis.
 private func usableLimits(of axis: Axis) -> ClosedRange<Double>? {
-    guard let limits = axis.limits, limits.lowerBound.isFinite, limits.upperBound.isFinite, limits.lowerBound < limits.upperBound,
-          axis.scale == .linear || limits.lowerBound > 0 else { return nil }
+    guard let limits = axis.limits, limits.lowerBound.isFinite, limits.upperBound.isFinite,
+        limits.lowerBound < limits.upperBound,
+        axis.scale == .linear || limits.lowerBound > 0
+    else { return nil }
     return limits
 }
 
 /// A note when `axis` has fixed limits that cannot be used (they are then ignored), nil otherwise.
 func limitsNote(for axis: Axis, name: String) -> String? {
     guard let limits = axis.limits, usableLimits(of: axis) == nil else { return nil }
-    let reason = axis.scale == .logarithmic
+    let reason =
+        axis.scale == .logarithmic
         ? "a logarithmic axis needs finite limits 0 < lower < upper" : "limits must be finite with lower < upper"
     return "\(name)-axis limits \(limits.lowerBound)...\(limits.upperBound) ignored: \(reason)"
 }
@@ -309,8 +332,10 @@ private func resolvedTicks(_ request: AxisRequest, maximumCount: Int) -> AxisTic
     let scale = request.axis.scale
     if let limits = usableLimits(of: request.axis) {
         return scale == .linear
-            ? AxisTicks.linear(from: limits.lowerBound, to: limits.upperBound, maximumCount: maximumCount, expandsToTicks: false)
-            : AxisTicks.logarithmic(from: limits.lowerBound, to: limits.upperBound, maximumCount: maximumCount, expandsToDecades: false)
+            ? AxisTicks.linear(
+                from: limits.lowerBound, to: limits.upperBound, maximumCount: maximumCount, expandsToTicks: false)
+            : AxisTicks.logarithmic(
+                from: limits.lowerBound, to: limits.upperBound, maximumCount: maximumCount, expandsToDecades: false)
     }
     switch scale {
     case .linear:

@@ -72,7 +72,9 @@ struct RichText: Equatable, Sendable {
 
     /// "base" with a raised "exponent", e.g. power(base: "10", exponent: -6) for 10⁻⁶.
     static func power(base: String, exponent: Int) -> RichText {
-        RichText(runs: [Run(text: base, isRaised: false), Run(text: typographicMinus(String(exponent)), isRaised: true)])
+        RichText(runs: [
+            Run(text: base, isRaised: false), Run(text: typographicMinus(String(exponent)), isRaised: true),
+        ])
     }
 
     var isEmpty: Bool { runs.isEmpty }
@@ -95,7 +97,8 @@ struct RichText: Equatable, Sendable {
         for run in runs {
             switch (raised, run.isRaised) {
             case (false, true):
-                content += "<tspan dy=\"-\(svgNumber(raise))\" font-size=\"\(raisedSize)\">\(xmlEscaped(run.text))</tspan>"
+                content +=
+                    "<tspan dy=\"-\(svgNumber(raise))\" font-size=\"\(raisedSize)\">\(xmlEscaped(run.text))</tspan>"
             case (true, false):
                 content += "<tspan dy=\"\(svgNumber(raise))\">\(xmlEscaped(run.text))</tspan>"
             case (true, true):
