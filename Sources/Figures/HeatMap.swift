@@ -132,7 +132,8 @@ extension HeatMap {
             let nonPositive = values.reduce(0) { $0 + ($1.isFinite && $1 <= 0 ? 1 : 0) }
             if nonPositive > 0 {
                 notes.append(
-                    "\(nonPositive) of \(values.count) cells are ≤ 0, drawn in the lowest colour of the logarithmic scale"
+                    "\(nonPositive) of \(values.count) cells are ≤ 0, "
+                        + "drawn in the lowest colour of the logarithmic scale"
                 )
             }
         }
@@ -163,7 +164,8 @@ extension HeatMap {
         let missing = Self.missingColor.hexString
         body +=
             "<g class=\"cells\" transform=\"translate(\(svgNumber(rect.left)) \(svgNumber(rect.bottom))) "
-            + "scale(\(svgNumber4(rect.width / Double(nx))) \(svgNumber4(-rect.height / Double(ny))))\" shape-rendering=\"crispEdges\">\n"
+            + "scale(\(svgNumber4(rect.width / Double(nx))) "
+            + "\(svgNumber4(-rect.height / Double(ny))))\" shape-rendering=\"crispEdges\">\n"
         body.reserveCapacity(body.utf8.count + nx * ny * 52)
         for i in 0..<nx {
             let column = String(i)
@@ -194,8 +196,8 @@ extension HeatMap {
     private func colorBarSVG(
         ticks: AxisTicks, title: RichText, left: Double, top: Double, width: Double, height: Double
     ) -> String {
-        let identifier =
-            "figures-colormap-\(colorMap.name.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(String.init).joined())"
+        let nameScalars = colorMap.name.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
+        let identifier = "figures-colormap-\(nameScalars.map(String.init).joined())"
         var svg =
             "<g class=\"colorbar\">\n<defs><linearGradient id=\"\(identifier)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
         let stopCount = 32
@@ -205,10 +207,12 @@ extension HeatMap {
         }
         svg += "</linearGradient></defs>\n"
         svg +=
-            "<rect class=\"colorbar-scale\" x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(width))\" "
+            "<rect class=\"colorbar-scale\" x=\"\(svgNumber(left))\" "
+            + "y=\"\(svgNumber(top))\" width=\"\(svgNumber(width))\" "
             + "height=\"\(svgNumber(height))\" fill=\"url(#\(identifier))\"/>\n"
         svg +=
-            "<rect x=\"\(svgNumber(left - 0.5))\" y=\"\(svgNumber(top - 0.5))\" width=\"\(svgNumber(width + 1))\" height=\"\(svgNumber(height + 1))\" "
+            "<rect x=\"\(svgNumber(left - 0.5))\" y=\"\(svgNumber(top - 0.5))\" "
+            + "width=\"\(svgNumber(width + 1))\" height=\"\(svgNumber(height + 1))\" "
             + "fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         var tickPath = ""
         let edge = left + width + 0.5
@@ -224,12 +228,14 @@ extension HeatMap {
         }
         let labelX = left + width + PlotStyle.majorTickLength + 3
         svg +=
-            "<g class=\"colorbar-tick-labels\" font-size=\"\(svgNumber(PlotStyle.tickSize))\" fill=\"\(PlotStyle.textColor)\">\n"
+            "<g class=\"colorbar-tick-labels\" font-size=\"\(svgNumber(PlotStyle.tickSize))\" "
+            + "fill=\"\(PlotStyle.textColor)\">\n"
         for (value, label) in zip(ticks.major, ticks.richLabels) {
             guard let t = ticks.fraction(of: value) else { continue }
             let y = top + height - t * height + PlotStyle.tickSize * 0.36
             svg +=
-                "<text class=\"tick-label\" x=\"\(svgNumber(labelX))\" y=\"\(svgNumber(y))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
+                "<text class=\"tick-label\" x=\"\(svgNumber(labelX))\" "
+                + "y=\"\(svgNumber(y))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
         if !title.isEmpty {
@@ -238,8 +244,10 @@ extension HeatMap {
             let centre = top + height / 2
             svg +=
                 "<text class=\"colorbar-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
-                + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" font-size=\"\(svgNumber(PlotStyle.labelSize))\" "
-                + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(title.svgContent(fontSize: PlotStyle.labelSize))</text>\n"
+                + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" "
+                + "font-size=\"\(svgNumber(PlotStyle.labelSize))\" "
+                + "fill=\"\(PlotStyle.textColor)\" "
+                + "text-anchor=\"middle\">\(title.svgContent(fontSize: PlotStyle.labelSize))</text>\n"
         }
         return svg + "</g>\n"
     }

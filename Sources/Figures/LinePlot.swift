@@ -138,7 +138,8 @@ extension LinePlot {
                 drawing.ink += polyline.ink
                 if !polyline.pathData.isEmpty {
                     var attributes =
-                        "fill=\"none\" stroke=\"\(style.color.hexString)\" stroke-width=\"\(svgNumber(line.lineWidth))\" stroke-linejoin=\"round\""
+                        "fill=\"none\" stroke=\"\(style.color.hexString)\" "
+                        + "stroke-width=\"\(svgNumber(line.lineWidth))\" stroke-linejoin=\"round\""
                     if let pattern = style.dash.dashArray(width: line.lineWidth) {
                         attributes += " stroke-dasharray=\"\(pattern)\""
                     } else {

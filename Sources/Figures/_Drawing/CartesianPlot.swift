@@ -11,7 +11,8 @@ func svgDocument(size: FigureSize, title: String, notes: [String], body: String)
     let width = svgNumber(size.width)
     let height = svgNumber(size.height)
     var svg =
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" "
+        + "height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
         + "font-family=\"\(PlotStyle.fontFamily)\">\n"
     if !title.isEmpty {
         svg += "<title>\(xmlEscaped(title))</title>\n"

@@ -48,7 +48,8 @@ struct LegendBox {
     func svg(left: Double, top: Double) -> String {
         var svg = "<g class=\"legend\">\n"
         svg +=
-            "<rect x=\"\(svgNumber(left + 0.5))\" y=\"\(svgNumber(top + 0.5))\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" "
+            "<rect x=\"\(svgNumber(left + 0.5))\" y=\"\(svgNumber(top + 0.5))\" "
+            + "width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" "
             + "rx=\"3\" fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#ccc\" stroke-width=\"1\"/>\n"
         for (index, entry) in entries.enumerated() {
             let (column, row) = index.quotientAndRemainder(dividingBy: rowsPerColumn)
@@ -62,7 +63,8 @@ struct LegendBox {
                     attributes += " stroke-dasharray=\"\(pattern)\""
                 }
                 svg +=
-                    "<path d=\"M\(svgNumber(swatchLeft)) \(svgNumber(centreY))h\(svgNumber(Self.swatchWidth))\" fill=\"none\" \(attributes)/>\n"
+                    "<path d=\"M\(svgNumber(swatchLeft)) \(svgNumber(centreY))h\(svgNumber(Self.swatchWidth))\" "
+                    + "fill=\"none\" \(attributes)/>\n"
                 if marker != .none {
                     let data = marker.pathData(x: swatchLeft + Self.swatchWidth / 2, y: centreY, radius: markerRadius)
                     svg +=
@@ -76,8 +78,10 @@ struct LegendBox {
             }
             let textX = swatchLeft + Self.swatchWidth + Self.gap
             svg +=
-                "<text class=\"legend-label\" x=\"\(svgNumber(textX))\" y=\"\(svgNumber(centreY + Self.fontSize * 0.36))\" "
-                + "font-size=\"\(svgNumber(Self.fontSize))\" fill=\"\(PlotStyle.textColor)\">\(xmlEscaped(labels[index]))</text>\n"
+                "<text class=\"legend-label\" x=\"\(svgNumber(textX))\" "
+                + "y=\"\(svgNumber(centreY + Self.fontSize * 0.36))\" "
+                + "font-size=\"\(svgNumber(Self.fontSize))\" fill=\"\(PlotStyle.textColor)\">"
+                + "\(xmlEscaped(labels[index]))</text>\n"
         }
         return svg + "</g>\n"
     }
@@ -91,7 +95,8 @@ let markerRadius = 3.2
 func markerPathElement(data: String, marker: Marker, color: RGBColor, className: String = "markers") -> String {
     if marker.isStroked {
         return
-            "<path class=\"\(className)\" d=\"\(data)\" fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"1.5\"/>"
+            "<path class=\"\(className)\" d=\"\(data)\" fill=\"none\" "
+            + "stroke=\"\(color.hexString)\" stroke-width=\"1.5\"/>"
     }
     return
         "<path class=\"\(className)\" d=\"\(data)\" fill=\"\(color.hexString)\" stroke=\"#fff\" stroke-width=\"0.6\"/>"

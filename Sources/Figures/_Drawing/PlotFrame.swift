@@ -172,8 +172,10 @@ struct PlotFrame {
         let frameLeft = rect.left - 0.5
         let frameTop = rect.top - 0.5
         svg +=
-            "<rect class=\"frame\" x=\"\(svgNumber(frameLeft))\" y=\"\(svgNumber(frameTop))\" width=\"\(svgNumber(rect.width + 1))\" "
-            + "height=\"\(svgNumber(rect.height + 1))\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
+            "<rect class=\"frame\" x=\"\(svgNumber(frameLeft))\" "
+            + "y=\"\(svgNumber(frameTop))\" width=\"\(svgNumber(rect.width + 1))\" "
+            + "height=\"\(svgNumber(rect.height + 1))\" fill=\"none\" "
+            + "stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         var ticks = ""
         let bottomEdge = rect.bottom + 0.5
         let leftEdge = rect.left - 0.5
@@ -191,26 +193,31 @@ struct PlotFrame {
         }
         if !ticks.isEmpty {
             svg +=
-                "<path class=\"ticks\" d=\"\(ticks)\" fill=\"none\" stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
+                "<path class=\"ticks\" d=\"\(ticks)\" fill=\"none\" "
+                + "stroke=\"\(PlotStyle.axisColor)\" stroke-width=\"1\"/>\n"
         }
 
         let tickSize = svgNumber(PlotStyle.tickSize)
         svg +=
-            "<g class=\"x-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\n"
+            "<g class=\"x-tick-labels\" font-size=\"\(tickSize)\" "
+            + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\n"
         let xBaseline = rect.bottom + PlotStyle.majorTickLength + 3 + PlotStyle.tickSize * 0.85
         for (value, label) in zip(x.major, x.richLabels) {
             guard let px = pixelX(value) else { continue }
             svg +=
-                "<text class=\"tick-label\" x=\"\(svgNumber(px))\" y=\"\(svgNumber(xBaseline))\">\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
+                "<text class=\"tick-label\" x=\"\(svgNumber(px))\" y=\"\(svgNumber(xBaseline))\">"
+                + "\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
         svg +=
-            "<g class=\"y-tick-labels\" font-size=\"\(tickSize)\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"end\">\n"
+            "<g class=\"y-tick-labels\" font-size=\"\(tickSize)\" "
+            + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"end\">\n"
         let yLabelRight = rect.left - PlotStyle.majorTickLength - 3
         for (value, label) in zip(y.major, y.richLabels) {
             guard let py = pixelY(value) else { continue }
             svg +=
-                "<text class=\"tick-label\" x=\"\(svgNumber(yLabelRight))\" y=\"\(svgNumber(py + PlotStyle.tickSize * 0.36))\">"
+                "<text class=\"tick-label\" x=\"\(svgNumber(yLabelRight))\" "
+                + "y=\"\(svgNumber(py + PlotStyle.tickSize * 0.36))\">"
                 + "\(label.svgContent(fontSize: PlotStyle.tickSize))</text>\n"
         }
         svg += "</g>\n"
@@ -229,8 +236,10 @@ struct PlotFrame {
             let centre = (rect.top + rect.bottom) / 2
             svg +=
                 "<text class=\"y-label\" x=\"\(svgNumber(baseline))\" y=\"\(svgNumber(centre))\" "
-                + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" font-size=\"\(svgNumber(labelSize))\" "
-                + "fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(yLabel.svgContent(fontSize: labelSize))</text>\n"
+                + "transform=\"rotate(-90 \(svgNumber(baseline)) \(svgNumber(centre)))\" "
+                + "font-size=\"\(svgNumber(labelSize))\" "
+                + "fill=\"\(PlotStyle.textColor)\" "
+                + "text-anchor=\"middle\">\(yLabel.svgContent(fontSize: labelSize))</text>\n"
         }
         svg += titleSVG(
             size: size, title: title, centre: (rect.left + rect.right) / 2, halfWidthAvailable: rect.width / 2)
@@ -259,7 +268,8 @@ func titleSVG(size: FigureSize, title: String, centre: Double, halfWidthAvailabl
     }
     let baseline = PlotStyle.outerMargin + fontSize * 0.85
     return
-        "<text class=\"title\" x=\"\(svgNumber(centreX))\" y=\"\(svgNumber(baseline))\" font-size=\"\(svgNumber(fontSize))\" "
+        "<text class=\"title\" x=\"\(svgNumber(centreX))\" "
+        + "y=\"\(svgNumber(baseline))\" font-size=\"\(svgNumber(fontSize))\" "
         + "font-weight=\"bold\" fill=\"\(PlotStyle.textColor)\" text-anchor=\"middle\">\(xmlEscaped(text))</text>\n"
 }
 
@@ -272,7 +282,8 @@ func footnoteSVG(_ lines: [String], size: FigureSize) -> String {
         let baseline = size.height - PlotStyle.outerMargin + 2 - Double(lines.count - 1 - index) * lineHeight
         let text = truncated(line, toWidth: size.width - 2 * PlotStyle.outerMargin, fontSize: PlotStyle.noteSize)
         svg +=
-            "<text class=\"note\" x=\"\(svgNumber(PlotStyle.outerMargin))\" y=\"\(svgNumber(baseline))\">\(xmlEscaped(text))</text>\n"
+            "<text class=\"note\" x=\"\(svgNumber(PlotStyle.outerMargin))\" "
+            + "y=\"\(svgNumber(baseline))\">\(xmlEscaped(text))</text>\n"
     }
     return svg + "</g>\n"
 }
