@@ -9,10 +9,19 @@ extension VerificationSuite {
     static let gridParticleCrossCheck = Claim(
         name: "grid-particle-crosscheck",
         statement:
-            "Grid densities and particle histograms of the same SDE, forward and reverse (exact score, t_min = 0.05), differ by the multinomial sampling level (|TV − E TV| ≤ 4 SE) and the TV decays in M with the exponent of its expected level E TV (within 4 SE of the fitted slope).",
+            "Grid densities and particle histograms of the same SDE, forward and reverse (exact score, t_min = 0.05), "
+            + "differ by the multinomial sampling level (|TV − E TV| ≤ 4 SE) and the TV decays in M with the "
+            + "exponent of its expected level E TV (within 4 SE of the fitted slope).",
         bounds: [
-            "|TV − E TV| ≤ 4 SE per row: E TV exact (de Moivre's binomial mean absolute deviation) and SE from the multinomial variance of TV over the grid's cell masses (MultinomialSamplingLevel); the grid's own error (spectral, below 1e-8 in L1) and the particles' (exact transitions forward; Euler–Maruyama reverse) are far below the smallest SE (~1e-4 at the largest M) and get no allowance.",
-            "decay exponent: |q − q_E| ≤ 4 SE(q), with q the common slope of log TV against log M over the times and q_E the same fit to E TV; SE(q) by the delta method from the rows' SE / E TV, nested-prefix correlation √(M_i/M_j) within a time and full correlation across times (the worst case; DecayFit.exponentStandardError).",
+            "|TV − E TV| ≤ 4 SE per row: E TV exact (de Moivre's binomial mean absolute deviation) and SE from the "
+                + "multinomial variance of TV over the grid's cell masses (MultinomialSamplingLevel); "
+                + "the grid's own error (spectral, below 1e-8 in L1) and the particles' (exact transitions forward; "
+                + "Euler–Maruyama reverse) are far below the smallest SE (~1e-4 at the largest M) and get no "
+                + "allowance.",
+            "decay exponent: |q − q_E| ≤ 4 SE(q), with q the common slope of log TV against log M over the times and "
+                + "q_E the same fit to E TV; SE(q) by the delta method from the rows' SE / E TV, nested-prefix "
+                + "correlation √(M_i/M_j) within a time and full correlation across times (the worst case; "
+                + "DecayFit.exponentStandardError).",
         ],
         controls: [.diffusionScale(1.05, grid: false), .firstOrderStepError(20), .shiftedParticles(0.5 * 20 / 256)]
     ) { settings, record in
@@ -88,7 +97,8 @@ extension VerificationSuite {
                     "SE of the fitted slope (delta method, nested-prefix correlation, full correlation across times)",
                     tolerance: .within(relative: 0.05, absolute: 0)),
                 .init(
-                    "largest_standard_score", "largest |z| over the rows", tolerance: .within(relative: 0, absolute: 1)),
+                    "largest_standard_score", "largest |z| over the rows",
+                    tolerance: .within(relative: 0, absolute: 1)),
                 .init("grid_steps", "steps of the grid solver", tolerance: .exact),
                 .init("grid_seconds", "wall time of the grid run", tolerance: .ignored),
                 .init("particle_seconds", "wall time of the particle run", tolerance: .ignored),
@@ -142,10 +152,17 @@ extension VerificationSuite {
             DataFigure(
                 "total_variation",
                 caption:
-                    "TV between grid and particles against M on log–log axes (solid, marked), the multinomial level E TV of each (dashed, same colour) and the slope −½ guide: the measured TV follows its expected level down the M^(−½) line.",
+                    "TV between grid and particles against M on log–log axes (solid, marked), the multinomial "
+                    + "level E TV of each (dashed, same colour) and the slope −½ guide: the measured TV follows "
+                    + "its expected level down the M^(−½) line.",
                 figure: plot))
         record.summary =
-            "The spectral solver and the particle sampler run the same OU process from the paper's mixture on 256 cells (forward: exact OU transitions; reverse: the exact-score reverse SDE to t_min = 0.05); at each time the particles are binned on the solver's cells and their total variation from the grid's cell masses is compared with the multinomial sampling level E TV and its SE for every particle count M, and log TV is fitted against log M, its slope compared with the same fit to E TV within the slope's SE."
+            "The spectral solver and the particle sampler run the same OU process from the paper's mixture on 256 "
+            + "cells (forward: exact OU transitions; reverse: the exact-score reverse SDE to t_min = 0.05); "
+            + "at each time the particles are binned on the solver's cells and their total variation from the "
+            + "grid's cell masses is compared with the multinomial sampling level E TV and its SE for every "
+            + "particle count M, and log TV is fitted against log M, its slope compared with the same fit to E TV "
+            + "within the slope's SE."
         return checks
     }
 }

@@ -18,11 +18,12 @@ extension VerificationSuite {
             + "amplified mode by mode by those factors, reaches the solution's norm; with round-off alone it still "
             + "blows up before T, sooner on finer grids and with more noise.",
         bounds: [
-            "Per-mode amplification: |A_k − P_k| / P_k is divided by the mode's round-off floor ε [(√log2 N Σ_j R_j/J_j "
-                + "+ √N (R_0 + R_M/J_M)) / |X_k(T)| + (M + 1)(3 + |k|² τ)] (R_j the root-sum-square coefficient after "
-                + "step j, amplified no more than the mode itself; √N for the claim's direct-sum DFTs; 3 ulp and the "
-                + "exponent's ε |k|² τ a step); every term is a worst case added in absolute value, so the floor is an "
-                + "upper estimate and the bound is 1 (modes with floor > 1e-3 are not counted; at least N/4 must be).",
+            "Per-mode amplification: |A_k − P_k| / P_k is divided by the mode's round-off floor ε [(√log2 N Σ_j "
+                + "R_j/J_j + √N (R_0 + R_M/J_M)) / |X_k(T)| + (M + 1)(3 + |k|² τ)] (R_j the root-sum-square "
+                + "coefficient after step j, amplified no more than the mode itself; √N for the claim's direct-sum "
+                + "DFTs; 3 ulp and the exponent's ε |k|² τ a step); every term is a worst case added in absolute "
+                + "value, so the floor is an upper estimate and the bound is 1 (modes with floor > 1e-3 are not "
+                + "counted; at least N/4 must be).",
             "Blow-up step: the signal is inverted exactly (to round-off, 1e-13 against the threshold 1), so the run "
                 + "stops at the first step s_j = j T/K after the reverse time s_c at which the noise's own amplified "
                 + "spectrum (Parseval, mode by mode) has relative norm 1: (s_measured − s_c) / (T/K) lies in (0, 1], "
@@ -48,7 +49,8 @@ extension VerificationSuite {
         var table = DataTable(
             "blowup",
             title:
-                "Naive inversion: measured blow-up time against the noise's own crossing time, one (equation, N, δ) a row.",
+                "Naive inversion: measured blow-up time against the noise's own crossing time, one (equation, N, δ) a "
+                + "row.",
             columns: [
                 .init("equation", "ou or heat (D = 1)", tolerance: .exact),
                 .init("points", "N, cells of the data grid", tolerance: .exact),
@@ -56,14 +58,16 @@ extension VerificationSuite {
                 .init("largest_wavenumber", "k_max = πN / (2L)"),
                 .init(
                     "crossing_time",
-                    "s_c: the reverse time at which the added noise, amplified mode by mode by the exact factors, has relative L² norm 1 (NaN for δ = 0)",
+                    "s_c: the reverse time at which the added noise, amplified mode by mode by the exact factors, "
+                        + "has relative L² norm 1 (NaN for δ = 0)",
                     tolerance: .within(relative: 1e-9, absolute: 1e-12)),
                 .init(
                     "measured_time", "reverse time s of the step at which the relative error passed 1",
                     tolerance: .within(relative: 1e-6, absolute: 1e-9)),
                 .init(
                     "step_offset",
-                    "(measured_time − crossing_time) / (T / step_count), in (0, 1] when the run stops at the first step after s_c",
+                    "(measured_time − crossing_time) / (T / step_count), in (0, 1] when the run stops at the first "
+                        + "step after s_c",
                     tolerance: .within(relative: 1e-6, absolute: 1e-6)),
                 .init(
                     "leading_order_time",
@@ -78,7 +82,8 @@ extension VerificationSuite {
         var history = DataTable(
             "histories",
             title:
-                "Relative error of each naive inversion against reverse time, one step a row (at most 60 steps a run, evenly thinned).",
+                "Relative error of each naive inversion against reverse time, one step a row (at most 60 steps a run, "
+                + "evenly thinned).",
             columns: [
                 .init("equation", "ou or heat", tolerance: .exact),
                 .init("points", "N", tolerance: .exact), .init("noise_level", "δ", tolerance: .exact),
@@ -90,7 +95,8 @@ extension VerificationSuite {
         var amplificationTable = DataTable(
             "amplification",
             title:
-                "Per-mode amplification of 20 naive steps from the data (δ = 1e-2) to the crossing time s_c, one (equation, N) a row.",
+                "Per-mode amplification of 20 naive steps from the data (δ = 1e-2) to the crossing time s_c, "
+                + "one (equation, N) a row.",
             columns: [
                 .init("equation", "ou or heat", tolerance: .exact), .init("points", "N", tolerance: .exact),
                 .init(
@@ -199,16 +205,21 @@ extension VerificationSuite {
             DataFigure(
                 "blowup_times",
                 caption:
-                    "Measured blow-up time against the crossing time of the amplified noise, over equation × N × δ > 0, log–log; the points lie on the diagonal within one step.",
+                    "Measured blow-up time against the crossing time of the amplified noise, "
+                    + "over equation × N × δ > 0, log–log; the points lie on the diagonal within one step.",
                 figure: scatter))
         record.figures.append(
             DataFigure(
                 "error_histories",
                 caption:
-                    "Relative error of the naive OU inversion against reverse time: flat, then exponential growth from the noise floor.",
+                    "Relative error of the naive OU inversion against reverse time: flat, then exponential growth from "
+                    + "the noise floor.",
                 figure: errors))
         record.summary =
-            "For the OU and heat equations, every grid size N and noise level δ, the data is inverted by naive backward spectral steps until the relative error passes 1; the step is compared with the crossing time of the added noise amplified by the exact factors, and 20 naive steps are compared mode by mode with those factors."
+            "For the OU and heat equations, every grid size N and noise level δ, the data is inverted by naive "
+            + "backward spectral steps until the relative error passes 1; the step is compared with the crossing "
+            + "time of the added noise amplified by the exact factors, and 20 naive steps are compared mode by "
+            + "mode with those factors."
         return [
             .atMost(
                 "per-mode amplification: largest (|A_k − P_k| / P_k) / round-off floor, OU and heat, δ = 1e-2",
@@ -225,9 +236,10 @@ extension VerificationSuite {
         name: "regularized-inversion-hoelder",
         statement:
             "Spectral cutoff and quasi-boundary-value inversions at t = T/2, with THEORY §8's a priori parameters, "
-            + "stay under the Hölder bound 2 E^(1−θ) δ^θ of the heat solution behind the data: θ = t/T = ½ for the heat "
-            + "equation, θ = (e^(2t) − 1)/(e^(2T) − 1) ≈ 0.269 for OU (its norms scaled by N(t) = e^(t/2)); and each "
-            + "reconstruction's error equals that of THEORY §8's multiplier applied to the same data by the claim.",
+            + "stay under the Hölder bound 2 E^(1−θ) δ^θ of the heat solution behind the data: θ = t/T = ½ for the "
+            + "heat equation, θ = (e^(2t) − 1)/(e^(2T) − 1) ≈ 0.269 for OU (its norms scaled by N(t) = e^(t/2)); "
+            + "and each reconstruction's error equals that of THEORY §8's multiplier applied to the same data by the "
+            + "claim.",
         bounds: [
             "Hölder bound (the theorem, bound 1 on error / bound): for ‖u(0)‖ ≤ E and ‖noise‖ ≤ δ the noise gain is at "
                 + "most (E/δ)^(1−θ) and the bias at most E (δ/E)^θ; it is a worst case over all such data, and this "
@@ -364,10 +376,14 @@ extension VerificationSuite {
             DataFigure(
                 "hoelder",
                 caption:
-                    "Error at t = T/2 against δ for both regularizations and both equations, under their Hölder bounds (heat dashed, slope ½; OU dotted, slope θ ≈ 0.27).",
+                    "Error at t = T/2 against δ for both regularizations and both equations, under their Hölder bounds "
+                    + "(heat dashed, slope ½; OU dotted, slope θ ≈ 0.27).",
                 figure: plot))
         record.summary =
-            "Noisy data at T = 1 (OU and heat) is inverted by the spectral cutoff and the quasi-boundary-value method with their a priori parameters; the error at T/2 is compared with the conditional-stability bound with each equation's exponent θ, and with the error of the claim's own reconstruction from THEORY §8's multipliers."
+            "Noisy data at T = 1 (OU and heat) is inverted by the spectral cutoff and the quasi-boundary-value method "
+            + "with their a priori parameters; the error at T/2 is compared with the conditional-stability bound "
+            + "with each equation's exponent θ, and with the error of the claim's own reconstruction from THEORY "
+            + "§8's multipliers."
         return [
             .atMost(
                 "largest error / Hölder bound at T/2, OU and heat, cutoff and quasi-boundary, δ = 1e-2 … 1e-6",
@@ -412,7 +428,8 @@ extension VerificationSuite {
         var table = DataTable(
             "samples",
             title:
-                "The solver's ‖u(t)‖ against Parseval's closed form and the log-convexity bound, one (trial, time) pair a row.",
+                "The solver's ‖u(t)‖ against Parseval's closed form and the log-convexity bound, one (trial, time) "
+                + "pair a row.",
             columns: [
                 .init("trial", "random initial datum", tolerance: .exact),
                 .init("bandwidth", "highest frequency of the datum", tolerance: .exact),
@@ -497,10 +514,13 @@ extension VerificationSuite {
             DataFigure(
                 "ratios",
                 caption:
-                    "The solver's ‖u(t)‖ divided by its log-convexity bound for every trial and time: all at or under 1.",
+                    "The solver's ‖u(t)‖ divided by its log-convexity bound for every trial and time: "
+                    + "all at or under 1.",
                 figure: plot))
         record.summary =
-            "Random band-limited initial data on 64 points are stepped by the spectral Fokker–Planck solver (heat equation, Δt = 0.01) to T = 0.2; at five intermediate times the solver's norm is compared with Parseval's closed form and with the geometric interpolation of its end norms."
+            "Random band-limited initial data on 64 points are stepped by the spectral Fokker–Planck solver "
+            + "(heat equation, Δt = 0.01) to T = 0.2; at five intermediate times the solver's norm is compared "
+            + "with Parseval's closed form and with the geometric interpolation of its end norms."
         return [
             .atMost("largest |‖u(t)‖_solver − ‖u(t)‖_Parseval| / (C ε ‖u(0)‖)", worstDeviation, 1, settings: settings),
             .atMost("largest (‖u(t)‖ − log-convexity bound) / round-off allowance", worstExcess, 1, settings: settings),
@@ -514,11 +534,12 @@ extension VerificationSuite {
             + "ρ_(t_min) (t_min = 1e-6, itself within L1 1e-5 of ρ_0) to within its own time-discretization error, "
             + "estimated from a run with half the steps, at the declared order 4, while the naive inversion blows up.",
         bounds: [
-            "L1 error against ρ_(t_min) ≤ ‖ρ_K − ρ_(K/2)‖₁ / (2³ − 1) + 1e-12: for a method of order p ≥ 3 in its asymptotic range "
-                + "e(K) ≈ ‖ρ_K − ρ_(K/2)‖ / (2^p − 1) ≤ that difference / 7 (IF-RK4 declares p = 4); the space error "
-                + "(256 cells, the narrowest component σ = 0.2: spectrum e^(−(40 · 0.2)²/2) ≈ 1e-14 at the Nyquist "
-                + "wavenumber) and the round-off floor (1e-12, a few thousand steps of ε-relative errors) come on top; "
-                + "a wrong score or time step moves the limit the two runs converge to, not their difference.",
+            "L1 error against ρ_(t_min) ≤ ‖ρ_K − ρ_(K/2)‖₁ / (2³ − 1) + 1e-12: for a method of order p ≥ 3 in its "
+                + "asymptotic range e(K) ≈ ‖ρ_K − ρ_(K/2)‖ / (2^p − 1) ≤ that difference / 7 (IF-RK4 declares p = 4); "
+                + "the space error (256 cells, the narrowest component σ = 0.2: spectrum e^(−(40 · 0.2)²/2) ≈ 1e-14 at "
+                + "the Nyquist wavenumber) and the round-off floor (1e-12, a few thousand steps of ε-relative errors) "
+                + "come on top; a wrong score or time step moves the limit the two runs converge to, "
+                + "not their difference.",
             "Measured order log2(e(K/2) / e(K)) ≥ 3: IF-RK4 is order 4, one order of slack for the pre-asymptotic "
                 + "range (the score's relaxation rate 1/σ² ≈ 25 near t = 0 against Δs ≈ 3e-4).",
             "Naive inversion: it blows up at a reverse time s < T = 1 (the claim naive-inversion-blowup checks when).",
@@ -555,7 +576,8 @@ extension VerificationSuite {
         var series = DataTable(
             "errors",
             title:
-                "L1 error of the reverse-PDE run and relative L² error of the naive inversion against reverse time, one time a row.",
+                "L1 error of the reverse-PDE run and relative L² error of the naive inversion against reverse time, "
+                + "one time a row.",
             columns: [
                 .init("method", "reverse-pde or naive", tolerance: .exact), .init("reverse_time", "s = T − t"),
                 .init(
@@ -598,7 +620,8 @@ extension VerificationSuite {
             DataFigure(
                 "errors",
                 caption:
-                    "Error against reverse time: the naive inversion explodes near the start, the score-guided reverse equation stays at its discretization level up to s = 1.",
+                    "Error against reverse time: the naive inversion explodes near the start, the score-guided reverse "
+                    + "equation stays at its discretization level up to s = 1.",
                 figure: errors))
         record.figures.append(
             DataFigure(
@@ -627,7 +650,10 @@ extension VerificationSuite {
         record.parameter("l1_error_to_target", targetError)
         record.parameter("l1_end_density_to_target", endBias)
         record.summary =
-            "The spectral solver runs the reverse-time Fokker–Planck equation with the exact score from ρ_1 to t = 1e-6 with K and K/2 steps (20 snapshots, L1 error against the exact density at each); the error at K is compared with the order-3 Richardson estimate from the two runs; the naive inversion starts from the same data on the same grid."
+            "The spectral solver runs the reverse-time Fokker–Planck equation with the exact score from ρ_1 "
+            + "to t = 1e-6 with K and K/2 steps (20 snapshots, L1 error against the exact density at each); "
+            + "the error at K is compared with the order-3 Richardson estimate from the two runs; "
+            + "the naive inversion starts from the same data on the same grid."
         return [
             .atMost(
                 "L1 error of the reverse-PDE result / (‖ρ_K − ρ_(K/2)‖₁ / 7 + 1e-12)", fineError / estimate, 1,

@@ -11,9 +11,15 @@ extension VerificationSuite {
     static let memorization = Claim(
         name: "memorization",
         statement:
-            "With the exact score of data {0, 2, 2.5}, the bridge update from N(0, 1) (T = 1, 1000 steps) ends within 1e-3 of a training point in at least 99.9 % of runs.",
+            "With the exact score of data {0, 2, 2.5}, the bridge update from N(0, 1) (T = 1, 1000 steps) ends within "
+            + "1e-3 of a training point in at least 99.9 % of runs.",
         bounds: [
-            "Memorized fraction ≥ 0.999: under the exact law at the last step's start (x ≈ N(e^−h x_i, 1 − e^−2h), h = 1e-3) a run misses only if the last step blends x_i with its neighbour at gap Δ = 0.5 by a weight above 1e-3/Δ, i.e. Δσz ≥ e^−h Δ²/2 − 2 sinh(h) ln(Δ/1e-3), z ≥ 5.03, probability 2.4e-7 a run; the bridge chain's law at h is not exactly that one (the update is exact in law for one Dirac point only, not for a mixture), so the bound allows a miss probability up to about 1e-3: 4 misses in 4000 runs, 10 in 10 000 (the full run has 1)."
+            "Memorized fraction ≥ 0.999: under the exact law at the last step's start (x ≈ N(e^−h x_i, 1 − e^−2h), "
+                + "h = 1e-3) a run misses only if the last step blends x_i with its neighbour at gap Δ = 0.5 by a "
+                + "weight above 1e-3/Δ, i.e. Δσz ≥ e^−h Δ²/2 − 2 sinh(h) ln(Δ/1e-3), z ≥ 5.03, probability 2.4e-7 a "
+                + "run; the bridge chain's law at h is not exactly that one (the update is exact in law for one Dirac "
+                + "point only, not for a mixture), so the bound allows a miss probability up to about 1e-3: "
+                + "4 misses in 4000 runs, 10 in 10 000 (the full run has 1)."
         ],
         controls: [.scaledScore(1.1), .shiftedParticles(2e-3)]
     ) { settings, record in
@@ -82,10 +88,16 @@ extension VerificationSuite {
             DataFigure(
                 "memorized_fraction",
                 caption:
-                    "Fraction of runs ending within 1e-3 of a training point against the last step's width: the bridge update memorizes fully once h_last is small enough for its last step to return a single training point (weights e^(−gap²/(4 h_last))), while Euler–Maruyama stays near 0 because its last step adds noise of size (2 h_last)^½, far above 1e-3.",
+                    "Fraction of runs ending within 1e-3 of a training point against the last step's width: "
+                    + "the bridge update memorizes fully once h_last is small enough for its last step to return a "
+                    + "single training point (weights e^(−gap²/(4 h_last))), while Euler–Maruyama stays near 0 "
+                    + "because its last step adds noise of size (2 h_last)^½, far above 1e-3.",
                 figure: plot))
         record.summary =
-            "The exact finite-data score of {0, 2, 2.5} drives reverse runs from N(0, 1) at T = 1 to t = 0, with the bridge (DDPM) update and with Euler–Maruyama, on uniform grids of 10, 100 and 1000 steps and on 1000-step grids whose last step is 1e-2 or 1e-4 wide; each end is memorized when within 1e-3 of a training point. The claim's check is the bridge run on 1000 uniform steps."
+            "The exact finite-data score of {0, 2, 2.5} drives reverse runs from N(0, 1) at T = 1 to t = 0, "
+            + "with the bridge (DDPM) update and with Euler–Maruyama, on uniform grids of 10, 100 and 1000 steps "
+            + "and on 1000-step grids whose last step is 1e-2 or 1e-4 wide; each end is memorized when within 1e-3 "
+            + "of a training point. The claim's check is the bridge run on 1000 uniform steps."
         return [
             .atLeast(
                 "fraction within 1e-3 of a training point", measurements[0].memorizedFraction, 0.999, settings: settings
@@ -96,15 +108,25 @@ extension VerificationSuite {
     static let endpointFrequencies = Claim(
         name: "endpoint-frequencies",
         statement:
-            "With the exact score of data {0, 2, 2.5}, reverse diffusion from μ ends at training point i with frequency E_μ[λ_i(Y, T)] (χ² test; uniform 1/N for μ = ρ_T), at 1000 bridge steps and at 4000 (independent runs); the χ² homogeneity test of the 1000- and 4000-step counts finds no difference at the 1 % level, where a discretization bias of the 1000-step runs would show.",
+            "With the exact score of data {0, 2, 2.5}, reverse diffusion from μ ends at training point i with "
+            + "frequency E_μ[λ_i(Y, T)] (χ² test; uniform 1/N for μ = ρ_T), at 1000 bridge steps and at 4000 "
+            + "(independent runs); the χ² homogeneity test of the 1000- and 4000-step counts finds no difference "
+            + "at the 1 % level, where a discretization bias of the 1000-step runs would show.",
         bounds: [
-            "<X0> within 1e-12 relative of the softmax written out in the claim: both are log-sum-exp over three points, "
-                + "a few ε apart (the weights' exponents are at most 30 in size at t = 0.01, where exp loses nothing "
-                + "after the shift by the largest).",
-            "|frequency − E_μ λ_i| / SE ≤ 4: SE² = p(1 − p)/M + SE(p)² is the binomial SE (the prediction is quadrature, SE(p) = 0); |Z| > 4 has probability 6.3e-5 under the theory, below 1e-3 over the 12 values.",
-            "χ² p-value ≥ 0.01: Pearson's test of the assigned counts against p_i times their total (2 degrees of freedom) falsely fails with probability 1 % per run.",
-            "Step refinement: the 1000-step and 4000-step counts of one start law are compared by the χ² homogeneity test of the 2 × 3 table (2 degrees of freedom), p ≥ 0.01; a discretization bias of the 1000-step runs that the 4000-step runs lack would show here, chance alone fails it 1 % of the time.",
-            "|E_ρT λ_i − 1/N| ≤ 1e-8: E_ρT λ_i = 1/N exactly (ρ_T λ_i is the i-th component of the mixture); the midpoint rule on 20 001 nodes over ±12 s of these analytic integrands errs far below 1e-8 (the tails beyond 12 s weigh below 1e-32).",
+            "<X0> within 1e-12 relative of the softmax written out in the claim: both are log-sum-exp over three "
+                + "points, a few ε apart (the weights' exponents are at most 30 in size at t = 0.01, "
+                + "where exp loses nothing after the shift by the largest).",
+            "|frequency − E_μ λ_i| / SE ≤ 4: SE² = p(1 − p)/M + SE(p)² is the binomial SE (the prediction is "
+                + "quadrature, SE(p) = 0); |Z| > 4 has probability 6.3e-5 under the theory, below 1e-3 over the 12 "
+                + "values.",
+            "χ² p-value ≥ 0.01: Pearson's test of the assigned counts against p_i times their total "
+                + "(2 degrees of freedom) falsely fails with probability 1 % per run.",
+            "Step refinement: the 1000-step and 4000-step counts of one start law are compared by the χ² homogeneity "
+                + "test of the 2 × 3 table (2 degrees of freedom), p ≥ 0.01; a discretization bias of the 1000-step "
+                + "runs that the 4000-step runs lack would show here, chance alone fails it 1 % of the time.",
+            "|E_ρT λ_i − 1/N| ≤ 1e-8: E_ρT λ_i = 1/N exactly (ρ_T λ_i is the i-th component of the mixture); "
+                + "the midpoint rule on 20 001 nodes over ±12 s of these analytic integrands errs far below 1e-8 (the "
+                + "tails beyond 12 s weigh below 1e-32).",
         ],
         controls: [.shiftedParticles(2e-3), .scaledScore(1.1), .diffusionScale(1.2, grid: false)]
     ) { settings, record in
@@ -119,7 +141,8 @@ extension VerificationSuite {
         var points = DataTable(
             "frequencies",
             title:
-                "How often the runs end at each training point against the prediction E_μ λ_i, one (start law, training point) a row.",
+                "How often the runs end at each training point against the prediction E_μ λ_i, "
+                + "one (start law, training point) a row.",
             columns: [
                 .init("start_law", "μ: gaussian N(0, 1) or rho-t (ρ_T)", tolerance: .exact),
                 .init("training_point", "x_i", tolerance: .exact),
@@ -158,7 +181,8 @@ extension VerificationSuite {
                     "largest_standard_score_1000", "largest |frequency − predicted| / SE, 1000 steps",
                     tolerance: .within(relative: 0, absolute: 8)),
                 .init(
-                    "largest_standard_score_4000", "the same, 4000 steps", tolerance: .within(relative: 0, absolute: 8)),
+                    "largest_standard_score_4000", "the same, 4000 steps",
+                    tolerance: .within(relative: 0, absolute: 8)),
                 .init(
                     "p_value_1000", "χ² p-value against the prediction, 1000 steps",
                     tolerance: .within(relative: 0, absolute: 0.05)),
@@ -250,18 +274,34 @@ extension VerificationSuite {
                 settings: settings))
         record.tables += [points, tests, refinement]
         record.summary =
-            "For each start law μ (N(0, 1) and ρ_T) the bridge update with the exact score of {0, 2, 2.5} runs 1000 steps from T = 1 to 0; each end within 1e-3 of a training point is counted there, and the frequencies are compared with the prediction E_μ λ_i(Y, T) point by point (binomial plus prediction SE) and by Pearson's χ² test. An independent set of runs with 4000 steps repeats the comparison, and the χ² homogeneity test of the two count vectors separates a discretization bias (which the refinement would change) from chance. The tables record only the 1000-step runs point by point."
+            "For each start law μ (N(0, 1) and ρ_T) the bridge update with the exact score of {0, 2, 2.5} runs 1000 "
+            + "steps from T = 1 to 0; each end within 1e-3 of a training point is counted there, "
+            + "and the frequencies are compared with the prediction E_μ λ_i(Y, T) point by point "
+            + "(binomial plus prediction SE) and by Pearson's χ² test. An independent set of runs with 4000 steps "
+            + "repeats the comparison, and the χ² homogeneity test of the two count vectors separates a "
+            + "discretization bias (which the refinement would change) from chance. The tables record only the "
+            + "1000-step runs point by point."
         return checks
     }
 
     static let voronoiLimit = Claim(
         name: "voronoi-limit",
         statement:
-            "Started at x ~ ρ_t*, exact reverse diffusion ends at the training point v(x) nearest to e^t* x with the frequency E λ_v(x)(x, t*) of the softmax weights (written out in the claim), which rises to 1 as t* → 0, and the one-step prediction <X0>(x, t*) names the end as often as E λ_w(x) predicts, w(x) the point nearest to <X0> (20 points in [−1, 1]²).",
+            "Started at x ~ ρ_t*, exact reverse diffusion ends at the training point v(x) nearest to e^t* x with the "
+            + "frequency E λ_v(x)(x, t*) of the softmax weights (written out in the claim), which rises to 1 as "
+            + "t* → 0, and the one-step prediction <X0>(x, t*) names the end as often as E λ_w(x) predicts, "
+            + "w(x) the point nearest to <X0> (20 points in [−1, 1]²).",
         bounds: [
-            "|fraction − E λ_v| / SE ≤ 4 at each t*: given the start x the run ends at v(x) with probability λ_v(x, t*) (THEORY §7), so the count is a sum of independent Bernoulli(λ_v(x_k)) with variance Σ λ(1 − λ); |Z| > 4 has probability 6.3e-5, below 1e-3 over the 7 comparisons (a zero variance demands equality).",
-            "Drop between successive t* ≤ 3 pooled SEs: the two-proportion z with the pooled binomial SE ((2 p̄(1 − p̄)/M)^½; equal counts give 0), one-sided, false alarm 1.35e-3 per pair; the runs share start streams, which correlates them positively and makes the independent-sample SE conservative.",
-            "Rise from t* = 0.5 to t* = 1e-5 ≥ 3 pooled SEs: the same z, one-sided at 1.35e-3: the statement's 'rises to 1' as a significant rise.",
+            "|fraction − E λ_v| / SE ≤ 4 at each t*: given the start x the run ends at v(x) with probability "
+                + "λ_v(x, t*) (THEORY §7), so the count is a sum of independent Bernoulli(λ_v(x_k)) with "
+                + "variance Σ λ(1 − λ); |Z| > 4 has probability 6.3e-5, below 1e-3 over the 7 comparisons (a zero "
+                + "variance demands equality).",
+            "Drop between successive t* ≤ 3 pooled SEs: the two-proportion z with the pooled binomial SE "
+                + "((2 p̄(1 − p̄)/M)^½; equal counts give 0), one-sided, false alarm 1.35e-3 per pair; "
+                + "the runs share start streams, which correlates them positively and makes the independent-sample SE "
+                + "conservative.",
+            "Rise from t* = 0.5 to t* = 1e-5 ≥ 3 pooled SEs: the same z, one-sided at 1.35e-3: the statement's 'rises "
+                + "to 1' as a significant rise.",
         ],
         controls: [.shiftedParticles(0.5), .scaledScore(0.8)]
     ) { settings, record in
@@ -340,10 +380,14 @@ extension VerificationSuite {
             DataFigure(
                 "voronoi_fraction",
                 caption:
-                    "Fraction of runs ending at the training point nearest to e^t* x against 1/t* (log axis), with the one-step prediction's agreement: both rise to 1 as t* → 0.",
+                    "Fraction of runs ending at the training point nearest to e^t* x against 1/t* (log axis), "
+                    + "with the one-step prediction's agreement: both rise to 1 as t* → 0.",
                 figure: plot))
         record.summary =
-            "For 20 training points uniform in [−1, 1]² the exact reverse process starts at x ~ ρ_t* for six start times t* and runs 100 bridge steps to 0; the fraction of runs ending at the training point nearest to e^t* x, and the fraction whose one-step prediction <X0>(x, t*) names the run's end, are measured with binomial SEs."
+            "For 20 training points uniform in [−1, 1]² the exact reverse process starts at x ~ ρ_t* for six start "
+            + "times t* and runs 100 bridge steps to 0; the fraction of runs ending at the training point nearest "
+            + "to e^t* x, and the fraction whose one-step prediction <X0>(x, t*) names the run's end, "
+            + "are measured with binomial SEs."
         // Largest drop between successive t* in units of the pooled binomial SE (negative: a rise).
         let worstDrop = zip(measurements, measurements.dropFirst()).map { coarse, fine in
             pooledDifferenceScore(coarse.endsAtNearest, fine.endsAtNearest, count: count)
@@ -373,13 +417,29 @@ extension VerificationSuite {
     static let scoreErrorNovelty = Claim(
         name: "score-error-novelty",
         statement:
-            "On the Swiss roll (200 training points) the exact score memorizes (no sample farther than δ, a quarter of the median nearest-neighbour spacing, from every training point), while the smoothed score (b = 0.05) and early stopping (t_min = 1e-3) generate novel samples, significantly more than the exact score, that lie on average within the distance to the roll their own noise allows (b (π/2)^½, resp. (1 − e^−t) max|x_i| + σ_t (π/2)^½, over the novel fraction).",
+            "On the Swiss roll (200 training points) the exact score memorizes (no sample farther than δ, "
+            + "a quarter of the median nearest-neighbour spacing, from every training point), while the smoothed "
+            + "score (b = 0.05) and early stopping (t_min = 1e-3) generate novel samples, significantly more than "
+            + "the exact score, that lie on average within the distance to the roll their own noise allows (b "
+            + "(π/2)^½, resp. (1 − e^−t) max|x_i| + σ_t (π/2)^½, over the novel fraction).",
         bounds: [
-            "δ = ¼ of the median nearest-neighbour distance of the training points: a sample within δ of x_i is a copy at the data's resolution; it is far above the exact score's end spread (the last bridge step leaves t_last = 1e-9, noise (2 t_last)^½ = 4.5e-5, and one-hot weights: neighbours are ≥ 150 such widths apart), and below the noise of the imperfect methods (b = 0.05, σ_t = 0.045).",
-            "Exact score: novel count ≤ 0: blending at the last steps needs a run within (2 sinh t)·O(1)/gap of a Voronoi face at t ≤ 1e-4, i.e. a Gaussian deviation of gap/(2σ_t) ≥ 25 standard deviations; the predicted novelty is 0 to double precision.",
-            "Novelty of a method: its one-sided 99.9 % Wilson lower limit minus the exact score's 99.9 % Wilson upper limit ≥ 0 (z = Φ⁻¹(0.999) = 3.090, no floor on any SE): a significant excess at 1e-3 each side.",
-            "Quality: for the smoothed score the end law is the kernel density (1/N) Σ N(x_i, b² I), and dist(y, roll) ≤ |y − x_i| = b|z| with E|z| = (π/2)^½ in 2-D; for early stopping y = e^−t x_i + σ_t z, dist ≤ (1 − e^−t)|x_i| + σ_t|z|. Restricting the mean to the novel samples (fraction f) can raise it at most by 1/f, so the bound is that mean over f, plus 4 SEs of the novel samples' mean distance (one-sided 3e-5).",
-            "Integrated score error of the smoothed score ≥ 4 Monte Carlo SEs: it is positive by construction (a different score), and 4 SEs make the Monte Carlo estimate significantly nonzero (one-sided 3e-5).",
+            "δ = ¼ of the median nearest-neighbour distance of the training points: a sample within δ of x_i is a copy "
+                + "at the data's resolution; it is far above the exact score's end spread (the last bridge step leaves "
+                + "t_last = 1e-9, noise (2 t_last)^½ = 4.5e-5, and one-hot weights: neighbours are ≥ 150 such widths "
+                + "apart), and below the noise of the imperfect methods (b = 0.05, σ_t = 0.045).",
+            "Exact score: novel count ≤ 0: blending at the last steps needs a run within (2 sinh t)·O(1)/gap of a "
+                + "Voronoi face at t ≤ 1e-4, i.e. a Gaussian deviation of gap/(2σ_t) ≥ 25 standard deviations; "
+                + "the predicted novelty is 0 to double precision.",
+            "Novelty of a method: its one-sided 99.9 % Wilson lower limit minus the exact score's 99.9 % Wilson upper "
+                + "limit ≥ 0 (z = Φ⁻¹(0.999) = 3.090, no floor on any SE): a significant excess at 1e-3 each side.",
+            "Quality: for the smoothed score the end law is the kernel density (1/N) Σ N(x_i, b² I), "
+                + "and dist(y, roll) ≤ |y − x_i| = b|z| with E|z| = (π/2)^½ in 2-D; for early stopping y = e^−t "
+                + "x_i + σ_t z, dist ≤ (1 − e^−t)|x_i| + σ_t|z|. Restricting the mean to the novel samples "
+                + "(fraction f) can raise it at most by 1/f, so the bound is that mean over f, plus 4 SEs of the novel "
+                + "samples' mean distance (one-sided 3e-5).",
+            "Integrated score error of the smoothed score ≥ 4 Monte Carlo SEs: it is positive by construction "
+                + "(a different score), and 4 SEs make the Monte Carlo estimate significantly nonzero "
+                + "(one-sided 3e-5).",
         ],
         controls: [.scaledScore(0.5), .shiftedParticles(0.01)]
     ) { settings, record in
@@ -481,7 +541,13 @@ extension VerificationSuite {
         }
         record.tables.append(table)
         record.summary =
-            "From 200 Swiss-roll training points, the bridge update runs 150 steps with the exact finite-data score, with the kernel-smoothed score (bandwidth 0.05) and with the exact score stopped at t_min = 1e-3; a sample is novel when farther than δ (a quarter of the training points' median nearest-neighbour distance) from every training point. For each method the time-integrated score error (with its Monte Carlo SE) is set against the novelty fraction with its Wilson limits, and the novel samples' mean distance to the noise-free roll against the distance the method's own noise allows: novelty that is only noise would exceed it."
+            "From 200 Swiss-roll training points, the bridge update runs 150 steps with the exact finite-data score, "
+            + "with the kernel-smoothed score (bandwidth 0.05) and with the exact score stopped at t_min = 1e-3; "
+            + "a sample is novel when farther than δ (a quarter of the training points' median nearest-neighbour "
+            + "distance) from every training point. For each method the time-integrated score error "
+            + "(with its Monte Carlo SE) is set against the novelty fraction with its Wilson limits, "
+            + "and the novel samples' mean distance to the noise-free roll against the distance the method's own "
+            + "noise allows: novelty that is only noise would exceed it."
         let exact = rows[0].novelty
         var checks: [Check] = [
             .atMost("exact score: novel samples (count)", exact.noveltyFraction * Double(count), 0, settings: settings)

@@ -13,12 +13,24 @@ extension VerificationSuite {
     static let networkGeneralizes = Claim(
         name: "network-generalizes",
         statement:
-            "A score network trained by denoising score matching on 50 Swiss-roll points generates new samples (farther than 0.02 from every training point) that lie closer to the roll than a Gaussian with the points' mean and covariance, where the exact finite-data score returns the training points.",
+            "A score network trained by denoising score matching on 50 Swiss-roll points generates new samples "
+            + "(farther than 0.02 from every training point) that lie closer to the roll than a Gaussian with the "
+            + "points' mean and covariance, where the exact finite-data score returns the training points.",
         bounds: [
-            "DSM loss ratio ≤ 0.5 (a reason, not a derivation): at initialization ε̂ is O(1) noise and the minibatch loss starts near or above d = 2 (the zero predictor's loss E|ε|²), while the optimal denoiser of the roll averages about 0.41 over uniform n (the held-out loss of time-embedding); a network that learned the roll's score at all has halved its starting loss.",
-            "Exact score's novelty, 99.9 % Wilson upper limit ≤ 0.05: with 1000 bridge steps on the DDPM grid the last step starts at t_1 = 5e-5 (noise σ = 0.01) and returns the one-hot <X0>; only pairs of training points closer than a few σ blend, and a blend is novel only for a gap above 2 × 0.02, i.e. a deviation beyond 2σ, so the predicted novelty is of order 1e-3; 0.05 leaves room for the unknown pair spacing of the 50 points.",
-            "Network minus exact novelty, 99.9 % Wilson lower limit of the network's minus the upper limit of the exact score's ≥ 0.5 (a reason): 'generates new samples' read as 'most samples are new', with the Wilson limits (z = 3.090, no SE floor) as the significance.",
-            "Closer to the roll than the Gaussian: (Gaussian's mean distance − network's) / (SE_g² + SE_n²)^½ ≥ 4, the two means from independent samples, one-sided at 3e-5.",
+            "DSM loss ratio ≤ 0.5 (a reason, not a derivation): at initialization ε̂ is O(1) noise and the minibatch "
+                + "loss starts near or above d = 2 (the zero predictor's loss E|ε|²), while the optimal denoiser of "
+                + "the roll averages about 0.41 over uniform n (the held-out loss of time-embedding); "
+                + "a network that learned the roll's score at all has halved its starting loss.",
+            "Exact score's novelty, 99.9 % Wilson upper limit ≤ 0.05: with 1000 bridge steps on the DDPM grid the last "
+                + "step starts at t_1 = 5e-5 (noise σ = 0.01) and returns the one-hot <X0>; only pairs of training "
+                + "points closer than a few σ blend, and a blend is novel only for a gap above 2 × 0.02, "
+                + "i.e. a deviation beyond 2σ, so the predicted novelty is of order 1e-3; 0.05 leaves room for the "
+                + "unknown pair spacing of the 50 points.",
+            "Network minus exact novelty, 99.9 % Wilson lower limit of the network's minus the upper limit of the "
+                + "exact score's ≥ 0.5 (a reason): 'generates new samples' read as 'most samples are new', "
+                + "with the Wilson limits (z = 3.090, no SE floor) as the significance.",
+            "Closer to the roll than the Gaussian: (Gaussian's mean distance − network's) / (SE_g² + SE_n²)^½ ≥ 4, "
+                + "the two means from independent samples, one-sided at 3e-5.",
         ],
         controls: [.untrainedNetwork, .shiftedParticles(0.05)]
     ) { settings, record in
@@ -77,7 +89,8 @@ extension VerificationSuite {
             columns: [
                 .init(
                     "sampler",
-                    "network (trained by DSM), exact (the finite-data score of the 50 points) or gaussian (the points' mean and covariance, drawn directly)",
+                    "network (trained by DSM), exact (the finite-data score of the 50 points) or gaussian (the points' "
+                        + "mean and covariance, drawn directly)",
                     tolerance: .exact),
                 .init("sampling_steps", "DDPM bridge steps from N(0, I) (0: direct draws)", tolerance: .exact),
                 .init(
@@ -118,7 +131,8 @@ extension VerificationSuite {
             DataFigure(
                 "loss",
                 caption:
-                    "The minibatch denoising loss, averaged over windows of 50 updates, on log axes: it falls and levels off at the loss of the optimal denoiser plus the network's error.",
+                    "The minibatch denoising loss, averaged over windows of 50 updates, on log axes: "
+                    + "it falls and levels off at the loss of the optimal denoiser plus the network's error.",
                 figure: LinePlot(
                     title: "Denoising loss during training", xAxis: Axis("update", scale: .logarithmic),
                     yAxis: Axis("loss", scale: .logarithmic),
@@ -127,7 +141,10 @@ extension VerificationSuite {
             DataFigure(
                 "samples",
                 caption:
-                    "The 50 training points (black), samples with the exact finite-data score (on top of them: memorized) and samples from the network: new points, spread along the roll (blurred: the network is small and briefly trained) where the training points are isolated dots.",
+                    "The 50 training points (black), samples with the exact finite-data score "
+                    + "(on top of them: memorized) and samples from the network: new points, spread along the roll "
+                    + "(blurred: the network is small and briefly trained) where the training points are isolated "
+                    + "dots.",
                 figure: scatter(
                     title: "Training points, exact-score and network samples",
                     sets: [
@@ -136,7 +153,12 @@ extension VerificationSuite {
                     ],
                     colors: [Palette.color(at: 0), Palette.color(at: 1), .black])))
         record.summary =
-            "A 3×128 SiLU network with the scalar time input is trained by denoising score matching (Adam, batch 256) on 50 Swiss-roll points; samples drawn from it with the DDPM bridge, samples drawn with the exact finite-data score of the same 50 points, and direct draws from the Gaussian with the points' mean and covariance are measured by their distance to the nearest training point (a sample farther than 0.02 is new) and by their distance to the noise-free roll. The Gaussian is the baseline a network that learned only two moments would reach."
+            "A 3×128 SiLU network with the scalar time input is trained by denoising score matching (Adam, batch 256) "
+            + "on 50 Swiss-roll points; samples drawn from it with the DDPM bridge, samples drawn with the exact "
+            + "finite-data score of the same 50 points, and direct draws from the Gaussian with the points' mean "
+            + "and covariance are measured by their distance to the nearest training point (a sample farther than "
+            + "0.02 is new) and by their distance to the noise-free roll. The Gaussian is the baseline a network "
+            + "that learned only two moments would reach."
         let intervals = summaries.map {
             WilsonInterval(
                 fraction: $0.noveltyFraction, trials: sampleCount, normalQuantile: WilsonInterval.oneSided999)
@@ -180,9 +202,16 @@ extension VerificationSuite {
     static let timeEmbedding = Claim(
         name: "time-embedding",
         statement:
-            "On the Swiss roll, with the same 3×128 SiLU network, updates, batch and learning rate, the raw scalar time input n/N beats the 64-feature sinusoidal embedding, paired over 3 seeds, in held-out ε-loss, sliced W2 to fresh points and distance to the roll, each by a paired t-statistic of at least t_(0.975, 2) = 4.303 (one-sided 97.5 %; the study note: scalar input is smoother in 2-D). Coverage along τ is recorded, not ranked (1 for every network at this budget).",
+            "On the Swiss roll, with the same 3×128 SiLU network, updates, batch and learning rate, the raw scalar "
+            + "time input n/N beats the 64-feature sinusoidal embedding, paired over 3 seeds, in held-out ε-loss, "
+            + "sliced W2 to fresh points and distance to the roll, each by a paired t-statistic of at least "
+            + "t_(0.975, 2) = 4.303 (one-sided 97.5 %; the study note: scalar input is smoother in 2-D). "
+            + "Coverage along τ is recorded, not ranked (1 for every network at this budget).",
         bounds: [
-            "Scalar ahead by ≥ t_(0.975, 2) = 4.303 SEs of the paired difference (scipy.stats.t.ppf(0.975, 2); tested against the closed form F_2(t) = 1/2 + t/(2 (2 + t²)^½)): with three seeds the mean paired difference over its SE is Student-t with 2 degrees of freedom under no difference, so each metric's check falsely passes with probability 2.5 %."
+            "Scalar ahead by ≥ t_(0.975, 2) = 4.303 SEs of the paired difference (scipy.stats.t.ppf(0.975, 2); "
+                + "tested against the closed form F_2(t) = 1/2 + t/(2 (2 + t²)^½)): with three seeds the mean paired "
+                + "difference over its SE is Student-t with 2 degrees of freedom under no difference, "
+                + "so each metric's check falsely passes with probability 2.5 %."
         ],
         controls: [.timeInputConstant(.scalar)]
     ) { settings, record in
@@ -207,7 +236,8 @@ extension VerificationSuite {
         var comparison = DataTable(
             "comparison",
             title:
-                "Table (2): sinusoidal against scalar time embedding, one metric a row (means over the seeds, differences paired by seed).",
+                "Table (2): sinusoidal against scalar time embedding, one metric a row (means over the seeds, "
+                + "differences paired by seed).",
             columns: [
                 .init("metric", "what is measured", tolerance: .exact),
                 .init(
@@ -299,7 +329,9 @@ extension VerificationSuite {
             DataFigure(
                 "held_out_loss",
                 caption:
-                    "The held-out ε-loss of the sinusoidal networks relative to the scalar ones, time bucket by time bucket (paired by seed, dashed: ± 2 SE): above zero the scalar input predicts the noise better.",
+                    "The held-out ε-loss of the sinusoidal networks relative to the scalar ones, time bucket by time "
+                    + "bucket (paired by seed, dashed: ± 2 SE): above zero the scalar input predicts the noise "
+                    + "better.",
                 figure: buckets))
         let reference = EmbeddingComparisonStudy.swissRoll(
             count: study.samples, seed: study.configuration.seed, stream: 2)
@@ -310,17 +342,30 @@ extension VerificationSuite {
                 DataFigure(
                     "samples_\(embedding.rawValue)",
                     caption:
-                        "Samples from the \(embedding.rawValue)-embedding network of seed \(run.seed) over fresh roll points (grey); compare the spread around the roll with the other embedding's figure.",
+                        "Samples from the \(embedding.rawValue)-embedding network of seed \(run.seed) over fresh roll "
+                        + "points (grey); compare the spread around the roll with the other embedding's figure.",
                     figure: scatter(
                         title:
-                            "Samples, \(embedding.rawValue) embedding, seed \(run.seed) (mean distance to the roll \(Check.format(distance)))",
+                            "Samples, \(embedding.rawValue) embedding, seed \(run.seed) (mean distance to the roll "
+                            + "\(Check.format(distance)))",
                         sets: [
                             ("fresh roll points", reference), ("\(embedding.rawValue) samples", run.evaluation.samples),
                         ],
                         colors: [.darkGray, Palette.color(at: embedding == .sinusoidal ? 0 : 1)])))
         }
         record.summary =
-            "For each of three seeds a Swiss-roll training set of 2000 points is drawn, and two networks differing only in the time input (64 sinusoidal features or the scalar n/N) are trained on it with the same initialization stream, minibatches and Adam settings; each is measured by its held-out ε-loss in five time buckets (4000 fresh examples each), and by samples drawn with the DDPM bridge: sliced W2 to fresh roll points, mean distance to the noise-free roll, coverage along τ and novelty. Differences are paired by seed; a metric's verdict is its mean difference in units of its standard error over the seeds, a Student-t statistic with 2 degrees of freedom checked against t_(0.975, 2) = 4.303. Coverage along τ is recorded in the tables but not checked: it is 1 for every network at this budget and does not tell the embeddings apart. The budget (1500 updates of batch 512; 1000 of 256 with --quick) is far below the note's 10k–20k updates, so both networks still blur the roll: the claim compares the embeddings at equal budget, and `fplab train --compare-embeddings --steps N` measures other budgets."
+            "For each of three seeds a Swiss-roll training set of 2000 points is drawn, and two networks differing "
+            + "only in the time input (64 sinusoidal features or the scalar n/N) are trained on it with the same "
+            + "initialization stream, minibatches and Adam settings; each is measured by its held-out ε-loss in "
+            + "five time buckets (4000 fresh examples each), and by samples drawn with the DDPM bridge: "
+            + "sliced W2 to fresh roll points, mean distance to the noise-free roll, coverage along τ and novelty. "
+            + "Differences are paired by seed; a metric's verdict is its mean difference in units of its standard "
+            + "error over the seeds, a Student-t statistic with 2 degrees of freedom checked against "
+            + "t_(0.975, 2) = 4.303. Coverage along τ is recorded in the tables but not checked: "
+            + "it is 1 for every network at this budget and does not tell the embeddings apart. The budget (1500 "
+            + "updates of batch 512; 1000 of 256 with --quick) is far below the note's 10k–20k updates, "
+            + "so both networks still blur the roll: the claim compares the embeddings at equal budget, "
+            + "and `fplab train --compare-embeddings --steps N` measures other budgets."
         func advantage(_ key: String) -> Double { result.metric(key)?.scalarAdvantage ?? .nan }
         let quantile = StudentQuantile.oneSided975TwoDegrees
         precondition(study.seedCount == 3, "time-embedding: the t quantile is for 3 seeds (2 degrees of freedom)")

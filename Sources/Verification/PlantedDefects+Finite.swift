@@ -9,7 +9,8 @@ extension PlantedDefect {
         PlantedDefect(
             name: "\(embedding.rawValue) network's time input constant",
             description:
-                "the \(embedding.rawValue)-embedding networks are evaluated with their time input fixed at 0 (first-layer time weights zeroed)."
+                "the \(embedding.rawValue)-embedding networks are evaluated with their time input fixed at 0 "
+                + "(first-layer time weights zeroed)."
         ) { subjects in
             subjects.network = { network in
                 guard network.architecture.embedding == embedding else { return network }

@@ -11,14 +11,33 @@ extension VerificationSuite {
     static let reverseContrast = Claim(
         name: "reverse-contrast",
         statement:
-            "From the same ρ_T on the same grid (OU, T = 1, 256 cells), the naive inversion blows up before T; the reverse PDE reaches the closed-form ρ(t_min) (t_min = 1e-5) within its measured fourth-order step error and the <X0> map then gives the closed-form law of <X0>(X_(t_min)) within the remap's first-order allowance; reverse-SDE and probability-flow particle histograms lie within E TV + 4 SE (multinomial) plus their Euler–Maruyama bias of that law.",
+            "From the same ρ_T on the same grid (OU, T = 1, 256 cells), the naive inversion blows up before T; "
+            + "the reverse PDE reaches the closed-form ρ(t_min) (t_min = 1e-5) within its measured fourth-order "
+            + "step error and the <X0> map then gives the closed-form law of <X0>(X_(t_min)) within the remap's "
+            + "first-order allowance; reverse-SDE and probability-flow particle histograms lie within E TV + 4 SE "
+            + "(multinomial) plus their Euler–Maruyama bias of that law.",
         bounds: [
-            "naive blow-up: the claim is that the inversion stops before T = 1 (relative L2 error above 1 or non-finite); no tolerance.",
-            "PDE before the map: L1 to the closed-form ρ(t_min) ≤ 2 × (16/15)‖q_n − q_2n‖₁ (the Richardson estimate of the IF-RK4 step error of the n-step run, factor 2 for a leading term not yet asymptotic) + the L1 error of the start ρ_T (a Fokker–Planck flow is an L1 contraction, so it carries at most that) + 10 ε log2(N) √(steps) of round-off.",
-            "PDE order: log2(e_n / e_2n) of the errors against the closed form ≥ 3 (IF-RK4 is fourth order; the start's error and round-off, about 1e-12, lower the observed order of e_2n ≈ 4e-12 by less than 1; a first-order step error gives 1).",
-            "PDE after the map: L1 to the closed-form law of <X0>(X_(t_min)) ≤ the pre-map bound (a push-forward does not increase L1) + 2 × Σ_k w_k ½E|Z² − 1| √(2/π) v h / s_k³, the donor-cell remap's numerical diffusion: a displacement δ = −(v/s_k²)(x − μ_k) deposited by exact overlap adds variance |δ| h, whose effect on L1 is ½E|Z² − 1| times the relative variance change (factor 2 for the heuristic constant).",
-            "PDE against ρ_0: the triangle inequality, L1(ρ_map, ρ_0) (closed form, the map's O(t_min) variance shrinkage) + the bound after the map.",
-            "particles: TV of the histogram to the closed-form cell masses of the mapped law ≤ E TV + 4 SE of a multinomial histogram of M draws from those masses (MultinomialSamplingLevel) + the TV between the closed-form laws the integrator actually produces (Euler–Maruyama for the SDE, RK4 for the flow: mean and variance recursions of each Gaussian component under the same geometric steps, from ρ_T plus the start draws' h²/12) and the mapped law.",
+            "naive blow-up: the claim is that the inversion stops before T = 1 (relative L2 error above 1 or "
+                + "non-finite); no tolerance.",
+            "PDE before the map: L1 to the closed-form ρ(t_min) ≤ 2 × (16/15)‖q_n − q_2n‖₁ (the Richardson estimate of "
+                + "the IF-RK4 step error of the n-step run, factor 2 for a leading term not yet asymptotic) + the L1 "
+                + "error of the start ρ_T (a Fokker–Planck flow is an L1 contraction, so it carries at most "
+                + "that) + 10 ε log2(N) √(steps) of round-off.",
+            "PDE order: log2(e_n / e_2n) of the errors against the closed form ≥ 3 (IF-RK4 is fourth order; "
+                + "the start's error and round-off, about 1e-12, lower the observed order of e_2n ≈ 4e-12 by less than "
+                + "1; a first-order step error gives 1).",
+            "PDE after the map: L1 to the closed-form law of <X0>(X_(t_min)) ≤ the pre-map bound (a push-forward does "
+                + "not increase L1) + 2 × Σ_k w_k ½E|Z² − 1| √(2/π) v h / s_k³, the donor-cell remap's numerical "
+                + "diffusion: a displacement δ = −(v/s_k²)(x − μ_k) deposited by exact overlap adds variance |δ| h, "
+                + "whose effect on L1 is ½E|Z² − 1| times the relative variance change (factor 2 for the heuristic "
+                + "constant).",
+            "PDE against ρ_0: the triangle inequality, L1(ρ_map, ρ_0) (closed form, the map's O(t_min) variance "
+                + "shrinkage) + the bound after the map.",
+            "particles: TV of the histogram to the closed-form cell masses of the mapped law ≤ E TV + 4 SE of a "
+                + "multinomial histogram of M draws from those masses (MultinomialSamplingLevel) + the TV between the "
+                + "closed-form laws the integrator actually produces (Euler–Maruyama for the SDE, RK4 for the flow: "
+                + "mean and variance recursions of each Gaussian component under the same geometric steps, "
+                + "from ρ_T plus the start draws' h²/12) and the mapped law.",
         ],
         controls: [.scaledScore(1.05), .firstOrderStepError(2), .shiftedParticles(0.5 * 20 / 256)]
     ) { settings, record in
@@ -126,7 +145,8 @@ extension VerificationSuite {
             columns: [
                 .init(
                     "method",
-                    "naive (backward spectral inversion), pde (score-guided reverse Fokker–Planck), sde (reverse-SDE particles), flow (probability-flow particles)",
+                    "naive (backward spectral inversion), pde (score-guided reverse Fokker–Planck), sde "
+                        + "(reverse-SDE particles), flow (probability-flow particles)",
                     tolerance: .exact),
                 .init("status", "completed, blew-up, non-finite or mass-drift", tolerance: .exact),
                 .init(
@@ -146,7 +166,8 @@ extension VerificationSuite {
                     tolerance: .within(relative: 0, absolute: 1e-6)),
                 .init(
                     "sampling_level",
-                    "expected L1 of a histogram of the same number of exact draws from ρ_0 (particle methods; NaN otherwise)",
+                    "expected L1 of a histogram of the same number of exact draws from ρ_0 (particle methods; "
+                        + "NaN otherwise)",
                     tolerance: .roundOff(1e-12)),
                 .init("wall_seconds", "wall time of the method", tolerance: .ignored),
             ])
@@ -162,7 +183,8 @@ extension VerificationSuite {
         var history = DataTable(
             "history",
             title:
-                "L1 distance to the exact ρ(T − s) as reverse time s runs, one (method, s) a row (at most 100 rows a method).",
+                "L1 distance to the exact ρ(T − s) as reverse time s runs, one (method, s) a row "
+                + "(at most 100 rows a method).",
             columns: [
                 .init("method", "naive, pde, sde or flow", tolerance: .exact),
                 .init("reverse_time", "s = T − t", tolerance: .roundOff(1e-12)),
@@ -191,27 +213,37 @@ extension VerificationSuite {
             DataFigure(
                 "reconstructions",
                 caption:
-                    "ρ_0, the common start ρ_T (dotted) and every reconstruction that reached t = 0 (dashed): the PDE lies on ρ_0, the particle histograms scatter around it at their sampling level; the naive inversion has none (it blew up).",
+                    "ρ_0, the common start ρ_T (dotted) and every reconstruction that reached t = 0 (dashed): "
+                    + "the PDE lies on ρ_0, the particle histograms scatter around it at their sampling level; "
+                    + "the naive inversion has none (it blew up).",
                 figure: RecordFigures.densities(
                     title: "Back from ρ_T to ρ_0 (OU, T = 1)", x: x, lines: lines, xLimits: -4...4)))
         record.figures.append(
             DataFigure(
                 "error_history",
                 caption:
-                    "L1 distance to the exact ρ(T − s) along the way back, on logarithmic axes: the naive inversion's error grows from round-off by many decades within s < 0.03 and it stops, the reverse PDE stays at its discretization level, the particles at their sampling level.",
+                    "L1 distance to the exact ρ(T − s) along the way back, on logarithmic axes: the naive inversion's "
+                    + "error grows from round-off by many decades within s < 0.03 and it stops, the reverse PDE "
+                    + "stays at its discretization level, the particles at their sampling level.",
                 figure: errorPlot))
         record.arrays.append(
             DataArray(
                 "densities",
                 description:
-                    "Rows: ρ_0, ρ_T, then the pde, sde and flow reconstructions; columns: the 256 cell centres from −10 to 10 (x = −10 + (i + ½)·20/256).",
+                    "Rows: ρ_0, ρ_T, then the pde, sde and flow reconstructions; columns: the 256 cell centres "
+                    + "from −10 to 10 (x = −10 + (i + ½)·20/256).",
                 values: result.initialDensity.values + result.data.values
                     + [ReconstructionMethod.pde, .sde, .flow].flatMap {
                         row($0).reconstruction?.values ?? Array(repeating: Double.nan, count: x.count)
                     },
                 shape: [5, x.count], tolerance: .within(relative: 0, absolute: 0.05)))
         record.summary =
-            "The spectral solver carries the paper's mixture forward to T = 1 under OU on 256 cells; from that ρ_T the naive backward spectral inversion, the score-guided reverse Fokker–Planck equation (exact mixture score, geometric steps down to t_min = 1e-5, then the <X0> map) and reverse-SDE and probability-flow particles drawn from ρ_T and histogrammed on the same cells each try to return ρ_0. Each end result is compared with ρ_0 on the cells; each path with the exact ρ(T − s) along the way."
+            "The spectral solver carries the paper's mixture forward to T = 1 under OU on 256 cells; "
+            + "from that ρ_T the naive backward spectral inversion, the score-guided reverse Fokker–Planck "
+            + "equation (exact mixture score, geometric steps down to t_min = 1e-5, then the <X0> map) and "
+            + "reverse-SDE and probability-flow particles drawn from ρ_T and histogrammed on the same cells each "
+            + "try to return ρ_0. Each end result is compared with ρ_0 on the cells; each path with the exact "
+            + "ρ(T − s) along the way."
         return [
             .atMost(
                 "naive inversion: blow-up reverse time s (must be below T = 1)", row(.naive).blowUpTime ?? .infinity, 1,
@@ -238,13 +270,27 @@ extension VerificationSuite {
     static let supportContainment = Claim(
         name: "support-containment",
         statement:
-            "Started from N(0, 1) instead of ρ_T, the exact reverse dynamics of 0.3·U[−2,−1] + 0.7·U[1,2] drain the gap (−1, 1) as t → 0 exactly as ∫_gap h(x, t) ρ_t dx (quadrature written out in the claim; leading order ∝ t^½) at t = 1e-2, 1e-3, 1e-4 before any map (grid within its measured cell-refinement error, particles within 4 SE), and after the <X0> map each interval receives ∫ h(x, 0) ρ_0 dx.",
+            "Started from N(0, 1) instead of ρ_T, the exact reverse dynamics of 0.3·U[−2,−1] + 0.7·U[1,2] drain the "
+            + "gap (−1, 1) as t → 0 exactly as ∫_gap h(x, t) ρ_t dx (quadrature written out in the claim; "
+            + "leading order ∝ t^½) at t = 1e-2, 1e-3, 1e-4 before any map (grid within its measured "
+            + "cell-refinement error, particles within 4 SE), and after the <X0> map each interval "
+            + "receives ∫ h(x, 0) ρ_0 dx.",
         bounds: [
-            "grid gap mass at t (1e-2, 1e-3, where the 1024 cells resolve the tail width (2t)^½ by at least 3 cells): |g − exact| ≤ 2 |g − g_coarse| / 3 + 1e-12, the Richardson estimate of the error of a second-order method in space and time (finite volumes, TR-BDF2) from the same run on 512 cells with half the steps (error 4 times larger, so the fine run's is a third of the difference; factor 2 for a leading term not yet asymptotic; a first-order error would make the estimate 2/3 of it and fail); at 1e-4 the tail is one cell wide and the grid's value is recorded only.",
-            "particle gap fraction at t: |p̂ − exact| ≤ 4 √(p (1 − p) / M), the binomial SE (all three times from the same paths); no bias allowance: the DDPM step is exact in law for Dirac data and its bias for interval data is not derived here (the full setting's 2.5× more particles test it at a smaller SE).",
-            "grid interval masses after the map: |mass − prediction| ≤ 2 |m − m_coarse| / 3 + 1e-9 (the same Richardson estimate; the map moves the gap's mass onto the nearer interval, which the prediction's posterior also does up to mass near x = 0 far below 1e-9).",
+            "grid gap mass at t (1e-2, 1e-3, where the 1024 cells resolve the tail width (2t)^½ by at least 3 cells): "
+                + "|g − exact| ≤ 2 |g − g_coarse| / 3 + 1e-12, the Richardson estimate of the error of a second-order "
+                + "method in space and time (finite volumes, TR-BDF2) from the same run on 512 cells with half the "
+                + "steps (error 4 times larger, so the fine run's is a third of the difference; factor 2 for a leading "
+                + "term not yet asymptotic; a first-order error would make the estimate 2/3 of it and fail); "
+                + "at 1e-4 the tail is one cell wide and the grid's value is recorded only.",
+            "particle gap fraction at t: |p̂ − exact| ≤ 4 √(p (1 − p) / M), the binomial SE (all three times from the "
+                + "same paths); no bias allowance: the DDPM step is exact in law for Dirac data and its bias for "
+                + "interval data is not derived here (the full setting's 2.5× more particles test it at a smaller SE).",
+            "grid interval masses after the map: |mass − prediction| ≤ 2 |m − m_coarse| / 3 + 1e-9 (the same "
+                + "Richardson estimate; the map moves the gap's mass onto the nearer interval, which the prediction's "
+                + "posterior also does up to mass near x = 0 far below 1e-9).",
             "particle interval fractions: |p̂ − prediction| ≤ 4 binomial SE.",
-            "prediction by two quadratures (h-reweighting, Bayes' form): 1e-9, the composite Gauss–Legendre rules' accuracy on these smooth integrands (they agree to 2e-16).",
+            "prediction by two quadratures (h-reweighting, Bayes' form): 1e-9, the composite Gauss–Legendre rules' "
+                + "accuracy on these smooth integrands (they agree to 2e-16).",
         ],
         controls: [.scaledScore(1.05), .shiftedParticles(0.05), .firstOrderStepError(5)]
     ) { settings, record in
@@ -401,7 +447,12 @@ extension VerificationSuite {
             DataFigure(
                 "gap_mass",
                 caption:
-                    "Mass in the gap (−1, 1) as the exact reverse dynamics run from N(0, 1), against the time t left (read right to left): it drains as t → 0 on the grid and for the particles alike; what is left at t is the Gaussian tail of width (2t)^½ around the intervals' inner ends, so it falls like t^½ (dashed guide; the gap_decay table compares it with the exact ∫_gap h ρ_t dx at 1e-2, 1e-3, 1e-4); the <X0> map at t_min = 1e-4 then moves it onto the intervals (the history table's last rows; recorded, not checked).",
+                    "Mass in the gap (−1, 1) as the exact reverse dynamics run from N(0, 1), against the time t left "
+                    + "(read right to left): it drains as t → 0 on the grid and for the particles alike; "
+                    + "what is left at t is the Gaussian tail of width (2t)^½ around the intervals' inner ends, "
+                    + "so it falls like t^½ (dashed guide; the gap_decay table compares it with the exact "
+                    + "∫_gap h ρ_t dx at 1e-2, 1e-3, 1e-4); the <X0> map at t_min = 1e-4 then moves it onto the "
+                    + "intervals (the history table's last rows; recorded, not checked).",
                 figure: massPlot))
         if let density = result.gridDensity {
             let x = density.grid.coordinates(axis: 0)
@@ -410,14 +461,23 @@ extension VerificationSuite {
                 DataFigure(
                     "density",
                     caption:
-                        "The grid's end density from N(0, 1) (solid) against ρ_0 (dashed): the mass sits on the two intervals only, in proportions set by the h-reweighting (0.343 and 0.657) rather than by ρ_0's weights 0.3 and 0.7; the spikes at the interval ends are the mass that at t_min = 1e-4 still lay within (2 t_min)^½ of an end, which the <X0> map places at that end.",
+                        "The grid's end density from N(0, 1) (solid) against ρ_0 (dashed): the mass sits on the two "
+                        + "intervals only, in proportions set by the h-reweighting (0.343 and 0.657) rather than "
+                        + "by ρ_0's weights 0.3 and 0.7; the spikes at the interval ends are the mass that at "
+                        + "t_min = 1e-4 still lay within (2 t_min)^½ of an end, which the <X0> map places at that "
+                        + "end.",
                     figure: RecordFigures.densities(
                         title: "End density from N(0, 1)", x: x,
                         lines: [("grid, from N(0, 1)", density.values, .solid), ("ρ_0", target, .dashed)],
                         xLimits: -3...3)))
         }
         record.summary =
-            "The exact reverse dynamics of the two-interval data 0.3·U[−2, −1] + 0.7·U[1, 2] are run from the stationary law N(0, 1) instead of ρ_T: on 1024 finite volumes (implicit, positive; the <X0> map at t_min = 1e-4; the same on 512 cells with half the steps for the error estimate) and with particles (DDPM update). The mass in the gap and beyond the ends is followed along the way and compared at t = 1e-2, 1e-3, 1e-4 with the exact ∫_gap h(x, t) ρ_t dx, and each interval's final mass is compared with the prediction ∫ h(x, 0) ρ_0 dx, computed by quadrature in two ways."
+            "The exact reverse dynamics of the two-interval data 0.3·U[−2, −1] + 0.7·U[1, 2] are run from the "
+            + "stationary law N(0, 1) instead of ρ_T: on 1024 finite volumes (implicit, positive; "
+            + "the <X0> map at t_min = 1e-4; the same on 512 cells with half the steps for the error estimate) and "
+            + "with particles (DDPM update). The mass in the gap and beyond the ends is followed along the way and "
+            + "compared at t = 1e-2, 1e-3, 1e-4 with the exact ∫_gap h(x, t) ρ_t dx, and each interval's final "
+            + "mass is compared with the prediction ∫ h(x, 0) ρ_0 dx, computed by quadrature in two ways."
         return decayChecks + [
             .atMost(
                 "grid: largest |interval mass − prediction| (after the map)", gridDeviation, gridMassAllowance,

@@ -103,12 +103,13 @@ public enum VerificationSuite {
         statement:
             "The spectral IF-RK4 solver reproduces the exact OU mixture to round-off level (1-D 256 cells, 2-D 128²).",
         bounds: [
-            "L∞ ≤ 1e-10 (1-D) and 1e-9 (2-D): the error left is round-off plus IF-RK4's time error. Round-off: each of ~400 "
-                + "steps applies 4 stages of r2c/c2r pairs (error ≈ ε log₂N per transform) to values of size max ρ ≈ 1.4 (1-D), "
-                + "4 (2-D); summed over the steps, 400 · 8 · 8ε · max ρ ≈ 1e-11 (1-D), 3e-11 (2-D). Time error: the suggested "
-                + "step count keeps Δt k_max max|b| ≤ 1, where IF-RK4's local error is below 1e-13 per unit time for this "
-                + "mixture. Spatial truncation (|ρ̂| at Nyquist ≈ e^(−32)) and the box (tails at |x| = L ≈ e^(−140)) are "
-                + "below 1e-14. The bounds are these estimates times 10 (1-D) and 30 (2-D, 2 axes and 128² cells)."
+            "L∞ ≤ 1e-10 (1-D) and 1e-9 (2-D): the error left is round-off plus IF-RK4's time error. Round-off: "
+                + "each of ~400 steps applies 4 stages of r2c/c2r pairs (error ≈ ε log₂N per transform) to values of "
+                + "size max ρ ≈ 1.4 (1-D), 4 (2-D); summed over the steps, 400 · 8 · 8ε · max ρ ≈ 1e-11 (1-D), "
+                + "3e-11 (2-D). Time error: the suggested step count keeps Δt k_max max|b| ≤ 1, where IF-RK4's local "
+                + "error is below 1e-13 per unit time for this mixture. Spatial truncation (|ρ̂| at Nyquist ≈ e^(−32)) "
+                + "and the box (tails at |x| = L ≈ e^(−140)) are below 1e-14. The bounds are these estimates times 10 "
+                + "(1-D) and 30 (2-D, 2 axes and 128² cells)."
         ],
         controls: [.driftRate(1.01), .diffusionScale(0.99), .stretchedSteps(1.001)]
     ) { settings, record in
@@ -163,7 +164,8 @@ public enum VerificationSuite {
             DataArray(
                 "density_2d",
                 description:
-                    "ρ(x, y, 1) from the spectral solver on the 2-D grid, shape (points, points), axis 0 is x, cell centres −L + (i + ½)h.",
+                    "ρ(x, y, 1) from the spectral solver on the 2-D grid, shape (points, points), axis 0 is x, "
+                    + "cell centres −L + (i + ½)h.",
                 values: twoDimensional.finalDensity.values, shape: plane.shape, tolerance: .roundOff(1e-11)))
         record.figures.append(
             DataFigure(
@@ -179,7 +181,8 @@ public enum VerificationSuite {
             DataFigure(
                 "density_2d",
                 caption:
-                    "The 2-D mixture at t = 1 from the spectral solver, on the central half of the box (the whole grid is in density_2d.npy).",
+                    "The 2-D mixture at t = 1 from the spectral solver, on the central half of the box (the whole grid "
+                    + "is in density_2d.npy).",
                 figure: HeatMap(
                     values: centralHalf(twoDimensional.finalDensity.values, points: plane.shape[0]),
                     shape: plane.shape.map { $0 / 2 },
@@ -187,7 +190,8 @@ public enum VerificationSuite {
                     yExtent: -plane.halfWidth / 2...plane.halfWidth / 2,
                     title: "ρ(x, y, 1), spectral solver (central half of the box)", colorLabel: "ρ")))
         record.summary =
-            "Both runs start from a Gaussian mixture whose OU evolution is known in closed form; the L∞ distance at t = 1 measures the whole solver error (time stepping and spatial truncation)."
+            "Both runs start from a Gaussian mixture whose OU evolution is known in closed form; the L∞ distance "
+            + "at t = 1 measures the whole solver error (time stepping and spatial truncation)."
         return [
             Check.atMost("L∞ error at t = 1, 1-D", errors[0], 1e-10, settings: settings),
             .atMost("L∞ error at t = 1, 2-D", errors[1], 1e-9, settings: settings),
@@ -197,12 +201,14 @@ public enum VerificationSuite {
     static let forwardTemporalOrders = Claim(
         name: "forward-temporal-orders",
         statement:
-            "Each stepper's observed order in time equals its declared order (IF-RK4 4, Strang 2, backward Euler 1, TR-BDF2 2): spectral errors against the exact mixture, finite-volume errors against the same scheme with 16 × the steps on the same cells.",
+            "Each stepper's observed order in time equals its declared order (IF-RK4 4, Strang 2, backward Euler 1, "
+            + "TR-BDF2 2): spectral errors against the exact mixture, finite-volume errors against the same scheme "
+            + "with 16 × the steps on the same cells.",
         bounds: [
             "order ± 0.25: the slope of a least-squares fit over three step counts; with e(Δt) = C Δt^p (1 + c Δt) it "
-                + "differs from p by about c Δt̄, which the pairwise slopes recorded in the orders table bound (within 0.1 "
-                + "of p for the library's steppers); 0.25 leaves room for that pre-asymptotic term while a method one "
-                + "order lower misses by 0.75 or more.",
+                + "differs from p by about c Δt̄, which the pairwise slopes recorded in the orders table bound (within "
+                + "0.1 of p for the library's steppers); 0.25 leaves room for that pre-asymptotic term while a method "
+                + "one order lower misses by 0.75 or more.",
             "Spectral references are the exact mixture (closed form in the claim): the spatial error, below 1e-14, is "
                 + "four decades under the smallest time error measured. Finite-volume references share the cells, so "
                 + "the O(h²) spatial error cancels; the reference's own time error is (1/16)^p of the finest run's.",
@@ -265,7 +271,8 @@ public enum VerificationSuite {
         var orders = DataTable(
             "orders",
             title:
-                "Observed order in time: least-squares slope of log error against log Δt, and the slopes between successive step counts, one method a row.",
+                "Observed order in time: least-squares slope of log error against log Δt, and the slopes between "
+                + "successive step counts, one method a row.",
             columns: [
                 .init("method", "solver and time stepper", tolerance: .exact),
                 .init("declared_order", "the order the method is built to have", tolerance: .exact),
@@ -302,21 +309,26 @@ public enum VerificationSuite {
                 figure: RecordFigures.convergence(
                     title: "Order in time", xLabel: "Δt", yLabel: "L∞ error at t = 1", lines: lines)))
         record.summary =
-            "Each stepper runs the mixture to t = 1 with three step counts; spectral errors are measured against the exact mixture (closed form in the claim), finite-volume errors against the same stepper with 16 times the finest count on the same cells; the slope of log error against log Δt is the observed order."
+            "Each stepper runs the mixture to t = 1 with three step counts; spectral errors are measured against the "
+            + "exact mixture (closed form in the claim), finite-volume errors against the same stepper with 16 "
+            + "times the finest count on the same cells; the slope of log error against log Δt is the observed "
+            + "order."
         return checks
     }
 
     static let forwardSpatialOrder = Claim(
         name: "forward-spatial-order",
         statement:
-            "The Scharfetter–Gummel finite-volume solver (TR-BDF2 in time) converges at order 2 in space against the exact mixture, conserving mass to 1e-12.",
+            "The Scharfetter–Gummel finite-volume solver (TR-BDF2 in time) converges at order 2 in space against the "
+            + "exact mixture, conserving mass to 1e-12.",
         bounds: [
             "order 2 ± 0.2: slope of a least-squares fit over the grids; the pairwise slopes recorded in the table "
-                + "show the asymptotic range (within 0.05 of 2); 0.2 allows the O(h⁴) term at the coarsest grid (h = 0.2, "
-                + "errors 1.3e-3) and the TR-BDF2 time error (400 steps, below 1e-7, 5 % of the finest spatial error).",
+                + "show the asymptotic range (within 0.05 of 2); 0.2 allows the O(h⁴) term at the coarsest grid "
+                + "(h = 0.2, errors 1.3e-3) and the TR-BDF2 time error (400 steps, below 1e-7, 5 % of the finest "
+                + "spatial error).",
             "mass drift ≤ 1e-12: the flux form telescopes, so mass changes by round-off only: about N ε per step for "
-                + "the tridiagonal solve, 400 steps × 1600 cells × 1.1e-16 ≈ 7e-11 in the worst case of aligned errors, "
-                + "1e-12 for errors of random sign (√(400 · 1600) ε · 10).",
+                + "the tridiagonal solve, 400 steps × 1600 cells × 1.1e-16 ≈ 7e-11 in the worst case of aligned "
+                + "errors, 1e-12 for errors of random sign (√(400 · 1600) ε · 10).",
         ],
         controls: [.driftRate(1.02), .diffusionScale(1.01)]
     ) { settings, record in
@@ -376,7 +388,9 @@ public enum VerificationSuite {
                     title: "Order in space, finite volume", xLabel: "cell width h", yLabel: "L∞ error at t = 1",
                     lines: [("Scharfetter–Gummel", widths, errors, 2)])))
         record.summary =
-            "The finite-volume solver runs the mixture to t = 1 with 400 TR-BDF2 steps on grids from 100 to 1600 cells and is compared with the exact mixture (closed form in the claim); 400 steps keep the time error below the spatial one, so the slope measures the spatial order."
+            "The finite-volume solver runs the mixture to t = 1 with 400 TR-BDF2 steps on grids from 100 to 1600 cells "
+            + "and is compared with the exact mixture (closed form in the claim); 400 steps keep the time error "
+            + "below the spatial one, so the slope measures the spatial order."
         return [
             .near("order in space", slope(sizes: widths, errors: errors), 2, within: 0.2, settings: settings),
             .atMost("mass drift", largestMassDrift, 1e-12, settings: settings),
@@ -386,14 +400,17 @@ public enum VerificationSuite {
     static let variancePreservingTimeChange = Claim(
         name: "vp-time-change",
         statement:
-            "VP (β from 0.1 to 20 on [0, 1]) at t = 0.3 and t = 1 is OU run to τ = B(t)/2, and both match the VP mixture whose marginals are written out from VP's definition (score_sde's log-mean coefficient, the variance integrated from the SDE).",
+            "VP (β from 0.1 to 20 on [0, 1]) at t = 0.3 and t = 1 is OU run to τ = B(t)/2, and both match the VP "
+            + "mixture whose marginals are written out from VP's definition (score_sde's log-mean coefficient, "
+            + "the variance integrated from the SDE).",
         bounds: [
             "coefficients within 1e-12 relative: the library's closed forms and the definition's (score_sde's log-mean "
-                + "coefficient, Simpson's rule for v on 32 768 panels, error h⁴ max|f⁗|/180 ≈ 1e-14, g² = β(t)) are a few correctly rounded "
-                + "operations apart; v(t) at t = 0.1 is 0.26, so expm1 loses nothing.",
-            "L∞ ≤ 1e-10 for both differences: round-off of the spectral runs (about 1e-11, as in forward-spectral-exact) "
-                + "plus the time error of the suggested step counts (below 1e-12 here); the oracle's variance is "
-                + "Simpson's rule on 32 768 panels, relative error below 1e-14.",
+                + "coefficient, Simpson's rule for v on 32 768 panels, error h⁴ max|f⁗|/180 ≈ 1e-14, "
+                + "g² = β(t)) are a few correctly rounded operations apart; v(t) at t = 0.1 is 0.26, "
+                + "so expm1 loses nothing.",
+            "L∞ ≤ 1e-10 for both differences: round-off of the spectral runs (about 1e-11, "
+                + "as in forward-spectral-exact) plus the time error of the suggested step counts (below 1e-12 here); "
+                + "the oracle's variance is Simpson's rule on 32 768 panels, relative error below 1e-14.",
         ],
         controls: [.driftRate(1.02), .diffusionScale(1.01)]
     ) { settings, record in
@@ -443,7 +460,9 @@ public enum VerificationSuite {
         record.tables.append(coefficients.table)
         record.tables.append(table)
         record.summary =
-            "The VP solutions at t = 0.3 and 1 and the OU solutions at τ = ∫β/2 are computed by the spectral solver on the same grid and compared cell by cell, and with the VP mixture whose mean scale and variance are written out from VP's definition in the claim."
+            "The VP solutions at t = 0.3 and 1 and the OU solutions at τ = ∫β/2 are computed by the spectral solver on "
+            + "the same grid and compared cell by cell, and with the VP mixture whose mean scale and variance are "
+            + "written out from VP's definition in the claim."
         return [
             .atMost(
                 "largest relative gap of VP's m(t), v(t), g(t)² (samplers' and scores' coefficients) to the definition",
@@ -459,13 +478,15 @@ public enum VerificationSuite {
     static let varianceExplodingExact = Claim(
         name: "ve-exact",
         statement:
-            "VE (σ from 0.01 to 2) is pure diffusion: the spectral solver (Fourier and cosine bases) gives the Gaussian of variance σ_0² + σ_min²((σ_max/σ_min)^(2t) − 1) at t = 0.5 and 1 (score_sde's marginal σ(t)² less σ_min², the SDE integrated from a sharp X_0).",
+            "VE (σ from 0.01 to 2) is pure diffusion: the spectral solver (Fourier and cosine bases) gives the "
+            + "Gaussian of variance σ_0² + σ_min²((σ_max/σ_min)^(2t) − 1) at t = 0.5 and 1 (score_sde's marginal "
+            + "σ(t)² less σ_min², the SDE integrated from a sharp X_0).",
         bounds: [
             "coefficients within 1e-12 relative: v and g² from the model against σ_min²((σ_max/σ_min)^(2t) − 1) and "
                 + "dσ²/dt written out; both are pow and log of the same arguments, a few ε apart.",
-            "L∞ ≤ 1e-12: pure diffusion is diagonal in both bases, so seven steps multiply each mode by its exact factor; "
-                + "what is left is round-off of one forward and one inverse transform per step on values of size "
-                + "max ρ ≈ 1.3, 7 · 2 · 8ε · 1.3 ≈ 3e-14, times 30 for the accumulated error of the exponentials.",
+            "L∞ ≤ 1e-12: pure diffusion is diagonal in both bases, so seven steps multiply each mode by its exact "
+                + "factor; what is left is round-off of one forward and one inverse transform per step on values of "
+                + "size max ρ ≈ 1.3, 7 · 2 · 8ε · 1.3 ≈ 3e-14, times 30 for the accumulated error of the exponentials.",
         ],
         controls: [.diffusionScale(1.02), .stretchedSteps(1.01)]
     ) { settings, record in
@@ -533,21 +554,24 @@ public enum VerificationSuite {
                 largestGap, 1e-12, settings: settings))
         record.tables.append(table)
         record.summary =
-            "Pure diffusion is diagonal in the Fourier and cosine bases, so seven steps integrate it exactly; the error left against the Gaussian whose variance is written out from VE's definition is round-off."
+            "Pure diffusion is diagonal in the Fourier and cosine bases, so seven steps integrate it exactly; "
+            + "the error left against the Gaussian whose variance is written out from VE's definition is round-off."
         return checks
     }
 
     static let entropyDecay = Claim(
         name: "entropy-decay",
         statement:
-            "KL(ρ_t‖γ) ≤ e^(−2t) KL(ρ_0‖γ) for the mixture solved on the grid, with equality (to 1e-10 relative) for ρ_0 = N(2, 1), whose KL is 2 e^(−2t).",
+            "KL(ρ_t‖γ) ≤ e^(−2t) KL(ρ_0‖γ) for the mixture solved on the grid, with equality (to 1e-10 relative) for "
+            + "ρ_0 = N(2, 1), whose KL is 2 e^(−2t).",
         bounds: [
             "ratio ≤ 1 + 1e-12: the log-Sobolev bound is exact; the allowance covers round-off of the grid's KL sum "
-                + "(256 terms of size ≤ 1, about 256 ε ≈ 6e-14) and the solver's relative error in KL (below 1e-11 · 30 "
-                + "snapshots of decay, relative to KL ≥ 1e-3).",
+                + "(256 terms of size ≤ 1, about 256 ε ≈ 6e-14) and the solver's relative error in KL (below "
+                + "1e-11 · 30 snapshots of decay, relative to KL ≥ 1e-3).",
             "relative gap ≤ 1e-10 for N(2, 1): the midpoint KL sum of two Gaussians is spectrally accurate (e^(−π²/h²) "
-                + "terms); the solver's relative error in KL grows with t by the IF-RK4 time error (about 1e-12 per unit "
-                + "time at the suggested steps); 1e-10 is that at t = 2 with a factor 50 for a coarser step count.",
+                + "terms); the solver's relative error in KL grows with t by the IF-RK4 time error (about 1e-12 per "
+                + "unit time at the suggested steps); 1e-10 is that at t = 2 with a factor 50 for a coarser step "
+                + "count.",
         ],
         controls: [.driftRate(0.98), .diffusionScale(1.01)]
     ) { settings, record in
@@ -602,10 +626,12 @@ public enum VerificationSuite {
             DataFigure(
                 "entropy_decay",
                 caption:
-                    "KL to the stationary Gaussian on a log scale: the mixture stays under its e^(−2t) bound; the shifted Gaussian sits on its line.",
+                    "KL to the stationary Gaussian on a log scale: the mixture stays under its e^(−2t) bound; "
+                    + "the shifted Gaussian sits on its line.",
                 figure: plot))
         record.summary =
-            "The spectral solver runs the mixture to t = 3 (30 snapshots) and N(2, 1) to t = 2; KL to N(0, 1) is computed on the grid at each snapshot."
+            "The spectral solver runs the mixture to t = 3 (30 snapshots) and N(2, 1) to t = 2; KL to N(0, 1) is "
+            + "computed on the grid at each snapshot."
         return [
             .atMost("largest KL_t / (e^(−2t) KL_0), mixture", worstRatio, 1 + 1e-12, settings: settings),
             .atMost("largest relative gap to e^(−2t) a²/2, N(2, 1)", worstRelative, 1e-10, settings: settings),
@@ -615,13 +641,14 @@ public enum VerificationSuite {
     static let finiteVolumeStructure = Claim(
         name: "finite-volume-structure",
         statement:
-            "The finite-volume solver keeps densities non-negative, conserves mass and preserves the discrete stationary Gaussian to round-off.",
+            "The finite-volume solver keeps densities non-negative, conserves mass and preserves the discrete "
+            + "stationary Gaussian to round-off.",
         bounds: [
             "smallest density ≥ 0: backward Euler with Scharfetter–Gummel fluxes gives an M-matrix, so positivity is "
-                + "exact in exact arithmetic; round-off can only make a zero value −ε-sized, and the mixture's smallest "
-                + "value stays far above that (the check is exact).",
-            "mass drift ≤ 1e-12: the flux form telescopes; round-off per step about 64² ε, over 50 steps of random sign "
-                + "√50 · 4096 ε ≈ 3e-12 at worst aligned, typically 1e-14.",
+                + "exact in exact arithmetic; round-off can only make a zero value −ε-sized, and the mixture's "
+                + "smallest value stays far above that (the check is exact).",
+            "mass drift ≤ 1e-12: the flux form telescopes; round-off per step about 64² ε, over 50 steps of random "
+                + "sign √50 · 4096 ε ≈ 3e-12 at worst aligned, typically 1e-14.",
             "stationary change ≤ 1e-13 relative: the Scharfetter–Gummel flux vanishes for the discrete Gaussian "
                 + "e^(−x²/2) at cell centres, so each step returns it up to the linear solve's round-off "
                 + "(200 cells × ε ≈ 4e-14 per step, the errors damped by the stable solve).",
@@ -663,7 +690,8 @@ public enum VerificationSuite {
         for _ in 0..<100 { stationary.step(by: 0.05) }
         record.tables.append(steps)
         record.summary =
-            "A 2-D mixture runs 50 backward-Euler steps on a 64² grid with no-flux walls (minimum and mass recorded each step); a discrete Gaussian runs 100 steps and is compared with itself."
+            "A 2-D mixture runs 50 backward-Euler steps on a 64² grid with no-flux walls (minimum and mass recorded "
+            + "each step); a discrete Gaussian runs 100 steps and is compared with itself."
         return [
             .atLeast("smallest density over 50 steps", smallest, 0, settings: settings),
             .atMost("mass drift over 50 steps", drift, 1e-12, settings: settings),
@@ -679,11 +707,13 @@ public enum VerificationSuite {
     static let exactOrnsteinUhlenbeckStep = Claim(
         name: "sampler-exact-ou",
         statement:
-            "Exact OU particles have mean e^(−t)x0, variance 1 − e^(−2t) and E He_n(X_t) = e^(−nt) He_n(x0) (n ≤ 4), within 4 SE.",
+            "Exact OU particles have mean e^(−t)x0, variance 1 − e^(−2t) and E He_n(X_t) = e^(−nt) He_n(x0) (n ≤ 4), "
+            + "within 4 SE.",
         bounds: [
             "|z| ≤ 4 for each of the 4 Hermite means: by the central limit theorem each z is N(0, 1) (400 000 draws; "
                 + "He_4 has finite variance), P(|z| > 4) = 6.3e-5, so the family of four fails by chance with "
-                + "probability below 2.6e-4. The targets e^(−nt) He_n(x0) are the OU eigenfunction identity written in the claim."
+                + "probability below 2.6e-4. The targets e^(−nt) He_n(x0) are the OU eigenfunction identity written in "
+                + "the claim."
         ],
         controls: [.diffusionScale(1.03), .driftRate(1.03), .shiftedParticles(0.02)]
     ) { settings, record in
@@ -725,7 +755,8 @@ public enum VerificationSuite {
         }
         record.tables.append(table)
         record.summary =
-            "Particles start at x0 = 1.3 and take three exact OU steps to t = 0.7; the Hermite polynomials are the OU eigenfunctions, so each sample mean has a closed-form target."
+            "Particles start at x0 = 1.3 and take three exact OU steps to t = 0.7; the Hermite polynomials are the OU "
+            + "eigenfunctions, so each sample mean has a closed-form target."
         return checks
     }
 
@@ -738,13 +769,15 @@ public enum VerificationSuite {
     static let eulerMaruyamaWeakOrder = Claim(
         name: "euler-maruyama-weak-order",
         statement:
-            "Euler–Maruyama for OU from x0 = 1 has the second moment its recursion gives, m_(k+1) = (1 − Δt)² m_k + 2Δt, within 4 SE at Δt = 1/4 … 1/32, so its weak error against the exact E[X_1²] = 1 has the recursion's order (≈ 1).",
+            "Euler–Maruyama for OU from x0 = 1 has the second moment its recursion gives, m_(k+1) = (1 − Δt)² "
+            + "m_k + 2Δt, within 4 SE at Δt = 1/4 … 1/32, so its weak error against the exact E[X_1²] = 1 has the "
+            + "recursion's order (≈ 1).",
         bounds: [
             "|z| ≤ 4 per step count: each sample mean of X_1² over 10^6 paths is normal to within the CLT, "
                 + "P(|z| > 4) = 6.3e-5, family of four below 2.6e-4.",
             "measured order within 4 SE of the recursion's: the fitted slope is Σ a_i log e_i with least-squares "
-                + "weights a_i, so its SE is (Σ a_i² SE_i² / e_i²)^½ by the delta method; the recursion's slope (1.07 at "
-                + "these Δt, tending to 1) is the declared order's pre-asymptotic value.",
+                + "weights a_i, so its SE is (Σ a_i² SE_i² / e_i²)^½ by the delta method; the recursion's slope (1.07 "
+                + "at these Δt, tending to 1) is the declared order's pre-asymptotic value.",
         ],
         controls: [.diffusionScale(1.03), .driftRate(0.97)]
     ) { settings, record in
@@ -816,7 +849,10 @@ public enum VerificationSuite {
                     title: "Euler–Maruyama weak order", xLabel: "Δt", yLabel: "|E[X_1²] − exact|",
                     lines: [("Euler–Maruyama", counts.map { 1 / Double($0) }, errors, 1)])))
         record.summary =
-            "Euler–Maruyama's second moment for OU obeys a closed recursion, so each step count has an exact target; its bias against the SDE's E[X_1²] = 1 is large next to the sampling error at these step sizes, so the slope of log error against log Δt estimates the weak order, compared with the recursion's slope within its delta-method SE."
+            "Euler–Maruyama's second moment for OU obeys a closed recursion, so each step count has an exact target; "
+            + "its bias against the SDE's E[X_1²] = 1 is large next to the sampling error at these step sizes, "
+            + "so the slope of log error against log Δt estimates the weak order, compared with the recursion's "
+            + "slope within its delta-method SE."
         return [
             .atMost(
                 "largest |E[X_1²] − recursion| / SE over Δt = 1/4 … 1/32", largestValue(scores), 4, settings: settings),
@@ -829,13 +865,18 @@ public enum VerificationSuite {
     static let diracBridge = Claim(
         name: "dirac-bridge",
         statement:
-            "For Dirac data x0 the DDPM update from N(0, I) at T = 1 follows the OU bridge: at t = 0.5 and 0.1 its mean is sinh(T − t)/sinh(T) x0 and its variance (sinh t / sinh T)² + 2 sinh(t) sinh(T − t)/sinh T (within 4 SE), and every coefficient (data weight, point weight, noise scale) on the DDPM schedule is its sinh form of THEORY §5.",
+            "For Dirac data x0 the DDPM update from N(0, I) at T = 1 follows the OU bridge: at t = 0.5 and 0.1 its "
+            + "mean is sinh(T − t)/sinh(T) x0 and its variance (sinh t / sinh T)² + 2 sinh(t) "
+            + "sinh(T − t)/sinh T (within 4 SE), and every coefficient (data weight, point weight, "
+            + "noise scale) on the DDPM schedule is its sinh form of THEORY §5.",
         bounds: [
-            "|z| ≤ 4 for 8 moments (2 times × 2 axes × mean and variance): each is normal by the CLT (20 000 particles; "
-                + "the variance's SE from the sample fourth moment), P(|z| > 4) = 6.3e-5 each, below 5.1e-4 for the family.",
-            "relative gap ≤ 1e-12 per coefficient: both forms are a few operations on exp, expm1 and sinh, each correct to "
-                + "about ε; the DDPM schedule's smallest step (1e-3 in t) loses at most log10(t/Δt) ≈ 3 digits in "
-                + "sinh(t − s) against the variance difference, 1e-13 in all; a factor 10 above it.",
+            "|z| ≤ 4 for 8 moments (2 times × 2 axes × mean and variance): each is normal by the CLT (20 000 "
+                + "particles; the variance's SE from the sample fourth moment), P(|z| > 4) = 6.3e-5 each, "
+                + "below 5.1e-4 for the family.",
+            "relative gap ≤ 1e-12 per coefficient: both forms are a few operations on exp, expm1 and sinh, "
+                + "each correct to about ε; the DDPM schedule's smallest step (1e-3 in t) loses at most "
+                + "log10(t/Δt) ≈ 3 digits in sinh(t − s) against the variance difference, 1e-13 in all; "
+                + "a factor 10 above it.",
         ],
         controls: [.diffusionScale(1.03), .scaledScore(1.05), .shiftedParticles(0.01)]
     ) { settings, record in
@@ -884,7 +925,8 @@ public enum VerificationSuite {
         var table = DataTable(
             "coefficients",
             title:
-                "DDPM bridge coefficients against their sinh forms, one step a row (every tenth step and the last; the check covers every step).",
+                "DDPM bridge coefficients against their sinh forms, one step a row (every tenth step and the last; "
+                + "the check covers every step).",
             columns: [
                 .init("step", "step index on the DDPM schedule", tolerance: .exact), .init("time", "t_k"),
                 .init("next_time", "t_(k+1)"),
@@ -922,17 +964,22 @@ public enum VerificationSuite {
         var endPoints = DataTable(
             "end_points",
             title:
-                "Moments of the end points after the last step (recorded, not checked: with one data point the last step returns x0 whatever came before).",
+                "Moments of the end points after the last step (recorded, not checked: with one data point the last "
+                + "step returns x0 whatever came before).",
             columns: [
                 .init("axis", "coordinate", tolerance: .exact),
                 .init("mean", "sample mean (x0 on that axis)", tolerance: .roundOff(1e-14)),
                 .init(
-                    "variance", "sample variance (0 by construction)", tolerance: .within(relative: 0, absolute: 1e-24)),
+                    "variance", "sample variance (0 by construction)",
+                    tolerance: .within(relative: 0, absolute: 1e-24)),
             ])
         for axis in 0..<2 { endPoints.append(axis == 0 ? "x" : "y", ends.mean[axis], ends.variance[axis]) }
         record.tables += [marginals, table, endPoints]
         record.summary =
-            "Particles from N(0, I) in the plane take DDPM bridge steps of 0.05 with the score of one data point down to t = 0.5 and t = 0.1; their means and variances are compared with the OU bridge law written out in the claim, and the bridge coefficients on the DDPM schedule with their sinh forms. The end points after the last step are recorded only."
+            "Particles from N(0, I) in the plane take DDPM bridge steps of 0.05 with the score of one data point down "
+            + "to t = 0.5 and t = 0.1; their means and variances are compared with the OU bridge law written out "
+            + "in the claim, and the bridge coefficients on the DDPM schedule with their sinh forms. "
+            + "The end points after the last step are recorded only."
         return [
             .atMost(
                 "largest |moment − bridge law| / SE at t = 0.5, 0.1 (means and variances, both axes)",
@@ -944,7 +991,9 @@ public enum VerificationSuite {
     static let reverseDynamicsReproduceMixture = Claim(
         name: "reverse-sde-mixture",
         statement:
-            "With the exact score, from exact ρ_T, the reverse SDE and the probability-flow ODE return the data mixture: mean and variance within 4 SE, and the Kolmogorov–Smirnov test against the mixture's distribution function at p ≥ 1e-3.",
+            "With the exact score, from exact ρ_T, the reverse SDE and the probability-flow ODE return the data "
+            + "mixture: mean and variance within 4 SE, and the Kolmogorov–Smirnov test against the mixture's "
+            + "distribution function at p ≥ 1e-3.",
         bounds: [
             "|z| ≤ 4 for 4 moments (2 runs × mean and variance), CLT-normal, family-wise false-fail rate below 2.6e-4.",
             "histogram TV ≤ E TV + 4 SE: the binned end points against the closed-form cell masses of the law each run "
@@ -952,14 +1001,14 @@ public enum VerificationSuite {
                 + "N(μ_k, m² σ_k⁴ / (m² σ_k² + v))); E TV and its SE are those of a multinomial histogram of the same "
                 + "count (TV is a sum of many bins' deviations, close to normal); the integrators' own bias is not "
                 + "allowed for and is measured to sit inside the band.",
-            "histogram centre of mass within 4 h/(12 n)^½ of the binned particles' mean: binning moves each particle to "
-                + "its cell centre by an offset close to uniform on [−h/2, h/2) (the density varies little across a cell "
-                + "of h = 1/15; the offsets' mean is O(h² ∫ρ') = 0 to first order), variance h²/12, so the difference "
-                + "of the means is normal with SD h/(12 n)^½.",
+            "histogram centre of mass within 4 h/(12 n)^½ of the binned particles' mean: binning moves each particle "
+                + "to its cell centre by an offset close to uniform on [−h/2, h/2) (the density varies little across a "
+                + "cell of h = 1/15; the offsets' mean is O(h² ∫ρ') = 0 to first order), variance h²/12, "
+                + "so the difference of the means is normal with SD h/(12 n)^½.",
             "KS p ≥ 1e-3 for each run: under the hypothesis p is uniform, so the pair fails by chance with probability "
-                + "2e-3. The runs stop at t = 1e-4 (probability flow) or map ρ_(1e-4) through <X0> (DDPM); either shifts "
-                + "the narrow component's variance by 2e-4 / 0.04 = 0.5 %, a KS distance below 4e-4, under a tenth of "
-                + "the test's resolution 1.95/√n at 10^5 particles.",
+                + "2e-3. The runs stop at t = 1e-4 (probability flow) or map ρ_(1e-4) through <X0> (DDPM); "
+                + "either shifts the narrow component's variance by 2e-4 / 0.04 = 0.5 %, a KS distance below 4e-4, "
+                + "under a tenth of the test's resolution 1.95/√n at 10^5 particles.",
         ],
         controls: [
             .scaledScore(1.05), .diffusionScale(1.03), .shiftedParticles(0.02), .shiftedParticles(0.25 * 8 / 120),
@@ -1005,7 +1054,8 @@ public enum VerificationSuite {
         var binned = DataTable(
             "histogram_total_variation",
             title:
-                "Total variation of each run's histogram (120 bins and the outside) from the closed-form cell masses of the law it produces, against the multinomial sampling level, one run a row.",
+                "Total variation of each run's histogram (120 bins and the outside) from the closed-form cell masses "
+                + "of the law it produces, against the multinomial sampling level, one run a row.",
             columns: [
                 .init("run", "dynamics and integrator", tolerance: .exact),
                 .init(
@@ -1138,7 +1188,9 @@ public enum VerificationSuite {
                         ("data mixture", histogram.numbers("data"), .dashed),
                     ])))
         record.summary =
-            "Particles drawn from the exact ρ_1 run backward to t = 1e-4 with the exact score, by DDPM steps of the reverse SDE and by RK4 on the probability-flow ODE; their mean and variance are compared with the mixture's within 4 standard errors."
+            "Particles drawn from the exact ρ_1 run backward to t = 1e-4 with the exact score, by DDPM steps of the "
+            + "reverse SDE and by RK4 on the probability-flow ODE; their mean and variance are compared with the "
+            + "mixture's within 4 standard errors."
         return checks
     }
 }
