@@ -52,7 +52,8 @@ public struct Crosscheck: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Comparison times in (0, T], comma-separated (default: T/4, T/2, 3T/4, T; reverse: those at or above --t-min and below T, and --t-min).",
+            "Comparison times in (0, T], comma-separated (default: T/4, T/2, 3T/4, T; "
+                + "reverse: those at or above --t-min and below T, and --t-min).",
             valueName: "list"))
     public var times: String?
 
@@ -74,7 +75,8 @@ public struct Crosscheck: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Euler–Maruyama steps (reverse: from T to t-min; forward with --integrator euler-maruyama: from 0 to the last time).",
+            "Euler–Maruyama steps (reverse: from T to t-min; "
+                + "forward with --integrator euler-maruyama: from 0 to the last time).",
             valueName: "K"))
     public var steps: Int = 1000
 

@@ -63,8 +63,10 @@ public struct CrosscheckOutcome {
         let check = experiment.check
         let counts = check.particleCounts.map(String.init).joined(separator: ", ")
         return [
-            "crosscheck: model \(options.modelOptions.summary), solver \(check.solver.rawValue), grid \(options.gridOptions.summary) "
-                + "(\(check.grid.boundary.rawValue)), T = \(check.horizon.shortText), t-min = \(check.minimumTime.shortText)",
+            "crosscheck: model \(options.modelOptions.summary), "
+                + "solver \(check.solver.rawValue), grid \(options.gridOptions.summary) "
+                + "(\(check.grid.boundary.rawValue)), T = \(check.horizon.shortText), "
+                + "t-min = \(check.minimumTime.shortText)",
             "mixture: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
             "particles: M = \(counts) (nested prefixes of one run); forward \(check.forwardIntegrator.rawValue)"
                 + (check.forwardIntegrator == .exact ? "" : " \(check.forwardSteps) steps")
@@ -80,7 +82,8 @@ public struct CrosscheckOutcome {
         let score = result.largestStandardScore
         let verdict = score <= Self.standardErrorLimit ? "within" : "NOT within"
         return
-            "\(result.direction.rawValue): decay exponent of TV in M \(exponent) (sampling level alone \(expected); theory −0.5); "
+            "\(result.direction.rawValue): decay exponent of TV in M \(exponent) "
+            + "(sampling level alone \(expected); theory −0.5); "
             + "largest |TV − E TV|/SE \(String(format: "%.2f", score)), \(verdict) 4 SE; grid \(result.gridStatus) "
             + String(
                 format: "(%d steps, %.3g s), particles %@ (%.3g s)", result.gridStepCount, result.gridSeconds,

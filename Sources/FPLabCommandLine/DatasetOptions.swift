@@ -15,7 +15,8 @@ public struct DatasetOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Training set: swiss-roll, moons, mixture, square, two-intervals (drawn with --seed), or points (from --points or --data).",
+            "Training set: swiss-roll, moons, mixture, square, two-intervals "
+                + "(drawn with --seed), or points (from --points or --data).",
             valueName: "name"))
     public var dataset: String?
 
@@ -79,7 +80,8 @@ public struct DatasetOptions: ParsableArguments {
             "--dataset \(name) draws its points: --data and --points go with --dataset points.")
         guard var law = SyntheticDataset.named(name) else {
             throw ValidationError(
-                "--dataset must be one of \((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'."
+                "--dataset must be one of "
+                    + "\((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'."
             )
         }
         if case .swissRoll = law { law = .swissRoll(SwissRoll(jitter: jitter)) }

@@ -72,8 +72,13 @@ public struct EmbeddingComparisonOutcome {
         let configuration = experiment.configuration
         let seeds = result.study.seeds.map(String.init).joined(separator: ", ")
         let summary = [
-            "train --compare-embeddings: sinusoidal (64 features) against scalar (n/N), \(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), \(experiment.totalSteps) updates of batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText)",
-            "Swiss roll: \(options.trainingPoints) training points per seed, seeds \(seeds); \(options.samples) samples per network (DDPM bridge, \(options.samplingSteps) steps); means over seeds ± SE, differences paired by seed",
+            "train --compare-embeddings: sinusoidal (64 features) against scalar (n/N), "
+                + "\(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), "
+                + "\(experiment.totalSteps) updates of batch \(configuration.batchSize), "
+                + "Adam η \(configuration.learningRate.shortText)",
+            "Swiss roll: \(options.trainingPoints) training points per seed, seeds \(seeds); "
+                + "\(options.samples) samples per network (DDPM bridge, \(options.samplingSteps) steps); "
+                + "means over seeds ± SE, differences paired by seed",
         ]
         let closing = [
             String(

@@ -34,7 +34,9 @@ public struct Generate: ParsableCommand {
     @Option(
         name: .customLong("checkpoint"), parsing: .singleValue,
         help: ArgumentHelp(
-            "A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured like the others. Novelty is counted against the training set of --dataset/--data, which must be the data the network was trained on (checked when the checkpoint records it).",
+            "A network checkpoint written by `fplab train` (repeatable, one row each): its score is measured "
+                + "like the others. Novelty is counted against the training set of --dataset/--data, which must be the "
+                + "data the network was trained on (checked when the checkpoint records it).",
             valueName: "file"))
     public var checkpoints: [String] = []
 
@@ -120,13 +122,16 @@ public struct Generate: ParsableCommand {
             let networkDimension = state.network.architecture.dimension
             try OptionCheck.require(
                 networkDimension == training.points.dimension,
-                "--checkpoint '\(path)': the network is \(networkDimension)-D, the training data \(training.points.dimension)-D."
+                "--checkpoint '\(path)': the network is \(networkDimension)-D, "
+                    + "the training data \(training.points.dimension)-D."
             )
             if let trained = state.trainingData {
                 let current = TrainingDataFingerprint(training.points)
                 try OptionCheck.require(
                     trained == current,
-                    "--checkpoint '\(path)': the network was trained on other data (\(trained)); novelty is counted against this run's training set (\(current)). Give the data it was trained on: --dataset, --training-count and --seed, or --data."
+                    "--checkpoint '\(path)': the network was trained on other data (\(trained)); "
+                        + "novelty is counted against this run's training set (\(current)). Give the data it was "
+                        + "trained on: --dataset, --training-count and --seed, or --data."
                 )
             }
             let file = URL(fileURLWithPath: path).lastPathComponent
@@ -265,11 +270,15 @@ public struct GenerateOutcome {
             ])
         }
         let summary = [
-            "generate: \(training.count) training points (\(options.datasetOptions.describe(fallback: "swiss-roll"))), d = \(training.dimension), "
-                + "\(options.particles) samples per score, \(options.steps) bridge steps from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), then 0), ε = \(options.reverseOptions.epsilon.shortText)"
+            "generate: \(training.count) training points "
+                + "(\(options.datasetOptions.describe(fallback: "swiss-roll"))), d = \(training.dimension), "
+                + "\(options.particles) samples per score, \(options.steps) bridge steps "
+                + "from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), "
+                + "then 0), ε = \(options.reverseOptions.epsilon.shortText)"
         ]
         let closing = [
-            "score error: ∫ E|s − s_exact|² dt over [\(options.errorTimeMinimum.shortText), T] (early stopping: over [t-min, T]); novelty: farther than ε from every training point",
+            "score error: ∫ E|s − s_exact|² dt over [\(options.errorTimeMinimum.shortText), T] "
+                + "(early stopping: over [t-min, T]); novelty: farther than ε from every training point",
             String(
                 format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed,
                 options.runOptions.threads),
@@ -301,7 +310,8 @@ public struct GenerateOutcome {
                 for (row, set) in zip(rows, samples) {
                     let plot = ScatterPlot(
                         title:
-                            "Samples: \(row.name) score (novelty \(String(format: "%.3f", row.novelty.noveltyFraction)))",
+                            "Samples: \(row.name) score (novelty "
+                            + "\(String(format: "%.3f", row.novelty.noveltyFraction)))",
                         xAxis: Axis("x"), yAxis: Axis("y"),
                         sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
                         preservesAspectRatio: true)

@@ -69,7 +69,8 @@ public struct Invert: ParsableCommand {
             ]
             for (option, given) in fixed where given {
                 throw ValidationError(
-                    "\(option) does not apply with --sweep: the sweep runs every method on its own cell counts, noise levels and steps."
+                    "\(option) does not apply with --sweep: the sweep runs every method "
+                        + "on its own cell counts, noise levels and steps."
                 )
             }
         }

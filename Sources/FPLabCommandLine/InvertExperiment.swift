@@ -50,7 +50,8 @@ public struct InvertOutcome {
                 name: "error.svg",
                 contents: InvertFigures.errorAgainstTime(
                     title:
-                        "Relative error of the \(options.resolvedMethod.rawValue) inversion, \(options.equationSummary)",
+                        "Relative error of the \(options.resolvedMethod.rawValue) inversion, "
+                        + "\(options.equationSummary)",
                     series: [(label: "δ = \(options.resolvedNoise.shortText)", history: result.history)],
                     threshold: result.method == .naive ? options.threshold : nil
                 )))
@@ -91,7 +92,8 @@ public struct InvertOutcome {
         var lines = [
             "invert: equation \(options.equationSummary), method \(options.resolvedMethod.rawValue), grid "
                 + "\(options.gridOptions.summary) at T = \(options.time.shortText), noise delta = "
-                + "\(options.resolvedNoise.shortText), \(result.stepCount) steps (\(stepsSource)), status \(result.status.name)",
+                + "\(options.resolvedNoise.shortText), \(result.stepCount) steps "
+                + "(\(stepsSource)), status \(result.status.name)",
             "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
         ]
         if options.equation == .ou {
@@ -100,7 +102,8 @@ public struct InvertOutcome {
         let predicted =
             prediction.reverseTime.map { "s* = \($0.shortText)" } ?? "none before the amplification saturates"
         lines.append(
-            "predicted blow-up of the naive inversion: \(predicted) (k_max = \(prediction.largestWavenumber.shortText), "
+            "predicted blow-up of the naive inversion: \(predicted) "
+                + "(k_max = \(prediction.largestWavenumber.shortText), "
                 + "noise per mode \(prediction.modeNoiseLevel.shortText), threshold \(options.threshold.shortText))"
         )
         if result.method.isRegularized {
@@ -129,7 +132,8 @@ public struct InvertOutcome {
             let largest = amplification.mostAmplifiedMode.map { String(format: "%.4g", $0.predicted) } ?? "—"
             lines.append(
                 "amplification at s = \(amplification.reverseTime.shortText): \(amplification.countedModeCount) of "
-                    + "\(amplification.modeCount) modes above the round-off floor, largest factor \(largest), max relative "
+                    + "\(amplification.modeCount) modes above the round-off floor, "
+                    + "largest factor \(largest), max relative "
                     + "deviation from THEORY's factor \(worst)"
             )
         }

@@ -80,7 +80,8 @@ public struct InvertOptions: ParsableArguments {
         if let parameter {
             try OptionCheck.require(
                 (method ?? .naive) != .naive,
-                "--parameter applies only to a regularized --method (cutoff, tikhonov, quasi-reversibility, quasi-boundary)."
+                "--parameter applies only to a regularized --method "
+                    + "(cutoff, tikhonov, quasi-reversibility, quasi-boundary)."
             )
             try OptionCheck.finite(parameter, option: "--parameter", mustBe: "greater than 0") { $0 > 0 }
         }

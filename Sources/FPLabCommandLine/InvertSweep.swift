@@ -127,7 +127,8 @@ public struct InvertSweepOutcome {
                 name: "blowup.svg",
                 contents: InvertFigures.errorAgainstTime(
                     title:
-                        "Naive inversion, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints): error against s",
+                        "Naive inversion, \(options.equationSummary), "
+                        + "n = \(options.gridOptions.resolvedPoints): error against s",
                     series: plotted.map { (label: "δ = \($0.noiseLevel.shortText)", history: $0.history) },
                     threshold: options.threshold
                 )))
@@ -136,7 +137,8 @@ public struct InvertSweepOutcome {
                 name: "methods.svg",
                 contents: InvertFigures.errorAgainstNoise(
                     title:
-                        "Relative error at t = 0, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+                        "Relative error at t = 0, \(options.equationSummary), "
+                        + "n = \(options.gridOptions.resolvedPoints)",
                     rows: methods
                 )))
         files.append(
@@ -144,7 +146,8 @@ public struct InvertSweepOutcome {
                 name: "hoelder.svg",
                 contents: InvertFigures.halfTimeErrorAgainstNoise(
                     title:
-                        "Error at t = T/2 and the Hölder bound, \(options.equationSummary), n = \(options.gridOptions.resolvedPoints)",
+                        "Error at t = T/2 and the Hölder bound, \(options.equationSummary), "
+                        + "n = \(options.gridOptions.resolvedPoints)",
                     rows: methods
                 )))
         return InvertReport(
@@ -152,11 +155,13 @@ public struct InvertSweepOutcome {
             sections: [
                 .init(
                     title:
-                        "Time to blow-up of the naive inversion (reverse time s = T - t; measured at the first step past the threshold):",
+                        "Time to blow-up of the naive inversion (reverse time s = T - t; "
+                        + "measured at the first step past the threshold):",
                     table: blowUp),
                 .init(
                     title:
-                        "Every method over delta: relative error at t = 0, absolute error at t = T/2 against the Hölder bound:",
+                        "Every method over delta: relative error at t = 0, "
+                        + "absolute error at t = T/2 against the Hölder bound:",
                     table: methodsTable),
             ],
             closing: [String(format: "wall %.3g s", wallSeconds)],
@@ -167,7 +172,8 @@ public struct InvertSweepOutcome {
     private var summary: [String] {
         [
             "invert --sweep: equation \(options.equationSummary), T = \(options.time.shortText), box "
-                + "[-\(options.gridOptions.resolvedHalfWidth.shortText), \(options.gridOptions.resolvedHalfWidth.shortText)]"
+                + "[-\(options.gridOptions.resolvedHalfWidth.shortText), "
+                + "\(options.gridOptions.resolvedHalfWidth.shortText)]"
                 + "\(options.gridOptions.dimension > 1 ? "^\(options.gridOptions.dimension)" : ""), threshold "
                 + "\(options.threshold.shortText), seed \(options.runOptions.seed)",
             "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",

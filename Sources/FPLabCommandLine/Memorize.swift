@@ -196,8 +196,10 @@ public struct MemorizeExperiment {
         }
         let chi = frequencies.chiSquare
         let summary = [
-            "memorize: \(training.count) training points (\(options.datasetOptions.describe(fallback: "points 0,2,2.5"))), d = \(training.dimension), "
-                + "T = \(options.reverseOptions.time.shortText), start \(options.reverseOptions.start.rawValue), \(options.particles) runs, ε = \(options.reverseOptions.epsilon.shortText)",
+            "memorize: \(training.count) training points "
+                + "(\(options.datasetOptions.describe(fallback: "points 0,2,2.5"))), d = \(training.dimension), "
+                + "T = \(options.reverseOptions.time.shortText), start \(options.reverseOptions.start.rawValue), "
+                + "\(options.particles) runs, ε = \(options.reverseOptions.epsilon.shortText)",
             String(
                 format: "bridge, %d uniform steps: memorized fraction %.5f ± %.1e", options.steps,
                 headline.memorizedFraction,
@@ -224,7 +226,8 @@ public struct MemorizeExperiment {
             closing.append(
                 String(
                     format:
-                        "Voronoi t* = %-8@ ends at nearest to e^t* x: %.4f ± %.1e; one-step <X0> agrees with the end: %.4f",
+                        "Voronoi t* = %-8@ ends at nearest to e^t* x: %.4f ± %.1e; "
+                        + "one-step <X0> agrees with the end: %.4f",
                     row.startTime.shortText, row.endsAtNearest, row.standardError(row.endsAtNearest),
                     row.oneStepAgreement))
         }
@@ -273,12 +276,14 @@ public struct MemorizeExperiment {
                 let point = (0..<training.dimension).map { "\(training.points[index * training.dimension + $0])" }
                     .joined(separator: ",")
                 endpoints +=
-                    "\(point),\(frequencies.counts[index]),\(frequencies.frequencies[index]),\(frequencies.prediction.probabilities[index])\n"
+                    "\(point),\(frequencies.counts[index]),\(frequencies.frequencies[index]),"
+                    + "\(frequencies.prediction.probabilities[index])\n"
             }
             var voronoiCSV = "t_star,ends_at_nearest,standard_error,one_step_agreement,one_step_at_nearest,runs\n"
             for row in voronoi {
                 voronoiCSV +=
-                    "\(row.startTime),\(row.endsAtNearest),\(row.standardError(row.endsAtNearest)),\(row.oneStepAgreement),\(row.oneStepAtNearest),\(row.runCount)\n"
+                    "\(row.startTime),\(row.endsAtNearest),\(row.standardError(row.endsAtNearest)),"
+                    + "\(row.oneStepAgreement),\(row.oneStepAtNearest),\(row.runCount)\n"
             }
             files = [
                 OutputFile(name: "sweep.csv", contents: table.rendered(as: .csv)),

@@ -31,7 +31,8 @@ struct OutputTree {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             guard entries.isEmpty || isRecognized(directory) else {
                 throw CommandLineError(
-                    "\(option) \(path): the folder holds files that fplab verify did not write; name a new or empty folder."
+                    "\(option) \(path): the folder holds files that fplab verify "
+                        + "did not write; name a new or empty folder."
                 )
             }
         }
@@ -78,7 +79,8 @@ struct OutputTree {
             try? manager.removeItem(at: staging)
             if let error = error as? CommandLineError { throw error }
             throw CommandLineError(
-                "\(option) \(path): cannot write the results (\(error.localizedDescription)); the earlier results are untouched."
+                "\(option) \(path): cannot write the results "
+                    + "(\(error.localizedDescription)); the earlier results are untouched."
             )
         }
         let existed = manager.fileExists(atPath: directory.path)
@@ -93,7 +95,8 @@ struct OutputTree {
             if existed { rename(retired.path, directory.path) }
             try? manager.removeItem(at: staging)
             throw CommandLineError(
-                "\(option) \(path): cannot move the new results into place (\(reason)); the earlier results are untouched."
+                "\(option) \(path): cannot move the new results into place "
+                    + "(\(reason)); the earlier results are untouched."
             )
         }
         if existed { try? manager.removeItem(at: retired) }

@@ -7,7 +7,8 @@ import Foundation
 public struct Reverse: ParsableCommand {
     public static let configuration = CommandConfiguration(
         abstract:
-            "Take one density at T back to t = 0 four ways: naive inversion, reverse PDE, reverse-SDE and probability-flow particles.",
+            "Take one density at T back to t = 0 four ways: naive inversion, "
+            + "reverse PDE, reverse-SDE and probability-flow particles.",
         discussion: """
             rho_0 (--mixture) is evolved to --time T on the grid with the spectral solver; white noise of L2 norm \
             --noise is added (seeded). From that rho_T: naive is the backward spectral inversion of the inverse-heat \
@@ -262,10 +263,14 @@ public struct ReverseOutcome {
         let contrast = experiment.contrast
         let grid = contrast.grid
         let summary = [
-            "reverse: model \(options.modelOptions.summary), grid \(options.gridOptions.summary) (periodic), T = \(contrast.horizon.shortText), "
-                + "t_min = \(contrast.minimumTime.shortText), noise δ = \(contrast.noiseLevel.shortText) (L2 norm, seed \(options.runOptions.seed)), score \(contrast.score.rawValue)",
-            "ρ0: \(options.mixtureOptions.specification(dimension: grid.dimension)); ρ_T from the spectral solver (L1 to the exact mixture \(result.forwardError.shortText))",
-            "pde: \(contrast.pdeSolver), \(result.pdeSteps); sde, flow: \(contrast.particleCount) particles, \(contrast.particleSteps) geometric steps",
+            "reverse: model \(options.modelOptions.summary), grid \(options.gridOptions.summary) "
+                + "(periodic), T = \(contrast.horizon.shortText), "
+                + "t_min = \(contrast.minimumTime.shortText), noise δ = \(contrast.noiseLevel.shortText) "
+                + "(L2 norm, seed \(options.runOptions.seed)), score \(contrast.score.rawValue)",
+            "ρ0: \(options.mixtureOptions.specification(dimension: grid.dimension)); ρ_T from the "
+                + "spectral solver (L1 to the exact mixture \(result.forwardError.shortText))",
+            "pde: \(contrast.pdeSolver), \(result.pdeSteps); sde, flow: \(contrast.particleCount) "
+                + "particles, \(contrast.particleSteps) geometric steps",
             "t → 0: \(result.finishSentence)",
         ]
         var closing = result.rows.map { "\($0.method.rawValue): \($0.statusDetail)" }

@@ -12,7 +12,8 @@ public struct RunOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Threads for the FFTW transforms, the particle sampler, the matrix products and the nearest-neighbour searches (1 to 64); random draws do not depend on it.",
+            "Threads for the FFTW transforms, the particle sampler, the matrix products and the "
+                + "nearest-neighbour searches (1 to 64); random draws do not depend on it.",
             valueName: "n"))
     public var threads: Int = 1
 
@@ -21,7 +22,8 @@ public struct RunOptions: ParsableArguments {
     public func validate() throws {
         try OptionCheck.require(
             Self.threadRange.contains(threads),
-            "--threads must be between \(Self.threadRange.lowerBound) and \(Self.threadRange.upperBound); got \(threads)."
+            "--threads must be between \(Self.threadRange.lowerBound) and "
+                + "\(Self.threadRange.upperBound); got \(threads)."
         )
     }
 

@@ -73,7 +73,8 @@ public struct Sample: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).",
+            "euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, "
+                + "ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).",
             valueName: "name"))
     public var integrator: ParticleIntegrator?
 
@@ -98,7 +99,8 @@ public struct Sample: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Time grid: uniform, geometric or ddpm (the discrete DDPM schedule in OU time; default: uniform forward, geometric reverse).",
+            "Time grid: uniform, geometric or ddpm (the discrete DDPM schedule in OU time; "
+                + "default: uniform forward, geometric reverse).",
             valueName: "name"))
     public var schedule: Schedule?
 
@@ -167,7 +169,8 @@ public struct Sample: ParsableCommand {
             }
             try OptionCheck.require(
                 (1...3).contains(training!.dimension) || direction == .forward && !histogram,
-                "--data: the points are \(training!.dimension)-D; histograms and reverse sampling need 1 to 3 coordinates."
+                "--data: the points are \(training!.dimension)-D; histograms and "
+                    + "reverse sampling need 1 to 3 coordinates."
             )
         } else {
             training = nil
@@ -428,11 +431,13 @@ public struct SampleOutcome {
         }
         let times = experiment.timeGrid.times
         var summary = [
-            "sample: \(options.direction.rawValue), model \(options.modelOptions.summary), integrator \(experiment.integrator.rawValue)"
+            "sample: \(options.direction.rawValue), model \(options.modelOptions.summary), "
+                + "integrator \(experiment.integrator.rawValue)"
                 + (options.direction == .reverse
                     ? ", score \(experiment.scoreKind.rawValue)\(options.probabilityFlow ? ", probability flow" : "")"
                     : "")
-                + ", \(result.particleCount) particles, \(times.count - 1) steps from t = \(times.first!.shortText) to \(times.last!.shortText)"
+                + ", \(result.particleCount) particles, \(times.count - 1) steps "
+                + "from t = \(times.first!.shortText) to \(times.last!.shortText)"
         ]
         if let data = options.data {
             summary.append("data: \(data) (\(experiment.training!.count) points)")
@@ -512,7 +517,8 @@ public struct SampleOutcome {
                 let distance = density.distanceL1(to: exact)
                 histogramJSON["l1_to_exact"] = .number(distance)
                 closing.append(
-                    "histogram: \(histogram.grid.count) cells, L1 distance to the exact density \(distance.shortText), \(histogram.outsideCount) particles outside the box"
+                    "histogram: \(histogram.grid.count) cells, L1 distance to the exact density "
+                        + "\(distance.shortText), \(histogram.outsideCount) particles outside the box"
                 )
             }
             json["histogram"] = .object(histogramJSON)

@@ -218,18 +218,23 @@ struct SupportOutcome {
     var report: CommandReport {
         let grid = experiment.grid
         var summary = [
-            "support: data \(experiment.data.summary), model \(options.modelOptions.summary), T = \(experiment.horizon.shortText), start N(0, 1)",
-            "grid: \(grid.count) cells on [-\(grid.halfWidth.shortText), \(grid.halfWidth.shortText)], \(experiment.solver), \(experiment.steps.summary)",
-            "particles: \(experiment.particleCount), \(experiment.particleIntegrator.rawValue), \(experiment.particleSteps) geometric steps",
+            "support: data \(experiment.data.summary), model \(options.modelOptions.summary), "
+                + "T = \(experiment.horizon.shortText), start N(0, 1)",
+            "grid: \(grid.count) cells on [-\(grid.halfWidth.shortText), \(grid.halfWidth.shortText)], "
+                + "\(experiment.solver), \(experiment.steps.summary)",
+            "particles: \(experiment.particleCount), \(experiment.particleIntegrator.rawValue), "
+                + "\(experiment.particleSteps) geometric steps",
             "t → 0: \(experiment.finish.sentence(minimumTime: experiment.minimumTime))",
         ]
         summary.append(
-            "prediction by quadrature: h-reweighting \(result.prediction.map(\.shortText).joined(separator: ", ")); Bayes form \(result.predictionByPosterior.map(\.shortText).joined(separator: ", "))"
+            "prediction by quadrature: h-reweighting \(result.prediction.map(\.shortText).joined(separator: ", ")); "
+                + "Bayes form \(result.predictionByPosterior.map(\.shortText).joined(separator: ", "))"
         )
         var closing: [String] = []
         if let points = result.grid?.points, points.count >= 2, experiment.finish == .posteriorMeanMap {
             closing.append(
-                "grid at t_min, before the map: gap mass \(points[points.count - 2].gapMass.shortText), outer mass \(points[points.count - 2].outerMass.shortText)"
+                "grid at t_min, before the map: gap mass \(points[points.count - 2].gapMass.shortText), "
+                    + "outer mass \(points[points.count - 2].outerMass.shortText)"
             )
         }
         for (name, history) in [("grid", result.grid), ("particles", result.particles)] {

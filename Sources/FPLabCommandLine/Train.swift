@@ -32,7 +32,8 @@ public struct Train: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Training data, --training-points points drawn with --seed: swiss-roll (THEORY §9), moons, mixture, square or two-intervals (the roll's distance and coverage apply to swiss-roll only).",
+            "Training data, --training-points points drawn with --seed: swiss-roll (THEORY §9), moons, mixture, "
+                + "square or two-intervals (the roll's distance and coverage apply to swiss-roll only).",
             valueName: "name"))
     public var dataset: String = "swiss-roll"
 
@@ -121,8 +122,10 @@ public struct Train: ParsableCommand {
 
     @Flag(
         name: .customLong("compare-embeddings"),
-        help:
-            "Table: sinusoidal against scalar embedding on the Swiss roll over three seeds (--seed, +1, +2), same size, steps and learning rate."
+        help: """
+            Table: sinusoidal against scalar embedding on the Swiss roll over three seeds (--seed, +1, +2), same \
+            size, steps and learning rate.
+            """
     )
     public var compareEmbeddings = false
 
@@ -255,7 +258,8 @@ public struct Train: ParsableCommand {
                 let current = TrainingDataFingerprint(training)
                 try OptionCheck.require(
                     savedData == current,
-                    "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is \(current). Give the same --data, or the same --dataset, --training-points and --seed."
+                    "--resume \(resume!): the checkpoint was trained on other data (\(savedData)); this run's data is "
+                        + "\(current). Give the same --data, or the same --dataset, --training-points and --seed."
                 )
             }
             let scheduleSteps = resumed.network.schedule.stepCount
@@ -265,7 +269,8 @@ public struct Train: ParsableCommand {
                     + "noise schedule in --resume \(resume!) (from 1 to \(scheduleSteps)).")
             try OptionCheck.require(
                 (steps ?? 2000) >= resumed.step,
-                "--steps \(steps ?? 2000) is below the checkpoint's \(resumed.step) updates (--steps is the total count)."
+                "--steps \(steps ?? 2000) is below the checkpoint's "
+                    + "\(resumed.step) updates (--steps is the total count)."
             )
             architecture = saved
             configuration = savedConfiguration

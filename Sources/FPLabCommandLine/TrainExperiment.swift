@@ -99,7 +99,9 @@ public struct TrainOutcome {
             options.data.map { "\($0) (\(experiment.training.count) points, \(experiment.training.dimension)-D)" }
             ?? "\(options.dataset) (\(experiment.training.count) points, seed \(configuration.seed))"
         let summary = [
-            "train: \(architecture.summary), \(architecture.parameterCount) parameters; batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText), seed \(configuration.seed), \(options.runOptions.threads) thread(s)",
+            "train: \(architecture.summary), \(architecture.parameterCount) parameters; "
+                + "batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText), "
+                + "seed \(configuration.seed), \(options.runOptions.threads) thread(s)",
             "data: \(data)"
                 + (experiment.resumed != nil ? "; resumed from \(options.resume!) at update \(startStep)" : ""),
         ]
@@ -107,7 +109,8 @@ public struct TrainOutcome {
         var closing = [
             String(
                 format:
-                    "training: %@ after %d updates (%d this run) in %.3g s, %.0f examples/s; mean loss of the last 100 updates %@",
+                    "training: %@ after %d updates (%d this run) in %.3g s, "
+                    + "%.0f examples/s; mean loss of the last 100 updates %@",
                 status.description, state.step, state.step - startStep, trainingSeconds, throughput,
                 finalLoss?.shortText ?? "—"),
             String(

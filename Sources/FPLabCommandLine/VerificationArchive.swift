@@ -46,12 +46,14 @@ struct VerificationArchive {
         var table = DataTable(
             "checks",
             title:
-                "The checks of \(outcome.name), one a row: what was measured, what theory predicts or bounds, the verdict.",
+                "The checks of \(outcome.name), one a row: what was measured, "
+                + "what theory predicts or bounds, the verdict.",
             columns: [
                 .init("quantity", "what is compared", tolerance: .exact),
                 .init(
                     "measured",
-                    "the measured value (compared within each check's tolerance: 1e-6 relative or a hundredth of its band)"
+                    "the measured value (compared within each check's tolerance: "
+                        + "1e-6 relative or a hundredth of its band)"
                 ),
                 .init("expectation", "the bound or prediction of the theory, with the tolerance", tolerance: .exact),
                 .init("verdict", "pass or FAILED", tolerance: .exact),
@@ -186,11 +188,11 @@ struct VerificationArchive {
         var text = """
             # fplab verify: report
 
-            Written by `fplab verify\(settings.quick ? " --quick" : "")` (version \(fokkerPlanckLabVersion), seed \(settings.seed)): \
-            \(passed) of \(report.outcomes.count) claims passed. Each claim below says what theory claims, what was measured \
-            and the verdict, then shows its tables and figures; every number is in the claim's folder as CSV (one observation \
-            a row), Markdown and LaTeX, and README.md documents every file and column. Rerun and compare with \
-            `fplab verify --compare <this folder>`.
+            Written by `fplab verify\(settings.quick ? " --quick" : "")` (version \(fokkerPlanckLabVersion), seed \
+            \(settings.seed)): \(passed) of \(report.outcomes.count) claims passed. Each claim below says what theory \
+            claims, what was measured and the verdict, then shows its tables and figures; every number is in the \
+            claim's folder as CSV (one observation a row), Markdown and LaTeX, and README.md documents every file and \
+            column. Rerun and compare with `fplab verify --compare <this folder>`.
 
             ## Summary
 
@@ -200,7 +202,8 @@ struct VerificationArchive {
             """
         for outcome in report.outcomes {
             text +=
-                "| [\(outcome.name)](#\(anchor(outcome.name))) | \(outcome.checks.count) | \(outcome.passed ? "pass" : "**FAILED**") |\n"
+                "| [\(outcome.name)](#\(anchor(outcome.name))) | \(outcome.checks.count) "
+                + "| \(outcome.passed ? "pass" : "**FAILED**") |\n"
         }
         text += """
 
@@ -218,14 +221,16 @@ struct VerificationArchive {
             let bounds = claim?.bounds.joined(separator: "<br>") ?? ""
             let controls = claim?.controls.map { "**\($0.name)**: \($0.description)" }.joined(separator: "<br>") ?? ""
             text +=
-                "| \(outcome.name) | \(bounds.replacingOccurrences(of: "|", with: "\\|")) | \(controls.replacingOccurrences(of: "|", with: "\\|")) |\n"
+                "| \(outcome.name) | \(bounds.replacingOccurrences(of: "|", with: "\\|")) "
+                + "| \(controls.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         for (index, outcome) in report.outcomes.enumerated() {
             text += "\n## \(index + 1). \(outcome.name)\n\n"
             var paragraph = "**Claim.** \(outcome.statement) "
             if !outcome.record.summary.isEmpty { paragraph += "**Measured.** \(outcome.record.summary) " }
             let checkSentences = outcome.checks.map {
-                "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: \($0.expectation), \($0.passed ? "holds" : "FAILS"))"
+                "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: "
+                    + "\($0.expectation), \($0.passed ? "holds" : "FAILS"))"
             }
             if let failure = outcome.failure { paragraph += "The claim could not run: \(failure). " }
             if !checkSentences.isEmpty { paragraph += "Checks: " + checkSentences.joined(separator: "; ") + ". " }
@@ -237,7 +242,8 @@ struct VerificationArchive {
                     text += "\n" + table.markdownText + "\n([\(table.name).csv](\(file)))\n"
                 } else {
                     text +=
-                        "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) (columns: \(table.columns.map { "`\($0.key)`" }.joined(separator: ", "))).\n"
+                        "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) "
+                        + "(columns: \(table.columns.map { "`\($0.key)`" }.joined(separator: ", "))).\n"
                 }
             }
             for figure in outcome.record.figures {
@@ -258,12 +264,14 @@ struct VerificationArchive {
     static let otherEntries: [(name: String, description: String)] = [
         (
             "notebook.ipynb",
-            "a Jupyter notebook that loads the CSV and `.npy` files with numpy and matplotlib and redraws the main figures"
+            "a Jupyter notebook that loads the CSV and `.npy` files with "
+                + "numpy and matplotlib and redraws the main figures"
         ),
         ("configs/", "example configuration files for `fplab run FILE` and their schema (`configs/README.md`)"),
         (
             "forward-ou-1d/",
-            "the default `fplab forward --output notebooks-data/forward-ou-1d` run: manifest.json, snapshots.csv (time, L1 and L∞ error, mass, minimum density, KL to N(0, 1)), density.csv, density.svg, errors.svg"
+            "the default `fplab forward --output notebooks-data/forward-ou-1d` run: manifest.json, snapshots.csv "
+                + "(time, L1 and L∞ error, mass, minimum density, KL to N(0, 1)), density.csv, density.svg, errors.svg"
         ),
     ]
 
@@ -294,8 +302,9 @@ struct VerificationArchive {
             shortest text that reads back to the same double), `nan`, `inf` and `-inf` as numpy and pandas read them; \
             fields holding commas are quoted. Load with `pandas.read_csv(path)` or Python's `csv` module (as \
             `notebook.ipynb` does); `numpy.genfromtxt(path, delimiter=",", names=True)` reads the all-numeric tables.
-            - **Markdown** (`.md`) and **LaTeX** (`.tex`, booktabs: `\\usepackage{booktabs}`) tables: the same rows with \
-            four significant digits, for every table of at most \(Self.typesetRowLimit) rows (longer ones are CSV only).
+            - **Markdown** (`.md`) and **LaTeX** (`.tex`, booktabs: `\\usepackage{booktabs}`) tables: the same rows \
+            with four significant digits, for every table of at most \(Self.typesetRowLimit) rows (longer ones are CSV \
+            only).
             - **`.npy`**: NumPy format 1.0, little-endian float64, C order (last index fastest; axis 0 is x), header \
             padded to 64 bytes: `numpy.load(path)`.
             - **SVG** figures drawn by `fplab` itself (the Figures module); they open in any browser.
@@ -306,9 +315,12 @@ struct VerificationArchive {
 
             | file | contents |
             |---|---|
-            | `manifest.json` | the run: command, version, quick flag, seed, threads, verdict, wall time, and per claim its folder, verdict and seconds |
-            | `summary.csv` | every check of every claim, one a row: `claim`, `quantity`, `measured`, `expectation`, `verdict` (also `summary.md`, `summary.tex`) |
-            | `REPORT.md` | the claims in reading order: what is claimed, what was measured, the verdict, tables and figures |
+            | `manifest.json` | the run: command, version, quick flag, seed, threads, verdict, wall time, and per \
+            claim its folder, verdict and seconds |
+            | `summary.csv` | every check of every claim, one a row: `claim`, `quantity`, `measured`, `expectation`, \
+            `verdict` (also `summary.md`, `summary.tex`) |
+            | `REPORT.md` | the claims in reading order: what is claimed, what was measured, the verdict, tables and \
+            figures |
             | `README.md` | this file |
 
             """
@@ -316,7 +328,8 @@ struct VerificationArchive {
         let others = Self.otherEntries.filter { present.contains($0.name) }
         if !others.isEmpty {
             text +=
-                "\nAlso in this folder, not written by `fplab verify` (carried over when it rewrites the folder):\n\n| entry | contents |\n|---|---|\n"
+                "\nAlso in this folder, not written by `fplab verify` (carried over when it "
+                + "rewrites the folder):\n\n| entry | contents |\n|---|---|\n"
             for entry in others { text += "| `\(entry.name)` | \(entry.description) |\n" }
         }
         text += """
@@ -326,9 +339,9 @@ struct VerificationArchive {
             `fplab verify --compare DIR` reruns the claims with the seed and quick flag of DIR/manifest.json and \
             compares every CSV column and `.npy` array with the committed values. Each column declares its tolerance \
             (listed below): `exact` (text, counts, verdicts), `rel r` or `abs a + rel r` (|new − old| ≤ a + r·|old|), \
-            `k SE (column)` (statistical estimates: |new − old| ≤ k·√(se_old² + se_new²), the standard errors read from \
-            that column) and `not compared` (timings). A check's measured value moves when it shifts by more than 1e-6 \
-            relative or a hundredth of the band the check allows.
+            `k SE (column)` (statistical estimates: |new − old| ≤ k·√(se_old² + se_new²), the standard errors read \
+            from that column) and `not compared` (timings). A check's measured value moves when it shifts by more than \
+            1e-6 relative or a hundredth of the band the check allows.
 
             ## Claims
 

@@ -81,7 +81,8 @@ public struct Verify: ParsableCommand {
         if let only {
             try OptionCheck.require(
                 VerificationSuite.claim(named: only) != nil,
-                "--only: no claim named '\(only)'; the claims are: \(VerificationSuite.claims.map(\.name).joined(separator: ", "))."
+                "--only: no claim named '\(only)'; the claims are: "
+                    + "\(VerificationSuite.claims.map(\.name).joined(separator: ", "))."
             )
         }
         try OptionCheck.finite(toleranceScale, option: "--tolerance-scale", mustBe: "greater than 0") { $0 > 0 }
@@ -94,7 +95,8 @@ public struct Verify: ParsableCommand {
             }
             try OptionCheck.require(
                 (1...max(claim.controls.count, 1)).contains(plant) && !claim.controls.isEmpty,
-                "--plant: \(only) lists \(claim.controls.count) defect(s); give a number from 1 to \(claim.controls.count)."
+                "--plant: \(only) lists \(claim.controls.count) defect(s); "
+                    + "give a number from 1 to \(claim.controls.count)."
             )
             try OptionCheck.require(
                 outputDirectory == nil && compare == nil,
@@ -107,7 +109,8 @@ public struct Verify: ParsableCommand {
                 "--compare \(compare): the data was written by a full run; compare without --quick.")
             try OptionCheck.require(
                 runOptions.seed == 1 || runOptions.seed == manifest.seed,
-                "--compare \(compare): the data was written with seed \(manifest.seed) and is compared by rerunning with it; leave out --seed \(runOptions.seed)."
+                "--compare \(compare): the data was written with seed \(manifest.seed) and is "
+                    + "compared by rerunning with it; leave out --seed \(runOptions.seed)."
             )
             do {
                 try VerificationComparison.checkTree(compare, claims: selectedClaims.map(\.name))
@@ -334,7 +337,8 @@ public struct VerificationReport {
         ])
         return CommandReport(
             summary: [
-                "verify: \(outcomes.count) claim(s)\(settings.quick ? " (quick)" : ""), seed \(settings.seed), \(settings.threads) thread(s)"
+                "verify: \(outcomes.count) claim(s)\(settings.quick ? " (quick)" : ""), "
+                    + "seed \(settings.seed), \(settings.threads) thread(s)"
             ],
             table: table,
             closing: [String(format: "%d of %d claims passed (%.1f s)", passedCount, outcomes.count, wallSeconds)]
