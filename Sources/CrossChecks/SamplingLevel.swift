@@ -6,13 +6,15 @@ import Foundation
 /// With bin masses p_i (summing to 1) and counts (n_i) multinomial(M, p), the histogram masses are
 /// phat_i = n_i / M and TV = (1/2) sum_i |phat_i - p_i|. Its expectation is exact:
 ///
-///     E TV = (1/(2M)) sum_i E|n_i - M p_i|,   E|n - M p| = 2 nu C(M, nu) p^nu (1 - p)^(M - nu + 1),  nu = floor(M p) + 1
+///     E TV = (1/(2M)) sum_i E|n_i - M p_i|,
+///     E|n - M p| = 2 nu C(M, nu) p^nu (1 - p)^(M - nu + 1),  nu = floor(M p) + 1
 ///
 /// (de Moivre's mean absolute deviation of the binomial, evaluated through log-gamma). For large M p_i this is
 /// sqrt(2 p_i (1 - p_i) / (pi M)); for M p_i << 1 it is about 2 p_i, which is why E TV falls more slowly than
 /// M^(-1/2) while many bins hold less than one particle. The variance
 ///
-///     Var TV = (1/4) [ sum_i (p_i (1 - p_i)/M - (E|phat_i - p_i|)^2) + sum_(i != j) Cov(|phat_i - p_i|, |phat_j - p_j|) ]
+///     Var TV = (1/4) [ sum_i (p_i (1 - p_i)/M - (E|phat_i - p_i|)^2)
+///                      + sum_(i != j) Cov(|phat_i - p_i|, |phat_j - p_j|) ]
 ///
 /// takes the covariances from the normal approximation: for a centred normal pair with standard deviations s_i, s_j
 /// and correlation r, Cov(|X|, |Y|) = (2/pi) s_i s_j (r arcsin r + sqrt(1 - r^2) - 1) = s_i s_j r^2 / pi + O(r^4);

@@ -9,10 +9,13 @@ import Safeguards
 /// | case | dimension | law |
 /// |---|---|---|
 /// | `swissRoll` | 2 | tau ~ U[1.5 pi, 4.5 pi], (tau cos tau, tau sin tau)/10 + jitter (THEORY §9) |
-/// | `twoMoons` | 2 | half the points on the upper arc (cos a, sin a), half on the lower (1 - cos a, 1/2 - sin a), a ~ U[0, pi], + noise |
+/// | `twoMoons` | 2 | two arcs + noise (below) |
 /// | `mixture` | d | a Gaussian mixture's own sampler (`GaussianMixture.sample`) |
 /// | `uniformSquare` | 2 | U[-h, h]^2 |
 /// | `twoIntervals` | 1 | 0.3 U[-2, -1] + 0.7 U[1, 2] |
+///
+/// `twoMoons`: half the points on the upper arc (cos a, sin a), half on the lower (1 - cos a, 1/2 - sin a),
+/// a ~ U[0, pi], + noise.
 ///
 /// Every dataset is drawn from `Xoshiro256StarStar(seed:stream:)`: the same seed and stream give the same points.
 /// Cost O(count d).
@@ -134,7 +137,8 @@ extension PointSet {
             }
             if let dimension, dimension != numbers.count {
                 throw PointFileError(
-                    "point \(index + 1) has \(numbers.count) coordinates, earlier points have \(dimension) (ragged data)"
+                    "point \(index + 1) has \(numbers.count) coordinates, "
+                        + "earlier points have \(dimension) (ragged data)"
                 )
             }
             dimension = numbers.count

@@ -66,7 +66,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         case .reflecting:
             guard process.isDriftFree else {
                 throw SolverError(
-                    "the spectral solver handles reflecting walls only for pure diffusion; use the finite-volume solver for a drift with walls"
+                    "the spectral solver handles reflecting walls only for pure diffusion; "
+                        + "use the finite-volume solver for a drift with walls"
                 )
             }
             basis = .cosine(try CosineState(grid: grid, rigor: rigor, threads: threads))

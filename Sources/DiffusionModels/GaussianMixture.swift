@@ -135,7 +135,8 @@ public struct GaussianMixture: Sendable, Equatable {
                 for column in 0..<dimension {
                     result[row * dimension + column] +=
                         component.weight
-                        * (component.covariance[row * dimension + column] + component.mean[row] * component.mean[column])
+                        * (component.covariance[row * dimension + column]
+                            + component.mean[row] * component.mean[column])
                 }
             }
         }

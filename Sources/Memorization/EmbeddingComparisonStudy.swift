@@ -91,7 +91,8 @@ public struct EmbeddingComparisonStudy: Sendable {
                 }
                 guard status == .completed else {
                     throw SamplerError(
-                        "training the \(embedding.rawValue) embedding with seed \(seed) stopped: \(status); lower the learning rate"
+                        "training the \(embedding.rawValue) embedding with seed \(seed) "
+                            + "stopped: \(status); lower the learning rate"
                     )
                 }
                 let trainingSeconds = (ContinuousClock.now - trainingClock) / .seconds(1)

@@ -158,8 +158,8 @@ public struct EndpointFrequencyStudy: Sendable {
     }
 
     /// Pearson's χ² homogeneity test of two count vectors over the same bins: expected counts from the pooled
-    /// proportions, (2 − 1)(k − 1) degrees of freedom (the goodness-of-fit test with k estimated proportions on 2k cells).
-    /// Nil when either vector counts nothing (no test is possible). Cost O(k).
+    /// proportions, (2 − 1)(k − 1) degrees of freedom (the goodness-of-fit test with k estimated proportions on 2k
+    /// cells). Nil when either vector counts nothing (no test is possible). Cost O(k).
     public static func homogeneityTest(_ first: [Int], _ second: [Int]) -> ChiSquareTest? {
         let (firstTotal, secondTotal) = (Double(first.reduce(0, +)), Double(second.reduce(0, +)))
         guard firstTotal > 0 && secondTotal > 0 && first.count == second.count else { return nil }

@@ -73,7 +73,8 @@ public struct FiniteDatasetScore: ScoreProvider {
         }
     }
 
-    /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
+    /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i,
+    /// with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
     /// Two passes over the data, eight training points per vector operation.
     @inline(__always)
     private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double])

@@ -77,7 +77,8 @@ public struct NaiveReconstruction {
         func modelReverseTime(_ tauReverse: Double) -> Double {
             horizon - modelTime(equivalentTime: tauHorizon - tauReverse)
         }
-        // The exact field on the stepper's grid (the same cells; the two grids' half-widths may differ in the last bit).
+        // The exact field on the stepper's grid (the same cells; the two grids' half-widths may differ in the
+        // last bit).
         func error(of field: Field, atTime time: Double) -> Double {
             field.isFinite
                 ? field.distanceL1(to: Field(grid: field.grid, values: exact.field(atTime: time).values)) : .infinity

@@ -202,7 +202,8 @@ public struct ReconstructionContrast {
                     let point = report.location.map { String(format: "%.4g", $0) }.joined(separator: ", ")
                     detail = String(
                         format:
-                            "blew up at reverse time s = %.4g (%@), mode |k| = %.4g (frequency %@), largest error at x = (%@)",
+                            "blew up at reverse time s = %.4g (%@), mode |k| = %.4g "
+                            + "(frequency %@), largest error at x = (%@)",
                         outcome.blowUpTime ?? .nan,
                         report.cause == .threshold ? "relative L2 error above 1" : "non-finite values",
                         report.mode.wavenumber, "\(report.mode.frequencies)", point)

@@ -32,7 +32,8 @@ public enum ReverseFinish: String, Sendable, CaseIterable {
         switch self {
         case .posteriorMeanMap:
             return
-                "stopped at t_min = \(String(format: "%.3g", minimumTime)) and finished with the exact map x -> <X0>(x, t_min)"
+                "stopped at t_min = \(String(format: "%.3g", minimumTime)) and "
+                + "finished with the exact map x -> <X0>(x, t_min)"
         case .none: return "stopped at t_min = \(String(format: "%.3g", minimumTime)); the result is the density there"
         }
     }

@@ -16,12 +16,16 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
 /// | 8 | magic "FPLABNET" |
 /// | 4 | format version (UInt32, currently 1) |
 /// | 4 | header length H (UInt32) |
-/// | H | header: JSON (UTF-8) with `architecture` (dimension, width, depth, activation, embedding), `schedule`, `configuration` (batch, learning rate, Adam constants, seed), `step`, `parameter_count`, `loss_count`, and `training_data` (count, dimension, hash: `TrainingDataFingerprint`) when known |
+/// | H | header: JSON (UTF-8), its fields below |
 /// | 8 P | parameters (Float64) |
 /// | 8 P | Adam first moments |
 /// | 8 P | Adam second moments |
 /// | 8 L | loss history |
 /// | 8 | FNV-1a 64 checksum of every byte before it |
+///
+/// The header: JSON (UTF-8) with `architecture` (dimension, width, depth, activation, embedding), `schedule`,
+/// `configuration` (batch, learning rate, Adam constants, seed), `step`, `parameter_count`, `loss_count`, and
+/// `training_data` (count, dimension, hash: `TrainingDataFingerprint`) when known.
 ///
 /// The Float64 arrays are stored bit for bit, so a round trip is exact. Reading checks the magic, the version,
 /// the header, the exact file length (a truncated or padded file is refused) and the checksum (a flipped byte
@@ -96,7 +100,8 @@ public enum NetworkCheckpoint {
         let fileVersion = readUInt32(bytes, at: 8)
         guard fileVersion == version else {
             throw CheckpointError(
-                "'\(name)': checkpoint format version \(fileVersion) is not supported (this build reads version \(version))."
+                "'\(name)': checkpoint format version \(fileVersion) is not "
+                    + "supported (this build reads version \(version))."
             )
         }
         let headerLength = Int(readUInt32(bytes, at: 12))
@@ -105,7 +110,8 @@ public enum NetworkCheckpoint {
                 "'\(name)': the header length \(headerLength) exceeds the \(headerByteLimit) "
                     + "bytes allowed.")
         }
-        // The header, when it can be read, gives the expected length; the checksum decides whether the bytes are intact.
+        // The header, when it can be read, gives the expected length;
+        // the checksum decides whether the bytes are intact.
         var header: Header?
         if bytes.count >= 16 + headerLength {
             header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)]))

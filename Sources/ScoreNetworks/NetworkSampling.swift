@@ -13,7 +13,8 @@ extension NoiseSchedule {
 extension ScoreNetwork {
     /// `count` samples by the DDPM bridge update (THEORY §5) driven by `NetworkScore`, from N(0, I) at t_N
     /// (ρ at t_N ≈ 5.03 is N(0, I) up to a mean scale e^(−5.03) ≈ 0.0065) down to 0 on `samplingGrid(steps:)`.
-    /// Same seed, same samples whatever `threads` (the particle core's blocks). Cost: `steps` forward passes per sample.
+    /// Same seed, same samples whatever `threads` (the particle core's blocks).
+    /// Cost: `steps` forward passes per sample.
     public func generate(count: Int, steps: Int, seed: UInt64, threads: Int = 1) throws -> ParticleRunResult {
         let sampler = ParticleSampler(
             dynamics: .reverseSDE(
