@@ -21,7 +21,8 @@ import Testing
                 d.totalVariation, d.expectedTotalVariation, d.totalVariationStandardError, d.standardScore,
                 d.kolmogorovSmirnovPValue ?? .nan, d.chiSquarePValue)
         }.joined(separator: "\n")
-            + "\nexponent \(result.decayExponent ?? .nan) expected \(result.expectedDecayExponent ?? .nan) grid \(result.gridSeconds) s particles \(result.particleSeconds) s"
+            + "\nexponent \(result.decayExponent ?? .nan) expected \(result.expectedDecayExponent ?? .nan) grid "
+            + "\(result.gridSeconds) s particles \(result.particleSeconds) s"
     }
 
     /// Forward, 1-D, OU, spectral (256 cells on [-10, 10]), exact particle steps, M = 10^3 ... 10^6 (seed 11):

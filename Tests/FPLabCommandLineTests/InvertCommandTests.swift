@@ -49,7 +49,8 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
     }
 
     /// A regularized run completes to t = 0, stays under the Hölder bound at T/2 and reports its a priori parameter:
-    /// the cutoff K = ln(E / delta_u) / tau(T), delta_u = delta e^(-T/2) the noise of the heat solution behind the OU data.
+    /// the cutoff K = ln(E / delta_u) / tau(T), delta_u = delta e^(-T/2) the noise of the heat solution behind the
+    /// OU data.
     @Test func cutoffRunCompletesUnderTheHoelderBound() throws {
         let json = try invertJSON(["--method", "cutoff", "--noise", "1e-4"])
         #expect(json["status"] as? String == "completed")

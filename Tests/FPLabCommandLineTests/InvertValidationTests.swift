@@ -27,7 +27,8 @@ import Testing
         BadInput(arguments: ["--steps", "0"], option: "--steps", allowed: "from 1 to"),
         BadInput(arguments: ["--diffusivity", "2"], option: "--diffusivity", allowed: "only to --equation heat"),
         BadInput(
-            arguments: ["--equation", "heat", "--diffusivity", "0"], option: "--diffusivity", allowed: "greater than 0"),
+            arguments: ["--equation", "heat", "--diffusivity", "0"], option: "--diffusivity",
+            allowed: "greater than 0"),
         BadInput(arguments: ["--sweep", "--noise", "1e-3"], option: "--noise", allowed: "does not apply with --sweep"),
         BadInput(
             arguments: ["--sweep", "--method", "cutoff"], option: "--method", allowed: "does not apply with --sweep"),

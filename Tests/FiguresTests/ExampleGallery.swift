@@ -23,7 +23,8 @@ enum ExampleGallery {
         let heun = steps.map { 1.7 * $0 * $0 }
         return LinePlot(
             title: "Weak error against step size",
-            xAxis: Axis("step size Δt", scale: .logarithmic), yAxis: Axis("|E f(X_T) − E f(X̂_T)|", scale: .logarithmic),
+            xAxis: Axis("step size Δt", scale: .logarithmic),
+            yAxis: Axis("|E f(X_T) − E f(X̂_T)|", scale: .logarithmic),
             series: [.init("Euler–Maruyama", x: steps, y: euler), .init("Heun", x: steps, y: heun)],
             referenceLines: [
                 .powerLaw(exponent: 1, through: (x: 0.2, y: 0.3), label: "order 1"),

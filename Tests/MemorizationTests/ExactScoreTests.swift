@@ -51,8 +51,8 @@ import Testing
     }
 
     /// Start N(0, 1): frequencies against E_gamma[lambda_i(Y, 1)] by quadrature, within 4 SE (binomial) for each
-    /// point (8000 runs of 1000 steps), and chi-square p > 0.01. The chi-square test must reject the uniform prediction, which is wrong
-    /// for this start law (p < 1e-6), so the check can fail.
+    /// point (8000 runs of 1000 steps), and chi-square p > 0.01. The chi-square test must reject the uniform
+    /// prediction, which is wrong for this start law (p < 1e-6), so the check can fail.
     @Test func endpointFrequenciesMatchThePrediction() throws {
         let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 5, threads: 2)
         let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()

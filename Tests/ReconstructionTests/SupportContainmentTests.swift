@@ -79,7 +79,10 @@ import Testing
             let standardError = particles.finalStandardErrors![index]
             #expect(
                 abs(particles.finalPieceMasses[index] - result.prediction[index]) <= 4 * standardError,
-                "particles piece \(index): \(particles.finalPieceMasses[index]) vs \(result.prediction[index]) (SE \(standardError))"
+                """
+                particles piece \(index): \(particles.finalPieceMasses[index]) vs \
+                \(result.prediction[index]) (SE \(standardError))
+                """
             )
         }
         // Early on the mass sits across the gap; it drains as reverse time runs. At t_min, before the map, what is

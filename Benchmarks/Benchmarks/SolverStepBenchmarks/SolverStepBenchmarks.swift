@@ -8,7 +8,9 @@ import SolverKernels
 
 /// Registers one benchmark that calls `kind` once per iteration.
 private func register(_ kind: KernelKind, _ configuration: KernelConfiguration, note: String = "") {
-    let name = "\(kind.rawValue) \(configuration.dimension)-D \(configuration.sizeLabel)\(note)\(configuration.variantLabel)"
+    let name =
+        "\(kind.rawValue) \(configuration.dimension)-D "
+        + "\(configuration.sizeLabel)\(note)\(configuration.variantLabel)"
     Benchmark(name) { benchmark, kernel in
         for _ in benchmark.scaledIterations {
             kernel.run()

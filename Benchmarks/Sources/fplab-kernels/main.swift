@@ -81,7 +81,8 @@ struct Options {
                 options.kernels = try text.split(separator: ",").map { name in
                     guard let kind = KernelKind(rawValue: String(name)) else {
                         throw UsageError(
-                            "unknown kernel '\(name)'; known: \(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                            "unknown kernel '\(name)'; known: "
+                                + "\(KernelKind.allCases.map(\.rawValue).joined(separator: ", "))"
                         )
                     }
                     return kind

@@ -2,8 +2,8 @@ import CFuzzer
 import FPLabCommandLine
 import Foundation
 
-// libFuzzer's driver runs the fuzzing loop; each input it makes goes to `FuzzEntryPoints.jsonConfiguration`, and returning
-// from it means no trap.
+// libFuzzer's driver runs the fuzzing loop; each input it makes goes to `FuzzEntryPoints.jsonConfiguration`,
+// and returning from it means no trap.
 var argumentCount = CommandLine.argc
 var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
 exit(
