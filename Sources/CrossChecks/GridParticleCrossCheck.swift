@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// Which way the cross-check runs the process.
 public enum CrossCheckDirection: String, Sendable, CaseIterable {

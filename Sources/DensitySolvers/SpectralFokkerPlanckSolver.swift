@@ -1,6 +1,7 @@
 import DiffusionModels
 import Foundation
 import GridFields
+import ParallelLoops
 import SpectralTransforms
 
 /// The Fokker–Planck equation d_t rho = -div(b rho) + (g(t)^2 / 2) Lap rho on a periodic box, solved in Fourier
@@ -313,11 +314,11 @@ final class FourierState {
     /// fluxes[a] <- (scale x_a) physical for every axis a (linear drift b = f(t) x, scale = f / N), one pass over
     /// the grid: each row of `physical` is read from memory once.
     private func formLinearFluxes(scale: Double) {
-        let scaledColumns = SharedDoublePointer(scaledColumnCoordinates)
+        let scaledColumns = SharedMutablePointer<Double>(scaledColumnCoordinates)
         for column in 0..<gridColumnCount { scaledColumns[column] = scale * columnCoordinates[column] }
-        let density = SharedDoublePointer(physical)
-        let fluxPointers = fluxes.map(SharedDoublePointer.init)
-        let rowCentres = rowCoordinates.map(SharedDoublePointer.init)
+        let density = SharedMutablePointer<Double>(physical)
+        let fluxPointers = fluxes.map(SharedMutablePointer<Double>.init(_:))
+        let rowCentres = rowCoordinates.map(SharedMutablePointer<Double>.init(_:))
         let leadingAxisCount = grid.dimension - 1
         let columnCount = gridColumnCount
         gridBlocks.forEach { rows, columns in
@@ -336,9 +337,9 @@ final class FourierState {
 
     /// fluxes[a] <- (b_a / N) physical for every axis a, b the cached drift field, one pass over the grid.
     private func formGeneralFluxes(normalization: Double) {
-        let density = SharedDoublePointer(physical)
-        let fluxPointers = fluxes.map(SharedDoublePointer.init)
-        let driftPointers = driftField.map(SharedDoublePointer.init)
+        let density = SharedMutablePointer<Double>(physical)
+        let fluxPointers = fluxes.map(SharedMutablePointer<Double>.init(_:))
+        let driftPointers = driftField.map(SharedMutablePointer<Double>.init(_:))
         let columnCount = gridColumnCount
         gridBlocks.forEach { rows, columns in
             for row in rows {
@@ -359,10 +360,10 @@ final class FourierState {
     /// in one pass: every coefficient reads its d flux values and is written once. The last flux spectrum is
     /// `derivative` itself, overwritten in place (each coefficient is read before it is written).
     private func formDivergence() {
-        let output = SharedDoublePointer(derivative)
-        let fluxPointers = fluxSpectra.map(SharedDoublePointer.init)
-        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedDoublePointer.init)
-        let columnWavenumber = SharedDoublePointer(columnDerivativeWavenumber)
+        let output = SharedMutablePointer<Double>(derivative)
+        let fluxPointers = fluxSpectra.map(SharedMutablePointer<Double>.init(_:))
+        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedMutablePointer<Double>.init(_:))
+        let columnWavenumber = SharedMutablePointer<Double>(columnDerivativeWavenumber)
         let dimension = grid.dimension
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
@@ -415,9 +416,7 @@ final class FourierState {
         let dimension = grid.dimension
         if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
         let field = driftField
-        if let direct = process as? CellCentreDrift,
-            direct.drift(atCellCentresOf: grid, time: time, into: field.map(\.values))
-        {
+        if process.drift(atCellCentresOf: grid, time: time, into: field.map(\.values)) {
             driftFieldTime = time
             return
         }
@@ -444,12 +443,12 @@ final class FourierState {
     private func beginStages(
         accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool
     ) {
-        let stateValues = SharedDoublePointer(state)
-        let slope = SharedDoublePointer(derivative)
-        let sum = SharedDoublePointer(accumulator)
-        let stageValues = SharedDoublePointer(stage)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let stageValues = SharedMutablePointer<Double>(stage)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -484,12 +483,12 @@ final class FourierState {
         into output: AlignedBuffer, _ first: AlignedBuffer, plus scale: Double, diffusion factors: DiffusionFactors,
         accumulatorWeight: Double? = nil
     ) {
-        let result = SharedDoublePointer(output)
-        let left = SharedDoublePointer(first)
-        let slope = SharedDoublePointer(derivative)
-        let sum = SharedDoublePointer(accumulator)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let result = SharedMutablePointer<Double>(output)
+        let left = SharedMutablePointer<Double>(first)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -515,11 +514,11 @@ final class FourierState {
 
     /// u <- E accumulator + scale k.
     private func finishIntegratingFactorStep(scale: Double, diffusion factors: DiffusionFactors) {
-        let stateValues = SharedDoublePointer(state)
-        let sum = SharedDoublePointer(accumulator)
-        let slope = SharedDoublePointer(derivative)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -537,10 +536,10 @@ final class FourierState {
 
     /// u <- E u and stage <- u (the new u).
     private func diffuseStateIntoStage(diffusion factors: DiffusionFactors) {
-        let stateValues = SharedDoublePointer(state)
-        let stageValues = SharedDoublePointer(stage)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let stageValues = SharedMutablePointer<Double>(stage)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -702,4 +701,9 @@ final class CosineState {
         }
         return (coefficients[0] / Double(1 << grid.dimension), sum.isFinite, largest / abs(coefficients[0]))
     }
+}
+
+extension SharedMutablePointer<Double> {
+    /// The values of an FFTW-aligned buffer.
+    init(_ buffer: AlignedBuffer) { self.init(buffer.values) }
 }

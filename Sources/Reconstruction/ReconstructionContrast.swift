@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Scores
 
 /// The four ways back from rho_T to rho_0 that the contrast compares.
 public enum ReconstructionMethod: String, Sendable, CaseIterable {

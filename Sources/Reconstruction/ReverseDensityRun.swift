@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// The grid method that runs the score-guided reverse equation.
 public enum ReverseSolver: Sendable, Equatable, CustomStringConvertible {

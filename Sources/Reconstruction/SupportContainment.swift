@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// The regions of the line that interval data defines: its pieces, the gaps between them, and the two outer rays.
 public struct SupportRegions: Sendable {

@@ -7,6 +7,7 @@ import GridFields
 import ParticleSampling
 import RandomStreams
 import SampleStatistics
+import Scores
 
 /// Every claim `fplab verify` checks, in reading order.
 public enum VerificationSuite {
@@ -22,7 +23,7 @@ public enum VerificationSuite {
     /// The claim called `name`, or nil.
     public static func claim(named name: String) -> Claim? { claims.first { $0.name == name } }
 
-    static let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+    static let paperMixture = GaussianMixture.paperOneDimensional
     static let planarMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
     static let ornsteinUhlenbeck = LinearSDE.ornsteinUhlenbeck
 
@@ -114,7 +115,7 @@ public enum VerificationSuite {
     ) { settings, record in
         let line = Grid(dimension: 1, points: 256, halfWidth: 10)
         let plane = Grid(dimension: 2, points: settings.quick ? 96 : 128, halfWidth: 8)
-        record.parameter("mixture_1d", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture_1d", paperMixture.specification ?? "")
         record.parameter("mixture_2d", "0.5:-1.5,0:0.5;0.5:1.5,1:0.5")
         record.parameter("model", "ou")
         record.parameter("final_time", 1.0)
@@ -243,7 +244,7 @@ public enum VerificationSuite {
                 }
             ),
         ]
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("points", 256)
         record.parameter("final_time", 1.0)
         record.parameter(
@@ -325,7 +326,7 @@ public enum VerificationSuite {
         var widths: [Double] = []
         var largestMassDrift = 0.0
         let pointCounts = settings.quick ? [100, 200, 400, 800] : [100, 200, 400, 800, 1600]
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("half_width", 10.0)
         record.parameter("step_count", 400)
         record.parameter(
@@ -553,7 +554,7 @@ public enum VerificationSuite {
     ) { settings, record in
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         record.parameter("points", 256)
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("equality_case", "N(2, 1)")
         let result = try spectralRun(
             paperMixture, model: ornsteinUhlenbeck, grid: grid, time: 3,
@@ -970,7 +971,7 @@ public enum VerificationSuite {
         let process = settings.subjects.particleProcess(ornsteinUhlenbeck)
         let score = settings.subjects.score(ExactMixtureScore(mixture: paperMixture, model: ornsteinUhlenbeck))
         let count = settings.quick ? 30_000 : 100_000
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("particles", count)
         record.parameter("time_grid", "geometric from 1 to 1e-4, 400 steps")
         let runs: [(String, ParticleDynamics, ParticleIntegrator, TimeGrid)] = [

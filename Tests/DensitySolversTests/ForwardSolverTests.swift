@@ -6,7 +6,7 @@ import Testing
 @testable import DensitySolvers
 
 /// The paper's default 1-D mixture and the 2-D two-bump mixture used throughout.
-let oneDimensionalMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+let oneDimensionalMixture = GaussianMixture.paperOneDimensional
 let twoDimensionalMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
 
 func solveSpectral(

@@ -4,11 +4,12 @@ import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Scores
 import Testing
 
 @testable import Reconstruction
 
-let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+let paperMixture = GaussianMixture.paperOneDimensional
 
 /// The score-guided reverse-time Fokker–Planck equation on the grid (THEORY §3), completed by `ReverseDensityRun`.
 @Suite struct ReversePDETests {
