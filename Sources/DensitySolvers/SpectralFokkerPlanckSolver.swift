@@ -25,24 +25,13 @@ import SpectralTransforms
 /// With reflecting walls the basis is the cosine transform (REDFT10/01), which handles pure diffusion
 /// (`process.isDriftFree`, e.g. VE) exactly; a drift with reflecting walls needs the finite-volume solver.
 public final class SpectralFokkerPlanckSolver: DensityStepper {
-    public enum Method: String, CaseIterable, Sendable {
-        case integratingFactorRK4 = "if-rk4"
-        case strangSplitting = "strang"
-
-        public var temporalOrder: Int {
-            switch self {
-            case .integratingFactorRK4: return 4
-            case .strangSplitting: return 2
-            }
-        }
-    }
-
     public let grid: Grid
-    public let method: Method
+    /// `integratingFactorRK4` or `strangSplitting`.
+    public let method: GridMethod
     public let process: any ForwardProcess
     public private(set) var time: Double
     public var temporalOrder: Int { method.temporalOrder }
-    public var methodName: String { "spectral \(method.rawValue)" }
+    public var methodName: String { method.name }
 
     private let basis: Basis
 
@@ -53,10 +42,13 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         process: any ForwardProcess,
         initialDensity: Field,
         startTime: Double = 0,
-        method: Method = .integratingFactorRK4,
+        method: GridMethod = .integratingFactorRK4,
         rigor: PlanningRigor = .estimate,
         threads: Int = 1
     ) throws {
+        guard method.isSpectral else {
+            throw SolverError("\(method.rawValue) is a finite-volume method; the spectral solver runs if-rk4 or strang")
+        }
         grid = initialDensity.grid
         self.method = method
         self.process = process
@@ -93,6 +85,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
                     time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
             case .strangSplitting:
                 state.strangStep(time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
+            case .trBDF2, .backwardEuler:
+                preconditionFailure("SpectralFokkerPlanckSolver: \(method.rawValue) is refused at set-up")
             }
         }
         time = endTime

@@ -11,7 +11,7 @@ import Testing
 /// decay, and tests that reject a wrong law.
 @Suite struct CrossCheckTests {
     static let mixture = GaussianMixture.paperOneDimensional
-    static let planarMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
+    static let planarMixture = GaussianMixture.paperTwoDimensional
 
     static func report(_ result: CrossCheckResult) -> String {
         result.rows.map { row in

@@ -54,7 +54,7 @@ let paperMixture = GaussianMixture.paperOneDimensional
         let grid = Grid(dimension: 1, points: 1024, halfWidth: 10, boundary: .reflecting)
         let run = ReverseDensityRun(
             model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
-            horizon: Self.horizon, minimumTime: 1e-5, solver: .finiteVolume(.trBDF2),
+            horizon: Self.horizon, minimumTime: 1e-5, method: .trBDF2,
             steps: ReverseStepPlan(uniformSteps: 0, geometricSteps: 600), finish: .none,
             exactDensity: Self.exactDensity(on: grid))
         let result = try run.run(from: Self.exactDensity(on: grid)(Self.horizon))
