@@ -26,53 +26,65 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Guards on every input: bounded file reads, strict numbers, checked sizes, memory and work limits,
+        // interruption-safe writes.
+        .target(name: "Safeguards"),
+        // Deterministic parallel loops: fixed blocks (one random stream each) and pointwise row/column blocks.
+        .target(name: "ParallelLoops"),
+        // The files fplab reads and writes: NumPy `.npy` arrays and point sets (CSV or `.npy`).
+        .target(name: "DataFiles", dependencies: ["Safeguards"]),
         // Plan-once/execute-many FFTW wrappers: real-to-complex, cosine; the planner lock, threads, wisdom.
         .target(name: "SpectralTransforms", dependencies: ["CFFTW", "Safeguards"]),
         // Uniform cell-centred grids on [-L, L]^d and the fields that live on them.
-        .target(name: "Safeguards"),
-        .target(name: "GridFields", dependencies: ["Safeguards"]),
-        // Forward SDE models (OU, VP, VE, linear, general drift) and the exact Gaussian-mixture oracles.
+        .target(name: "GridFields"),
+        // Forward SDE models (OU, VP, VE, linear, general drift), the Gaussian mixtures with their exact evolved
+        // laws and their fields on a grid.
         .target(
             name: "DiffusionModels",
-            dependencies: ["Safeguards", .product(name: "RealModule", package: "swift-numerics")]
-        ),
-        // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
-        .target(
-            name: "DensitySolvers",
-            dependencies: [
-                "SpectralTransforms", "GridFields", "DiffusionModels",
-                .product(name: "RealModule", package: "swift-numerics"),
-            ]
+            dependencies: ["Safeguards", "GridFields", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Seeded, splittable random streams (xoshiro256**, SplitMix64 hashing) and ziggurat normals.
         .target(name: "RandomStreams"),
-        // The particle core: SDE/ODE integrators, time grids, score providers, histograms on the solver's grid.
+        // Score fields below both the grid solvers and the particles: exact mixture, finite-data, grid and
+        // imperfect scores, and the score-guided reverse-time process that both consume.
+        .target(name: "Scores", dependencies: ["DiffusionModels", "GridFields", "RandomStreams"]),
+        // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
+        .target(
+            name: "DensitySolvers",
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "ParallelLoops"]
+        ),
+        // The particle core: SDE/ODE integrators, time grids, histograms on the solver's grid.
         .target(
             name: "ParticleSampling",
-            dependencies: ["RandomStreams", "DiffusionModels", "GridFields", "Safeguards"]
+            dependencies: ["RandomStreams", "DiffusionModels", "Scores", "GridFields", "ParallelLoops"]
         ),
         // Seeded datasets (Swiss roll with its curve geometry, moons, mixtures, square, two intervals), loading with
         // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
-        .target(name: "Datasets", dependencies: ["RandomStreams", "ParticleSampling", "DiffusionModels"]),
+        .target(
+            name: "Datasets",
+            dependencies: ["RandomStreams", "DiffusionModels", "DataFiles", "ParallelLoops", "Safeguards"]
+        ),
         // The finite-data experiments: memorization, endpoint frequencies, Voronoi cells, imperfect scores.
         .target(
             name: "Memorization",
             dependencies: [
-                "Datasets", "ParticleSampling", "DiffusionModels", "RandomStreams", "SampleStatistics", "ScoreNetworks",
+                "Datasets", "DataFiles", "ParticleSampling", "Scores", "DiffusionModels", "RandomStreams",
+                "SampleStatistics", "ScoreNetworks",
             ]
         ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
         // and the regularized inversions beside it.
         .target(
             name: "InverseHeat",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "RandomStreams"]
         ),
         // Back from rho_T to rho_0: the completed score-guided reverse Fokker–Planck solver, the four-way contrast
         // (naive inversion, reverse PDE, reverse-SDE and probability-flow particles), support containment.
         .target(
             name: "Reconstruction",
             dependencies: [
-                "GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "InverseHeat", "RandomStreams",
+                "GridFields", "DiffusionModels", "Scores", "DensitySolvers", "ParticleSampling", "InverseHeat",
+                "RandomStreams",
             ]
         ),
         // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
@@ -82,7 +94,7 @@ let package = Package(
         .target(
             name: "CrossChecks",
             dependencies: [
-                "GridFields", "DiffusionModels", "DensitySolvers", "ParticleSampling", "RandomStreams",
+                "GridFields", "DiffusionModels", "Scores", "DensitySolvers", "ParticleSampling", "RandomStreams",
                 "SampleStatistics",
             ]
         ),
@@ -90,7 +102,10 @@ let package = Package(
         // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
         .target(
             name: "ScoreNetworks",
-            dependencies: ["CBLAS", "DiffusionModels", "ParticleSampling", "RandomStreams", "Safeguards"]
+            dependencies: [
+                "CBLAS", "DiffusionModels", "Scores", "DataFiles", "ParticleSampling", "ParallelLoops", "RandomStreams",
+                "Safeguards",
+            ]
         ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures", dependencies: ["Safeguards"]),
@@ -98,17 +113,18 @@ let package = Package(
         .target(
             name: "Verification",
             dependencies: [
-                "GridFields", "DiffusionModels", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat",
-                "Figures", "CrossChecks", "Datasets", "Memorization", "Reconstruction", "SampleStatistics",
-                "ScoreNetworks",
+                "GridFields", "DataFiles", "DiffusionModels", "Scores", "DensitySolvers", "RandomStreams",
+                "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization",
+                "Reconstruction", "SampleStatistics", "ScoreNetworks",
             ]
         ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
             dependencies: [
-                "Safeguards", "SpectralTransforms", "GridFields", "DiffusionModels", "DensitySolvers",
-                "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
+                "Safeguards", "DataFiles", "SpectralTransforms", "GridFields", "DiffusionModels",
+                "Scores", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics",
+                "CrossChecks",
                 "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification",
             ]
         ),
@@ -124,20 +140,51 @@ let package = Package(
         .executableTarget(name: "fplab", dependencies: ["FPLabCommandLine"]),
         .testTarget(name: "SafeguardsTests", dependencies: ["Safeguards"]),
         .testTarget(name: "SpectralTransformsTests", dependencies: ["SpectralTransforms"]),
-        .testTarget(name: "GridFieldsTests", dependencies: ["GridFields", "Safeguards"]),
-        .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels", "GridFields"]),
-        .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers"]),
+        .testTarget(name: "ParallelLoopsTests", dependencies: ["ParallelLoops"]),
+        .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"]),
+        .testTarget(name: "GridFieldsTests", dependencies: ["GridFields"]),
+        .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels"]),
+        .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers", "DiffusionModels", "GridFields"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
-        .testTarget(name: "ParticleSamplingTests", dependencies: ["ParticleSampling", "DensitySolvers"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "MemorizationTests", dependencies: ["Memorization"]),
-        .testTarget(name: "InverseHeatTests", dependencies: ["InverseHeat"]),
-        .testTarget(name: "ReconstructionTests", dependencies: ["Reconstruction"]),
+        .testTarget(
+            name: "ScoresTests",
+            dependencies: ["Scores", "DensitySolvers", "DiffusionModels", "GridFields", "ParticleSampling"]),
+        .testTarget(
+            name: "ParticleSamplingTests",
+            dependencies: ["ParticleSampling", "DiffusionModels", "GridFields", "RandomStreams", "Scores"]),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "DataFiles", "DiffusionModels", "ParticleSampling", "RandomStreams"]),
+        .testTarget(
+            name: "MemorizationTests",
+            dependencies: ["Memorization", "DataFiles", "Datasets", "ParticleSampling", "SampleStatistics"]),
+        .testTarget(
+            name: "InverseHeatTests",
+            dependencies: ["InverseHeat", "DensitySolvers", "DiffusionModels", "GridFields", "RandomStreams"]),
+        .testTarget(
+            name: "ReconstructionTests",
+            dependencies: [
+                "Reconstruction", "DensitySolvers", "DiffusionModels", "GridFields", "InverseHeat", "ParticleSampling",
+                "Scores",
+            ]),
         .testTarget(name: "SampleStatisticsTests", dependencies: ["SampleStatistics"]),
-        .testTarget(name: "CrossChecksTests", dependencies: ["CrossChecks", "SampleStatistics"]),
-        .testTarget(name: "ScoreNetworksTests", dependencies: ["ScoreNetworks", "Datasets"]),
+        .testTarget(
+            name: "CrossChecksTests",
+            dependencies: [
+                "CrossChecks", "DensitySolvers", "DiffusionModels", "GridFields", "ParticleSampling", "RandomStreams",
+            ]),
+        .testTarget(
+            name: "ScoreNetworksTests",
+            dependencies: [
+                "ScoreNetworks", "DataFiles", "Datasets", "DiffusionModels", "ParticleSampling", "RandomStreams",
+                "Scores",
+            ]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification"]),
-        .testTarget(name: "FPLabCommandLineTests", dependencies: ["FPLabCommandLine", "fplab"]),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: ["Verification", "DataFiles", "Datasets", "Figures", "ParticleSampling", "Scores"]),
+        .testTarget(
+            name: "FPLabCommandLineTests",
+            dependencies: ["FPLabCommandLine", "RandomStreams", "FokkerPlanckLab", "fplab"]),
     ]
 )

@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// Which way the cross-check runs the process.
 public enum CrossCheckDirection: String, Sendable, CaseIterable {
@@ -13,16 +14,11 @@ public enum CrossCheckDirection: String, Sendable, CaseIterable {
     case reverse
 }
 
-/// The grid solver of a cross-check, with the boundary its grid has and what its values mean.
-public enum CrossCheckSolver: String, Sendable, CaseIterable {
-    /// `SpectralFokkerPlanckSolver` (IF-RK4), periodic box, cell-centre values.
-    case spectral
-    /// `FiniteVolumeFokkerPlanckSolver` (TR-BDF2), no-flux walls, cell averages (started from the mixture's cell
-    /// averages, so that the comparison is cell mass against cell mass from the start).
-    case finiteVolume = "finite-volume"
-
-    public var boundary: Boundary { self == .spectral ? .periodic : .reflecting }
-    public var cellValueMeaning: CellValueMeaning { self == .spectral ? .cellCentreValues : .cellAverages }
+extension GridMethod {
+    /// What the method's cell values mean: values at the cell centres for the spectral methods, cell averages for
+    /// the finite-volume ones (started from the mixture's cell averages, so that the comparison is cell mass
+    /// against cell mass from the start).
+    public var cellValueMeaning: CellValueMeaning { isSpectral ? .cellCentreValues : .cellAverages }
 }
 
 /// Why a cross-check configuration is refused; `description` is one sentence that names the parameter.
@@ -51,7 +47,8 @@ public struct GridParticleCrossCheck: Sendable {
     public var model: LinearSDE
     /// The cells; its boundary is the solver's.
     public var grid: Grid
-    public var solver: CrossCheckSolver
+    /// The grid method (its boundary is the grid's).
+    public var method: GridMethod
     /// T: the reverse direction starts from rho_T.
     public var horizon: Double
     /// Comparison times in forward time, each in (0, T].
@@ -91,13 +88,13 @@ public struct GridParticleCrossCheck: Sendable {
     static let reverseStreamBase: UInt64 = 2 << 40
 
     public init(
-        mixture: GaussianMixture, model: LinearSDE, grid: Grid, solver: CrossCheckSolver = .spectral,
+        mixture: GaussianMixture, model: LinearSDE, grid: Grid, method: GridMethod = .integratingFactorRK4,
         horizon: Double = 1, times: [Double], minimumTime: Double = 0.05, particleCounts: [Int]
     ) {
         self.mixture = mixture
         self.model = model
-        self.grid = Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: solver.boundary)
-        self.solver = solver
+        self.grid = Grid(shape: grid.shape, halfWidth: grid.halfWidth, boundary: method.boundary)
+        self.method = method
         self.horizon = horizon
         self.times = times
         self.minimumTime = minimumTime
@@ -151,7 +148,7 @@ public struct GridParticleCrossCheck: Sendable {
         let comparison = comparisonTimes(direction)
         let gridShare = 0.2
         let grid = try gridDensities(direction, times: comparison) { progress?(gridShare * $0) }
-        let meaning = solver.cellValueMeaning
+        let meaning = method.cellValueMeaning
         let dimension = self.grid.dimension
         var comparisons: [CrossCheckComparison] = []
         let transform = positionTransform
@@ -188,7 +185,7 @@ public struct GridParticleCrossCheck: Sendable {
     {
         let start = direction == .forward ? mixture : mixture.evolved(under: model, to: horizon)
         var initial = start.field(on: grid)
-        if solver == .finiteVolume { initial = CellMasses(density: initial, meaning: .cellCentreValues).averageDensity }
+        if !method.isSpectral { initial = CellMasses(density: initial, meaning: .cellCentreValues).averageDensity }
         let gridModel = gridProcessTransform(model)
         let process: any ForwardProcess =
             direction == .forward
@@ -197,9 +194,7 @@ public struct GridParticleCrossCheck: Sendable {
                 forward: gridModel, score: scoreTransform(ExactMixtureScore(mixture: mixture, model: gridModel)),
                 horizon: horizon)
         let stepper: any DensityStepper = stepperTransform(
-            solver == .spectral
-                ? try SpectralFokkerPlanckSolver(process: process, initialDensity: initial)
-                : try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initial))
+            try method.makeStepper(process: process, initialDensity: initial))
         let loop: DensityRun
         let stepCount: Int
         switch direction {
@@ -207,16 +202,16 @@ public struct GridParticleCrossCheck: Sendable {
             let end = times.last!
             stepCount =
                 gridSteps
-                ?? (solver == .spectral
-                    ? SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end)
-                    : FiniteVolumeFokkerPlanckSolver.suggestedStepCount(endTime: end))
+                ?? method.suggestedStepCount(process: process, grid: grid, endTime: end)
             loop = DensityRun(
                 endTime: end, stepCount: stepCount, snapshotTimes: times, keepDensities: true, progress: progress)
         case .reverse:
             let end = horizon - minimumTime
             stepCount =
                 gridSteps
-                ?? max(400, SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: end))
+                // The spectral stability estimate for every method: the geometric steps resolve the 1/t drift.
+                ?? max(
+                    400, GridMethod.integratingFactorRK4.suggestedStepCount(process: process, grid: grid, endTime: end))
             let stepTimes = TimeGrid.geometric(from: horizon, to: minimumTime, steps: stepCount).times.map {
                 horizon - $0
             }

@@ -1,5 +1,6 @@
+import DataFiles
 import Foundation
-import ParticleSampling
+import ParallelLoops
 
 /// Exact nearest-neighbour queries against a fixed reference set, by a uniform grid of buckets.
 ///

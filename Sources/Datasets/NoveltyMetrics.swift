@@ -1,5 +1,5 @@
+import DataFiles
 import Foundation
-import ParticleSampling
 import RandomStreams
 
 /// How far generated samples sit from the training set: with distances D_j = min_i |y_j - x_i|,

@@ -1,5 +1,5 @@
+import DataFiles
 import Foundation
-import ParticleSampling
 import RandomStreams
 
 /// The two-dimensional Swiss roll of THEORY §9 and its noise-free curve.

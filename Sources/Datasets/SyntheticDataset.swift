@@ -1,6 +1,6 @@
+import DataFiles
 import DiffusionModels
 import Foundation
-import ParticleSampling
 import RandomStreams
 import Safeguards
 

@@ -19,36 +19,29 @@ import GridFields
 /// For drifts whose axis operators commute (linear drifts, OU, VP, VE), the splitting adds no error.
 /// Cost per step O(N) (Thomas algorithm on every grid line); spatial accuracy O(h^2).
 public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
-    public enum Method: String, CaseIterable, Sendable {
-        case backwardEuler = "backward-euler"
-        case trBDF2 = "tr-bdf2"
-
-        public var temporalOrder: Int {
-            switch self {
-            case .backwardEuler: return 1
-            case .trBDF2: return 2
-            }
-        }
-    }
-
     public let grid: Grid
-    public let method: Method
+    /// `trBDF2` or `backwardEuler`.
+    public let method: GridMethod
     public let process: any ForwardProcess
     public private(set) var time: Double
     public var temporalOrder: Int { method.temporalOrder }
-    public var methodName: String { "finite-volume \(method.rawValue)" }
+    public var methodName: String { method.name }
 
     private var values: [Double]
     private var operators: [AxisOperator]
     /// TR-BDF2's intermediate stage r*, kept between calls so that a step allocates nothing.
     private var intermediate: [Double]
 
-    public init(process: any ForwardProcess, initialDensity: Field, startTime: Double = 0, method: Method = .trBDF2)
+    public init(process: any ForwardProcess, initialDensity: Field, startTime: Double = 0, method: GridMethod = .trBDF2)
         throws
     {
         grid = initialDensity.grid
         guard grid.boundary == .reflecting else {
             throw SolverError("the finite-volume solver uses no-flux walls: give it a grid with reflecting boundaries")
+        }
+        guard !method.isSpectral else {
+            throw SolverError(
+                "\(method.rawValue) is a spectral method; the finite-volume solver runs tr-bdf2 or backward-euler")
         }
         self.method = method
         self.process = process
@@ -79,6 +72,8 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
             for axis in 0..<dimension {
                 operators[axis].solve(&values, coefficient: timeStep, time: time + timeStep)
             }
+        case .integratingFactorRK4, .strangSplitting:
+            preconditionFailure("FiniteVolumeFokkerPlanckSolver: \(method.rawValue) is refused at set-up")
         case .trBDF2:
             // Strang over axes: axes 0..d-2 for half a step, the last axis for a whole step, back again.
             for axis in 0..<(dimension - 1) {

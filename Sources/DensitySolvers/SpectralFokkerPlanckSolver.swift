@@ -1,6 +1,7 @@
 import DiffusionModels
 import Foundation
 import GridFields
+import ParallelLoops
 import SpectralTransforms
 
 /// The Fokker–Planck equation d_t rho = -div(b rho) + (g(t)^2 / 2) Lap rho on a periodic box, solved in Fourier
@@ -24,24 +25,13 @@ import SpectralTransforms
 /// With reflecting walls the basis is the cosine transform (REDFT10/01), which handles pure diffusion
 /// (`process.isDriftFree`, e.g. VE) exactly; a drift with reflecting walls needs the finite-volume solver.
 public final class SpectralFokkerPlanckSolver: DensityStepper {
-    public enum Method: String, CaseIterable, Sendable {
-        case integratingFactorRK4 = "if-rk4"
-        case strangSplitting = "strang"
-
-        public var temporalOrder: Int {
-            switch self {
-            case .integratingFactorRK4: return 4
-            case .strangSplitting: return 2
-            }
-        }
-    }
-
     public let grid: Grid
-    public let method: Method
+    /// `integratingFactorRK4` or `strangSplitting`.
+    public let method: GridMethod
     public let process: any ForwardProcess
     public private(set) var time: Double
     public var temporalOrder: Int { method.temporalOrder }
-    public var methodName: String { "spectral \(method.rawValue)" }
+    public var methodName: String { method.name }
 
     private let basis: Basis
 
@@ -52,10 +42,13 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         process: any ForwardProcess,
         initialDensity: Field,
         startTime: Double = 0,
-        method: Method = .integratingFactorRK4,
+        method: GridMethod = .integratingFactorRK4,
         rigor: PlanningRigor = .estimate,
         threads: Int = 1
     ) throws {
+        guard method.isSpectral else {
+            throw SolverError("\(method.rawValue) is a finite-volume method; the spectral solver runs if-rk4 or strang")
+        }
         grid = initialDensity.grid
         self.method = method
         self.process = process
@@ -93,6 +86,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
                     time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
             case .strangSplitting:
                 state.strangStep(time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
+            case .trBDF2, .backwardEuler:
+                preconditionFailure("SpectralFokkerPlanckSolver: \(method.rawValue) is refused at set-up")
             }
         }
         time = endTime
@@ -314,11 +309,11 @@ final class FourierState {
     /// fluxes[a] <- (scale x_a) physical for every axis a (linear drift b = f(t) x, scale = f / N), one pass over
     /// the grid: each row of `physical` is read from memory once.
     private func formLinearFluxes(scale: Double) {
-        let scaledColumns = SharedDoublePointer(scaledColumnCoordinates)
+        let scaledColumns = SharedMutablePointer<Double>(scaledColumnCoordinates)
         for column in 0..<gridColumnCount { scaledColumns[column] = scale * columnCoordinates[column] }
-        let density = SharedDoublePointer(physical)
-        let fluxPointers = fluxes.map(SharedDoublePointer.init)
-        let rowCentres = rowCoordinates.map(SharedDoublePointer.init)
+        let density = SharedMutablePointer<Double>(physical)
+        let fluxPointers = fluxes.map(SharedMutablePointer<Double>.init(_:))
+        let rowCentres = rowCoordinates.map(SharedMutablePointer<Double>.init(_:))
         let leadingAxisCount = grid.dimension - 1
         let columnCount = gridColumnCount
         gridBlocks.forEach { rows, columns in
@@ -337,9 +332,9 @@ final class FourierState {
 
     /// fluxes[a] <- (b_a / N) physical for every axis a, b the cached drift field, one pass over the grid.
     private func formGeneralFluxes(normalization: Double) {
-        let density = SharedDoublePointer(physical)
-        let fluxPointers = fluxes.map(SharedDoublePointer.init)
-        let driftPointers = driftField.map(SharedDoublePointer.init)
+        let density = SharedMutablePointer<Double>(physical)
+        let fluxPointers = fluxes.map(SharedMutablePointer<Double>.init(_:))
+        let driftPointers = driftField.map(SharedMutablePointer<Double>.init(_:))
         let columnCount = gridColumnCount
         gridBlocks.forEach { rows, columns in
             for row in rows {
@@ -360,10 +355,10 @@ final class FourierState {
     /// in one pass: every coefficient reads its d flux values and is written once. The last flux spectrum is
     /// `derivative` itself, overwritten in place (each coefficient is read before it is written).
     private func formDivergence() {
-        let output = SharedDoublePointer(derivative)
-        let fluxPointers = fluxSpectra.map(SharedDoublePointer.init)
-        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedDoublePointer.init)
-        let columnWavenumber = SharedDoublePointer(columnDerivativeWavenumber)
+        let output = SharedMutablePointer<Double>(derivative)
+        let fluxPointers = fluxSpectra.map(SharedMutablePointer<Double>.init(_:))
+        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedMutablePointer<Double>.init(_:))
+        let columnWavenumber = SharedMutablePointer<Double>(columnDerivativeWavenumber)
         let dimension = grid.dimension
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
@@ -416,9 +411,7 @@ final class FourierState {
         let dimension = grid.dimension
         if driftField.isEmpty { driftField = (0..<dimension).map { _ in AlignedBuffer(count: grid.count) } }
         let field = driftField
-        if let direct = process as? CellCentreDrift,
-            direct.drift(atCellCentresOf: grid, time: time, into: field.map(\.values))
-        {
+        if process.drift(atCellCentresOf: grid, time: time, into: field.map(\.values)) {
             driftFieldTime = time
             return
         }
@@ -445,12 +438,12 @@ final class FourierState {
     private func beginStages(
         accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool
     ) {
-        let stateValues = SharedDoublePointer(state)
-        let slope = SharedDoublePointer(derivative)
-        let sum = SharedDoublePointer(accumulator)
-        let stageValues = SharedDoublePointer(stage)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let stageValues = SharedMutablePointer<Double>(stage)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -485,12 +478,12 @@ final class FourierState {
         into output: AlignedBuffer, _ first: AlignedBuffer, plus scale: Double, diffusion factors: DiffusionFactors,
         accumulatorWeight: Double? = nil
     ) {
-        let result = SharedDoublePointer(output)
-        let left = SharedDoublePointer(first)
-        let slope = SharedDoublePointer(derivative)
-        let sum = SharedDoublePointer(accumulator)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let result = SharedMutablePointer<Double>(output)
+        let left = SharedMutablePointer<Double>(first)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -516,11 +509,11 @@ final class FourierState {
 
     /// u <- E accumulator + scale k.
     private func finishIntegratingFactorStep(scale: Double, diffusion factors: DiffusionFactors) {
-        let stateValues = SharedDoublePointer(state)
-        let sum = SharedDoublePointer(accumulator)
-        let slope = SharedDoublePointer(derivative)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let sum = SharedMutablePointer<Double>(accumulator)
+        let slope = SharedMutablePointer<Double>(derivative)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -538,10 +531,10 @@ final class FourierState {
 
     /// u <- E u and stage <- u (the new u).
     private func diffuseStateIntoStage(diffusion factors: DiffusionFactors) {
-        let stateValues = SharedDoublePointer(state)
-        let stageValues = SharedDoublePointer(stage)
-        let rowFactor = SharedDoublePointer(factors.rowFactor)
-        let columnFactor = SharedDoublePointer(factors.columnFactor)
+        let stateValues = SharedMutablePointer<Double>(state)
+        let stageValues = SharedMutablePointer<Double>(stage)
+        let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
+        let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
@@ -703,4 +696,9 @@ final class CosineState {
         }
         return (coefficients[0] / Double(1 << grid.dimension), sum.isFinite, largest / abs(coefficients[0]))
     }
+}
+
+extension SharedMutablePointer<Double> {
+    /// The values of an FFTW-aligned buffer.
+    init(_ buffer: AlignedBuffer) { self.init(buffer.values) }
 }

@@ -1,3 +1,5 @@
+import GridFields
+
 /// A forward diffusion dX = b(X, t) dt + g(t) dB in R^d with a scalar diffusion scale g(t).
 ///
 /// Its Fokker–Planck equation is d_t rho = -div(b rho) + (g(t)^2 / 2) Lap rho. One value of this type is what
@@ -30,10 +32,21 @@ public protocol ForwardProcess: Sendable {
     /// True when b is identically zero (pure diffusion, e.g. VE): the cosine basis then solves reflecting walls
     /// exactly.
     var isDriftFree: Bool { get }
+
+    /// Writes b_a(x_i, t) into `components[a][i]` for every cell i of `grid` (row-major, last axis fastest) and
+    /// axis a, faster than the pointwise block evaluation (e.g. a drift read off a field stored on that very grid,
+    /// where interpolation is the identity); returns false, writing nothing, when the process cannot serve `grid`
+    /// (the default). The values must equal what `drift(atPoints:...)` gives at the centres. The spectral solver
+    /// asks for it before each new stage time of a general drift and falls back to the pointwise evaluation.
+    func drift(atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]) -> Bool
 }
 
 extension ForwardProcess {
     public var isDriftFree: Bool { false }
+
+    public func drift(
+        atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]
+    ) -> Bool { false }
 
     public func drift(
         atPoints points: UnsafeBufferPointer<Double>, dimension: Int, time: Double,

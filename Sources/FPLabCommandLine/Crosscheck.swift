@@ -41,7 +41,7 @@ public struct Crosscheck: ParsableCommand {
     public var gridOptions: GridOptions
 
     @Option(help: "Grid solver: spectral (periodic box) or finite-volume (no-flux walls).")
-    public var solver: CrossCheckSolver = .spectral
+    public var solver: GridSolverName = .spectral
 
     @Option(
         parsing: .unconditional,
@@ -164,7 +164,8 @@ public struct Crosscheck: ParsableCommand {
             mixture.dimension == gridOptions.dimension,
             "--dimension \(gridOptions.dimension) does not match the \(mixture.dimension)-D --mixture.")
         var check = GridParticleCrossCheck(
-            mixture: mixture, model: process, grid: gridOptions.grid(boundary: solver.boundary), solver: solver,
+            mixture: mixture, model: process, grid: gridOptions.grid(boundary: solver.boundary),
+            method: solver.defaultMethod,
             horizon: time, times: comparisonTimes, minimumTime: timeMinimum, particleCounts: counts)
         check.forwardIntegrator = integrator
         check.forwardSteps = steps
@@ -191,8 +192,6 @@ public struct Crosscheck: ParsableCommand {
         return CrosscheckExperiment(options: self, check: check, directions: directions)
     }
 }
-
-extension CrossCheckSolver: ExpressibleByArgument {}
 
 /// One `fplab crosscheck` run with every default resolved.
 public struct CrosscheckExperiment {

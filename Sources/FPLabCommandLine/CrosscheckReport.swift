@@ -64,14 +64,14 @@ public struct CrosscheckOutcome {
         let counts = check.particleCounts.map(String.init).joined(separator: ", ")
         return [
             "crosscheck: model \(options.modelOptions.summary), "
-                + "solver \(check.solver.rawValue), grid \(options.gridOptions.summary) "
+                + "solver \(check.method.solverName), grid \(options.gridOptions.summary) "
                 + "(\(check.grid.boundary.rawValue)), T = \(check.horizon.shortText), "
                 + "t-min = \(check.minimumTime.shortText)",
             "mixture: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
             "particles: M = \(counts) (nested prefixes of one run); forward \(check.forwardIntegrator.rawValue)"
                 + (check.forwardIntegrator == .exact ? "" : " \(check.forwardSteps) steps")
                 + ", reverse euler-maruyama \(check.reverseSteps) steps (geometric in t), exact mixture score",
-            "cell masses: \(check.solver.cellValueMeaning.massRule); one more bin for particles outside the box",
+            "cell masses: \(check.method.cellValueMeaning.massRule); one more bin for particles outside the box",
         ]
     }
 
@@ -104,9 +104,9 @@ public struct CrosscheckOutcome {
             "command": "crosscheck",
             "version": .string(fokkerPlanckLabVersion),
             "mixture": .string(options.mixtureOptions.specification(dimension: options.gridOptions.dimension)),
-            "solver": .string(check.solver.rawValue),
+            "solver": .string(check.method.solverName),
             "boundary": .string(check.grid.boundary.rawValue),
-            "cell_mass_rule": .string(check.solver.cellValueMeaning.rawValue),
+            "cell_mass_rule": .string(check.method.cellValueMeaning.rawValue),
             "time": .number(check.horizon),
             "t_min": .number(check.minimumTime),
             "times": .array(check.times.map { .number($0) }),

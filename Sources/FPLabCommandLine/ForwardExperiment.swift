@@ -34,24 +34,20 @@ public struct ForwardExperiment {
                 exactMassFarthestFromOne: exactMasses.farthestFromOne
             )
         }
-        let stepper: any DensityStepper
+        let problem = FokkerPlanckProblem(
+            process: process, initialDensity: initialDensity, endTime: endTime, exactDensity: exactDensity,
+            stationaryDensity: stationaryDensity)
+        let solveOptions = SolveOptions(
+            steps: stepCount, snapshotTimes: options.timeOptions.intermediateSnapshotTimes,
+            rigor: options.solverOptions.planning.rigor, threads: options.runOptions.threads,
+            progress: progress.map { reporter in { reporter.update(fraction: $0) } })
+        let result: RunResult
         do {
-            stepper = try options.solverOptions.makeStepper(
-                process: process, initialDensity: initialDensity, threads: options.runOptions.threads
-            )
+            result = try solve(problem, options.solverOptions.resolvedMethod, options: solveOptions)
         } catch {
-            let solver = options.solverOptions.solver.rawValue
+            let solver = options.solverOptions.solver.name
             throw CommandLineError("--solver \(solver): cannot set up the solver: \(error)")
         }
-        let loop = DensityRun(
-            endTime: endTime,
-            stepCount: stepCount,
-            snapshotTimes: options.timeOptions.intermediateSnapshotTimes,
-            exactDensity: exactDensity,
-            stationaryDensity: stationaryDensity,
-            progress: progress.map { reporter in { reporter.update(fraction: $0) } }
-        )
-        let result = loop.run(stepper)
         progress?.finish()
         return ForwardOutcome(
             experiment: self,
@@ -173,7 +169,7 @@ public struct ForwardOutcome {
     }
 
     private var summary: [String] {
-        let solver = "\(options.solverOptions.solver.rawValue) \(options.solverOptions.resolvedMethod.rawValue)"
+        let solver = options.solverOptions.resolvedMethod.name
         let grid = "\(options.gridOptions.summary) (\(experiment.grid.boundary.rawValue))"
         return [
             "forward: model \(options.modelOptions.summary), solver \(solver), grid \(grid), "

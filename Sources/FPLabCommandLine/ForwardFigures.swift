@@ -14,7 +14,7 @@ extension ForwardOutcome {
                 xAxis: Axis("x"), yAxis: Axis("ρ(x, t)"),
                 series: [
                     .init("initial density", x: xs, y: experiment.mixture.field(on: grid).values, dash: .dotted),
-                    .init("\(experiment.options.solverOptions.solver.rawValue) solver", x: xs, y: finalDensity.values),
+                    .init("\(experiment.options.solverOptions.solver.name) solver", x: xs, y: finalDensity.values),
                     .init("exact mixture", x: xs, y: exact.values, dash: .dashed),
                 ]
             )

@@ -9,7 +9,8 @@ public struct MixtureOptions: ParsableArguments {
         parsing: .unconditional,
         help: ArgumentHelp(
             "Initial Gaussian mixture, components 'weight:mean:std' joined by ';' (a 2-D mean is 'x,y'; weights sum "
-                + "to 1; default: '0.3:-2:0.2;0.7:1.5:0.5' in 1-D, '0.5:-1.5,0:0.5;0.5:1.5,1:0.5' in 2-D).",
+                + "to 1; default: '\(GaussianMixture.paperOneDimensional.specification ?? "")' in 1-D, "
+                + "'\(GaussianMixture.paperTwoDimensional.specification ?? "")' in 2-D).",
             valueName: "spec"
         )
     )
@@ -19,7 +20,7 @@ public struct MixtureOptions: ParsableArguments {
 
     /// The text that defines the mixture: the option's, or the default for `dimension`.
     public func specification(dimension: Int) -> String {
-        mixture ?? (dimension == 1 ? "0.3:-2:0.2;0.7:1.5:0.5" : "0.5:-1.5,0:0.5;0.5:1.5,1:0.5")
+        mixture ?? (GaussianMixture.paper(dimension: dimension) ?? .paperTwoDimensional).specification ?? ""
     }
 
     /// The parsed mixture; a malformed one is a `ValidationError` prefixed "--mixture: ".

@@ -29,10 +29,6 @@ public struct Reverse: ParsableCommand {
         case map, none
         var library: ReverseFinish { self == .map ? .posteriorMeanMap : .none }
     }
-    public enum PDESolver: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case spectral
-        case finiteVolume = "finite-volume"
-    }
 
     public static let particleRange = 1...100_000_000
     public static let stepRange = 1...10_000_000
@@ -78,7 +74,7 @@ public struct Reverse: ParsableCommand {
         help: ArgumentHelp(
             "Grid method of pde: spectral (IF-RK4) or finite-volume (TR-BDF2, same cells between walls).",
             valueName: "solver"))
-    public var solver: PDESolver = .spectral
+    public var solver: GridSolverName = .spectral
 
     @Option(
         name: .customLong("pde-steps"), parsing: .unconditional,
@@ -183,7 +179,7 @@ public struct Reverse: ParsableCommand {
             model: process, mixture: mixture, grid: gridOptions.grid(boundary: .periodic), horizon: time,
             minimumTime: timeMinimum,
             noiseLevel: noise, methods: chosen, score: score == .exact ? .exact : .grid,
-            pdeSolver: solver == .spectral ? .spectral(.integratingFactorRK4) : .finiteVolume(.trBDF2),
+            pdeMethod: solver.defaultMethod,
             pdeSteps: pdeSteps.map { ReverseStepPlan(uniformSteps: $0, geometricSteps: 400) }, finish: finish.library,
             particleCount: particles, particleSteps: steps, seed: runOptions.seed, threads: runOptions.threads)
         return ReverseExperiment(options: self, contrast: contrast)
@@ -269,7 +265,7 @@ public struct ReverseOutcome {
                 + "(L2 norm, seed \(options.runOptions.seed)), score \(contrast.score.rawValue)",
             "ρ0: \(options.mixtureOptions.specification(dimension: grid.dimension)); ρ_T from the "
                 + "spectral solver (L1 to the exact mixture \(result.forwardError.shortText))",
-            "pde: \(contrast.pdeSolver), \(result.pdeSteps); sde, flow: \(contrast.particleCount) "
+            "pde: \(contrast.pdeMethod.name), \(result.pdeSteps); sde, flow: \(contrast.particleCount) "
                 + "particles, \(contrast.particleSteps) geometric steps",
             "t → 0: \(result.finishSentence)",
         ]
@@ -311,7 +307,7 @@ public struct ReverseOutcome {
             "mixture": .string(options.mixtureOptions.specification(dimension: contrast.grid.dimension)),
             "methods": .array(contrast.methods.map { .string($0.rawValue) }), "score": .string(contrast.score.rawValue),
             "finish": .string(contrast.finish.rawValue), "finish_detail": .string(result.finishSentence),
-            "pde_solver": .string("\(contrast.pdeSolver)"), "pde_steps": .string(result.pdeSteps),
+            "pde_solver": .string(contrast.pdeMethod.name), "pde_steps": .string(result.pdeSteps),
             "particles": .integer(contrast.particleCount), "particle_steps": .integer(contrast.particleSteps),
             "forward_l1_error": .number(result.forwardError), "wall_seconds": .number(wallSeconds),
         ]

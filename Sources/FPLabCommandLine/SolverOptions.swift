@@ -1,45 +1,11 @@
 import ArgumentParser
 import FokkerPlanckLab
 
-/// `--solver`, `--method`, `--steps` and `--planning`: which Fokker–Planck stepper advances the density.
+/// `--solver`, `--method`, `--steps` and `--planning`: which Fokker–Planck grid method advances the density.
 ///
 /// The spectral solver works on a periodic box (methods if-rk4, strang); the finite-volume solver on a box with
-/// no-flux walls (tr-bdf2, backward-euler). Without `--steps`, the solver's own suggestion is used.
+/// no-flux walls (tr-bdf2, backward-euler). Without `--steps`, the method's own suggestion is used.
 public struct SolverOptions: ParsableArguments {
-    public enum Solver: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case spectral
-        case finiteVolume = "finite-volume"
-
-        /// The boundary the solver's grid has.
-        public var boundary: Boundary {
-            switch self {
-            case .spectral: return .periodic
-            case .finiteVolume: return .reflecting
-            }
-        }
-
-        public var defaultMethod: Method {
-            switch self {
-            case .spectral: return .integratingFactorRK4
-            case .finiteVolume: return .trBDF2
-            }
-        }
-    }
-
-    public enum Method: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case integratingFactorRK4 = "if-rk4"
-        case strangSplitting = "strang"
-        case trBDF2 = "tr-bdf2"
-        case backwardEuler = "backward-euler"
-
-        public var solver: Solver {
-            switch self {
-            case .integratingFactorRK4, .strangSplitting: return .spectral
-            case .trBDF2, .backwardEuler: return .finiteVolume
-            }
-        }
-    }
-
     /// FFTW planning rigor (the spectral solver's transforms).
     public enum Planning: String, ExpressibleByArgument, CaseIterable, Sendable {
         case estimate, measure
@@ -53,7 +19,7 @@ public struct SolverOptions: ParsableArguments {
     }
 
     @Option(help: "Fokker–Planck solver: spectral (periodic box) or finite-volume (no-flux walls).")
-    public var solver: Solver = .spectral
+    public var solver: GridSolverName = .spectral
 
     @Option(
         help: """
@@ -61,7 +27,7 @@ public struct SolverOptions: ParsableArguments {
             finite-volume (default tr-bdf2).
             """
     )
-    public var method: Method?
+    public var method: GridMethod?
 
     @Option(
         parsing: .unconditional,
@@ -84,49 +50,53 @@ public struct SolverOptions: ParsableArguments {
                 "--steps must be from \(Self.stepRange.lowerBound) to \(Self.stepRange.upperBound); got \(steps)."
             )
         }
-        if let method, method.solver != solver {
-            let allowed = Method.allCases.filter { $0.solver == solver }.map(\.rawValue).joined(separator: " or ")
+        if let method, method.solverName != solver.name {
+            let allowed = GridMethod.methods(solverName: solver.name).map(\.rawValue).joined(separator: " or ")
             throw ValidationError(
-                "--method \(method.rawValue) does not apply to --solver \(solver.rawValue); use \(allowed)."
+                "--method \(method.rawValue) does not apply to --solver \(solver.name); use \(allowed)."
             )
         }
     }
 
-    public var resolvedMethod: Method { method ?? solver.defaultMethod }
+    /// `--method`, or the solver's default method.
+    public var resolvedMethod: GridMethod { method ?? solver.defaultMethod }
 
-    /// `--steps`, or the solver's suggested step count for [0, endTime] on `grid`.
+    /// `--steps`, or the method's suggested step count for [0, endTime] on `grid`.
     public func stepCount(process: any ForwardProcess, grid: Grid, endTime: Double) -> Int {
-        if let steps { return steps }
-        switch solver {
-        case .spectral:
-            return SpectralFokkerPlanckSolver.suggestedStepCount(process: process, grid: grid, endTime: endTime)
-        case .finiteVolume: return FiniteVolumeFokkerPlanckSolver.suggestedStepCount(endTime: endTime)
-        }
-    }
-
-    /// The stepper, holding `initialDensity` at t = 0.
-    public func makeStepper(
-        process: any ForwardProcess, initialDensity: Field, threads: Int
-    ) throws -> any DensityStepper {
-        switch resolvedMethod {
-        case .integratingFactorRK4, .strangSplitting:
-            let method: SpectralFokkerPlanckSolver.Method =
-                resolvedMethod == .strangSplitting ? .strangSplitting : .integratingFactorRK4
-            return try SpectralFokkerPlanckSolver(
-                process: process, initialDensity: initialDensity, method: method, rigor: planning.rigor,
-                threads: threads
-            )
-        case .trBDF2, .backwardEuler:
-            let method: FiniteVolumeFokkerPlanckSolver.Method = resolvedMethod == .trBDF2 ? .trBDF2 : .backwardEuler
-            return try FiniteVolumeFokkerPlanckSolver(process: process, initialDensity: initialDensity, method: method)
-        }
+        steps ?? resolvedMethod.suggestedStepCount(process: process, grid: grid, endTime: endTime)
     }
 
     /// Manifest entries (the steps are the command's to report: given or suggested).
     public var json: [String: JSONValue] {
         [
-            "solver": .string(solver.rawValue), "method": .string(resolvedMethod.rawValue),
-            "boundary": .string(solver.boundary.rawValue), "planning": .string(planning.rawValue),
+            "solver": .string(solver.name), "method": .string(resolvedMethod.rawValue),
+            "boundary": .string(resolvedMethod.boundary.rawValue), "planning": .string(planning.rawValue),
         ]
     }
 }
+
+/// A grid solver named on the command line (`--solver`): "spectral" or "finite-volume", the names
+/// `GridMethod.solverNames` gives; the solver's default method is the method a command runs unless told otherwise.
+public struct GridSolverName: ExpressibleByArgument, Sendable, Equatable {
+    public let name: String
+
+    public static let spectral = GridSolverName(validName: GridMethod.spectralSolverName)
+    public static let finiteVolume = GridSolverName(validName: GridMethod.finiteVolumeSolverName)
+
+    private init(validName: String) { name = validName }
+
+    public init?(argument: String) {
+        guard GridMethod.solverNames.contains(argument) else { return nil }
+        name = argument
+    }
+
+    public static var allValueStrings: [String] { GridMethod.solverNames }
+    public var defaultValueDescription: String { name }
+
+    /// if-rk4 for spectral, tr-bdf2 for finite-volume.
+    public var defaultMethod: GridMethod { GridMethod.defaultMethod(solverName: name) ?? .integratingFactorRK4 }
+    /// The boundary of the solver's grid: periodic or reflecting.
+    public var boundary: Boundary { defaultMethod.boundary }
+}
+
+extension GridMethod: ExpressibleByArgument {}

@@ -19,11 +19,6 @@ public struct Support: ParsableCommand {
             """
     )
 
-    public enum GridSolver: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case finiteVolume = "finite-volume"
-        case spectral
-    }
-
     @OptionGroup(title: "Model")
     public var modelOptions: ModelOptions
 
@@ -44,7 +39,7 @@ public struct Support: ParsableCommand {
     public var halfWidth: Double = 8
 
     @Option(help: ArgumentHelp("finite-volume (TR-BDF2) or spectral (IF-RK4).", valueName: "solver"))
-    public var solver: GridSolver = .finiteVolume
+    public var solver: GridSolverName = .finiteVolume
 
     @Option(
         name: .customLong("uniform-steps"), parsing: .unconditional,
@@ -144,8 +139,8 @@ public struct Support: ParsableCommand {
             model: modelOptions.process, horizon: time, minimumTime: timeMinimum,
             grid: Grid(
                 dimension: 1, points: points, halfWidth: halfWidth,
-                boundary: solver == .spectral ? .periodic : .reflecting),
-            solver: solver == .spectral ? .spectral(.integratingFactorRK4) : .finiteVolume(.trBDF2),
+                boundary: solver.boundary),
+            method: solver.defaultMethod,
             steps: ReverseStepPlan(uniformSteps: uniformSteps, geometricSteps: geometricSteps), finish: finish.library,
             particleCount: particles, particleSteps: steps, particleIntegrator: integrator, seed: runOptions.seed,
             threads: runOptions.threads)
@@ -221,7 +216,7 @@ struct SupportOutcome {
             "support: data \(experiment.data.summary), model \(options.modelOptions.summary), "
                 + "T = \(experiment.horizon.shortText), start N(0, 1)",
             "grid: \(grid.count) cells on [-\(grid.halfWidth.shortText), \(grid.halfWidth.shortText)], "
-                + "\(experiment.solver), \(experiment.steps.summary)",
+                + "\(experiment.method.name), \(experiment.steps.summary)",
             "particles: \(experiment.particleCount), \(experiment.particleIntegrator.rawValue), "
                 + "\(experiment.particleSteps) geometric steps",
             "t → 0: \(experiment.finish.sentence(minimumTime: experiment.minimumTime))",
@@ -250,7 +245,7 @@ struct SupportOutcome {
             "command": "support", "version": .string(fokkerPlanckLabVersion), "data": .string(experiment.data.summary),
             "time": .number(experiment.horizon), "t_min": .number(experiment.minimumTime),
             "points": .integer(grid.count),
-            "half_width": .number(grid.halfWidth), "solver": .string("\(experiment.solver)"),
+            "half_width": .number(grid.halfWidth), "solver": .string("\(experiment.method.name)"),
             "grid_steps": .string(experiment.steps.summary),
             "particles": .integer(experiment.particleCount), "particle_steps": .integer(experiment.particleSteps),
             "integrator": .string(experiment.particleIntegrator.rawValue),

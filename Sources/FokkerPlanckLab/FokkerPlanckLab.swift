@@ -1,4 +1,5 @@
 @_exported import CrossChecks
+@_exported import DataFiles
 @_exported import Datasets
 @_exported import DensitySolvers
 @_exported import DiffusionModels
@@ -12,6 +13,7 @@
 @_exported import Safeguards
 @_exported import SampleStatistics
 @_exported import ScoreNetworks
+@_exported import Scores
 @_exported import SpectralTransforms
 @_exported import Verification
 

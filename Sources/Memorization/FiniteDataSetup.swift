@@ -1,8 +1,10 @@
+import DataFiles
 import Datasets
 import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// Where the reverse runs start: N(0, I) (the usual choice) or rho_T itself (the exact forward law at the horizon,
 /// for which the exact reverse process reproduces the data law: endpoint frequencies 1/N).

@@ -1,8 +1,10 @@
+import DataFiles
 import Datasets
 import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// A way to generate: a score driving the bridge update from T down to `stopTime` (0: the last step returns
 /// <X0>; t_min > 0: early stopping, the samples are the particles at t_min, not denoised).

@@ -1,4 +1,5 @@
 import DiffusionModels
+import Scores
 
 /// The two equivalent ways to write the reverse-time drift (THEORY §3).
 public enum ReverseDriftForm: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import DiffusionModels
 import Foundation
+import ParallelLoops
 import RandomStreams
 
 /// The time-stepping rule for particles.

@@ -3,6 +3,7 @@ import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// Which particle dynamics reverse the diffusion.
 public enum ParticleReverseDynamics: String, Sendable, CaseIterable {

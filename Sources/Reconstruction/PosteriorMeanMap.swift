@@ -1,6 +1,7 @@
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// The exact denoiser x -> <X0>(x, t) = E[X0 | X_t = x] of a score provider, applied to particles and pushed
 /// forward on a grid: the last step of a reverse run stopped at t_min > 0 (THEORY §3, §5: the DDPM update's last

@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Scores
 
 /// The four ways back from rho_T to rho_0 that the contrast compares.
 public enum ReconstructionMethod: String, Sendable, CaseIterable {
@@ -78,7 +79,7 @@ public struct ReconstructionContrast {
     public var noiseLevel: Double
     public var methods: [ReconstructionMethod]
     public var score: ContrastScore
-    public var pdeSolver: ReverseSolver
+    public var pdeMethod: GridMethod
     /// nil: the spectral suggestion for the whole interval, merged with 400 geometric steps.
     public var pdeSteps: ReverseStepPlan?
     public var finish: ReverseFinish
@@ -99,7 +100,7 @@ public struct ReconstructionContrast {
         model: LinearSDE, mixture: GaussianMixture, grid: Grid, horizon: Double = 1, minimumTime: Double = 1e-5,
         noiseLevel: Double = 0, methods: [ReconstructionMethod] = ReconstructionMethod.allCases,
         score: ContrastScore = .exact,
-        pdeSolver: ReverseSolver = .spectral(.integratingFactorRK4), pdeSteps: ReverseStepPlan? = nil,
+        pdeMethod: GridMethod = .integratingFactorRK4, pdeSteps: ReverseStepPlan? = nil,
         finish: ReverseFinish = .posteriorMeanMap, particleCount: Int = 100_000, particleSteps: Int = 500,
         seed: UInt64 = 1, threads: Int = 1
     ) {
@@ -111,7 +112,7 @@ public struct ReconstructionContrast {
         self.noiseLevel = noiseLevel
         self.methods = methods
         self.score = score
-        self.pdeSolver = pdeSolver
+        self.pdeMethod = pdeMethod
         self.pdeSteps = pdeSteps
         self.finish = finish
         self.particleCount = particleCount
@@ -218,7 +219,7 @@ public struct ReconstructionContrast {
             case .pde:
                 var run = ReverseDensityRun(
                     model: model, score: scoreProvider, horizon: horizon, minimumTime: minimumTime,
-                    solver: pdeSolver, steps: plan, finish: finish, exactDensity: exact, threads: threads)
+                    method: pdeMethod, steps: plan, finish: finish, exactDensity: exact, threads: threads)
                 run.stepperTransform = stepperTransform
                 let result = try run.run(from: data)
                 let completed = result.status.isCompleted

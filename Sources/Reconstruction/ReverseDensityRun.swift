@@ -3,21 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
-
-/// The grid method that runs the score-guided reverse equation.
-public enum ReverseSolver: Sendable, Equatable, CustomStringConvertible {
-    /// FFTW pseudo-spectral on the periodic box (IF-RK4 or Strang; explicit drift).
-    case spectral(SpectralFokkerPlanckSolver.Method)
-    /// Scharfetter–Gummel finite volumes between no-flux walls (implicit: positive with backward Euler).
-    case finiteVolume(FiniteVolumeFokkerPlanckSolver.Method)
-
-    public var description: String {
-        switch self {
-        case .spectral(let method): return "spectral \(method.rawValue)"
-        case .finiteVolume(let method): return "finite-volume \(method.rawValue)"
-        }
-    }
-}
+import Scores
 
 /// What a reverse run does at t_min, where the drift's 1/t relaxation would otherwise have to be resolved.
 public enum ReverseFinish: String, Sendable, CaseIterable {
@@ -133,7 +119,9 @@ public struct ReverseDensityRun {
     public var horizon: Double
     /// 0 < t_min < T.
     public var minimumTime: Double
-    public var solver: ReverseSolver
+    /// The grid method: spectral (IF-RK4 or Strang; explicit drift) on the periodic box, or finite volumes between
+    /// no-flux walls (implicit: positive with backward Euler).
+    public var method: GridMethod
     public var steps: ReverseStepPlan
     public var finish: ReverseFinish
     /// Snapshots at geometrically spaced forward times between T and t_min (besides the first and the last).
@@ -150,7 +138,7 @@ public struct ReverseDensityRun {
 
     public init(
         model: LinearSDE, score: any ScoreProvider, horizon: Double, minimumTime: Double,
-        solver: ReverseSolver = .spectral(.integratingFactorRK4),
+        method: GridMethod = .integratingFactorRK4,
         steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 2000, geometricSteps: 400),
         finish: ReverseFinish = .posteriorMeanMap, snapshotCount: Int = 20,
         exactDensity: (@Sendable (Double) -> Field)? = nil,
@@ -160,7 +148,7 @@ public struct ReverseDensityRun {
         self.score = score
         self.horizon = horizon
         self.minimumTime = minimumTime
-        self.solver = solver
+        self.method = method
         self.steps = steps
         self.finish = finish
         self.snapshotCount = snapshotCount
@@ -171,7 +159,7 @@ public struct ReverseDensityRun {
     }
 
     /// The process the grid solvers run: the reverse of `model` guided by `score`, in reverse time s.
-    public var process: ReverseTimeProcess { ReverseTimeProcess(forward: model, score: score, horizon: horizon) }
+    public var process: ReverseTimeProcess { model.reversed(score: score, horizon: horizon) }
 
     /// Runs from `data` (rho_T, or any start law, on a periodic grid for the spectral solver; the finite-volume
     /// solver runs the same cells between walls). The reconstruction comes back on `data.grid`.
@@ -190,19 +178,10 @@ public struct ReverseDensityRun {
         }
         let clock = ContinuousClock.now
         let inputGrid = data.grid
-        var stepper: any DensityStepper
-        switch solver {
-        case .spectral(let method):
-            let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .periodic)
-            stepper = try SpectralFokkerPlanckSolver(
-                process: process, initialDensity: Field(grid: grid, values: data.values), method: method,
-                threads: threads)
-        case .finiteVolume(let method):
-            let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: .reflecting)
-            stepper = try FiniteVolumeFokkerPlanckSolver(
-                process: process, initialDensity: Field(grid: grid, values: data.values), method: method)
-        }
-        stepper = stepperTransform(stepper)
+        let grid = Grid(shape: inputGrid.shape, halfWidth: inputGrid.halfWidth, boundary: method.boundary)
+        let stepper = stepperTransform(
+            try method.makeStepper(
+                process: process, initialDensity: Field(grid: grid, values: data.values), threads: threads))
         let horizon = self.horizon
         let end = horizon - minimumTime
         let snapshotReverseTimes =

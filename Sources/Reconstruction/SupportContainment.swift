@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// The regions of the line that interval data defines: its pieces, the gaps between them, and the two outer rays.
 public struct SupportRegions: Sendable {
@@ -141,7 +142,7 @@ public struct SupportContainment {
     public var minimumTime: Double
     /// A 1-D grid; its boundary is set by the solver (reflecting for finite volumes, periodic for spectral).
     public var grid: Grid
-    public var solver: ReverseSolver
+    public var method: GridMethod
     public var steps: ReverseStepPlan
     public var finish: ReverseFinish
     public var particleCount: Int
@@ -167,7 +168,7 @@ public struct SupportContainment {
         data: UniformIntervals = .twoIntervals, model: LinearSDE = .ornsteinUhlenbeck, horizon: Double = 1,
         minimumTime: Double = 1e-3,
         grid: Grid = Grid(dimension: 1, points: 1024, halfWidth: 8, boundary: .reflecting),
-        solver: ReverseSolver = .finiteVolume(.trBDF2),
+        method: GridMethod = .trBDF2,
         steps: ReverseStepPlan = ReverseStepPlan(uniformSteps: 200, geometricSteps: 600),
         finish: ReverseFinish = .posteriorMeanMap,
         particleCount: Int = 100_000, particleSteps: Int = 200, particleIntegrator: ParticleIntegrator = .ddpm,
@@ -178,7 +179,7 @@ public struct SupportContainment {
         self.horizon = horizon
         self.minimumTime = minimumTime
         self.grid = grid
-        self.solver = solver
+        self.method = method
         self.steps = steps
         self.finish = finish
         self.particleCount = particleCount
@@ -225,7 +226,7 @@ public struct SupportContainment {
             let start = Field(grid: grid, sampling: { Self.startDensity($0[0]) })
             let clock = ContinuousClock.now
             var run = ReverseDensityRun(
-                model: model, score: score, horizon: horizon, minimumTime: minimumTime, solver: solver,
+                model: model, score: score, horizon: horizon, minimumTime: minimumTime, method: method,
                 steps: steps, finish: finish, snapshotCount: snapshotCount, threads: threads, progress: progress)
             run.keepSnapshots = true
             run.stepperTransform = stepperTransform

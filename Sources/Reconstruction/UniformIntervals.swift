@@ -2,6 +2,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// Data spread uniformly on disjoint intervals, rho_0 = sum_j w_j U[a_j, b_j] (1-D): a support with gaps, the test
 /// case of support containment (THEORY §4), with every quantity exact for any linear model dX = f X dt + g dB.

@@ -1,4 +1,5 @@
 import Foundation
+import ParallelLoops
 import ParticleSampling
 import RandomStreams
 

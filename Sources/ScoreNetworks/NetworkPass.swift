@@ -1,5 +1,6 @@
 import Foundation
 import ParticleSampling
+import Scores
 
 /// The forward and backward passes of the MLP on a block of rows, with the buffers they need allocated once.
 ///

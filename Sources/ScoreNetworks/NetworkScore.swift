@@ -1,6 +1,7 @@
 import DiffusionModels
 import Foundation
 import ParticleSampling
+import Scores
 
 /// A trained noise-prediction network as a score provider for the Ornstein–Uhlenbeck (DDPM) model:
 /// s(x, t) = −ε̂_θ(x, n(t)) / σ_t with σ_t = √(1 − e^(−2t)), and ⟨X0⟩(x, t) = (x − σ_t ε̂_θ(x, n(t))) / e^(−t).

@@ -1,3 +1,4 @@
+import DataFiles
 import ParticleSampling
 
 /// What a training state remembers of its data: the number of points, their dimension and the FNV-1a 64 hash of

@@ -3,6 +3,7 @@ import DiffusionModels
 import InverseHeat
 import ParticleSampling
 import ScoreNetworks
+import Scores
 
 /// The components a claim puts to the test, handed to it so that a broken one can be handed instead.
 ///

@@ -44,7 +44,7 @@ extension VerificationSuite {
             check.positionTransform = settings.subjects.particles
             if index == 0 { forward = check } else { reverse = check }
         }
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("points", grid.count)
         record.parameter("half_width", grid.halfWidth)
         record.parameter("forward_times", list: forward.times)

@@ -6,6 +6,7 @@ import GridFields
 import InverseHeat
 import ParticleSampling
 import RandomStreams
+import Scores
 
 /// The claims about running diffusion backward: the naive inversion's blow-up, the regularized inversions'
 /// bounds, and the score-guided reverse equation that does not blow up (THEORY §3, §8).
@@ -40,7 +41,7 @@ extension VerificationSuite {
         let finalTime = 1.0
         let halfWidth = 10.0
         let threshold = 1.0
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("final_time", finalTime)
         record.parameter("half_width", halfWidth)
         record.parameter("equations", "ou; heat (D = 1)")

@@ -1,3 +1,4 @@
+import DataFiles
 import Datasets
 import DiffusionModels
 import Figures
@@ -5,6 +6,7 @@ import Foundation
 import Memorization
 import ParticleSampling
 import ScoreNetworks
+import Scores
 
 /// The claims about learned scores: a network trained by denoising score matching generalizes where the exact
 /// finite-data score memorizes (THEORY §6, §7, §9), and on the Swiss roll the raw scalar time input beats the

@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 
 /// The defects the negative controls plant, as broken components (THEORY gives the right ones).
 extension PlantedDefect {

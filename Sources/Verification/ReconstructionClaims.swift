@@ -128,7 +128,7 @@ extension VerificationSuite {
         record.parameter("sde_bias_total_variation", sdeBias)
         record.parameter("flow_bias_total_variation", flowBias)
         record.parameter("model", "ornstein-uhlenbeck")
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("points", contrast.grid.count)
         record.parameter("half_width", contrast.grid.halfWidth)
         record.parameter("final_time", contrast.horizon)

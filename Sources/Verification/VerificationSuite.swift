@@ -7,6 +7,7 @@ import GridFields
 import ParticleSampling
 import RandomStreams
 import SampleStatistics
+import Scores
 
 /// Every claim `fplab verify` checks, in reading order.
 public enum VerificationSuite {
@@ -22,14 +23,14 @@ public enum VerificationSuite {
     /// The claim called `name`, or nil.
     public static func claim(named name: String) -> Claim? { claims.first { $0.name == name } }
 
-    static let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
-    static let planarMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
+    static let paperMixture = GaussianMixture.paperOneDimensional
+    static let planarMixture = GaussianMixture.paperTwoDimensional
     static let ornsteinUhlenbeck = LinearSDE.ornsteinUhlenbeck
 
     /// The spectral solver on `mixture` under the process the claim's subjects hand it for `model`.
     static func spectralRun(
         _ mixture: GaussianMixture, model: LinearSDE, grid: Grid, time: Double, steps: Int? = nil,
-        method: SpectralFokkerPlanckSolver.Method = .integratingFactorRK4, snapshots: [Double] = [],
+        method: GridMethod = .integratingFactorRK4, snapshots: [Double] = [],
         settings: VerificationSettings
     ) throws -> RunResult {
         let solver = settings.subjects.stepper(
@@ -115,7 +116,7 @@ public enum VerificationSuite {
     ) { settings, record in
         let line = Grid(dimension: 1, points: 256, halfWidth: 10)
         let plane = Grid(dimension: 2, points: settings.quick ? 96 : 128, halfWidth: 8)
-        record.parameter("mixture_1d", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture_1d", paperMixture.specification ?? "")
         record.parameter("mixture_2d", "0.5:-1.5,0:0.5;0.5:1.5,1:0.5")
         record.parameter("model", "ou")
         record.parameter("final_time", 1.0)
@@ -220,36 +221,18 @@ public enum VerificationSuite {
         let process = settings.subjects.gridProcess(ornsteinUhlenbeck)
         let marginal = ClosedForms.ornsteinUhlenbeck(time: 1)
         let exact = ClosedForms.mixtureField(paperMixture, scale: marginal.scale, variance: marginal.variance, on: line)
-        let cases: [(String, Int, [Int], Bool, () throws -> any DensityStepper)] = [
+        // Every grid method, its step counts from its order (an order-4 method reaches round-off sooner).
+        let cases: [(String, Int, [Int], Bool, () throws -> any DensityStepper)] = GridMethod.allCases.map { method in
             (
-                "spectral IF-RK4", 4, [20, 40, 80], true,
-                {
-                    try SpectralFokkerPlanckSolver(process: process, initialDensity: paperMixture.field(on: line))
+                method.title, method.temporalOrder, method.temporalOrder >= 4 ? [20, 40, 80] : [40, 80, 160],
+                method.isSpectral,
+                { () throws -> any DensityStepper in
+                    try method.makeStepper(
+                        process: process, initialDensity: paperMixture.field(on: method.isSpectral ? line : walled))
                 }
-            ),
-            (
-                "spectral Strang", 2, [40, 80, 160], true,
-                {
-                    try SpectralFokkerPlanckSolver(
-                        process: process, initialDensity: paperMixture.field(on: line), method: .strangSplitting)
-                }
-            ),
-            (
-                "finite-volume backward Euler", 1, [40, 80, 160], false,
-                {
-                    try FiniteVolumeFokkerPlanckSolver(
-                        process: process, initialDensity: paperMixture.field(on: walled), method: .backwardEuler)
-                }
-            ),
-            (
-                "finite-volume TR-BDF2", 2, [40, 80, 160], false,
-                {
-                    try FiniteVolumeFokkerPlanckSolver(
-                        process: process, initialDensity: paperMixture.field(on: walled), method: .trBDF2)
-                }
-            ),
-        ]
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+            )
+        }
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("points", 256)
         record.parameter("final_time", 1.0)
         record.parameter(
@@ -337,7 +320,7 @@ public enum VerificationSuite {
         var widths: [Double] = []
         var largestMassDrift = 0.0
         let pointCounts = settings.quick ? [100, 200, 400, 800] : [100, 200, 400, 800, 1600]
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("half_width", 10.0)
         record.parameter("step_count", 400)
         record.parameter(
@@ -577,7 +560,7 @@ public enum VerificationSuite {
     ) { settings, record in
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         record.parameter("points", 256)
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("equality_case", "N(2, 1)")
         let result = try spectralRun(
             paperMixture, model: ornsteinUhlenbeck, grid: grid, time: 3,
@@ -1019,7 +1002,7 @@ public enum VerificationSuite {
         let process = settings.subjects.particleProcess(ornsteinUhlenbeck)
         let score = settings.subjects.score(ExactMixtureScore(mixture: paperMixture, model: ornsteinUhlenbeck))
         let count = settings.quick ? 30_000 : 100_000
-        record.parameter("mixture", "0.3:-2:0.2;0.7:1.5:0.5")
+        record.parameter("mixture", paperMixture.specification ?? "")
         record.parameter("particles", count)
         record.parameter("time_grid", "geometric from 1 to 1e-4, 400 steps")
         let runs: [(String, ParticleDynamics, ParticleIntegrator, TimeGrid)] = [

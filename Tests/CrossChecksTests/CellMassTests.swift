@@ -9,7 +9,7 @@ import Testing
 /// Cell masses from cell-centre values and the grid's distribution function, against exact cell masses of a
 /// Gaussian mixture (differences of its distribution function).
 @Suite struct CellMassTests {
-    static let mixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+    static let mixture = GaussianMixture.paperOneDimensional
 
     /// The mixture's distribution function, sum_k w_k Phi((x - mu_k) / sigma_k).
     static func distribution(_ x: Double) -> Double {

@@ -10,8 +10,8 @@ import Testing
 /// The grid density against particle histograms of the same SDE: agreement at the sampling level, the M^(-1/2)
 /// decay, and tests that reject a wrong law.
 @Suite struct CrossCheckTests {
-    static let mixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
-    static let planarMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
+    static let mixture = GaussianMixture.paperOneDimensional
+    static let planarMixture = GaussianMixture.paperTwoDimensional
 
     static func report(_ result: CrossCheckResult) -> String {
         result.rows.map { row in

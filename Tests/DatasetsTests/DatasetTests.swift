@@ -1,3 +1,4 @@
+import DataFiles
 import DiffusionModels
 import Foundation
 import ParticleSampling

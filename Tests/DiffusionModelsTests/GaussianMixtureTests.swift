@@ -4,7 +4,7 @@ import Testing
 @testable import DiffusionModels
 
 @Suite struct GaussianMixtureTests {
-    static let oneDimensional = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+    static let oneDimensional = GaussianMixture.paperOneDimensional
     /// A 2-D mixture with a full (correlated) covariance and a diagonal one.
     static let twoDimensional = GaussianMixture(components: [
         .init(weight: 0.4, mean: [-1, 0.5], covariance: [0.5, 0.2, 0.2, 0.3]),

@@ -47,7 +47,7 @@ import Testing
                                   walls). (values: spectral, finite-volume; default: spectral)
           --method <method>       Time stepping: if-rk4 or strang for spectral (default if-rk4), tr-bdf2 or
                                   backward-euler for finite-volume (default tr-bdf2). (values: if-rk4,
-                                  strang, tr-bdf2, backward-euler)
+                                  strang, backward-euler, tr-bdf2)
           --steps <K>             Time steps from 0 to T (1 to 10^9; default: the solver's suggestion).
           --planning <planning>   FFTW planning: estimate (instant) or measure (times candidate plans
                                   first). (values: estimate, measure; default: estimate)

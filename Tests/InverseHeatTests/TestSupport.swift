@@ -4,8 +4,8 @@ import InverseHeat
 import RandomStreams
 
 /// The paper's default 1-D mixture (THEORY §2, `fplab forward`'s default) and the 2-D two-bump mixture.
-let oneDimensionalMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
-let twoDimensionalMixture = try! GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2)
+let oneDimensionalMixture = GaussianMixture.paperOneDimensional
+let twoDimensionalMixture = GaussianMixture.paperTwoDimensional
 
 /// The default inverse problem: the 1-D mixture on n cells of [-10, 10], T = 1.
 func mixtureProblem(

@@ -2,11 +2,12 @@ import DiffusionModels
 import Foundation
 import GridFields
 import RandomStreams
+import Scores
 import Testing
 
 @testable import ParticleSampling
 
-let oneDimensionalMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+let oneDimensionalMixture = GaussianMixture.paperOneDimensional
 
 func values(_ positions: [Double], axis: Int = 0, dimension: Int = 1) -> [Double] {
     stride(from: axis, to: positions.count, by: dimension).map { positions[$0] }

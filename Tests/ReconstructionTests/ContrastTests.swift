@@ -2,6 +2,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Scores
 import Testing
 
 @testable import Reconstruction

@@ -4,11 +4,12 @@ import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Scores
 import Testing
 
 @testable import Reconstruction
 
-let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
+let paperMixture = GaussianMixture.paperOneDimensional
 
 /// The score-guided reverse-time Fokker–Planck equation on the grid (THEORY §3), completed by `ReverseDensityRun`.
 @Suite struct ReversePDETests {
@@ -53,7 +54,7 @@ let paperMixture = try! GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5",
         let grid = Grid(dimension: 1, points: 1024, halfWidth: 10, boundary: .reflecting)
         let run = ReverseDensityRun(
             model: Self.model, score: ExactMixtureScore(mixture: paperMixture, model: Self.model),
-            horizon: Self.horizon, minimumTime: 1e-5, solver: .finiteVolume(.trBDF2),
+            horizon: Self.horizon, minimumTime: 1e-5, method: .trBDF2,
             steps: ReverseStepPlan(uniformSteps: 0, geometricSteps: 600), finish: .none,
             exactDensity: Self.exactDensity(on: grid))
         let result = try run.run(from: Self.exactDensity(on: grid)(Self.horizon))

@@ -1,8 +1,10 @@
+import DataFiles
 import Datasets
 import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Scores
 import Testing
 
 @testable import ScoreNetworks

@@ -1,6 +1,8 @@
+import DataFiles
 import Datasets
 import Foundation
 import ParticleSampling
+import Scores
 import Testing
 
 @testable import Verification

@@ -143,6 +143,15 @@ public struct GridScore: ScoreProvider {
         }
     }
 
+    /// `scoreAtCellCentres(time:into:)` when `grid` is the score's own grid (same shape and half-width).
+    public func score(
+        atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]
+    ) -> Bool {
+        guard grid.shape == self.grid.shape, grid.halfWidth == self.grid.halfWidth else { return false }
+        scoreAtCellCentres(time: time, into: components)
+        return true
+    }
+
     /// One snapshot's score at every cell centre, per axis, exactly as `evaluate` gives it there: the multilinear
     /// stencil of each centre is found once per axis (n positions, not N) and the corners are summed in the same
     /// order; where a corner is floored, or the stencil lies outside the interpolation range (the last cell of every

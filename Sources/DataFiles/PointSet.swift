@@ -1,5 +1,4 @@
 import Foundation
-import GridFields
 import Safeguards
 
 /// A set of points in R^d, flat (point j at entries j d ..< (j + 1) d): training data, samples.

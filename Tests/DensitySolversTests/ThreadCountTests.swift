@@ -5,29 +5,13 @@ import Testing
 
 @testable import DensitySolvers
 
-@Suite struct PointwiseBlocksTests {
-    /// Every element of the rows x columns array lies in exactly one block, for one and several threads, with
-    /// many rows (split by rows) and one row (split by columns).
-    @Test(arguments: [(1024, 513), (1, 32769), (3, 40000), (7, 5), (0, 10)], [1, 2, 3, 8])
-    func blocksCoverEveryElementOnce(shape: (rows: Int, columns: Int), threads: Int) {
-        let blocks = PointwiseBlocks(rowCount: shape.rows, columnCount: shape.columns, threads: threads)
-        var visits = [Int](repeating: 0, count: shape.rows * shape.columns)
-        for block in blocks.blocks {
-            for row in block.rows {
-                for column in block.columns { visits[row * shape.columns + column] += 1 }
-            }
-        }
-        #expect(visits.allSatisfy { $0 == 1 })
-        #expect(blocks.blocks.count <= max(1, 4 * threads))
-        if threads == 1 { #expect(blocks.blocks.count == 1) }
-    }
-
+@Suite struct ThreadCountTests {
     /// Grids large enough for the pointwise passes to be split (at least 2 x 2^14 coefficients): one and two
     /// threads give the same bits, for both methods, a linear and a general drift, in 1-D, 2-D and 3-D.
     /// (Each coefficient is computed alone whatever block it falls in; FFTW's two-thread plans for these sizes
     /// give the same bits as its one-thread plans.)
-    @Test(arguments: SpectralFokkerPlanckSolver.Method.allCases)
-    func oneAndTwoThreadsGiveTheSameBits(method: SpectralFokkerPlanckSolver.Method) throws {
+    @Test(arguments: GridMethod.allCases.filter(\.isSpectral))
+    func oneAndTwoThreadsGiveTheSameBits(method: GridMethod) throws {
         let general = GeneralSDE(
             drift: { point, time, drift in
                 drift[0] = -point[0] * point[0] * point[0] / 4 + 0.3 * point[point.count - 1] * (1 + time)

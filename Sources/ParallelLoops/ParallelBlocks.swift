@@ -1,10 +1,5 @@
 import Dispatch
 
-/// A pointer that may cross into `concurrentPerform`'s closure. Each worker writes a disjoint range.
-struct SharedMutablePointer<Element>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Element>
-}
-
 /// Deterministic parallel work over blocks of particles.
 ///
 /// Particles are cut into blocks of `blockSize`; block b always covers the same particles and always draws from

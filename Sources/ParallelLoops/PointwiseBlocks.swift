@@ -1,19 +1,4 @@
 import Dispatch
-import SpectralTransforms
-
-/// A pointer to doubles that may cross into `concurrentPerform`'s closure. Every block of a `PointwiseBlocks`
-/// loop reads and writes only its own elements, so no two workers touch the same element.
-struct SharedDoublePointer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
-
-    init(_ buffer: AlignedBuffer) { base = buffer.values.baseAddress! }
-
-    @inline(__always)
-    subscript(index: Int) -> Double {
-        get { base[index] }
-        nonmutating set { base[index] = newValue }
-    }
-}
 
 /// A pointwise loop over a rows x columns array, cut into blocks that run in parallel when there are threads.
 ///
@@ -24,17 +9,17 @@ struct SharedDoublePointer: @unchecked Sendable {
 /// Blocks are whole rows when there are at least as many rows as blocks (2-D and 3-D grids), otherwise column
 /// ranges over all rows (1-D grids: one row). With one thread, or fewer than `2 * minimumBlockSize` elements, the
 /// loop is one block on the calling thread. Cost: one `concurrentPerform` (some microseconds) per parallel loop.
-struct PointwiseBlocks: Sendable {
-    struct Block: Sendable {
-        let rows: Range<Int>
-        let columns: Range<Int>
+public struct PointwiseBlocks: Sendable {
+    public struct Block: Sendable {
+        public let rows: Range<Int>
+        public let columns: Range<Int>
     }
 
-    let blocks: [Block]
+    public let blocks: [Block]
 
     /// Up to four blocks per thread (so a worker slowed by another process leaves its share to the others),
     /// each at least `minimumBlockSize` elements.
-    init(rowCount: Int, columnCount: Int, threads: Int, minimumBlockSize: Int = 1 << 14) {
+    public init(rowCount: Int, columnCount: Int, threads: Int, minimumBlockSize: Int = 1 << 14) {
         let elementCount = rowCount * columnCount
         let blockCount = threads <= 1 ? 1 : min(4 * threads, max(1, elementCount / minimumBlockSize))
         if blockCount == 1 {
@@ -47,12 +32,12 @@ struct PointwiseBlocks: Sendable {
     }
 
     /// 0..<count cut into `parts` contiguous ranges whose sizes differ by at most one.
-    static func split(_ count: Int, into parts: Int) -> [Range<Int>] {
+    public static func split(_ count: Int, into parts: Int) -> [Range<Int>] {
         (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
     }
 
     /// Runs `body(rows, columns)` once per block, in parallel when there is more than one block.
-    func forEach(_ body: @Sendable (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+    public func forEach(_ body: @Sendable (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
         if blocks.count == 1 {
             body(blocks[0].rows, blocks[0].columns)
             return

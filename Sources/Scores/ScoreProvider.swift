@@ -1,5 +1,6 @@
 import DiffusionModels
 import Foundation
+import GridFields
 
 /// A score field s(x, t) ~ grad log rho(x, t) for a forward linear model, evaluated on blocks of points.
 ///
@@ -18,9 +19,18 @@ public protocol ScoreProvider: Sendable {
     /// <X0>(x, t), the posterior mean. The default inverts Tweedie's formula: <X0> = (x + v(t) s(x, t)) / m(t).
     func posteriorMean(
         at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>)
+
+    /// s_a(x_i, t) into `components[a][i]` at every cell centre x_i of `grid`, when the provider can write them
+    /// directly (a score read off that very grid, where interpolation is the identity); false, writing nothing,
+    /// otherwise (the default). The values equal `score(at:time:into:)` at the centres.
+    func score(atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]) -> Bool
 }
 
 extension ScoreProvider {
+    public func score(
+        atCellCentresOf grid: Grid, time: Double, into components: [UnsafeMutableBufferPointer<Double>]
+    ) -> Bool { false }
+
     public func posteriorMean(
         at points: UnsafeBufferPointer<Double>, time: Double, into means: UnsafeMutableBufferPointer<Double>
     ) {

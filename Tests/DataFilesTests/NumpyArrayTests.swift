@@ -1,7 +1,8 @@
+import DataFiles
 import Foundation
 import Testing
 
-@testable import GridFields
+@testable import DataFiles
 
 @Suite struct NumpyArrayTests {
     /// The .npy version 1.0 layout: magic, version 1 0, little-endian header length, a header ending in a newline

@@ -2,9 +2,10 @@ import DensitySolvers
 import DiffusionModels
 import Foundation
 import GridFields
+import ParticleSampling
 import Testing
 
-@testable import ParticleSampling
+@testable import Scores
 
 @Suite struct ScoreProviderTests {
     /// The smoothed empirical score is the exact score of the kernel mixture (1/N) sum N(x_i, b^2).
@@ -32,7 +33,7 @@ import Testing
     /// The score read off a spectral solution on 256 cells matches the exact mixture score where the density is
     /// not tiny (central differences: O(h^2) = 6e-3 relative; tolerance 2e-2 absolute on |s| <= 10).
     @Test func gridScoreMatchesTheExactScore() throws {
-        let mixture = oneDimensionalMixture
+        let mixture = GaussianMixture.paperOneDimensional
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
         let solver = try SpectralFokkerPlanckSolver(
             process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
