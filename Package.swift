@@ -51,12 +51,12 @@ let package = Package(
         // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
         .target(
             name: "DensitySolvers",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "ParallelLoops"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "ParallelLoops", "Safeguards"]
         ),
         // The particle core: SDE/ODE integrators, time grids, histograms on the solver's grid.
         .target(
             name: "ParticleSampling",
-            dependencies: ["RandomStreams", "DiffusionModels", "Scores", "GridFields", "ParallelLoops"]
+            dependencies: ["RandomStreams", "DiffusionModels", "Scores", "GridFields", "ParallelLoops", "Safeguards"]
         ),
         // Seeded datasets (Swiss roll with its curve geometry, moons, mixtures, square, two intervals), loading with
         // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
@@ -69,7 +69,7 @@ let package = Package(
             name: "Memorization",
             dependencies: [
                 "Datasets", "DataFiles", "ParticleSampling", "Scores", "DiffusionModels", "RandomStreams",
-                "SampleStatistics", "ScoreNetworks",
+                "SampleStatistics", "ScoreNetworks", "Safeguards",
             ]
         ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
@@ -84,7 +84,7 @@ let package = Package(
             name: "Reconstruction",
             dependencies: [
                 "GridFields", "DiffusionModels", "Scores", "DensitySolvers", "ParticleSampling", "InverseHeat",
-                "RandomStreams",
+                "RandomStreams", "Safeguards",
             ]
         ),
         // Goodness-of-fit tests (chi-square, Kolmogorov–Smirnov) and the special functions behind their p-values.
@@ -95,7 +95,7 @@ let package = Package(
             name: "CrossChecks",
             dependencies: [
                 "GridFields", "DiffusionModels", "Scores", "DensitySolvers", "ParticleSampling", "RandomStreams",
-                "SampleStatistics",
+                "SampleStatistics", "Safeguards",
             ]
         ),
         // Score networks: an MLP predicting the noise from (x, time embedding), trained by denoising score matching

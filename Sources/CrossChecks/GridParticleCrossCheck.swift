@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Safeguards
 import Scores
 
 /// Which way the cross-check runs the process.
@@ -290,7 +291,7 @@ public struct CrossCheckResult: Sendable {
     public let gridStatus: RunStatus
     public let gridStepCount: Int
     public let gridSeconds: Double
-    public let particleStatus: ParticleRunStatus
+    public let particleStatus: RunStatus
     public let particleSeconds: Double
 
     public var rows: [CrossCheckRow] { comparisons.flatMap(\.rows) }

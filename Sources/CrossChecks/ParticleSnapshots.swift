@@ -1,6 +1,7 @@
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Safeguards
 
 /// Particles taken through a process with stops: the positions at each of several times from one set of paths.
 ///
@@ -52,7 +53,7 @@ public struct ParticleSnapshots: Sendable {
     public struct Outcome: Sendable {
         /// The stops reached after the start (each was handed to `atStop`).
         public var stopsReached: Int
-        public var status: ParticleRunStatus
+        public var status: RunStatus
         public var elapsedSeconds: Double
     }
 

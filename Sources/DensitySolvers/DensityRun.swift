@@ -1,43 +1,7 @@
 import DiffusionModels
 import Foundation
 import GridFields
-
-/// How a run ended.
-public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
-    case completed
-    /// A value became NaN or infinite during step `step`, which would have ended at `time`.
-    case nonFinite(time: Double, step: Int)
-    /// The mass moved by more than the allowed relative drift.
-    case massDrift(time: Double, step: Int, relativeDrift: Double)
-    /// The solution stopped looking like a density: its amplitude ratio (see `StepperHealth`) exceeded the bound,
-    /// the signature of an unstable step (too few steps for the drift, or a backward-in-time problem).
-    case blewUp(time: Double, step: Int, amplitudeRatio: Double)
-
-    public var isCompleted: Bool { self == .completed }
-
-    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
-
-    /// "completed", "non-finite", "mass-drift".
-    public var name: String {
-        switch self {
-        case .completed: return "completed"
-        case .nonFinite: return "non-finite"
-        case .massDrift: return "mass-drift"
-        case .blewUp: return "blew-up"
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .completed: return "completed"
-        case .nonFinite(let time, let step): return "non-finite at t = \(Self.format(time)) (step \(step))"
-        case .massDrift(let time, let step, let drift):
-            return "mass drift \(Self.format(drift)) at t = \(Self.format(time)) (step \(step))"
-        case .blewUp(let time, let step, let ratio):
-            return "blew up at t = \(Self.format(time)) (step \(step)): amplitude ratio \(Self.format(ratio))"
-        }
-    }
-}
+import Safeguards
 
 /// What the run loop measures at a snapshot.
 public struct Diagnostics: Sendable, Equatable {

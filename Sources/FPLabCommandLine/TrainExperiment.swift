@@ -62,7 +62,7 @@ public struct TrainExperiment {
 public struct TrainOutcome {
     public let experiment: TrainExperiment
     public let state: TrainingState
-    public let status: TrainingStatus
+    public let status: RunStatus
     public let startStep: Int
     public let trainingSeconds: Double
     public let evaluation: NetworkEvaluation

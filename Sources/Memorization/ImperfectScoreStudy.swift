@@ -4,6 +4,7 @@ import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
+import Safeguards
 import Scores
 
 /// A way to generate: a score driving the bridge update from T down to `stopTime` (0: the last step returns
@@ -135,7 +136,7 @@ public struct GenerationMetrics: Sendable {
     public let slicedWasserstein: Double?
     /// Coverage along the roll (Swiss-roll data only).
     public let coverage: Double?
-    public let status: ParticleRunStatus
+    public let status: RunStatus
 }
 
 /// Imperfect scores against the exact one: generated samples and their metrics, and table (1): score error

@@ -2,6 +2,7 @@ import DataFiles
 import Datasets
 import Foundation
 import ParticleSampling
+import Safeguards
 
 /// One memorization measurement: the fraction of generated samples within epsilon of a training point.
 public struct MemorizationMeasurement: Sendable {
@@ -17,7 +18,7 @@ public struct MemorizationMeasurement: Sendable {
     /// max over steps of h / (2 tanh t) at the step's start time t: above 1, Euler–Maruyama's linear part
     /// (the factor 1 - h coth t) amplifies; the bridge update has no such limit.
     public let stabilityRatio: Double
-    public let status: ParticleRunStatus
+    public let status: RunStatus
 
     public var memorizedFraction: Double { novelty.memorizedFraction }
 }

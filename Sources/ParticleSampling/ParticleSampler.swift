@@ -2,6 +2,7 @@ import DiffusionModels
 import Foundation
 import ParallelLoops
 import RandomStreams
+import Safeguards
 
 /// The time-stepping rule for particles.
 ///
@@ -44,28 +45,11 @@ public enum InitialLaw: Sendable {
     }
 }
 
-/// How a particle run ended.
-public enum ParticleRunStatus: Sendable, Equatable, CustomStringConvertible {
-    case completed
-    /// A coordinate became NaN or infinite in step `step` (ending at forward time `time`), first for `particle`.
-    case nonFinite(time: Double, step: Int, particle: Int)
-
-    public var name: String { self == .completed ? "completed" : "non-finite" }
-
-    public var description: String {
-        switch self {
-        case .completed: return "completed"
-        case .nonFinite(let time, let step, let particle):
-            return "non-finite at t = \(time) (step \(step), particle \(particle))"
-        }
-    }
-}
-
 public struct ParticleRunResult: Sendable {
     /// Final positions, flat (d per particle).
     public var positions: [Double]
     public var dimension: Int
-    public var status: ParticleRunStatus
+    public var status: RunStatus
     public var elapsedSeconds: Double
     public var particleCount: Int { positions.count / dimension }
 }
@@ -150,7 +134,7 @@ public struct ParticleSampler: Sendable {
         let coefficients = StepCoefficients(sampler: self)
         var positions = [Double](repeating: 0, count: particleCount * dimension)
         let blocks = ParallelBlocks(count: particleCount, blockSize: blockSize, threads: threads)
-        var firstFailure = [ParticleRunStatus](repeating: .completed, count: blocks.blockCount)
+        var firstFailure = [RunStatus](repeating: .completed, count: blocks.blockCount)
         positions.withUnsafeMutableBufferPointer { positionBuffer in
             firstFailure.withUnsafeMutableBufferPointer { failureBuffer in
                 let sharedPositions = SharedMutablePointer(base: positionBuffer.baseAddress!)
@@ -169,10 +153,10 @@ public struct ParticleSampler: Sendable {
             }
         }
         let failures = firstFailure.compactMap { status -> (Double, Int, Int)? in
-            if case .nonFinite(let time, let step, let particle) = status { return (time, step, particle) }
+            if case .nonFinite(let time?, let step, let particle?) = status { return (time, step, particle) }
             return nil
         }
-        let status: ParticleRunStatus
+        let status: RunStatus
         if let earliest = failures.min(by: { ($0.1, $0.2) < ($1.1, $1.2) }) {
             status = .nonFinite(time: earliest.0, step: earliest.1, particle: earliest.2)
         } else {
@@ -333,7 +317,7 @@ struct BlockIntegrator {
     func integrate(
         _ positions: UnsafeMutableBufferPointer<Double>, firstParticle: Int,
         using sharedGenerator: inout Xoshiro256StarStar
-    ) -> ParticleRunStatus {
+    ) -> RunStatus {
         let size = positions.count
         let times = sampler.timeGrid.times
         let dynamics = sampler.dynamics

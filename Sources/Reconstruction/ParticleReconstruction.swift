@@ -3,6 +3,7 @@ import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Safeguards
 import Scores
 
 /// Which particle dynamics reverse the diffusion.
@@ -26,7 +27,7 @@ public struct ParticleHistoryPoint: Sendable, Equatable {
 
 /// The result of a particle reconstruction.
 public struct ParticleReconstructionResult: Sendable {
-    public var status: ParticleRunStatus
+    public var status: RunStatus
     /// Final positions (after the map when so finished), flat.
     public var positions: [Double]
     /// The final positions binned on the grid, and its density.
@@ -117,7 +118,7 @@ public struct ParticleReconstruction {
         ).filter { $0 >= 1 }.sorted()
         var positions = initial
         var history: [ParticleHistoryPoint] = [point(positions, grid: grid, forwardTime: horizon)]
-        var status = ParticleRunStatus.completed
+        var status = RunStatus.completed
         var segmentStart = 0
         for (segment, segmentEnd) in segmentEnds.enumerated() {
             var segmentSeedSource = Xoshiro256StarStar(seed: seed, stream: Self.segmentStream &+ UInt64(segment))

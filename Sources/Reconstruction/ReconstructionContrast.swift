@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import InverseHeat
 import ParticleSampling
+import Safeguards
 import Scores
 
 /// The four ways back from rho_T to rho_0 that the contrast compares.
@@ -223,7 +224,7 @@ public struct ReconstructionContrast {
                 run.stepperTransform = stepperTransform
                 let result = try run.run(from: data)
                 let completed = result.status.isCompleted
-                var detail = result.status.description.replacingOccurrences(of: "at t =", with: "at reverse time s =")
+                var detail = result.status.description(clock: .reverseTime)
                 if let location = result.stopLocation {
                     detail +=
                         ", largest value at x = (" + location.map { String(format: "%.4g", $0) }.joined(separator: ", ")

@@ -3,6 +3,7 @@ import DiffusionModels
 import Foundation
 import GridFields
 import ParticleSampling
+import Safeguards
 import Scores
 
 /// What a reverse run does at t_min, where the drift's 1/t relaxation would otherwise have to be resolved.

@@ -2,6 +2,7 @@ import Foundation
 import ParallelLoops
 import ParticleSampling
 import RandomStreams
+import Safeguards
 
 /// The training hyperparameters (saved in checkpoints; a resumed run continues with the same ones).
 ///
@@ -81,20 +82,6 @@ public struct TrainingState: Sendable, Equatable {
     }
 }
 
-/// Why a training run stopped.
-public enum TrainingStatus: Sendable, Equatable, CustomStringConvertible {
-    case completed
-    /// The minibatch loss or a parameter became NaN or infinite at update `step` (the state is left before it).
-    case nonFinite(step: Int)
-
-    public var description: String {
-        switch self {
-        case .completed: return "completed"
-        case .nonFinite(let step): return "non-finite loss or parameters at update \(step)"
-        }
-    }
-}
-
 /// Denoising score matching with minibatches and Adam on a fixed training set.
 ///
 /// One update: the batch of B examples is cut into blocks of `blockRows` rows; block b of update k draws from
@@ -133,9 +120,9 @@ public final class DenoisingTrainer {
 
     /// Runs `steps` updates; `progress(update, loss)` is called after each. Stops early (state before the bad
     /// update) when the loss or a parameter is not finite.
-    public func train(steps: Int, progress: ((_ step: Int, _ loss: Double) -> Void)? = nil) -> TrainingStatus {
+    public func train(steps: Int, progress: ((_ step: Int, _ loss: Double) -> Void)? = nil) -> RunStatus {
         for _ in 0..<steps {
-            guard let loss = update() else { return .nonFinite(step: state.step + 1) }
+            guard let loss = update() else { return .nonFinite(time: nil, step: state.step + 1, particle: nil) }
             progress?(state.step, loss)
         }
         return .completed
