@@ -126,5 +126,3 @@ func parsePositiveList(_ text: String, option: String) throws -> [Double] {
     }
     return values.map { $0! }
 }
-
-extension StartLaw: ExpressibleByArgument {}

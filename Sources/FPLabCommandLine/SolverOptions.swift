@@ -98,5 +98,3 @@ public struct GridSolverName: ExpressibleByArgument, Sendable, Equatable {
     /// The boundary of the solver's grid: periodic or reflecting.
     public var boundary: Boundary { defaultMethod.boundary }
 }
-
-extension GridMethod: ExpressibleByArgument {}

@@ -348,6 +348,3 @@ public struct Train: ParsableCommand {
             "\(option) \(path): the directory '\(directory)' does not exist or is not writable.")
     }
 }
-
-extension TimeEmbedding: ExpressibleByArgument {}
-extension Activation: ExpressibleByArgument {}
