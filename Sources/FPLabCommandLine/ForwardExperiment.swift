@@ -205,7 +205,9 @@ public struct ForwardOutcome {
             "command": "forward",
             "version": .string(fokkerPlanckLabVersion),
             "mixture": .string(options.mixtureOptions.specification(dimension: options.gridOptions.dimension)),
-            "steps": .integer(experiment.stepCount),
+            // The nominal count (given or suggested); the run cuts each interval between snapshots into whole
+            // steps of at most T / requested_steps, so steps_taken can exceed it by up to the snapshot count.
+            "requested_steps": .integer(experiment.stepCount),
             "steps_source": options.solverOptions.steps == nil ? "suggested" : "given",
             "steps_taken": .integer(stepsTaken),
             "final_time": .number(finalTime),

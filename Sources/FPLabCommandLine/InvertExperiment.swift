@@ -156,7 +156,7 @@ public struct InvertOutcome {
         let additions: [String: JSONValue] = [
             "method": .string(options.resolvedMethod.rawValue),
             "noise": .number(options.resolvedNoise),
-            "steps": .integer(result.stepCount),
+            "requested_steps": .integer(result.stepCount),
             "steps_source": .string(stepsSource),
             "steps_taken": .integer(result.stepsTaken),
             "status": .string(result.status.name),

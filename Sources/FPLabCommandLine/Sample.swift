@@ -456,8 +456,6 @@ public struct SampleOutcome {
         var json: [String: JSONValue] = [
             "command": "sample", "direction": .string(options.direction.rawValue),
             "integrator": .string(experiment.integrator.rawValue),
-            "model": .string(options.modelOptions.model.rawValue),
-            "model_parameters": .object(options.modelOptions.json),
             "count": .integer(result.particleCount), "dimension": .integer(dimension),
             "steps": .integer(times.count - 1),
             "time": .number(options.time), "final_time": .number(times.last!),
@@ -470,6 +468,7 @@ public struct SampleOutcome {
             "variance": .array((moments?.variance ?? []).map { .number($0) }),
             "variance_standard_error": .array((moments?.varianceStandardError ?? []).map { .number($0) }),
         ]
+        json.merge(options.modelOptions.json) { current, _ in current }
         if options.direction == .reverse {
             json["score"] = .string(experiment.scoreKind.rawValue)
             json["probability_flow"] = .bool(options.probabilityFlow)
@@ -526,5 +525,3 @@ public struct SampleOutcome {
         return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
     }
 }
-
-extension ParticleIntegrator: ExpressibleByArgument {}

@@ -20,7 +20,10 @@ import Testing
         #expect(json["points"] as? Int == 256)
         #expect(json["half_width"] as? Double == 10)
         #expect(json["time"] as? Double == 1)
-        #expect(json["steps"] as? Int == 403)
+        #expect(json["requested_steps"] as? Int == 403)
+        // Four snapshot intervals of 100.75 nominal steps each are cut into 101 steps: 404 in all.
+        #expect(json["steps_taken"] as? Int == 404)
+        #expect(json["steps"] == nil)
         #expect(json["steps_source"] as? String == "suggested")
         #expect(json["status"] as? String == "completed")
         #expect(json["status_detail"] as? String == "completed")
@@ -115,7 +118,7 @@ import Testing
         #expect(json["boundary"] as? String == "reflecting")
         #expect(json["half_width"] as? Double == 8)
         #expect(json["mixture"] as? String == "0.5:-1.5,0:0.5;0.5:1.5,1:0.5")
-        #expect(json["steps"] as? Int == 100)
+        #expect(json["requested_steps"] as? Int == 100)
         #expect(json["model_parameters"] as? [String: Double] == ["beta_min": 0.1, "beta_max": 20])
         let snapshots = try #require(json["snapshots"] as? [[String: Any]])
         let initialMass = try #require(snapshots.first?["mass"] as? Double)
@@ -127,7 +130,7 @@ import Testing
     @Test func givenStepsAndStrangAreReported() throws {
         let json = try forwardJSON(["--method", "strang", "--steps", "200", "--snapshots", "1", "--points", "128"])
         #expect(json["method"] as? String == "strang")
-        #expect(json["steps"] as? Int == 200)
+        #expect(json["requested_steps"] as? Int == 200)
         #expect(json["steps_source"] as? String == "given")
         #expect(json["steps_taken"] as? Int == 200)
     }

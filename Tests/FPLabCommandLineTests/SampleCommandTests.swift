@@ -25,6 +25,17 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         #expect(json["count"] as? Int == 100_000)
     }
 
+    /// The model's parameters sit at the top of the report, once: "model" beside "model_parameters", the VP
+    /// schedule inside it (they were once nested as "model_parameters": {"model", "model_parameters"}).
+    @Test func modelParametersAreWrittenOnce() throws {
+        let outcome = try sampleOutcome([
+            "--direction", "forward", "--particles", "1000", "--steps", "4", "--time", "0.5", "--model", "vp",
+        ])
+        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        #expect(json["model"] as? String == "vp")
+        #expect(json["model_parameters"] as? [String: Double] == ["beta_min": 0.1, "beta_max": 20])
+    }
+
     /// Reverse with the empirical score of a data file ends at the training points (ddpm); --output writes samples
     /// as CSV and as .npy that reads back, and the histogram.
     @Test func reverseFromADataFileWithOutputFiles() throws {
