@@ -5,10 +5,10 @@ import Testing
 @Suite struct ReadmeExampleTests {
     @Test func gridAndParticleSnippets() throws {
         let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
-        let mixture = try GaussianMixture(specification: "0.3:-2:0.2;0.7:1.5:0.5", dimension: 1)
-        let solver = try SpectralFokkerPlanckSolver(
-            process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid))
-        let result = DensityRun(endTime: 1, stepCount: 403).run(solver) // result.status, .snapshots, .finalDensity
+        let mixture = GaussianMixture.paperOneDimensional // "0.3:-2:0.2;0.7:1.5:0.5"
+        let problem = FokkerPlanckProblem(
+            process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: grid), endTime: 1)
+        let result = try solve(problem, .integratingFactorRK4) // result.status, .snapshots, .finalDensity
 
         let score = ExactMixtureScore(mixture: mixture, model: .ornsteinUhlenbeck)
         let sampler = ParticleSampler(
