@@ -76,7 +76,7 @@ let package = Package(
         // and the regularized inversions beside it.
         .target(
             name: "InverseHeat",
-            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "RandomStreams"]
+            dependencies: ["SpectralTransforms", "GridFields", "DiffusionModels", "RandomStreams", "Safeguards"]
         ),
         // Back from rho_T to rho_0: the completed score-guided reverse Fokker–Planck solver, the four-way contrast
         // (naive inversion, reverse PDE, reverse-SDE and probability-flow particles), support containment.

@@ -120,7 +120,7 @@ public struct InvertOutcome {
     }
 
     private var closing: [String] {
-        var lines = ["status: \(result.status)"]
+        var lines = ["status: \(result.statusDescription)"]
         if let measured = result.blowUpTime, let predicted = result.prediction.reverseTime, predicted > 0 {
             lines.append(
                 "blow-up time: measured s = \(measured.shortText), predicted \(predicted.shortText) (ratio "
@@ -149,7 +149,7 @@ public struct InvertOutcome {
 
     public var json: JSONValue {
         var members = options.configurationJSON
-        let blowUp = result.status.blowUp
+        let blowUp = result.blowUp
         let amplification = result.amplification
         let regularization = result.regularization
         let halfTime = result.halfTimeCheck
@@ -160,7 +160,7 @@ public struct InvertOutcome {
             "steps_source": .string(stepsSource),
             "steps_taken": .integer(result.stepsTaken),
             "status": .string(result.status.name),
-            "status_detail": .string(result.status.description),
+            "status_detail": .string(result.statusDescription),
             "blowup_time": .number(blowUp?.reverseTime),
             "blowup_forward_time": .number(blowUp?.time),
             "blowup_step": blowUp.map { .integer($0.step) } ?? .null,

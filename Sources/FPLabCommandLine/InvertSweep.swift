@@ -80,7 +80,7 @@ public struct InvertSweepOutcome {
                 .integer(measurement.pointCount), .number(measurement.noiseLevel),
                 .number(measurement.largestWavenumber),
                 .number(measurement.predictedTime), .number(measurement.measuredTime), .number(measurement.ratio),
-                .number(measurement.status.blowUp?.mode.dataWavenumber), .integer(measurement.stepCount),
+                .number(measurement.blowUp?.mode.dataWavenumber), .integer(measurement.stepCount),
                 .text(measurement.status.name),
             ])
         }

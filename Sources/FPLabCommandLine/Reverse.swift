@@ -111,7 +111,7 @@ public struct Reverse: ParsableCommand {
         let reporter = ProgressReporter.forTerminal(label: "reverse")
         let outcome = try experiment().run(progress: { reporter?.update(fraction: $0) })
         reporter?.finish()
-        let stopped = outcome.result.rows.filter { $0.method != .naive && $0.status != "completed" }
+        let stopped = outcome.result.rows.filter { $0.method != .naive && !$0.status.isCompleted }
         try outputOptions.deliver(
             outcome.report,
             stopReason: stopped.isEmpty
@@ -231,7 +231,7 @@ public struct ReverseOutcome {
                 .text(row.method.rawValue), .number(comparison?.l1Distance), .number(comparison?.totalVariation),
                 .number(comparison?.klDivergence), .number(comparison?.wassersteinDistance),
                 .number(comparison?.maximumError),
-                .number(comparison?.mass), .number(comparison?.minimumDensity), .text(row.status),
+                .number(comparison?.mass), .number(comparison?.minimumDensity), .text(row.status.name),
                 .number(row.blowUpTime),
                 .number(row.wallSeconds),
             ])

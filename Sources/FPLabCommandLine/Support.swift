@@ -91,7 +91,7 @@ public struct Support: ParsableCommand {
             options: self, experiment: experiment, result: result,
             wallSeconds: elapsed / .seconds(1))
         let stopped = [("grid", result.grid), ("particles", result.particles)].compactMap { name, history in
-            history.flatMap { $0.status == "completed" ? nil : "\(name): \($0.statusDetail)" }
+            history.flatMap { $0.status.isCompleted ? nil : "\(name): \($0.statusDetail)" }
         }
         try outputOptions.deliver(outcome.report, stopReason: stopped.isEmpty ? nil : stopped.joined(separator: "; "))
     }
@@ -258,7 +258,7 @@ struct SupportOutcome {
         json.merge(options.modelOptions.json) { current, _ in current }
         json.merge(options.runOptions.json) { current, _ in current }
         for (name, history) in [("grid", result.grid), ("particles", result.particles)] {
-            json["\(name)_status"] = .string(history?.status ?? "not run")
+            json["\(name)_status"] = .string(history?.status.name ?? "not run")
         }
         var files: [OutputFile] = []
         if options.outputOptions.outputDirectory != nil {

@@ -1,5 +1,6 @@
 import Foundation
 import GridFields
+import Safeguards
 import SpectralTransforms
 
 /// What an inversion measured at one step (or, for a regularized method, at one evaluation time).
@@ -52,6 +53,15 @@ public struct BlowUpReport: Sendable, Equatable, CustomStringConvertible {
     /// The cell centre with the largest pointwise error (threshold) or the first non-finite value.
     public var location: [Double]
 
+    /// The run status this blow-up ends a run with: `.errorExceeded` (threshold) or `.nonFinite`, in forward time.
+    public var status: RunStatus {
+        switch cause {
+        case .threshold:
+            return .errorExceeded(time: time, step: step, relativeError: relativeError, threshold: threshold)
+        case .nonFinite: return .nonFinite(time: time, step: step)
+        }
+    }
+
     public var description: String {
         func format(_ value: Double) -> String { String(format: "%.4g", value) }
         let point = location.map(format).joined(separator: ", ")
@@ -61,33 +71,6 @@ public struct BlowUpReport: Sendable, Equatable, CustomStringConvertible {
             : "a value became non-finite"
         return "blew up at t = \(format(time)) (s = \(format(reverseTime)), step \(step)): \(reason); mode |k| = "
             + "\(format(mode.wavenumber)) (frequency \(mode.frequencies)), largest error at x = (\(point))"
-    }
-}
-
-/// How an inversion ended.
-public enum InversionStatus: Sendable, Equatable, CustomStringConvertible {
-    /// t = 0 reached with every error below the threshold.
-    case completed
-    case blewUp(BlowUpReport)
-
-    /// "completed" or "blew-up".
-    public var name: String {
-        switch self {
-        case .completed: return "completed"
-        case .blewUp: return "blew-up"
-        }
-    }
-
-    public var blowUp: BlowUpReport? {
-        if case .blewUp(let report) = self { return report }
-        return nil
-    }
-
-    public var description: String {
-        switch self {
-        case .completed: return "completed"
-        case .blewUp(let report): return report.description
-        }
     }
 }
 
@@ -105,7 +88,10 @@ public struct HoelderCheck: Sendable, Equatable {
 public struct InversionResult: Sendable {
     public var regularization: Regularization
     public var method: InversionMethod { regularization.method }
-    public var status: InversionStatus
+    /// `.completed`, or how it blew up (`BlowUpReport.status`).
+    public var status: RunStatus
+    /// Where, when and in which mode it blew up; nil when it completed.
+    public var blowUp: BlowUpReport?
     /// Step 0 (the data) and every step reached.
     public var history: [InversionRecord]
     /// The planned step count (history times s_j = j T / K).
@@ -125,12 +111,15 @@ public struct InversionResult: Sendable {
     public var stepsTaken: Int { history.last?.step ?? 0 }
     public var finalRelativeError: Double { history.last?.relativeError ?? .nan }
     /// s at blow-up, nil when the run completed.
-    public var blowUpTime: Double? { status.blowUp?.reverseTime }
+    public var blowUpTime: Double? { blowUp?.reverseTime }
+    /// How it ended, as a sentence: the blow-up report (time, cause, mode, place), or the status.
+    public var statusDescription: String { blowUp?.description ?? status.description }
 }
 
 /// An inversion run: from the problem's data at T back to t = 0 in `stepCount` steps of reverse time T/K, measuring
 /// every step against the exact solution and stopping at the first step whose field is not finite or, for the
-/// naive inversion, whose relative error exceeds `threshold` (status `.blewUp`, with where, when and which mode;
+/// naive inversion, whose relative error exceeds `threshold` (status `.errorExceeded`, with where, when and which mode
+/// in `blowUp`;
 /// never a crash). A regularized reconstruction is stable by construction; its error, large or small, is the
 /// measurement (quasi-boundary value at t = 0 sits near 1 by design: its noise gain there is E/delta), so only a
 /// non-finite value stops it.
@@ -277,19 +266,18 @@ public struct InversionRun {
                 step: 0, reverseTime: 0, values: UnsafeBufferPointer(transform.realBuffer.values), summary: dataSummary)
         ]
         var roundOffSum = (dataSummary.sumOfSquares / Double(cellCount)).squareRoot()
-        var status = InversionStatus.completed
+        var blowUp: BlowUpReport?
         var currentValues = UnsafeBufferPointer(transform.realBuffer.values)
         var currentReverseTime = 0.0
 
         if !method.isRegularized && !(history[0].relativeError <= threshold) {
-            status = .blewUp(
-                blowUpReport(
-                    record: history[0], values: currentValues, layout: layout, transform: transform,
-                    exactValues: exactValues,
-                    problem: problem
-                ))
+            blowUp = blowUpReport(
+                record: history[0], values: currentValues, layout: layout, transform: transform,
+                exactValues: exactValues,
+                problem: problem
+            )
         }
-        if status == .completed {
+        if blowUp == nil {
             for step in 1...steps {
                 let reverseTime = step == steps ? finalTime : finalTime * Double(step) / Double(steps)
                 let summary: SpectrumSummary
@@ -310,11 +298,10 @@ public struct InversionRun {
                 history.append(entry)
                 progress?(Double(step) / Double(steps))
                 if !entry.isFinite || (!method.isRegularized && !(entry.relativeError <= threshold)) {
-                    status = .blewUp(
-                        blowUpReport(
-                            record: entry, values: currentValues, layout: layout, transform: transform,
-                            exactValues: exactValues, problem: problem, largestIndex: summary.largestIndex
-                        ))
+                    blowUp = blowUpReport(
+                        record: entry, values: currentValues, layout: layout, transform: transform,
+                        exactValues: exactValues, problem: problem, largestIndex: summary.largestIndex
+                    )
                     break
                 }
             }
@@ -356,7 +343,8 @@ public struct InversionRun {
         }
         let elapsed = ContinuousClock.now - clock
         return InversionResult(
-            regularization: regularization, status: status, history: history, stepCount: steps, prediction: prediction,
+            regularization: regularization, status: blowUp?.status ?? .completed, blowUp: blowUp, history: history,
+            stepCount: steps, prediction: prediction,
             amplification: amplification, halfTimeCheck: halfTimeCheck, initialNorm: initialNorm,
             effectiveNoiseLevel: prediction.effectiveNoiseLevel, finalField: finalField,
             elapsedSeconds: elapsed / .seconds(1)

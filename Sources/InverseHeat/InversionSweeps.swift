@@ -1,6 +1,7 @@
 import DiffusionModels
 import Foundation
 import GridFields
+import Safeguards
 import SpectralTransforms
 
 /// One cell of the blow-up table: a naive inversion on n points with noise delta.
@@ -13,7 +14,9 @@ public struct BlowUpMeasurement: Sendable {
     public var predictedTime: Double?
     /// The reverse time of the step at which it blew up (resolution T / steps), nil when it completed.
     public var measuredTime: Double?
-    public var status: InversionStatus
+    public var status: RunStatus
+    /// Where, when and in which mode it blew up; nil when it completed.
+    public var blowUp: BlowUpReport?
     public var stepCount: Int
     /// The per-step history (for error-against-time plots).
     public var history: [InversionRecord]
@@ -85,7 +88,7 @@ public struct BlowUpSweep {
                         pointCount: pointCount, noiseLevel: noiseLevel,
                         largestWavenumber: result.prediction.largestWavenumber,
                         predictedTime: result.prediction.reverseTime, measuredTime: result.blowUpTime,
-                        status: result.status,
+                        status: result.status, blowUp: result.blowUp,
                         stepCount: result.stepCount, history: result.history
                     ))
                 progress?(Double(measurements.count) / total)
@@ -100,7 +103,7 @@ public struct MethodErrorMeasurement: Sendable {
     public var noiseLevel: Double
     public var regularization: Regularization
     public var method: InversionMethod { regularization.method }
-    public var status: InversionStatus
+    public var status: RunStatus
     /// The relative error at t = 0; nil when the run blew up before.
     public var finalRelativeError: Double?
     /// s at blow-up (naive, or a regularization that failed).

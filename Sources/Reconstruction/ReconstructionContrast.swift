@@ -32,8 +32,8 @@ public struct ContrastRow: Sendable {
     public var method: ReconstructionMethod
     /// The reconstruction against rho_0 on the grid; nil when the method did not reach t = 0 (blew up).
     public var comparison: DensityComparison?
-    /// "completed", "blew-up", "non-finite", "mass-drift".
-    public var status: String
+    /// How the method's run ended (its `name`: "completed", "blew-up", "non-finite", "mass-drift").
+    public var status: RunStatus
     /// A sentence: how it ended, and for a blow-up when (reverse time s), in which mode and where.
     public var statusDetail: String
     /// The model's reverse time s at which the method stopped early.
@@ -200,7 +200,7 @@ public struct ReconstructionContrast {
                 )
                 .run(data: data, noiseLevel: noiseLevel, seed: seed)
                 let detail: String
-                if let report = outcome.inversion.status.blowUp {
+                if let report = outcome.inversion.blowUp {
                     let point = report.location.map { String(format: "%.4g", $0) }.joined(separator: ", ")
                     detail = String(
                         format:
@@ -215,7 +215,7 @@ public struct ReconstructionContrast {
                 row = ContrastRow(
                     method: method,
                     comparison: outcome.reconstruction.map { DensityComparison($0, reference: initialDensity) },
-                    status: outcome.inversion.status.name, statusDetail: detail, blowUpTime: outcome.blowUpTime,
+                    status: outcome.inversion.status, statusDetail: detail, blowUpTime: outcome.blowUpTime,
                     wallSeconds: 0, reconstruction: outcome.reconstruction, history: outcome.history)
             case .pde:
                 var run = ReverseDensityRun(
@@ -233,7 +233,7 @@ public struct ReconstructionContrast {
                 row = ContrastRow(
                     method: method,
                     comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
-                    status: result.status.name, statusDetail: detail,
+                    status: result.status, statusDetail: detail,
                     blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
                     reconstruction: completed ? result.reconstruction : nil,
                     history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })
@@ -252,7 +252,7 @@ public struct ReconstructionContrast {
                 row = ContrastRow(
                     method: method,
                     comparison: completed ? DensityComparison(result.reconstruction, reference: initialDensity) : nil,
-                    status: result.status.name, statusDetail: result.status.description,
+                    status: result.status, statusDetail: result.status.description,
                     blowUpTime: completed ? nil : horizon - result.reconstructionTime, wallSeconds: 0,
                     reconstruction: completed ? result.reconstruction : nil,
                     history: result.history.map { ($0.reverseTime, $0.l1Error ?? .nan) })

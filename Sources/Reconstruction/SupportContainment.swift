@@ -4,6 +4,7 @@ import Foundation
 import GridFields
 import ParticleSampling
 import RandomStreams
+import Safeguards
 import Scores
 
 /// The regions of the line that interval data defines: its pieces, the gaps between them, and the two outer rays.
@@ -125,7 +126,8 @@ public struct RegionHistory: Sendable {
     public var finalPieceMasses: [Double]
     /// Standard errors of the final piece masses (particles: sqrt(p (1 - p) / M); nil for the grid).
     public var finalStandardErrors: [Double]?
-    public var status: String
+    public var status: RunStatus
+    /// How it ended, as a sentence (the grid's times in reverse time s, the particles' in forward time t).
     public var statusDetail: String
     public var wallSeconds: Double
 }
@@ -246,7 +248,7 @@ public struct SupportContainment {
             let elapsed = ContinuousClock.now - clock
             result.grid = RegionHistory(
                 points: points, finalPieceMasses: final.pieces, finalStandardErrors: nil,
-                status: outcome.status.name, statusDetail: outcome.status.description,
+                status: outcome.status, statusDetail: outcome.status.description(clock: .reverseTime),
                 wallSeconds: elapsed / .seconds(1))
             result.gridDensity = outcome.reconstruction
         }
@@ -277,7 +279,7 @@ public struct SupportContainment {
             result.particles = RegionHistory(
                 points: points, finalPieceMasses: final.pieces,
                 finalStandardErrors: final.pieces.map { ($0 * (1 - $0) / count).squareRoot() },
-                status: outcome.status.name, statusDetail: outcome.status.description,
+                status: outcome.status, statusDetail: outcome.status.description,
                 wallSeconds: elapsed / .seconds(1))
             result.particlePositions = outcome.positions
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a run ended, and where: one type for the run loops of the library (the grid solvers' `DensityRun`, the
-/// particle sampler, training). A run that stopped early is a status carrying its step and time, never numbers
+/// particle sampler, the inversions, training). A run that stopped early is a status carrying its step and time, never numbers
 /// printed as if it had finished.
 ///
 /// Times are on the run's own clock (forward time t, or reverse time s for the score-guided reverse equation);
@@ -17,6 +17,9 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
     /// The solution stopped looking like a density: its amplitude ratio exceeded the bound, the signature of an
     /// unstable step (too few steps for the drift, or a backward-in-time problem).
     case blewUp(time: Double, step: Int, amplitudeRatio: Double)
+    /// The error against the known answer passed `threshold` in step `step`, ending at `time`: the measured
+    /// blow-up of a naive inversion (its mode and place are the inversion's `BlowUpReport`).
+    case errorExceeded(time: Double, step: Int, relativeError: Double, threshold: Double)
 
     /// The clock a run's times are read on.
     public enum Clock: Sendable {
@@ -51,7 +54,7 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
         case .completed: return "completed"
         case .nonFinite: return "non-finite"
         case .massDrift: return "mass-drift"
-        case .blewUp: return "blew-up"
+        case .blewUp, .errorExceeded: return "blew-up"
         }
     }
 
@@ -59,7 +62,9 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
     public var step: Int? {
         switch self {
         case .completed: return nil
-        case .nonFinite(_, let step, _), .massDrift(_, let step, _), .blewUp(_, let step, _): return step
+        case .nonFinite(_, let step, _), .massDrift(_, let step, _), .blewUp(_, let step, _),
+            .errorExceeded(_, let step, _, _):
+            return step
         }
     }
 
@@ -68,7 +73,7 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .completed: return nil
         case .nonFinite(let time, _, _): return time
-        case .massDrift(let time, _, _), .blewUp(let time, _, _): return time
+        case .massDrift(let time, _, _), .blewUp(let time, _, _), .errorExceeded(let time, _, _, _): return time
         }
     }
 
@@ -92,6 +97,9 @@ public enum RunStatus: Sendable, Equatable, CustomStringConvertible {
             return "mass drift \(Self.format(drift)) \(at) \(Self.format(time)) (step \(step))"
         case .blewUp(let time, let step, let ratio):
             return "blew up \(at) \(Self.format(time)) (step \(step)): amplitude ratio \(Self.format(ratio))"
+        case .errorExceeded(let time, let step, let error, let threshold):
+            return "blew up \(at) \(Self.format(time)) (step \(step)): relative error \(Self.format(error)) > "
+                + Self.format(threshold)
         }
     }
 }

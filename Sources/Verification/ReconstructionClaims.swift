@@ -175,7 +175,7 @@ extension VerificationSuite {
             let row = row(method)
             let comparison = row.comparison
             methods.append(
-                method.rawValue, row.status, row.blowUpTime ?? .nan, comparison?.l1Distance ?? .nan,
+                method.rawValue, row.status.name, row.blowUpTime ?? .nan, comparison?.l1Distance ?? .nan,
                 comparison?.totalVariation ?? .nan,
                 comparison?.wassersteinDistance ?? .nan, comparison?.maximumError ?? .nan, comparison?.mass ?? .nan,
                 comparison?.minimumDensity ?? .nan, method == .sde || method == .flow ? level : .nan, row.wallSeconds)

@@ -67,7 +67,7 @@ import Testing
         let result = try experiment.run()
         let grid = try #require(result.grid)
         let particles = try #require(result.particles)
-        #expect(grid.status == "completed" && particles.status == "completed")
+        #expect(grid.status == .completed && particles.status == .completed)
         let gridGap = try #require(grid.points.last).gapMass
         let particleGap = try #require(particles.points.last).gapMass
         #expect(gridGap <= 1e-3, "PDE mass in (-1, 1): \(gridGap)")

@@ -23,16 +23,20 @@ import Testing
         #expect(
             RunStatus.nonFinite(time: 0.5, step: 2).description(clock: .reverseTime)
                 == "non-finite at reverse time s = 0.5 (step 2)")
+        #expect(
+            RunStatus.errorExceeded(time: 0.75, step: 30, relativeError: 2.5, threshold: 1).description
+                == "blew up at t = 0.75 (step 30): relative error 2.5 > 1")
     }
 
     @Test func namesStepsAndTimes() {
         let statuses: [RunStatus] = [
             .completed, .nonFinite(time: 1, step: 2), .massDrift(time: 3, step: 4, relativeDrift: 0.1),
             .blewUp(time: 5, step: 6, amplitudeRatio: 2),
+            .errorExceeded(time: 7, step: 8, relativeError: 3, threshold: 1),
         ]
-        #expect(statuses.map(\.name) == ["completed", "non-finite", "mass-drift", "blew-up"])
-        #expect(statuses.map(\.step) == [nil, 2, 4, 6])
-        #expect(statuses.map(\.time) == [nil, 1, 3, 5])
-        #expect(statuses.map(\.isCompleted) == [true, false, false, false])
+        #expect(statuses.map(\.name) == ["completed", "non-finite", "mass-drift", "blew-up", "blew-up"])
+        #expect(statuses.map(\.step) == [nil, 2, 4, 6, 8])
+        #expect(statuses.map(\.time) == [nil, 1, 3, 5, 7])
+        #expect(statuses.map(\.isCompleted) == [true, false, false, false, false])
     }
 }
