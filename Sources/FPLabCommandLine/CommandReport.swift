@@ -1,3 +1,5 @@
+import FokkerPlanckLab
+
 /// What a subcommand measured, in a form every output format can render.
 ///
 /// - text: the summary lines, a blank line, the table, a blank line, the closing lines;

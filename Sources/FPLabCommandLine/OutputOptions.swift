@@ -1,4 +1,5 @@
 import ArgumentParser
+import FokkerPlanckLab
 import Foundation
 
 /// `--format` and `--output`, shared by every subcommand.

@@ -1,3 +1,4 @@
+import FokkerPlanckLab
 import Foundation
 
 /// A small results table: named columns and rows of numbers or text, rendered as aligned text, GitHub Markdown
