@@ -225,10 +225,11 @@ struct VerificationComparison {
     }
 
     /// The records of the committed CSV file at `path` (`name` in errors), which must be a regular UTF-8 file of
-    /// at most `fileByteLimit` bytes without NUL bytes or a byte-order mark, and well-formed (`parseCSV`).
+    /// at most `fileByteLimit` bytes without NUL bytes or a byte-order mark, and a well-formed table
+    /// (`CSVReader.table`, RFC 4180).
     static func readCSV(_ path: String, name: String) throws -> [[String]] {
         let text = try InputFile.readText(path, subject: "'\(name)'", byteLimit: fileByteLimit)
-        do { return try parseCSV(text) } catch let error as CSVFormatError {
+        do { return try CSVReader.table(text) } catch let error as CSVFormatError {
             throw CompareTreeError("'\(name)' \(error.description).")
         }
     }
@@ -239,78 +240,6 @@ struct VerificationComparison {
         do { return try NumpyArray(npyData: data) } catch let error as NumpyFormatError {
             throw CompareTreeError("'\(name)': \(error.description).")
         }
-    }
-
-    /// RFC 4180 records: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks;
-    /// records end with LF or CRLF. Refused: a byte-order mark, a quote inside an unquoted field, text after a
-    /// closing quote, a quote never closed, a lone carriage return, an empty file, a header naming a column twice,
-    /// and a record whose field count differs from the header's. Cost O(length).
-    static func parseCSV(_ text: String) throws -> [[String]] {
-        enum State { case start, plain, quoted, afterQuote }
-        let (quote, comma, lineFeed, carriageReturn): (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x2C, 0x0A, 0x0D)
-        let bytes = Array(text.utf8)
-        guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { throw CSVFormatError("starts with a byte-order mark") }
-        var records: [[String]] = []
-        var recordLines: [Int] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var state = State.start
-        var line = 1
-        var recordLine = 1
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field = []
-        }
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if state == .quoted {
-                if byte == quote { state = .afterQuote } else { field.append(byte) }
-                if byte == lineFeed { line += 1 }
-                continue
-            }
-            switch byte {
-            case quote where state == .afterQuote:
-                field.append(quote)
-                state = .quoted
-            case quote where state == .start: state = .quoted
-            case quote: throw CSVFormatError("line \(line): a quote inside an unquoted field")
-            case comma:
-                endField()
-                state = .start
-            case carriageReturn:
-                guard index < bytes.count, bytes[index] == lineFeed else {
-                    throw CSVFormatError("line \(line): a carriage return not followed by a line feed")
-                }
-            case lineFeed:
-                endField()
-                records.append(record)
-                recordLines.append(recordLine)
-                record = []
-                state = .start
-                line += 1
-                recordLine = line
-            default:
-                guard state != .afterQuote else { throw CSVFormatError("line \(line): text after a closing quote") }
-                field.append(byte)
-                state = .plain
-            }
-        }
-        guard state != .quoted else { throw CSVFormatError("line \(recordLine): a quoted field is never closed") }
-        if !field.isEmpty || !record.isEmpty || state == .afterQuote {
-            endField()
-            records.append(record)
-            recordLines.append(recordLine)
-        }
-        guard let header = records.first else { throw CSVFormatError("is empty (no header)") }
-        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
-            throw CSVFormatError("line 1: the header names the column '\(duplicate.element.prefix(40))' twice")
-        }
-        for (record, line) in zip(records, recordLines) where record.count != header.count {
-            throw CSVFormatError("line \(line): \(record.count) fields, the header has \(header.count)")
-        }
-        return records
     }
 
     /// The differences as a report: a summary line, the table of what moved, a closing verdict.
@@ -345,12 +274,6 @@ struct VerificationComparison {
 
 /// A committed file of a `verify --compare` tree that cannot be compared; one sentence naming the file.
 struct CompareTreeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Why CSV text is malformed (the caller adds the file's name).
-struct CSVFormatError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
