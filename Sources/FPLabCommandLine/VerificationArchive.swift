@@ -30,9 +30,7 @@ struct VerificationArchive {
             for (name, data) in claimFiles(outcome) { files.append(("\(outcome.name)/\(name)", data)) }
         }
         let summary = summaryTable
-        files.append(("summary.csv", Data(summary.csvText.utf8)))
-        files.append(("summary.md", Data(summary.markdownText.utf8)))
-        files.append(("summary.tex", Data(summary.latexText.utf8)))
+        for format in [DataTable.Format.csv, .markdown, .latex] { files.append(Self.file(summary, format)) }
         files.append(("REPORT.md", Data(reportText.utf8)))
         files.append(("README.md", Data(readmeText.utf8)))
         files.append(("manifest.json", Data(runManifest.rendered().utf8)))
@@ -79,16 +77,21 @@ struct VerificationArchive {
         return table
     }
 
+    /// A recorded table as `NAME.csv`, `NAME.md` or `NAME.tex`, written by the recorded conventions.
+    static func file(_ table: DataTable, _ format: DataTable.Format) -> (String, Data) {
+        ("\(table.name).\(format.fileExtension)", Data(table.rendered(as: format, conventions: .recorded).utf8))
+    }
+
     // MARK: Per claim
 
     func claimFiles(_ outcome: ClaimOutcome) -> [(String, Data)] {
         var files: [(String, Data)] = []
         let checks = Self.checksTable(outcome)
         for table in [checks] + outcome.record.tables {
-            files.append(("\(table.name).csv", Data(table.csvText.utf8)))
+            files.append(Self.file(table, .csv))
             guard table.rows.count <= Self.typesetRowLimit else { continue }
-            files.append(("\(table.name).md", Data(table.markdownText.utf8)))
-            files.append(("\(table.name).tex", Data(table.latexText.utf8)))
+            files.append(Self.file(table, .markdown))
+            files.append(Self.file(table, .latex))
         }
         for array in outcome.record.arrays { files.append(("\(array.name).npy", array.array.npyData)) }
         for figure in outcome.record.figures { files.append(("\(figure.name).svg", Data(figure.figure.svg().utf8))) }
@@ -121,7 +124,7 @@ struct VerificationArchive {
 
     func claimManifest(_ outcome: ClaimOutcome, files: [String]) -> JSONValue {
         var parameters: [String: JSONValue] = [:]
-        for (key, value) in outcome.record.parameters { parameters[key] = Self.json(value) }
+        for (key, value) in outcome.record.parameters { parameters[key] = value.jsonValue }
         return .object([
             "command": "verify", "claim": .string(outcome.name), "statement": .string(outcome.statement),
             "version": .string(fokkerPlanckLabVersion), "quick": .bool(report.settings.quick),
@@ -151,14 +154,6 @@ struct VerificationArchive {
                     ])
                 }),
         ])
-    }
-
-    static func json(_ value: DataValue) -> JSONValue {
-        switch value {
-        case .number(let number): return .number(number)
-        case .integer(let integer): return .integer(integer)
-        case .text(let text): return .string(text)
-        }
     }
 
     var runManifest: JSONValue {
@@ -224,8 +219,10 @@ struct VerificationArchive {
             text += "\n## \(index + 1). \(outcome.name)\n\n"
             var paragraph = "**Claim.** \(outcome.statement) "
             if !outcome.record.summary.isEmpty { paragraph += "**Measured.** \(outcome.record.summary) " }
-            let checkSentences = outcome.checks.map {
-                "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: \($0.expectation), \($0.passed ? "holds" : "FAILS"))"
+            let checkSentences = outcome.checks.map { check in
+                let measured = TableConventions.recorded.text(.number(check.measured), style: DataColumn.recordedStyle)
+                return "\(check.quantity) = \(measured) (theory: \(check.expectation), "
+                    + "\(check.passed ? "holds" : "FAILS"))"
             }
             if let failure = outcome.failure { paragraph += "The claim could not run: \(failure). " }
             if !checkSentences.isEmpty { paragraph += "Checks: " + checkSentences.joined(separator: "; ") + ". " }
@@ -234,7 +231,9 @@ struct VerificationArchive {
             for table in outcome.record.tables {
                 let file = "\(outcome.name)/\(table.name).csv"
                 if table.rows.count <= Self.reportRowLimit {
-                    text += "\n" + table.markdownText + "\n([\(table.name).csv](\(file)))\n"
+                    text +=
+                        "\n" + table.rendered(as: .markdown, conventions: .recorded)
+                        + "\n([\(table.name).csv](\(file)))\n"
                 } else {
                     text +=
                         "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) (columns: \(table.columns.map { "`\($0.key)`" }.joined(separator: ", "))).\n"

@@ -244,7 +244,7 @@ struct VerificationComparison {
 
     /// The differences as a report: a summary line, the table of what moved, a closing verdict.
     func commandReport(claimCount: Int, settingsText: String) -> CommandReport {
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("claim", key: "claim"), .init("file", key: "file"),
             .init("row", key: "row", style: .general(significantDigits: 12)),
             .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"),

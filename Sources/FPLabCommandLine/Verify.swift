@@ -295,7 +295,7 @@ public struct VerificationReport {
     public var allPassed: Bool { outcomes.allSatisfy(\.passed) }
 
     public var commandReport: CommandReport {
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("claim", key: "claim"), .init("measured quantity", key: "quantity"),
             .init("measured", key: "measured", style: .general(significantDigits: 4)),
             .init("theory", key: "expectation"), .init("verdict", key: "verdict"),
