@@ -154,7 +154,7 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(
             snapshot(of: scratch.path("data")) == ["b/two.csv": Data("2".utf8), "notebook.ipynb": Data("mine".utf8)])
         let before = snapshot(of: scratch.path("data"))
-        #expect(throws: CommandLineError.self) {
+        #expect(throws: OutputFolderError.self) {
             try tree.write(
                 [("c", Data("file".utf8)), ("c/inside.csv", Data("3".utf8))], owns: { $0 != "notebook.ipynb" })
         }

@@ -1,5 +1,7 @@
-import FokkerPlanckLab
+import DataFiles
 import Foundation
+import Safeguards
+import Verification
 
 /// `fplab verify --compare DIR`: the numbers of a fresh run against those committed in DIR, column by column,
 /// each within the tolerance its column declares (`Tolerance`), timings ignored.
@@ -7,29 +9,30 @@ import Foundation
 /// Compared: every recorded table's CSV (rows matched by position, columns by key) including `checks.csv`, and
 /// every `.npy` array (element by element). Anything missing on either side (a claim folder, a file, a column,
 /// a row) is a difference too. Cost: reading the files, O(numbers).
-struct VerificationComparison {
+public struct VerificationComparison {
     /// One number (or file, row, column) that moved beyond its tolerance.
-    struct Difference: Equatable {
-        var claim: String
-        var file: String
+    public struct Difference: Equatable, Sendable {
+        public var claim: String
+        public var file: String
         /// 1-based data row (the CSV header is row 0), or the flat index of an array element; nil for a file.
-        var row: Int?
-        var column: String
-        var old: String
-        var new: String
-        var tolerance: String
+        public var row: Int?
+        public var column: String
+        public var old: String
+        public var new: String
+        public var tolerance: String
     }
 
-    let directory: URL
-    var differences: [Difference] = []
-    var comparedCount = 0
+    public let directory: URL
+    public private(set) var differences: [Difference] = []
+    /// How many numbers were compared.
+    public private(set) var comparedCount = 0
 
-    init(directory: String) {
+    public init(directory: String) {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
     }
 
     /// Compares every outcome's tables and arrays with those under `directory`.
-    mutating func compare(_ outcomes: [ClaimOutcome]) {
+    public mutating func compare(_ outcomes: [ClaimOutcome]) {
         for outcome in outcomes {
             let folder = directory.appendingPathComponent(outcome.name, isDirectory: true)
             guard FileManager.default.fileExists(atPath: folder.path) else {
@@ -164,7 +167,7 @@ struct VerificationComparison {
     /// holding a `manifest.json` whose `files` list names plain files; every listed CSV and `.npy` file must be a
     /// regular file of at most `fileByteLimit` bytes that reads (`readCSV`, `readArray`); every entry of the folder
     /// must be listed (an extra file is refused, not ignored). Numbers are compared later, after the rerun.
-    static func checkTree(_ directory: String, claims: [String]) throws {
+    public static func checkTree(_ directory: String, claims: [String]) throws {
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         for claim in claims {
             let folder = root.appendingPathComponent(claim, isDirectory: true)
@@ -241,39 +244,10 @@ struct VerificationComparison {
             throw CompareTreeError("'\(name)': \(error.description).")
         }
     }
-
-    /// The differences as a report: a summary line, the table of what moved, a closing verdict.
-    func commandReport(claimCount: Int, settingsText: String) -> CommandReport {
-        var table = DataTable(columns: [
-            .init("claim", key: "claim"), .init("file", key: "file"),
-            .init("row", key: "row", style: .general(significantDigits: 12)),
-            .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"),
-            .init("tolerance", key: "tolerance"),
-        ])
-        for difference in differences {
-            table.append([
-                .text(difference.claim), .text(difference.file), difference.row.map { .integer($0) } ?? .missing,
-                .text(difference.column), .text(difference.old), .text(difference.new), .text(difference.tolerance),
-            ])
-        }
-        let verdict =
-            differences.isEmpty
-            ? "nothing moved: \(comparedCount) numbers agree with \(directory.path) within their tolerances"
-            : "\(differences.count) difference(s) beyond tolerance (\(comparedCount) numbers compared)"
-        let json: JSONValue = .object([
-            "command": "verify-compare", "directory": .string(directory.path), "claims": .integer(claimCount),
-            "compared": .integer(comparedCount), "moved": .integer(differences.count),
-            "passed": .bool(differences.isEmpty),
-            "differences": table.jsonValue(),
-        ])
-        return CommandReport(
-            summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
-            table: table, closing: [verdict], json: json)
-    }
 }
 
 /// A committed file of a `verify --compare` tree that cannot be compared; one sentence naming the file.
-struct CompareTreeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct CompareTreeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,7 @@
-import FokkerPlanckLab
+import DataFiles
+import Figures
 import Foundation
+import Verification
 
 /// The files `fplab verify --output DIR` writes, as relative paths and bytes (written by `OutputTree`).
 ///
@@ -9,8 +11,14 @@ import Foundation
 /// `NAME.npy`, each figure as `NAME.svg`. At the top: `manifest.json` (the run), `summary.csv|md|tex` (every
 /// check of every claim), `REPORT.md` (the claims in reading order: statement, measurement, verdict, tables,
 /// figures) and `README.md` (every file and every column, from the same descriptions the tables carry).
-struct VerificationArchive {
-    let report: VerificationReport
+public struct VerificationArchive {
+    public let report: VerificationReport
+    /// Names of `otherEntries` present in the output directory (described in its README; set by `write(to:)`).
+    var presentOtherEntries: [String] = []
+
+    public init(report: VerificationReport) {
+        self.report = report
+    }
 
     /// The names `fplab verify` owns at the top of its output directory (besides the claim folders).
     static let topLevelNames: Set<String> = [
@@ -351,7 +359,44 @@ struct VerificationArchive {
 
     /// Text for a Markdown table cell (a "|" would end the cell).
     static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}
 
-    /// Names of `otherEntries` present in the output directory (set by the writer before rendering).
-    var presentOtherEntries: [String] = []
+// MARK: The folder
+
+extension VerificationArchive {
+    /// Throws unless `path` can take the archive (`OutputTree.checkWritable`): a new or empty folder, or one
+    /// `fplab verify` wrote (`isArchive`). Touches nothing.
+    public static func checkWritable(_ path: String) throws {
+        try OutputTree(path: path).checkWritable(isRecognized: isArchive)
+    }
+
+    /// Writes every file as the new tree at `path` (`OutputTree`), carrying over the entries it does not own
+    /// and describing those of `otherEntries` in its README.
+    public func write(to path: String) throws {
+        var archive = self
+        let directory = URL(fileURLWithPath: path)
+        archive.presentOtherEntries = Self.otherEntries.map(\.name).filter { name in
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
+        }
+        try OutputTree(path: path).write(archive.files, owns: Self.owns)
+    }
+
+    /// A folder `fplab verify` may replace: it holds a verify manifest, or only entries verify writes or knows.
+    public static func isArchive(_ directory: URL) -> Bool {
+        let manifest = directory.appendingPathComponent(Manifest.fileName).path
+        if FileManager.default.fileExists(atPath: manifest) {
+            // A manifest that is not a readable verify manifest (a FIFO, a device, malformed JSON) marks a folder
+            // verify did not write: it is never replaced.
+            return (try? Manifest.read(manifest, subject: Manifest.fileName))?["command"] == .string("verify")
+        }
+        let known = topLevelNames.union(VerificationSuite.claims.map(\.name))
+            .union(otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.allSatisfy { known.contains($0) }
+    }
+
+    /// Whether a folder entry is written by `fplab verify` (replaced) rather than carried over.
+    static func owns(_ name: String) -> Bool {
+        topLevelNames.contains(name) || VerificationSuite.claims.contains { $0.name == name }
+    }
 }
