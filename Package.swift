@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "Safeguards"),
         // Deterministic parallel loops: fixed blocks (one random stream each) and pointwise row/column blocks.
         .target(name: "ParallelLoops"),
-        // The files fplab reads and writes: NumPy `.npy` arrays and point sets (CSV or `.npy`).
+        // The formats fplab reads and writes: NumPy `.npy` arrays, point sets (CSV or `.npy`), tables (text,
+        // Markdown, CSV, JSON, LaTeX), the one CSV reader, and JSON (writer and strict reader).
         .target(name: "DataFiles", dependencies: ["Safeguards"]),
         // Plan-once/execute-many FFTW wrappers: real-to-complex, cosine; the planner lock, threads, wisdom.
         .target(name: "SpectralTransforms", dependencies: ["CFFTW", "Safeguards"]),
@@ -118,6 +119,9 @@ let package = Package(
                 "Reconstruction", "SampleStatistics", "ScoreNetworks",
             ]
         ),
+        // Results on disk: output folders written all-or-nothing, manifests, the `fplab verify --output` archive
+        // and its comparison with committed data (`--compare`).
+        .target(name: "Reporting", dependencies: ["DataFiles", "Figures", "Safeguards", "Verification"]),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
@@ -125,7 +129,7 @@ let package = Package(
                 "Safeguards", "DataFiles", "SpectralTransforms", "GridFields", "DiffusionModels",
                 "Scores", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics",
                 "CrossChecks",
-                "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification",
+                "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification", "Reporting",
             ]
         ),
         // The `fplab` subcommands: options in, library call, results out.

@@ -64,27 +64,30 @@ public struct PointSet: Sendable, Equatable {
         }
     }
 
-    /// CSV: one point a row, fields separated by commas (spaces and tabs around them ignored), a field may be
-    /// quoted ("1.5", with "" for a quote inside; a quote never spans lines); blank lines and lines starting with
-    /// `#` are skipped; a byte-order mark and CRLF line ends are accepted. The first content row is a header when
-    /// none of its fields is a number (then it must name as many columns as the data has). Every other field must
-    /// be a finite decimal number (`StrictNumber`: no "nan", "inf", hexadecimal or trailing text).
+    /// CSV, read by `CSVReader` in the point-file dialect: one point a row, fields separated by commas (spaces and
+    /// tabs around them ignored), a field may be quoted ("1.5", with "" for a quote inside; a quote never spans
+    /// lines); blank lines and lines starting with `#` are skipped; a byte-order mark and CRLF line ends are
+    /// accepted. The first content row is a header when none of its fields is a number (then it must name as many
+    /// columns as the data has). Every other field must be a finite decimal number (`StrictNumber`: no "nan",
+    /// "inf", hexadecimal or trailing text).
     static func parseCSV(_ text: String, path: String) throws -> PointSet {
-        var text = Substring(text)
-        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        var reader = CSVReader(text, dialect: .pointFile)
+        let text = reader.content
         // At most one value per field: commas plus lines bound the count before any array grows.
         let fieldBound = text.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: ",") || $1 == UInt8(ascii: "\n") ? 1 : 0) }
         try AvailableMemory.check(
             needed: 8 * Double(fieldBound), subject: "'\(path)'",
             advice: "the points of a \(text.utf8.count)-byte file")
+        func nextRecord() throws -> CSVReader.Record? {
+            do { return try reader.next() } catch let error as CSVFormatError {
+                throw PointFileError("'\(path)' \(error.description)")
+            }
+        }
         var points: [Double] = []
         var dimension: Int?
         var headerCount: Int?
-        for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let row = offset + 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = try Self.fields(of: trimmed, path: path, row: row)
+        while let record = try nextRecord() {
+            let (row, fields) = (record.line, record.fields)
             let values = fields.map { StrictNumber.double($0) }
             if values.allSatisfy({ $0 == nil }) && dimension == nil && headerCount == nil {
                 headerCount = fields.count
@@ -114,38 +117,6 @@ public struct PointSet: Sendable, Equatable {
         }
         guard let dimension, !points.isEmpty else { throw PointFileError("'\(path)' holds no points") }
         return PointSet(points: points, dimension: dimension)
-    }
-
-    /// The fields of one CSV line, quotes removed ("a ""b""" is `a "b"`), each trimmed of spaces and tabs.
-    static func fields(of line: String, path: String, row: Int) throws -> [String] {
-        enum State { case start, plain, quoted, afterQuote }
-        var fields: [String] = []
-        var field = ""
-        var state = State.start
-        func place() -> String { "'\(path)' line \(row), field \(fields.count + 1)" }
-        for character in line {
-            switch (state, character) {
-            case (.quoted, "\""): state = .afterQuote
-            case (.quoted, _): field.append(character)
-            case (.afterQuote, "\""):
-                field.append("\"")
-                state = .quoted
-            case (_, ","):
-                fields.append(state == .plain ? field.trimmingCharacters(in: .whitespaces) : field)
-                field = ""
-                state = .start
-            case (.start, " "), (.start, "\t"), (.afterQuote, " "), (.afterQuote, "\t"): continue
-            case (.start, "\""): state = .quoted
-            case (.afterQuote, _): throw PointFileError("\(place()): text after the closing quote")
-            case (.plain, "\""): throw PointFileError("\(place()): a quote inside an unquoted field")
-            default:
-                field.append(character)
-                state = .plain
-            }
-        }
-        guard state != .quoted else { throw PointFileError("\(place()): a quoted field is not closed on its line") }
-        fields.append(state == .plain ? field.trimmingCharacters(in: .whitespaces) : field)
-        return fields
     }
 
     /// `.npy`: little-endian float64 or float32, C order, shape (N,) or (N, d) with N, d >= 1 (`NumpyHeader`

@@ -1,3 +1,5 @@
+import FokkerPlanckLab
+
 /// What a subcommand measured, in a form every output format can render.
 ///
 /// - text: the summary lines, a blank line, the table, a blank line, the closing lines;
@@ -7,7 +9,7 @@
 public struct CommandReport: Sendable {
     /// Lines above the table in text output (what was run).
     public var summary: [String]
-    public var table: ResultTable
+    public var table: DataTable
     /// Lines below the table in text output (how it ended, timing, notes).
     public var closing: [String]
     /// The `--format json` object.
@@ -15,7 +17,7 @@ public struct CommandReport: Sendable {
     /// Extra files for `--output` (e.g. "density.csv").
     public var files: [OutputFile]
 
-    public init(summary: [String], table: ResultTable, closing: [String], json: JSONValue, files: [OutputFile] = []) {
+    public init(summary: [String], table: DataTable, closing: [String], json: JSONValue, files: [OutputFile] = []) {
         self.summary = summary
         self.table = table
         self.closing = closing
@@ -31,8 +33,10 @@ public struct CommandReport: Sendable {
             text += table.rendered(as: .text)
             if !closing.isEmpty { text += "\n" + closing.map { $0 + "\n" }.joined() }
             return text
-        case .markdown, .csv:
-            return table.rendered(as: format)
+        case .markdown:
+            return table.rendered(as: .markdown)
+        case .csv:
+            return table.rendered(as: .csv)
         case .json:
             return json.rendered()
         }

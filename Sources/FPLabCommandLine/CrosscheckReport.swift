@@ -23,8 +23,8 @@ public struct CrosscheckOutcome {
     /// The agreement threshold of the summary lines: |TV - E TV| <= 4 SE.
     public static let standardErrorLimit = 4.0
 
-    public var table: ResultTable {
-        var table = ResultTable(columns: [
+    public var table: DataTable {
+        var table = DataTable(columns: [
             .init("direction", key: "direction"),
             .init("time", key: "time"),
             .init("M", key: "particle_count"),

@@ -43,7 +43,7 @@ public struct EmbeddingComparisonOutcome {
 
     public var report: CommandReport {
         let options = experiment.options
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("metric", key: "metric"),
             .init("sinusoidal", key: "sinusoidal", style: .general(significantDigits: 4)),
             .init("± SE", key: "sinusoidal_standard_error", style: .scientific(fractionDigits: 1)),

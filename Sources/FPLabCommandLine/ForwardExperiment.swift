@@ -144,8 +144,8 @@ public struct ForwardOutcome {
 
     private var options: Forward { experiment.options }
 
-    public var table: ResultTable {
-        var table = ResultTable(columns: [
+    public var table: DataTable {
+        var table = DataTable(columns: [
             .init("time", key: "time"),
             .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 3)),
             .init("L∞ error", key: "linf_error", style: .scientific(fractionDigits: 3)),

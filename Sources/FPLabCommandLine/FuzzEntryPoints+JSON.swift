@@ -1,3 +1,4 @@
+import FokkerPlanckLab
 import Foundation
 
 extension FuzzEntryPoints {

@@ -247,7 +247,7 @@ public struct GenerateOutcome {
     public var report: CommandReport {
         let options = experiment.options
         let training = experiment.training
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("score", key: "score"),
             .init("score error", key: "score_error", style: .scientific(fractionDigits: 3)),
             .init("± SE", key: "score_error_standard_error", style: .scientific(fractionDigits: 1)),

@@ -172,9 +172,9 @@ public struct InvertReport: Sendable {
     public struct Section: Sendable {
         /// A heading for people (text, Markdown); CSV separates sections by a blank line instead.
         public var title: String
-        public var table: ResultTable
+        public var table: DataTable
         /// The rows shown in text and Markdown (all when nil).
-        public var shownRows: ResultTable?
+        public var shownRows: DataTable?
     }
 
     public var summary: [String]
@@ -209,7 +209,7 @@ public struct InvertReport: Sendable {
     /// Writes the files (with `--output`), then prints the report in `--format`.
     public func deliver(with outputOptions: OutputOptions) throws {
         let carrier = CommandReport(
-            summary: summary, table: sections.first?.table ?? ResultTable(columns: []), closing: closing, json: json,
+            summary: summary, table: sections.first?.table ?? DataTable(columns: []), closing: closing, json: json,
             files: files
         )
         try outputOptions.writeFiles(for: carrier)
@@ -217,9 +217,9 @@ public struct InvertReport: Sendable {
     }
 
     /// At most `limit` rows of `table`, evenly spaced, the first and the last always included.
-    static func thinned(_ table: ResultTable, limit: Int) -> ResultTable? {
+    static func thinned(_ table: DataTable, limit: Int) -> DataTable? {
         guard table.rows.count > limit, limit >= 2 else { return nil }
-        var thinned = ResultTable(columns: table.columns)
+        var thinned = DataTable(columns: table.columns)
         let last = table.rows.count - 1
         var previous = -1
         for slot in 0..<limit {

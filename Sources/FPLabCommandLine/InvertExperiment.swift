@@ -65,8 +65,8 @@ public struct InvertOutcome {
     }
 
     /// One row a step: the data (step 0), then every step reached.
-    public var historyTable: ResultTable {
-        var table = ResultTable(columns: [
+    public var historyTable: DataTable {
+        var table = DataTable(columns: [
             .init("step", key: "step"),
             .init("s = T - t", key: "reverse_time", style: .general(significantDigits: 6)),
             .init("t", key: "time", style: .general(significantDigits: 6)),

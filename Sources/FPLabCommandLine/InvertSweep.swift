@@ -63,8 +63,8 @@ public struct InvertSweepOutcome {
 
     /// Time to blow-up over n x delta, measured next to predicted; the mode that blew up by its data-grid wavenumber
     /// (the units of k_max).
-    public var blowUpTable: ResultTable {
-        var table = ResultTable(columns: [
+    public var blowUpTable: DataTable {
+        var table = DataTable(columns: [
             .init("n", key: "points"),
             .init("delta", key: "noise", style: .general(significantDigits: 3)),
             .init("k_max", key: "largest_wavenumber", style: .general(significantDigits: 5)),
@@ -88,8 +88,8 @@ public struct InvertSweepOutcome {
     }
 
     /// Every method's final error over delta (naive included), and the error at T/2 against the Hölder bound.
-    public var methodTable: ResultTable {
-        var table = ResultTable(columns: [
+    public var methodTable: DataTable {
+        var table = DataTable(columns: [
             .init("delta", key: "noise", style: .general(significantDigits: 3)),
             .init("method", key: "method"),
             .init("parameter", key: "parameter_name"),

@@ -175,7 +175,7 @@ public struct MemorizeExperiment {
         headline: MemorizationMeasurement, sweep: [MemorizationMeasurement], frequencies: EndpointFrequencies,
         voronoi: [VoronoiMeasurement], seconds: Double
     ) -> CommandReport {
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("integrator", key: "integrator"), .init("steps", key: "steps"),
             .init("h_last", key: "final_step_size", style: .general(significantDigits: 4)),
             .init("memorized", key: "memorized_fraction", style: .general(significantDigits: 5)),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FokkerPlanckLab
 import Foundation
 
 /// `--format` and `--output`, shared by every subcommand.
@@ -19,7 +20,7 @@ public struct OutputOptions: ParsableArguments {
 
     public func validate() throws {
         if let directory {
-            do { try directory.checkWritable() } catch let error as CommandLineError {
+            do { try directory.checkWritable() } catch let error as OutputFolderError {
                 throw ValidationError(error.description)
             }
         }
@@ -48,10 +49,6 @@ public struct OutputOptions: ParsableArguments {
     /// files, written all-or-nothing by `OutputDirectory`. Without it, nothing.
     public func writeFiles(for report: CommandReport) throws {
         guard let directory else { return }
-        let names = (["manifest.json"] + report.files.map(\.name)).map { JSONValue.string($0) }
-        var manifest = report.json.members
-        manifest["files"] = .array(names)
-        let manifestFile = OutputFile(name: "manifest.json", contents: JSONValue.object(manifest).rendered())
-        try directory.write([manifestFile] + report.files)
+        try directory.write([Manifest.file(report.json, listing: report.files)] + report.files)
     }
 }

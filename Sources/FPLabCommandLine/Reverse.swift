@@ -211,8 +211,8 @@ public struct ReverseOutcome {
     public let wallSeconds: Double
 
     /// The table: one row per method.
-    public var table: ResultTable {
-        var table = ResultTable(columns: [
+    public var table: DataTable {
+        var table = DataTable(columns: [
             .init("method", key: "method"),
             .init("L1", key: "l1_error", style: .scientific(fractionDigits: 3)),
             .init("TV", key: "tv_distance", style: .scientific(fractionDigits: 3)),
@@ -240,8 +240,8 @@ public struct ReverseOutcome {
     }
 
     /// One row per (method, reverse time): the error histories, for a plot on a log scale.
-    public var historyTable: ResultTable {
-        var table = ResultTable(columns: [
+    public var historyTable: DataTable {
+        var table = DataTable(columns: [
             .init("method", key: "method"),
             .init("reverse time s", key: "reverse_time", style: .general(significantDigits: 8)),
             .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 4)),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FokkerPlanckLab
 
 /// `--seed` and `--threads`, shared by every subcommand (a command that draws no random numbers accepts the seed
 /// and records it, so that scripts can pass the same options everywhere).

@@ -410,7 +410,7 @@ public struct SampleOutcome {
     public var report: CommandReport {
         let options = experiment.options
         let target = experiment.targetMixture
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("coordinate", key: "coordinate"),
             .init("mean", key: "mean", style: .general(significantDigits: 6)),
             .init("± SE", key: "mean_standard_error", style: .scientific(fractionDigits: 2)),

@@ -155,8 +155,8 @@ struct SupportOutcome {
     let wallSeconds: Double
 
     /// One row per region: prediction, grid mass and its deviation, particle mass ± SE and its deviation in SE.
-    var table: ResultTable {
-        var table = ResultTable(columns: [
+    var table: DataTable {
+        var table = DataTable(columns: [
             .init("region", key: "region"),
             .init("predicted", key: "predicted_mass", style: .general(significantDigits: 7)),
             .init("grid", key: "grid_mass", style: .general(significantDigits: 7)),
@@ -193,8 +193,8 @@ struct SupportOutcome {
     }
 
     /// Mass in the gap and beyond the ends against reverse time, grid and particles.
-    var historyTable: ResultTable {
-        var table = ResultTable(columns: [
+    var historyTable: DataTable {
+        var table = DataTable(columns: [
             .init("run", key: "run"),
             .init("reverse time s", key: "reverse_time", style: .general(significantDigits: 8)),
             .init("gap mass", key: "gap_mass", style: .scientific(fractionDigits: 3)),

@@ -83,7 +83,7 @@ public struct TrainOutcome {
         let options = experiment.options
         let architecture = state.network.architecture
         let configuration = state.configuration
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("steps n", key: "steps"),
             .init("held-out ε-loss", key: "loss", style: .general(significantDigits: 5)),
             .init("± SE", key: "loss_standard_error", style: .scientific(fractionDigits: 2)),

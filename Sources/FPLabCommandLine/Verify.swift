@@ -119,9 +119,7 @@ public struct Verify: ParsableCommand {
             }
         }
         if let outputDirectory {
-            do { try OutputTree(path: outputDirectory).checkWritable(isRecognized: Self.isVerifyOutput) } catch let
-                error as CommandLineError
-            {
+            do { try VerificationArchive.checkWritable(outputDirectory) } catch let error as OutputFolderError {
                 throw ValidationError(error.description)
             }
         }
@@ -136,7 +134,7 @@ public struct Verify: ParsableCommand {
         }
         let members: [String: JSONValue]
         do {
-            members = try readManifest(path, subject: "--compare \(directory): manifest.json")
+            members = try Manifest.read(path, subject: "--compare \(directory): manifest.json")
         } catch let error as InputFileError {
             throw ValidationError(error.description)
         }
@@ -150,42 +148,6 @@ public struct Verify: ParsableCommand {
         default: throw ValidationError("--compare \(directory): manifest.json has no seed.")
         }
         return (quick, seed)
-    }
-
-    /// The largest manifest.json read: 1 MiB (2^20 bytes). The run's manifest gives each claim's folder,
-    /// verdict and seconds in about 140 bytes (3.5 KB for the 24 claims), so 1 MiB holds some 7000 claims.
-    static let manifestByteLimit = 1 << 20
-
-    /// The members of a manifest.json: a regular file of at most `manifestByteLimit` bytes holding a JSON
-    /// object. Errors (`InputFileError`) begin with `subject` and give the line and column of malformed JSON.
-    static func readManifest(_ path: String, subject: String) throws -> [String: JSONValue] {
-        let text = try InputFile.readText(path, subject: subject, byteLimit: manifestByteLimit)
-        let document: JSONValue
-        do { document = try JSONValue.parse(text) } catch let error as JSONSyntaxError {
-            throw InputFileError("\(subject): malformed JSON at \(error).")
-        }
-        guard case .object(let members) = document else { throw InputFileError("\(subject): not a JSON object.") }
-        return members
-    }
-
-    /// A folder `fplab verify` may replace: it holds a verify manifest, or only entries verify writes or knows.
-    static func isVerifyOutput(_ directory: URL) -> Bool {
-        let manifest = directory.appendingPathComponent("manifest.json").path
-        if FileManager.default.fileExists(atPath: manifest) {
-            // A manifest that is not a readable verify manifest (a FIFO, a device, malformed JSON) marks a folder
-            // verify did not write: it is never replaced.
-            return (try? readManifest(manifest, subject: "manifest.json"))?["command"] == .string("verify")
-        }
-        let known = VerificationArchive.topLevelNames.union(VerificationSuite.claims.map(\.name))
-            .union(
-                VerificationArchive.otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return entries.allSatisfy { known.contains($0) }
-    }
-
-    /// Whether a folder entry is written by `fplab verify` (replaced) rather than carried over.
-    static func ownsEntry(_ name: String) -> Bool {
-        VerificationArchive.topLevelNames.contains(name) || VerificationSuite.claims.contains { $0.name == name }
     }
 
     /// The folder this run writes, or nil: --output when given; otherwise notebooks-data for a full default run.
@@ -237,15 +199,10 @@ public struct Verify: ParsableCommand {
             return
         }
         let target = outputTarget
-        if let target { try OutputTree(path: target).checkWritable(isRecognized: Self.isVerifyOutput) }
+        if let target { try VerificationArchive.checkWritable(target) }
         let report = Self.runClaims(selectedClaims, settings: settings)
         if let target {
-            var archive = VerificationArchive(report: report)
-            let directory = URL(fileURLWithPath: target)
-            archive.presentOtherEntries = VerificationArchive.otherEntries.map(\.name).filter { name in
-                FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
-            }
-            try OutputTree(path: target).write(archive.files, owns: Self.ownsEntry)
+            try VerificationArchive(report: report).write(to: target)
             StandardStreams.writeError("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n")
         }
         if let compare {
@@ -289,16 +246,10 @@ public struct Verify: ParsableCommand {
     }
 }
 
-/// The verdicts of a verification run, in every output format.
-public struct VerificationReport {
-    public let outcomes: [ClaimOutcome]
-    public let settings: VerificationSettings
-    public let wallSeconds: Double
-
-    public var allPassed: Bool { outcomes.allSatisfy(\.passed) }
-
+extension VerificationReport {
+    /// The verdicts in every output format: a row per check.
     public var commandReport: CommandReport {
-        var table = ResultTable(columns: [
+        var table = DataTable(columns: [
             .init("claim", key: "claim"), .init("measured quantity", key: "quantity"),
             .init("measured", key: "measured", style: .general(significantDigits: 4)),
             .init("theory", key: "expectation"), .init("verdict", key: "verdict"),
@@ -345,5 +296,36 @@ public struct VerificationReport {
                 + outcomes.filter { !$0.passed }.map { "FAILED: \($0.name): \($0.statement)" },
             json: json
         )
+    }
+}
+
+extension VerificationComparison {
+    /// The differences as a report: a summary line, the table of what moved, a closing verdict.
+    func commandReport(claimCount: Int, settingsText: String) -> CommandReport {
+        var table = DataTable(columns: [
+            .init("claim", key: "claim"), .init("file", key: "file"),
+            .init("row", key: "row", style: .general(significantDigits: 12)),
+            .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"),
+            .init("tolerance", key: "tolerance"),
+        ])
+        for difference in differences {
+            table.append([
+                .text(difference.claim), .text(difference.file), difference.row.map { .integer($0) } ?? .missing,
+                .text(difference.column), .text(difference.old), .text(difference.new), .text(difference.tolerance),
+            ])
+        }
+        let verdict =
+            differences.isEmpty
+            ? "nothing moved: \(comparedCount) numbers agree with \(directory.path) within their tolerances"
+            : "\(differences.count) difference(s) beyond tolerance (\(comparedCount) numbers compared)"
+        let json: JSONValue = .object([
+            "command": "verify-compare", "directory": .string(directory.path), "claims": .integer(claimCount),
+            "compared": .integer(comparedCount), "moved": .integer(differences.count),
+            "passed": .bool(differences.isEmpty),
+            "differences": table.jsonValue(),
+        ])
+        return CommandReport(
+            summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
+            table: table, closing: [verdict], json: json)
     }
 }

@@ -10,12 +10,10 @@
 @_exported import ParticleSampling
 @_exported import RandomStreams
 @_exported import Reconstruction
+@_exported import Reporting
 @_exported import Safeguards
 @_exported import SampleStatistics
 @_exported import ScoreNetworks
 @_exported import Scores
 @_exported import SpectralTransforms
 @_exported import Verification
-
-/// The library version, written into every manifest.
-public let fokkerPlanckLabVersion = "0.1.0"

@@ -1,8 +1,8 @@
 import Foundation
 
 /// How a run ended, and where: one type for the run loops of the library (the grid solvers' `DensityRun`, the
-/// particle sampler, the inversions, training). A run that stopped early is a status carrying its step and time, never numbers
-/// printed as if it had finished.
+/// particle sampler, the inversions, training). A run that stopped early is a status carrying its step and time,
+/// never numbers printed as if it had finished.
 ///
 /// Times are on the run's own clock (forward time t, or reverse time s for the score-guided reverse equation);
 /// `description(clock:)` names it, so that no caller rewrites the text. Training has no clock (its steps are

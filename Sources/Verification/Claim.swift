@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// How hard the verification runs and how strict it is.

@@ -1,4 +1,5 @@
 import CrossChecks
+import DataFiles
 import DiffusionModels
 import Figures
 import GridFields

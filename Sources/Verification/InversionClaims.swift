@@ -1,3 +1,4 @@
+import DataFiles
 import DensitySolvers
 import DiffusionModels
 import Figures

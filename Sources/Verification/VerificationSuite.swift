@@ -1,4 +1,5 @@
 import CrossChecks
+import DataFiles
 import DensitySolvers
 import DiffusionModels
 import Figures

@@ -120,7 +120,7 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
             ]) as? Invert)
         let report = try command.experiment().run().report
         let carrier = CommandReport(
-            summary: [], table: ResultTable(columns: []), closing: [], json: report.json, files: report.files)
+            summary: [], table: DataTable(columns: []), closing: [], json: report.json, files: report.files)
         try command.outputOptions.writeFiles(for: carrier)
         #expect(
             scratch.contents() == [

@@ -1,4 +1,5 @@
 import FPLabCommandLine
+import FokkerPlanckLab
 import Foundation
 import Testing
 
@@ -40,7 +41,7 @@ import Testing
         #expect {
             try directory.write(Self.files)
         } throws: { error in
-            (error as? CommandLineError)?.description.hasPrefix("--output ") == true
+            (error as? OutputFolderError)?.description.hasPrefix("--output ") == true
         }
         #expect(scratch.contents() == ["new", "new/run", "new/run/table.csv"])
     }
@@ -50,8 +51,8 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         try "x".write(toFile: scratch.path("plain"), atomically: false, encoding: .utf8)
         let directory = OutputDirectory(path: scratch.path("plain", "run"))
-        #expect(throws: CommandLineError.self) { try directory.checkWritable() }
-        #expect(throws: CommandLineError.self) { try directory.write(Self.files) }
+        #expect(throws: OutputFolderError.self) { try directory.checkWritable() }
+        #expect(throws: OutputFolderError.self) { try directory.write(Self.files) }
         #expect(scratch.contents() == ["plain"])
     }
 }

@@ -1,3 +1,4 @@
+import FokkerPlanckLab
 import Foundation
 import Testing
 
@@ -57,7 +58,7 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(manifest["seconds"] is Double && (manifest["parameters"] as? [String: Any])?["points"] as? Int == 256)
         // One observation a row: the mixture table has the 31 snapshots t = 0, 0.1, …, 3.
         let mixture = String(decoding: try #require(files["entropy-decay/mixture.csv"]), as: UTF8.self)
-        let rows = try VerificationComparison.parseCSV(mixture)
+        let rows = try CSVReader.table(mixture)
         #expect(rows.first == ["time", "kl", "bound", "ratio"] && rows.count == 32)
         #expect(rows.dropFirst().allSatisfy { $0.count == 4 && $0.allSatisfy { Double($0) != nil } })
         // The SVG is XML with the expected elements: the svg root, a title, series paths.
@@ -153,7 +154,7 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(
             snapshot(of: scratch.path("data")) == ["b/two.csv": Data("2".utf8), "notebook.ipynb": Data("mine".utf8)])
         let before = snapshot(of: scratch.path("data"))
-        #expect(throws: CommandLineError.self) {
+        #expect(throws: OutputFolderError.self) {
             try tree.write(
                 [("c", Data("file".utf8)), ("c/inside.csv", Data("3".utf8))], owns: { $0 != "notebook.ipynb" })
         }
@@ -172,12 +173,6 @@ func snapshot(of directory: String) -> [String: Data] {
         #expect(
             try target(["--quick", "--output", "/nonexistent-fplab-folder/data"]) == "/nonexistent-fplab-folder/data")
         #expect(parseFailure("verify", ["--no-output", "--output", "x"])?.contains("exclude each other") == true)
-    }
-
-    @Test func csvParserReadsQuotedFields() throws {
-        #expect(
-            try VerificationComparison.parseCSV("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n")
-                == [["a", "b"], ["x, y", "say \"hi\""], ["1", ""]])
     }
 }
 

@@ -1,3 +1,4 @@
+import DataFiles
 import Figures
 import Foundation
 import Testing
@@ -9,55 +10,6 @@ import Testing
 #endif
 
 @Suite struct ClaimRecordTests {
-    var table: DataTable {
-        var table = DataTable(
-            "errors", title: "Errors, one run a row.",
-            columns: [
-                .init("method", "the method", tolerance: .exact), .init("steps", "step count", tolerance: .exact),
-                .init("error", "L∞ error", tolerance: .roundOff(1e-12)),
-            ])
-        table.append("IF-RK4, fused", 20, 4.836e-07)
-        table.append("say \"hi\"", 40, Double.nan)
-        return table
-    }
-
-    @Test func csvHasOneObservationARowAtFullPrecision() {
-        #expect(table.csvText == "method,steps,error\n\"IF-RK4, fused\",20,4.836e-07\n\"say \"\"hi\"\"\",40,nan\n")
-        var precise = DataTable("p", title: "t", columns: [.init("x", "x")])
-        precise.append(0.1 + 0.2)
-        #expect(
-            Double(precise.csvText.split(separator: "\n")[1]) == 0.1 + 0.2,
-            "the CSV number reads back to the same double")
-    }
-
-    @Test func markdownAndBooktabsLatex() {
-        let markdown = table.markdownText
-        #expect(markdown.contains("| method | steps | error |\n|---|---:|---:|\n"))
-        #expect(markdown.contains("| IF-RK4, fused | 20 | 4.836e-07 |"))
-        let latex = table.latexText
-        for piece in [
-            "\\begin{tabular}{lrr}", "\\toprule", "\\midrule", "\\bottomrule", "\\caption{Errors, one run a row.}",
-            "$4.836 \\times 10^{-7}$", "NaN",
-        ] {
-            #expect(latex.contains(piece), "\(piece)")
-        }
-        #expect(latex.firstRange(of: "\\toprule")!.lowerBound < latex.firstRange(of: "\\midrule")!.lowerBound)
-        #expect(latexEscaped("a_b & 50% ≤ δ") == "a\\_b \\& 50\\% $\\le$ $\\delta$")
-    }
-
-    @Test func tolerances() {
-        #expect(Tolerance.reproducible.accepts(old: 1, new: 1 + 1e-12))
-        #expect(!Tolerance.reproducible.accepts(old: 1, new: 1 + 1e-8))
-        #expect(Tolerance.roundOff(1e-11).accepts(old: 3e-12, new: 8e-12))
-        #expect(!Tolerance.roundOff(1e-11).accepts(old: 3e-12, new: 3e-10))
-        #expect(Tolerance.exact.accepts(old: .nan, new: .nan) && !Tolerance.exact.accepts(old: 1, new: 1.0000001))
-        #expect(!Tolerance.within(relative: 1, absolute: 1).accepts(old: .nan, new: 1), "NaN agrees only with NaN")
-        let statistical = Tolerance.standardErrors(4, column: "se")
-        #expect(statistical.accepts(old: 0.50, new: 0.52, oldError: 0.01, newError: 0.01)) // 0.02 ≤ 4 · 0.0141
-        #expect(!statistical.accepts(old: 0.50, new: 0.60, oldError: 0.01, newError: 0.01)) // 0.10 > 0.057
-        #expect(Tolerance.ignored.accepts(old: 1, new: 100))
-    }
-
     @Test func bothClaimFormsRunAndTheRichOneRecords() {
         let plain = Claim(name: "plain", statement: "s") { settings in [.atMost("x", 1, 2, settings: settings)] }
         let outcome = plain.run(VerificationSettings())

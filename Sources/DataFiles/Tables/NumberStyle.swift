@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a number in a table is written for people (text and Markdown); CSV always writes full precision.
+/// How a number in a table is written for people (text, Markdown, LaTeX); CSV always writes full precision.
 public enum NumberStyle: Sendable, Equatable {
     /// `%.{digits}g`: fixed or scientific, whichever is shorter (times, masses).
     case general(significantDigits: Int)
@@ -20,9 +20,4 @@ public enum NumberStyle: Sendable, Equatable {
         case .fullPrecision: return "\(value)"
         }
     }
-}
-
-extension Double {
-    /// `%g` with up to 6 significant digits ("10", "0.01", "1e+06"): option values in messages and headers.
-    var shortText: String { NumberStyle.general(significantDigits: 6).format(self) }
 }

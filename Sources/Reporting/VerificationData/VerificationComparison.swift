@@ -1,5 +1,7 @@
-import FokkerPlanckLab
+import DataFiles
 import Foundation
+import Safeguards
+import Verification
 
 /// `fplab verify --compare DIR`: the numbers of a fresh run against those committed in DIR, column by column,
 /// each within the tolerance its column declares (`Tolerance`), timings ignored.
@@ -7,29 +9,30 @@ import Foundation
 /// Compared: every recorded table's CSV (rows matched by position, columns by key) including `checks.csv`, and
 /// every `.npy` array (element by element). Anything missing on either side (a claim folder, a file, a column,
 /// a row) is a difference too. Cost: reading the files, O(numbers).
-struct VerificationComparison {
+public struct VerificationComparison {
     /// One number (or file, row, column) that moved beyond its tolerance.
-    struct Difference: Equatable {
-        var claim: String
-        var file: String
+    public struct Difference: Equatable, Sendable {
+        public var claim: String
+        public var file: String
         /// 1-based data row (the CSV header is row 0), or the flat index of an array element; nil for a file.
-        var row: Int?
-        var column: String
-        var old: String
-        var new: String
-        var tolerance: String
+        public var row: Int?
+        public var column: String
+        public var old: String
+        public var new: String
+        public var tolerance: String
     }
 
-    let directory: URL
-    var differences: [Difference] = []
-    var comparedCount = 0
+    public let directory: URL
+    public private(set) var differences: [Difference] = []
+    /// How many numbers were compared.
+    public private(set) var comparedCount = 0
 
-    init(directory: String) {
+    public init(directory: String) {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
     }
 
     /// Compares every outcome's tables and arrays with those under `directory`.
-    mutating func compare(_ outcomes: [ClaimOutcome]) {
+    public mutating func compare(_ outcomes: [ClaimOutcome]) {
         for outcome in outcomes {
             let folder = directory.appendingPathComponent(outcome.name, isDirectory: true)
             guard FileManager.default.fileExists(atPath: folder.path) else {
@@ -164,7 +167,7 @@ struct VerificationComparison {
     /// holding a `manifest.json` whose `files` list names plain files; every listed CSV and `.npy` file must be a
     /// regular file of at most `fileByteLimit` bytes that reads (`readCSV`, `readArray`); every entry of the folder
     /// must be listed (an extra file is refused, not ignored). Numbers are compared later, after the rerun.
-    static func checkTree(_ directory: String, claims: [String]) throws {
+    public static func checkTree(_ directory: String, claims: [String]) throws {
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         for claim in claims {
             let folder = root.appendingPathComponent(claim, isDirectory: true)
@@ -225,10 +228,11 @@ struct VerificationComparison {
     }
 
     /// The records of the committed CSV file at `path` (`name` in errors), which must be a regular UTF-8 file of
-    /// at most `fileByteLimit` bytes without NUL bytes or a byte-order mark, and well-formed (`parseCSV`).
+    /// at most `fileByteLimit` bytes without NUL bytes or a byte-order mark, and a well-formed table
+    /// (`CSVReader.table`, RFC 4180).
     static func readCSV(_ path: String, name: String) throws -> [[String]] {
         let text = try InputFile.readText(path, subject: "'\(name)'", byteLimit: fileByteLimit)
-        do { return try parseCSV(text) } catch let error as CSVFormatError {
+        do { return try CSVReader.table(text) } catch let error as CSVFormatError {
             throw CompareTreeError("'\(name)' \(error.description).")
         }
     }
@@ -240,117 +244,10 @@ struct VerificationComparison {
             throw CompareTreeError("'\(name)': \(error.description).")
         }
     }
-
-    /// RFC 4180 records: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks;
-    /// records end with LF or CRLF. Refused: a byte-order mark, a quote inside an unquoted field, text after a
-    /// closing quote, a quote never closed, a lone carriage return, an empty file, a header naming a column twice,
-    /// and a record whose field count differs from the header's. Cost O(length).
-    static func parseCSV(_ text: String) throws -> [[String]] {
-        enum State { case start, plain, quoted, afterQuote }
-        let (quote, comma, lineFeed, carriageReturn): (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x2C, 0x0A, 0x0D)
-        let bytes = Array(text.utf8)
-        guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { throw CSVFormatError("starts with a byte-order mark") }
-        var records: [[String]] = []
-        var recordLines: [Int] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var state = State.start
-        var line = 1
-        var recordLine = 1
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field = []
-        }
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if state == .quoted {
-                if byte == quote { state = .afterQuote } else { field.append(byte) }
-                if byte == lineFeed { line += 1 }
-                continue
-            }
-            switch byte {
-            case quote where state == .afterQuote:
-                field.append(quote)
-                state = .quoted
-            case quote where state == .start: state = .quoted
-            case quote: throw CSVFormatError("line \(line): a quote inside an unquoted field")
-            case comma:
-                endField()
-                state = .start
-            case carriageReturn:
-                guard index < bytes.count, bytes[index] == lineFeed else {
-                    throw CSVFormatError("line \(line): a carriage return not followed by a line feed")
-                }
-            case lineFeed:
-                endField()
-                records.append(record)
-                recordLines.append(recordLine)
-                record = []
-                state = .start
-                line += 1
-                recordLine = line
-            default:
-                guard state != .afterQuote else { throw CSVFormatError("line \(line): text after a closing quote") }
-                field.append(byte)
-                state = .plain
-            }
-        }
-        guard state != .quoted else { throw CSVFormatError("line \(recordLine): a quoted field is never closed") }
-        if !field.isEmpty || !record.isEmpty || state == .afterQuote {
-            endField()
-            records.append(record)
-            recordLines.append(recordLine)
-        }
-        guard let header = records.first else { throw CSVFormatError("is empty (no header)") }
-        if let duplicate = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) }) {
-            throw CSVFormatError("line 1: the header names the column '\(duplicate.element.prefix(40))' twice")
-        }
-        for (record, line) in zip(records, recordLines) where record.count != header.count {
-            throw CSVFormatError("line \(line): \(record.count) fields, the header has \(header.count)")
-        }
-        return records
-    }
-
-    /// The differences as a report: a summary line, the table of what moved, a closing verdict.
-    func commandReport(claimCount: Int, settingsText: String) -> CommandReport {
-        var table = ResultTable(columns: [
-            .init("claim", key: "claim"), .init("file", key: "file"),
-            .init("row", key: "row", style: .general(significantDigits: 12)),
-            .init("column", key: "column"), .init("old", key: "old"), .init("new", key: "new"),
-            .init("tolerance", key: "tolerance"),
-        ])
-        for difference in differences {
-            table.append([
-                .text(difference.claim), .text(difference.file), difference.row.map { .integer($0) } ?? .missing,
-                .text(difference.column), .text(difference.old), .text(difference.new), .text(difference.tolerance),
-            ])
-        }
-        let verdict =
-            differences.isEmpty
-            ? "nothing moved: \(comparedCount) numbers agree with \(directory.path) within their tolerances"
-            : "\(differences.count) difference(s) beyond tolerance (\(comparedCount) numbers compared)"
-        let json: JSONValue = .object([
-            "command": "verify-compare", "directory": .string(directory.path), "claims": .integer(claimCount),
-            "compared": .integer(comparedCount), "moved": .integer(differences.count),
-            "passed": .bool(differences.isEmpty),
-            "differences": table.jsonValue(),
-        ])
-        return CommandReport(
-            summary: ["compare: \(claimCount) claim(s) against \(directory.path) (\(settingsText))"],
-            table: table, closing: [verdict], json: json)
-    }
 }
 
 /// A committed file of a `verify --compare` tree that cannot be compared; one sentence naming the file.
-struct CompareTreeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Why CSV text is malformed (the caller adds the file's name).
-struct CSVFormatError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct CompareTreeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

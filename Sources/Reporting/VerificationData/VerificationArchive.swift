@@ -1,5 +1,7 @@
-import FokkerPlanckLab
+import DataFiles
+import Figures
 import Foundation
+import Verification
 
 /// The files `fplab verify --output DIR` writes, as relative paths and bytes (written by `OutputTree`).
 ///
@@ -9,8 +11,14 @@ import Foundation
 /// `NAME.npy`, each figure as `NAME.svg`. At the top: `manifest.json` (the run), `summary.csv|md|tex` (every
 /// check of every claim), `REPORT.md` (the claims in reading order: statement, measurement, verdict, tables,
 /// figures) and `README.md` (every file and every column, from the same descriptions the tables carry).
-struct VerificationArchive {
-    let report: VerificationReport
+public struct VerificationArchive {
+    public let report: VerificationReport
+    /// Names of `otherEntries` present in the output directory (described in its README; set by `write(to:)`).
+    var presentOtherEntries: [String] = []
+
+    public init(report: VerificationReport) {
+        self.report = report
+    }
 
     /// The names `fplab verify` owns at the top of its output directory (besides the claim folders).
     static let topLevelNames: Set<String> = [
@@ -30,9 +38,7 @@ struct VerificationArchive {
             for (name, data) in claimFiles(outcome) { files.append(("\(outcome.name)/\(name)", data)) }
         }
         let summary = summaryTable
-        files.append(("summary.csv", Data(summary.csvText.utf8)))
-        files.append(("summary.md", Data(summary.markdownText.utf8)))
-        files.append(("summary.tex", Data(summary.latexText.utf8)))
+        for format in [DataTable.Format.csv, .markdown, .latex] { files.append(Self.file(summary, format)) }
         files.append(("REPORT.md", Data(reportText.utf8)))
         files.append(("README.md", Data(readmeText.utf8)))
         files.append(("manifest.json", Data(runManifest.rendered().utf8)))
@@ -81,16 +87,21 @@ struct VerificationArchive {
         return table
     }
 
+    /// A recorded table as `NAME.csv`, `NAME.md` or `NAME.tex`, written by the recorded conventions.
+    static func file(_ table: DataTable, _ format: DataTable.Format) -> (String, Data) {
+        ("\(table.name).\(format.fileExtension)", Data(table.rendered(as: format, conventions: .recorded).utf8))
+    }
+
     // MARK: Per claim
 
     func claimFiles(_ outcome: ClaimOutcome) -> [(String, Data)] {
         var files: [(String, Data)] = []
         let checks = Self.checksTable(outcome)
         for table in [checks] + outcome.record.tables {
-            files.append(("\(table.name).csv", Data(table.csvText.utf8)))
+            files.append(Self.file(table, .csv))
             guard table.rows.count <= Self.typesetRowLimit else { continue }
-            files.append(("\(table.name).md", Data(table.markdownText.utf8)))
-            files.append(("\(table.name).tex", Data(table.latexText.utf8)))
+            files.append(Self.file(table, .markdown))
+            files.append(Self.file(table, .latex))
         }
         for array in outcome.record.arrays { files.append(("\(array.name).npy", array.array.npyData)) }
         for figure in outcome.record.figures { files.append(("\(figure.name).svg", Data(figure.figure.svg().utf8))) }
@@ -123,7 +134,7 @@ struct VerificationArchive {
 
     func claimManifest(_ outcome: ClaimOutcome, files: [String]) -> JSONValue {
         var parameters: [String: JSONValue] = [:]
-        for (key, value) in outcome.record.parameters { parameters[key] = Self.json(value) }
+        for (key, value) in outcome.record.parameters { parameters[key] = value.jsonValue }
         return .object([
             "command": "verify", "claim": .string(outcome.name), "statement": .string(outcome.statement),
             "version": .string(fokkerPlanckLabVersion), "quick": .bool(report.settings.quick),
@@ -153,14 +164,6 @@ struct VerificationArchive {
                     ])
                 }),
         ])
-    }
-
-    static func json(_ value: DataValue) -> JSONValue {
-        switch value {
-        case .number(let number): return .number(number)
-        case .integer(let integer): return .integer(integer)
-        case .text(let text): return .string(text)
-        }
     }
 
     var runManifest: JSONValue {
@@ -228,9 +231,10 @@ struct VerificationArchive {
             text += "\n## \(index + 1). \(outcome.name)\n\n"
             var paragraph = "**Claim.** \(outcome.statement) "
             if !outcome.record.summary.isEmpty { paragraph += "**Measured.** \(outcome.record.summary) " }
-            let checkSentences = outcome.checks.map {
-                "\($0.quantity) = \(DataValue.number($0.measured).shortText) (theory: "
-                    + "\($0.expectation), \($0.passed ? "holds" : "FAILS"))"
+            let checkSentences = outcome.checks.map { check in
+                let measured = TableConventions.recorded.text(.number(check.measured), style: DataColumn.recordedStyle)
+                return "\(check.quantity) = \(measured) (theory: \(check.expectation), "
+                    + "\(check.passed ? "holds" : "FAILS"))"
             }
             if let failure = outcome.failure { paragraph += "The claim could not run: \(failure). " }
             if !checkSentences.isEmpty { paragraph += "Checks: " + checkSentences.joined(separator: "; ") + ". " }
@@ -239,7 +243,9 @@ struct VerificationArchive {
             for table in outcome.record.tables {
                 let file = "\(outcome.name)/\(table.name).csv"
                 if table.rows.count <= Self.reportRowLimit {
-                    text += "\n" + table.markdownText + "\n([\(table.name).csv](\(file)))\n"
+                    text +=
+                        "\n" + table.rendered(as: .markdown, conventions: .recorded)
+                        + "\n([\(table.name).csv](\(file)))\n"
                 } else {
                     text +=
                         "\n**\(table.title)** \(table.rows.count) rows in [\(table.name).csv](\(file)) "
@@ -365,7 +371,44 @@ struct VerificationArchive {
 
     /// Text for a Markdown table cell (a "|" would end the cell).
     static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}
 
-    /// Names of `otherEntries` present in the output directory (set by the writer before rendering).
-    var presentOtherEntries: [String] = []
+// MARK: The folder
+
+extension VerificationArchive {
+    /// Throws unless `path` can take the archive (`OutputTree.checkWritable`): a new or empty folder, or one
+    /// `fplab verify` wrote (`isArchive`). Touches nothing.
+    public static func checkWritable(_ path: String) throws {
+        try OutputTree(path: path).checkWritable(isRecognized: isArchive)
+    }
+
+    /// Writes every file as the new tree at `path` (`OutputTree`), carrying over the entries it does not own
+    /// and describing those of `otherEntries` in its README.
+    public func write(to path: String) throws {
+        var archive = self
+        let directory = URL(fileURLWithPath: path)
+        archive.presentOtherEntries = Self.otherEntries.map(\.name).filter { name in
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
+        }
+        try OutputTree(path: path).write(archive.files, owns: Self.owns)
+    }
+
+    /// A folder `fplab verify` may replace: it holds a verify manifest, or only entries verify writes or knows.
+    public static func isArchive(_ directory: URL) -> Bool {
+        let manifest = directory.appendingPathComponent(Manifest.fileName).path
+        if FileManager.default.fileExists(atPath: manifest) {
+            // A manifest that is not a readable verify manifest (a FIFO, a device, malformed JSON) marks a folder
+            // verify did not write: it is never replaced.
+            return (try? Manifest.read(manifest, subject: Manifest.fileName))?["command"] == .string("verify")
+        }
+        let known = topLevelNames.union(VerificationSuite.claims.map(\.name))
+            .union(otherEntries.map { $0.name.hasSuffix("/") ? String($0.name.dropLast()) : $0.name })
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.allSatisfy { known.contains($0) }
+    }
+
+    /// Whether a folder entry is written by `fplab verify` (replaced) rather than carried over.
+    static func owns(_ name: String) -> Bool {
+        topLevelNames.contains(name) || VerificationSuite.claims.contains { $0.name == name }
+    }
 }

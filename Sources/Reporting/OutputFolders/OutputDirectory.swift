@@ -1,32 +1,6 @@
 import Foundation
 import Safeguards
 
-/// A file a command writes into its `--output` directory.
-public struct OutputFile: Sendable, Equatable {
-    /// A plain file name (no directory part), e.g. "manifest.json".
-    public var name: String
-    /// The bytes to write.
-    public var data: Data
-
-    /// A text file (UTF-8).
-    public init(name: String, contents: String) {
-        self.init(name: name, data: Data(contents.utf8))
-    }
-
-    /// A binary file (e.g. a NumPy `.npy` array).
-    public init(name: String, data: Data) {
-        precondition(!name.isEmpty && !name.contains("/"), "OutputFile: '\(name)' must be a plain file name")
-        self.name = name
-        self.data = data
-    }
-}
-
-/// An error a person reads on one line: the option (or stage) it concerns, then what went wrong.
-public struct CommandLineError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// The `--output` directory: checked before any work starts, written all-or-nothing at the end.
 ///
 /// `checkWritable()` creates nothing: the directory, or its nearest existing ancestor, must be a directory this
@@ -49,16 +23,16 @@ public struct OutputDirectory: Sendable, Equatable {
 
     /// Throws when the directory could not be created or written, without touching the file system.
     public func checkWritable() throws {
-        guard !path.isEmpty else { throw CommandLineError("--output must name a directory; got an empty path.") }
+        guard !path.isEmpty else { throw OutputFolderError("--output must name a directory; got an empty path.") }
         var candidate = url
         while true {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
-                    throw CommandLineError("--output \(path): '\(candidate.path)' exists and is not a directory.")
+                    throw OutputFolderError("--output \(path): '\(candidate.path)' exists and is not a directory.")
                 }
                 guard access(candidate.path, W_OK | X_OK) == 0 else {
-                    throw CommandLineError("--output \(path): no permission to write in '\(candidate.path)'.")
+                    throw OutputFolderError("--output \(path): no permission to write in '\(candidate.path)'.")
                 }
                 return
             }
@@ -82,7 +56,7 @@ public struct OutputDirectory: Sendable, Equatable {
             var status = stat()
             if lstat(destination, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
                 let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "something that is not a regular file"
-                throw CommandLineError("--output \(path): cannot write '\(file.name)', \(kind) is in the way.")
+                throw OutputFolderError("--output \(path): cannot write '\(file.name)', \(kind) is in the way.")
             }
         }
         StaleTemporaries.remove(in: directory.path)
@@ -100,19 +74,19 @@ public struct OutputDirectory: Sendable, Equatable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             undo()
-            throw CommandLineError("--output \(path): cannot create the directory (\(Self.reason(error))).")
+            throw OutputFolderError("--output \(path): cannot create the directory (\(Self.reason(error))).")
         }
         for (file, temporary) in zip(files, temporaries) {
             guard FileManager.default.createFile(atPath: temporary, contents: file.data) else {
                 undo()
-                throw CommandLineError("--output \(path): cannot write '\(file.name)'.")
+                throw OutputFolderError("--output \(path): cannot write '\(file.name)'.")
             }
         }
         for (index, file) in files.enumerated() {
             guard rename(temporaries[index], destinations[index]) == 0 else {
                 let reason = String(cString: strerror(errno))
                 undo()
-                throw CommandLineError("--output \(path): cannot move '\(file.name)' into place (\(reason)).")
+                throw OutputFolderError("--output \(path): cannot move '\(file.name)' into place (\(reason)).")
             }
             placedCount += 1
         }

@@ -11,26 +11,31 @@ import Safeguards
 /// `--output` never copies or replaces an unrelated folder. The write holds off interruptions (`Interruption`):
 /// a SIGINT or SIGTERM during it takes effect once the new tree is in place (or the old one is restored), so no
 /// staging folder is left behind; folders left by a process killed outright are removed by the next write.
-struct OutputTree {
-    let path: String
+public struct OutputTree {
+    public let path: String
     /// The option named in errors, e.g. "--output".
-    var option = "--output"
+    public var option: String
+
+    public init(path: String, option: String = "--output") {
+        self.path = path
+        self.option = option
+    }
 
     private var url: URL { URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL }
 
     /// Throws unless the directory could be written: its parent (or nearest existing ancestor) must be a
     /// writable directory, and the directory itself new, empty, or recognized. Touches nothing.
-    func checkWritable(isRecognized: (URL) -> Bool) throws {
-        guard !path.isEmpty else { throw CommandLineError("\(option) must name a directory; got an empty path.") }
+    public func checkWritable(isRecognized: (URL) -> Bool) throws {
+        guard !path.isEmpty else { throw OutputFolderError("\(option) must name a directory; got an empty path.") }
         let directory = url
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw CommandLineError("\(option) \(path): exists and is not a directory.")
+                throw OutputFolderError("\(option) \(path): exists and is not a directory.")
             }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             guard entries.isEmpty || isRecognized(directory) else {
-                throw CommandLineError(
+                throw OutputFolderError(
                     "\(option) \(path): the folder holds files that fplab verify "
                         + "did not write; name a new or empty folder."
                 )
@@ -42,7 +47,7 @@ struct OutputTree {
     /// Writes `files` (relative paths, subdirectories created) as the new tree; entries of the old tree that
     /// `owns` rejects are carried over. Returns the names carried over.
     @discardableResult
-    func write(_ files: [(path: String, data: Data)], owns: (String) -> Bool) throws -> [String] {
+    public func write(_ files: [(path: String, data: Data)], owns: (String) -> Bool) throws -> [String] {
         try Interruption.deferringInterruption { try writeWhole(files, owns: owns) }
     }
 
@@ -51,7 +56,8 @@ struct OutputTree {
         let parent = directory.deletingLastPathComponent()
         let manager = FileManager.default
         do { try manager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
-            throw CommandLineError("\(option) \(path): cannot create '\(parent.path)' (\(error.localizedDescription)).")
+            throw OutputFolderError(
+                "\(option) \(path): cannot create '\(parent.path)' (\(error.localizedDescription)).")
         }
         let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).new-\(token)", isDirectory: true)
@@ -72,13 +78,13 @@ struct OutputTree {
                 try manager.createDirectory(
                     at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
                 guard manager.createFile(atPath: destination.path, contents: data) else {
-                    throw CommandLineError("\(option) \(path): cannot write '\(relativePath)'.")
+                    throw OutputFolderError("\(option) \(path): cannot write '\(relativePath)'.")
                 }
             }
         } catch {
             try? manager.removeItem(at: staging)
-            if let error = error as? CommandLineError { throw error }
-            throw CommandLineError(
+            if let error = error as? OutputFolderError { throw error }
+            throw OutputFolderError(
                 "\(option) \(path): cannot write the results "
                     + "(\(error.localizedDescription)); the earlier results are untouched."
             )
@@ -87,14 +93,14 @@ struct OutputTree {
         if existed, rename(directory.path, retired.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? manager.removeItem(at: staging)
-            throw CommandLineError(
+            throw OutputFolderError(
                 "\(option) \(path): cannot move the old results aside (\(reason)); they are untouched.")
         }
         if rename(staging.path, directory.path) != 0 {
             let reason = String(cString: strerror(errno))
             if existed { rename(retired.path, directory.path) }
             try? manager.removeItem(at: staging)
-            throw CommandLineError(
+            throw OutputFolderError(
                 "\(option) \(path): cannot move the new results into place "
                     + "(\(reason)); the earlier results are untouched."
             )

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FPLabCommandLine
+@testable import DataFiles
 
 /// The JSON reader against hand-written expectations: RFC 8259's grammar, checked escapes, the depth limit, and
 /// error positions (1-based line and column, columns in Unicode scalars).

@@ -1,4 +1,4 @@
-import FPLabCommandLine
+import DataFiles
 import Foundation
 import Testing
 
@@ -29,7 +29,7 @@ import Testing
         let value: JSONValue = [
             "nan": .number(.nan), "inf": .number(.infinity), "minus": .number(-.infinity), "none": .number(nil),
         ]
-        let parsed = try parseJSONObject(value.rendered())
+        let parsed = try foundationObject(value.rendered())
         #expect(parsed.count == 4 && parsed.values.allSatisfy { $0 is NSNull })
     }
 
@@ -38,13 +38,13 @@ import Testing
         0.1, 1.0 / 3, 1e-300, -2.5e-17, 123456789.123456789, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
     ])
     func doublesRoundTrip(_ number: Double) throws {
-        let parsed = try parseJSONObject(JSONValue.object(["x": .number(number)]).rendered())
+        let parsed = try foundationObject(JSONValue.object(["x": .number(number)]).rendered())
         #expect((parsed["x"] as? NSNumber)?.doubleValue == number)
     }
 
     @Test func stringsAreEscaped() throws {
         let text = "quote \" backslash \\ newline \n tab \t bell \u{07} unicode ∞"
-        let parsed = try parseJSONObject(JSONValue.object(["s": .string(text)]).rendered())
+        let parsed = try foundationObject(JSONValue.object(["s": .string(text)]).rendered())
         #expect(parsed["s"] as? String == text)
         #expect(JSONValue.string("\u{07}").rendered() == "\"\\u0007\"\n")
     }
@@ -52,4 +52,9 @@ import Testing
     @Test func largeUnsignedIntegersKeepEveryDigit() {
         #expect(JSONValue.unsignedInteger(.max).rendered() == "18446744073709551615\n")
     }
+}
+
+/// The object `text` holds, read by Foundation's own reader (a check of the writer independent of `JSONValue`).
+private func foundationObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object")
 }

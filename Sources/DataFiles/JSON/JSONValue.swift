@@ -80,7 +80,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// `value` as a JSON string literal for a message: quoted, every control character, line or paragraph
     /// separator and bidirectional formatting character escaped (so the message stays one line and reads in
     /// order), and cut to its first `limit` characters with "…" (a 1 MiB key would otherwise fill the terminal).
-    static func quoted(_ value: String, limit: Int = 80) -> String {
+    public static func quoted(_ value: String, limit: Int = 80) -> String {
         var text = ""
         let shown = value.count > limit ? String(value.prefix(limit)) : value
         writeString(shown, to: &text, escapingEveryControl: true)
@@ -90,7 +90,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Whether a scalar is a control character (C0, DEL, C1), U+2028 or U+2029 (line breaks to some readers), or
     /// a bidirectional formatting character (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), which reorders
     /// the text around it on screen.
-    static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
             return true
