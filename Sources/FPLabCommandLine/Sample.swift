@@ -300,20 +300,18 @@ public struct SampleExperiment {
                 data: points.points, dimension: points.dimension, model: process, bandwidth: options.bandwidth)
         case .grid:
             let grid = options.gridOptions.grid(boundary: .periodic)
-            let solver = try SpectralFokkerPlanckSolver(
-                process: process, initialDensity: mixture!.field(on: grid),
-                threads: options.runOptions.threads)
             // Snapshots at up to 400 of the reverse times (the score is interpolated linearly between them).
             let times = timeGrid.times.filter { $0 > 0 }
             let stride = max(1, times.count / 400)
             let snapshotTimes = Array(
                 Set(times.enumerated().filter { $0.offset % stride == 0 }.map(\.element) + [options.timeMinimum])
             ).sorted()
-            let steps = SpectralFokkerPlanckSolver.suggestedStepCount(
-                process: process, grid: grid, endTime: options.time)
-            let result = DensityRun(
-                endTime: options.time, stepCount: steps, snapshotTimes: snapshotTimes, keepDensities: true
-            ).run(solver)
+            let problem = FokkerPlanckProblem(
+                process: process, initialDensity: mixture!.field(on: grid), endTime: options.time)
+            let result = try solve(
+                problem, .integratingFactorRK4,
+                options: SolveOptions(
+                    snapshotTimes: snapshotTimes, keepDensities: true, threads: options.runOptions.threads))
             guard result.status.isCompleted else {
                 throw CommandLineError("--score grid: the forward solve stopped early: \(result.status)")
             }

@@ -154,12 +154,12 @@ public struct ReconstructionContrast {
                         + TimeGrid.geometric(from: horizon, to: minimumTime, steps: 100).times)
             ).sorted()
             : []
-        let forward = DensityRun(
-            endTime: horizon, stepCount: forwardSteps, snapshotTimes: snapshotTimes, keepDensities: score == .grid
-        )
-        .run(
+        let forwardProblem = FokkerPlanckProblem(process: model, initialDensity: initialDensity, endTime: horizon)
+        let forward = forwardProblem.run(
             stepperTransform(
-                try SpectralFokkerPlanckSolver(process: model, initialDensity: initialDensity, threads: threads)))
+                try GridMethod.integratingFactorRK4.makeStepper(
+                    process: model, initialDensity: initialDensity, threads: threads)),
+            steps: forwardSteps, options: SolveOptions(snapshotTimes: snapshotTimes, keepDensities: score == .grid))
         guard forward.status.isCompleted else {
             throw ReconstructionError("the forward solve to T stopped early: \(forward.status)")
         }

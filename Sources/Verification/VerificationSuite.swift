@@ -34,14 +34,14 @@ public enum VerificationSuite {
         method: GridMethod = .integratingFactorRK4, snapshots: [Double] = [],
         settings: VerificationSettings
     ) throws -> RunResult {
-        let solver = settings.subjects.stepper(
-            try SpectralFokkerPlanckSolver(
-                process: settings.subjects.gridProcess(model),
-                initialDensity: mixture.field(on: grid), method: method))
-        let count = steps ?? SpectralFokkerPlanckSolver.suggestedStepCount(process: model, grid: grid, endTime: time)
-        let stationary = model.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
-        return DensityRun(endTime: time, stepCount: count, snapshotTimes: snapshots, stationaryDensity: stationary).run(
-            solver)
+        let problem = FokkerPlanckProblem(
+            process: settings.subjects.gridProcess(model), initialDensity: mixture.field(on: grid), endTime: time,
+            stationaryDensity: model.stationaryDistribution(dimension: grid.dimension)?.field(on: grid))
+        let stepper = settings.subjects.stepper(
+            try method.makeStepper(process: problem.process, initialDensity: problem.initialDensity))
+        // The step count is the method's suggestion for the model itself, whatever process the subjects plant.
+        let count = steps ?? method.suggestedStepCount(process: model, grid: grid, endTime: time)
+        return problem.run(stepper, steps: count, options: SolveOptions(snapshotTimes: snapshots))
     }
 
     /// The cells of a square n × n field (row-major) inside the central half of the box, [−L/2, L/2]²: n/2 × n/2
