@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab crosscheck`: the grid density against particle histograms of the same SDE, forward and reverse, at
 /// several times and particle counts, with the sampling level every discrepancy should sit at.
-public struct Crosscheck: ParsableCommand {
+public struct Crosscheck: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         commandName: "crosscheck",
         abstract: "Compare the grid density with particle histograms of the same SDE, forward and reverse.",
@@ -95,12 +95,8 @@ public struct Crosscheck: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        _ = try experiment()
-    }
-
-    public mutating func run() throws {
-        let outcome = try experiment().run(progress: ProgressReporter.forTerminal(label: "crosscheck"))
+    public func run(_ experiment: CrosscheckExperiment) throws {
+        let outcome = try experiment.run(progress: ProgressReporter.forTerminal(label: "crosscheck"))
         try outputOptions.deliver(outcome.report, stopReason: outcome.stopReason)
     }
 

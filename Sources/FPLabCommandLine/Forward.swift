@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab forward`: solve the forward Fokker–Planck equation from a Gaussian mixture and compare, at every
 /// snapshot, with the exact evolved mixture (THEORY §2).
-public struct Forward: ParsableCommand {
+public struct Forward: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: """
             Solve the forward Fokker–Planck equation for a Gaussian mixture and compare with the exact density.
@@ -40,17 +40,13 @@ public struct Forward: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        _ = try experiment()
-    }
-
-    public mutating func run() throws {
-        let outcome = try experiment().run(progress: ProgressReporter.forTerminal(label: "forward"))
+    public func run(_ experiment: ForwardExperiment) throws {
+        let outcome = try experiment.run(progress: ProgressReporter.forTerminal(label: "forward"))
         try outputOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 
     /// The run these options describe, every default resolved; throws a `ValidationError` naming the option
-    /// for anything out of range (this is `validate()`, after the option groups have validated their own).
+    /// for anything out of range (after the option groups have validated their own).
     public func experiment() throws -> ForwardExperiment {
         let process = modelOptions.process
         try modelOptions.checkVariance(until: timeOptions.time)

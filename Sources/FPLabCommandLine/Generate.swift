@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab generate`: samples from a named score on a finite training set, with the novelty metrics, next to the
 /// exact score's samples (table (1) of the memorization study with `--score all`).
-public struct Generate: ParsableCommand {
+public struct Generate: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Generate with an exact or imperfect score and measure novelty against the training set.",
         discussion: """
@@ -86,10 +86,8 @@ public struct Generate: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws { _ = try experiment() }
-
-    public mutating func run() throws {
-        let outcome = try experiment().run()
+    public func run(_ experiment: GenerateExperiment) throws {
+        let outcome = try experiment.run()
         let failed = outcome.rows.first { $0.status != .completed }
         try outputOptions.deliver(outcome.report, stopReason: failed.map { "\($0.name): \($0.status)" })
     }

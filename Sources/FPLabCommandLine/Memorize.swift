@@ -5,7 +5,7 @@ import Foundation
 /// `fplab memorize`: the exact-score experiments of THEORY §5 and §7 on a finite training set — memorization
 /// against step count and final step size (bridge and Euler–Maruyama), endpoint frequencies against
 /// E_mu[lambda_i(Y, T)] with a chi-square test, and the Voronoi limit.
-public struct Memorize: ParsableCommand {
+public struct Memorize: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Exact finite-data score: memorization, endpoint frequencies, Voronoi cells.",
         discussion: """
@@ -72,10 +72,8 @@ public struct Memorize: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws { _ = try experiment() }
-
-    public mutating func run() throws {
-        let report = try experiment().run()
+    public func run(_ experiment: MemorizeExperiment) throws {
+        let report = try experiment.run()
         try outputOptions.deliver(report)
     }
 

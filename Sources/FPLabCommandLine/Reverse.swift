@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab reverse`: the four-way reconstruction contrast (THEORY §3, §8): the same rho_T taken back to t = 0 by
 /// the naive inversion, the score-guided reverse PDE, reverse-SDE particles and probability-flow particles.
-public struct Reverse: ParsableCommand {
+public struct Reverse: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract:
             "Take one density at T back to t = 0 four ways: naive inversion, "
@@ -103,13 +103,9 @@ public struct Reverse: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        _ = try experiment()
-    }
-
-    public mutating func run() throws {
+    public func run(_ experiment: ReverseExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "reverse")
-        let outcome = try experiment().run(progress: { reporter?.update(fraction: $0) })
+        let outcome = try experiment.run(progress: { reporter?.update(fraction: $0) })
         reporter?.finish()
         let stopped = outcome.result.rows.filter { $0.method != .naive && !$0.status.isCompleted }
         try outputOptions.deliver(

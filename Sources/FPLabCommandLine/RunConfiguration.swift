@@ -271,27 +271,31 @@ public struct Run: ParsableCommand {
 
     public init() {}
 
-    /// Reads the file and checks the command it stands for: with `--print-command` the configuration only (the
-    /// command may be meant for another machine, whose files are not here), otherwise with the subcommand's own
-    /// validation too.
+    /// Reads the file and checks the configuration (with `--print-command` that is all: the command may be meant
+    /// for another machine, whose files are not here). The subcommand's options are checked when it is built.
     public mutating func validate() throws {
-        if printCommand { _ = try RunConfiguration(path: file) } else { _ = try resolved() }
+        _ = try RunConfiguration(path: file)
     }
 
+    /// Prints the command, or parses it, builds its experiment (once: files read, sizes and costs checked, an error
+    /// naming the key behind it) and runs it.
     public mutating func run() throws {
         if printCommand {
             let arguments = try RunConfiguration(path: file).arguments
             try StandardStreams.writeOutput((["fplab"] + arguments.map(Self.shellQuoted)).joined(separator: " ") + "\n")
             return
         }
-        var (_, command) = try resolved()
-        try command.run()
+        try resolved()()
     }
 
-    /// The file's arguments and the subcommand they parse into; a validation error names the key it concerns.
-    func resolved() throws -> ([String], ParsableCommand) {
+    /// The file's subcommand, parsed and its experiment built, ready to run; an error names the key it concerns.
+    func resolved() throws -> PreparedRun {
         let configuration = try RunConfiguration(path: file)
-        do { return (configuration.arguments, try FPLab.parseAsRoot(configuration.arguments)) } catch {
+        do {
+            var command = try FPLab.parseAsRoot(configuration.arguments)
+            if let experimentCommand = command as? any ExperimentCommand { return try experimentCommand.prepared() }
+            return PreparedRun { try command.run() }
+        } catch {
             guard FPLab.exitCode(for: error) == .validationFailure else { throw error }
             let message = FPLab.oneLineMessage(for: error)
             let key = configuration.optionKeys.first { key, name in message.contains("--\(name)") }?.key

@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab sample`: particles through the forward SDE, the reverse-time SDE or the probability-flow ODE, from the
 /// shared sampler core (THEORY §2–3, §5, §7), with moments and an optional histogram on the solver's grid.
-public struct Sample: ParsableCommand {
+public struct Sample: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Run particles through the forward SDE, the reverse SDE or the probability-flow ODE.",
         discussion: """
@@ -127,12 +127,8 @@ public struct Sample: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        _ = try experiment()
-    }
-
-    public mutating func run() throws {
-        let outcome = try experiment().run()
+    public func run(_ experiment: SampleExperiment) throws {
+        let outcome = try experiment.run()
         try outputOptions.deliver(
             outcome.report, stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
     }

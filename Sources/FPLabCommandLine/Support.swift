@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab support`: support containment (THEORY §4): the exact reverse dynamics of data with a gap in its support,
 /// started from N(0, 1) instead of rho_T, on the grid and with particles, against the h-reweighting prediction.
-public struct Support: ParsableCommand {
+public struct Support: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Support containment: reverse dynamics of 0.3·U[-2,-1] + 0.7·U[1,2] started from N(0, 1).",
         discussion: """
@@ -73,12 +73,9 @@ public struct Support: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws { _ = try experiment() }
-
-    public mutating func run() throws {
+    public func run(_ experiment: SupportContainment) throws {
         let reporter = ProgressReporter.forTerminal(label: "support")
         let clock = ContinuousClock.now
-        let experiment = try experiment()
         let result: SupportContainment.Result
         do { result = try experiment.run(progress: { reporter?.update(fraction: $0) }) } catch let error
             as ReconstructionError

@@ -5,7 +5,7 @@ import Foundation
 /// `fplab train`: a noise-prediction MLP trained by denoising score matching on the Swiss roll or a data file
 /// (THEORY §6, §9), with checkpoints, held-out losses by time bucket, and samples drawn from the trained network;
 /// `--compare-embeddings` runs the sinusoidal-against-scalar study over three seeds.
-public struct Train: ParsableCommand {
+public struct Train: ExperimentCommand {
     public static let configuration = CommandConfiguration(
         abstract: "Train a score network by denoising score matching (or compare time embeddings).",
         discussion: """
@@ -137,12 +137,7 @@ public struct Train: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
-        _ = try experiment()
-    }
-
-    public mutating func run() throws {
-        let experiment = try experiment()
+    public func run(_ experiment: TrainExperiment) throws {
         if compareEmbeddings {
             let outcome = try EmbeddingComparison(experiment: experiment).run(
                 progress: ProgressReporter.forTerminal(label: "train --compare-embeddings"))

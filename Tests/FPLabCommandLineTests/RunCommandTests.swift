@@ -152,7 +152,7 @@ import Testing
         #expect(names.count >= 4)
         for name in names {
             let command = try RunConfiguration(path: folder.appendingPathComponent(name).path).arguments
-            #expect(throws: Never.self, "\(name)") { _ = try FPLab.parseAsRoot(command) }
+            #expect(throws: Never.self, "\(name)") { try parseAndPrepare(command) }
         }
     }
 }

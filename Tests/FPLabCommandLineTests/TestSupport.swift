@@ -84,11 +84,18 @@ func parseJSONObject(_ text: String) throws -> [String: Any] {
     return try #require(object as? [String: Any], "not a JSON object: \(text.prefix(200))")
 }
 
-/// The one-line message `fplab <subcommand> arguments` fails with at parse time, or nil if it parses. (The exit
-/// status is checked against the executable: building it here costs as much again as the message.)
+/// Parses `fplab arguments` and builds its experiment: everything the command does before it runs anything.
+func parseAndPrepare(_ arguments: [String]) throws {
+    let command = try FPLab.parseAsRoot(arguments)
+    if let experimentCommand = command as? any ExperimentCommand { _ = try experimentCommand.prepared() }
+}
+
+/// The one-line message `fplab <subcommand> arguments` fails with before it runs (parsing, or building its
+/// experiment), or nil if it gets that far. (The exit status is checked against the executable: building it here
+/// costs as much again as the message.)
 func parseFailure(_ subcommand: String, _ arguments: [String]) -> String? {
     do {
-        _ = try FPLab.parseAsRoot([subcommand] + arguments)
+        try parseAndPrepare([subcommand] + arguments)
         return nil
     } catch {
         return FPLab.oneLineMessage(for: error)
