@@ -124,6 +124,21 @@ import Testing
         #expect(failure("[1, 2]")?.contains("one JSON object") == true)
     }
 
+    /// An error found while the experiment is built, after parsing (here: a --data file that does not exist),
+    /// names the key behind it too, and nothing runs.
+    @Test func errorsBuildingTheExperimentNameTheKey() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("sample.json")
+        let missing = scratch.path("missing.csv")
+        try #"{"command": "sample", "options": {"direction": "reverse", "data": "\#(missing)"}}"#.write(
+            toFile: path, atomically: true, encoding: .utf8)
+        var command = try Run.parse([path])
+        let error = #expect(throws: (any Error).self) { try command.run() }
+        let message = error.map { FPLab.oneLineMessage(for: $0) } ?? ""
+        #expect(message.contains("key 'data'"), "\(message)")
+    }
+
     @Test func goodAndBadConfigsThroughTheExecutable() throws {
         let scratch = try TemporaryDirectory()
         defer { withExtendedLifetime(scratch) {} }
