@@ -77,23 +77,26 @@ public func solve(
     let stepper = try method.makeStepper(
         process: problem.process, initialDensity: problem.initialDensity, startTime: problem.startTime,
         rigor: options.rigor, threads: options.threads)
-    return problem.run(
-        stepper,
-        steps: options.steps
-            ?? method.suggestedStepCount(
-                process: problem.process, grid: problem.grid, startTime: problem.startTime, endTime: problem.endTime),
-        options: options)
+    var resolved = options
+    resolved.steps =
+        options.steps
+        ?? method.suggestedStepCount(
+            process: problem.process, grid: problem.grid, startTime: problem.startTime, endTime: problem.endTime)
+    return problem.run(stepper, options: resolved)
 }
 
 extension FokkerPlanckProblem {
     /// Drives `stepper` (which holds the problem's initial density at its start time) over the problem's
-    /// interval: the run loop of `solve`, open to a stepper built elsewhere (a test's broken one).
-    public func run(_ stepper: any DensityStepper, steps: Int, options: SolveOptions = SolveOptions()) -> RunResult {
-        DensityRun(
-            endTime: endTime, stepCount: steps, snapshotTimes: options.snapshotTimes, exactDensity: exactDensity,
-            stationaryDensity: stationaryDensity, massDriftTolerance: options.massDriftTolerance,
-            amplitudeRatioBound: options.amplitudeRatioBound, keepDensities: options.keepDensities,
-            stepTimes: options.stepTimes, progress: options.progress
+    /// interval: the run loop of `solve`, open to a stepper built elsewhere (a test's broken one). The steps are
+    /// `options.steps` (or `options.stepTimes`); `rigor` and `threads` belong to the stepper, built already.
+    public func run(_ stepper: any DensityStepper, options: SolveOptions) -> RunResult {
+        precondition(
+            options.steps != nil || options.stepTimes != nil, "FokkerPlanckProblem.run: give the steps or step times")
+        return DensityRun(
+            endTime: endTime, stepCount: options.steps ?? 0, snapshotTimes: options.snapshotTimes,
+            exactDensity: exactDensity, stationaryDensity: stationaryDensity,
+            massDriftTolerance: options.massDriftTolerance, amplitudeRatioBound: options.amplitudeRatioBound,
+            keepDensities: options.keepDensities, stepTimes: options.stepTimes, progress: options.progress
         ).run(stepper)
     }
 }

@@ -159,7 +159,7 @@ public struct ReconstructionContrast {
             stepperTransform(
                 try GridMethod.integratingFactorRK4.makeStepper(
                     process: model, initialDensity: initialDensity, threads: threads)),
-            steps: forwardSteps, options: SolveOptions(snapshotTimes: snapshotTimes, keepDensities: score == .grid))
+            options: SolveOptions(steps: forwardSteps, snapshotTimes: snapshotTimes, keepDensities: score == .grid))
         guard forward.status.isCompleted else {
             throw ReconstructionError("the forward solve to T stopped early: \(forward.status)")
         }

@@ -41,7 +41,7 @@ public enum VerificationSuite {
             try method.makeStepper(process: problem.process, initialDensity: problem.initialDensity))
         // The step count is the method's suggestion for the model itself, whatever process the subjects plant.
         let count = steps ?? method.suggestedStepCount(process: model, grid: grid, endTime: time)
-        return problem.run(stepper, steps: count, options: SolveOptions(snapshotTimes: snapshots))
+        return problem.run(stepper, options: SolveOptions(steps: count, snapshotTimes: snapshots))
     }
 
     /// The cells of a square n × n field (row-major) inside the central half of the box, [−L/2, L/2]²: n/2 × n/2
