@@ -122,6 +122,14 @@ let package = Package(
         // Results on disk: output folders written all-or-nothing, manifests, the `fplab verify --output` archive
         // and its comparison with committed data (`--compare`).
         .target(name: "Reporting", dependencies: ["DataFiles", "Figures", "Safeguards", "Verification"]),
+        .target(
+            name: "Experiments",
+            dependencies: [
+                "Safeguards", "DataFiles", "SpectralTransforms", "GridFields", "DiffusionModels", "Scores",
+                "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
+                "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Reporting",
+            ]
+        ),
         // The library as one import.
         .target(
             name: "FokkerPlanckLab",
@@ -130,6 +138,7 @@ let package = Package(
                 "Scores", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics",
                 "CrossChecks",
                 "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification", "Reporting",
+                "Experiments",
             ]
         ),
         // The `fplab` subcommands: options in, library call, results out.

@@ -205,6 +205,6 @@ public struct CrosscheckExperiment {
         }
         progress?.finish()
         return CrosscheckOutcome(
-            experiment: self, results: results, wallSeconds: ForwardExperiment.seconds(since: clock))
+            experiment: self, results: results, wallSeconds: secondsElapsed(since: clock))
     }
 }

@@ -29,7 +29,7 @@ public struct EmbeddingComparison {
             progress?.finish()
             return EmbeddingComparisonOutcome(experiment: experiment, result: result)
         } catch let error as SamplerError {
-            throw CommandLineError("--compare-embeddings: \(error)")
+            throw ExperimentError("--compare-embeddings: \(error)")
         }
     }
 }

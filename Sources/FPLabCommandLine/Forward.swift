@@ -41,7 +41,9 @@ public struct Forward: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: ForwardExperiment) throws {
-        let outcome = try experiment.run(progress: ProgressReporter.forTerminal(label: "forward"))
+        let reporter = ProgressReporter.forTerminal(label: "forward")
+        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        reporter?.finish()
         try outputOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 
@@ -52,7 +54,12 @@ public struct Forward: ExperimentCommand {
         try modelOptions.checkVariance(until: timeOptions.time)
         let initialMixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
         let grid = gridOptions.grid(boundary: solverOptions.solver.boundary)
-        let stepCount = solverOptions.stepCount(process: process, grid: grid, endTime: timeOptions.time)
+        let experiment = ForwardExperiment(
+            process: process, mixture: initialMixture,
+            mixtureSpecification: mixtureOptions.specification(dimension: gridOptions.dimension), grid: grid,
+            method: solverOptions.resolvedMethod, stepCount: solverOptions.steps, endTime: timeOptions.time,
+            snapshotCount: timeOptions.snapshots, planning: solverOptions.planning.rigor, settings: runOptions.settings)
+        let stepCount = experiment.stepCount
         let stepLimit = SolverOptions.stepRange.upperBound
         try OptionCheck.require(
             stepCount <= stepLimit,
@@ -62,9 +69,7 @@ public struct Forward: ExperimentCommand {
         try Self.checkWork(
             cells: grid.count, steps: stepCount,
             option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
-        return ForwardExperiment(
-            options: self, process: process, mixture: initialMixture, grid: grid, stepCount: stepCount
-        )
+        return experiment
     }
 
     /// Operations of a grid run: about `operationsPerCellStep` per cell and step (the spectral solver's four

@@ -226,7 +226,7 @@ public struct GenerateExperiment {
         }
         progress?.finish()
         return GenerateOutcome(
-            experiment: self, rows: rows, samples: samples, wallSeconds: ForwardExperiment.seconds(since: clock))
+            experiment: self, rows: rows, samples: samples, wallSeconds: secondsElapsed(since: clock))
     }
 }
 

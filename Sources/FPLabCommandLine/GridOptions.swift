@@ -77,18 +77,9 @@ public struct GridOptions: ParsableArguments {
         String(format: "%.3g GB", bytes / 1e9)
     }
 
-    /// "256 cells on [-10, 10]" or "128 x 128 cells on [-8, 8]^2".
-    public var summary: String {
-        let shape = Array(repeating: String(resolvedPoints), count: dimension).joined(separator: " x ")
-        let box = "[-\(resolvedHalfWidth.shortText), \(resolvedHalfWidth.shortText)]"
-        return "\(shape) cells on \(box)\(dimension > 1 ? "^\(dimension)" : "")"
-    }
+    /// "256 cells on [-10, 10]" or "128 x 128 cells on [-8, 8]^2" (`Grid.summary`).
+    public var summary: String { grid(boundary: .periodic).summary }
 
-    /// Manifest entries.
-    public var json: [String: JSONValue] {
-        [
-            "dimension": .integer(dimension), "points": .integer(resolvedPoints),
-            "half_width": .number(resolvedHalfWidth),
-        ]
-    }
+    /// Manifest entries (`Grid.manifestEntries`).
+    public var json: [String: JSONValue] { grid(boundary: .periodic).manifestEntries }
 }

@@ -21,10 +21,10 @@ public struct InvertExperiment {
         do {
             result = try inversion.run(problem)
         } catch let error as InverseHeatError {
-            throw CommandLineError("invert: \(error.description).")
+            throw ExperimentError("invert: \(error.description).")
         }
         progress?.finish()
-        return InvertOutcome(experiment: self, result: result, wallSeconds: ForwardExperiment.seconds(since: clock))
+        return InvertOutcome(experiment: self, result: result, wallSeconds: secondsElapsed(since: clock))
     }
 }
 

@@ -43,11 +43,11 @@ public struct InvertSweepExperiment {
                 }
             ).run()
         } catch let error as InverseHeatError {
-            throw CommandLineError("invert --sweep: \(error.description).")
+            throw ExperimentError("invert --sweep: \(error.description).")
         }
         progress?.finish()
         return InvertSweepOutcome(
-            experiment: self, blowUps: blowUps, methods: methods, wallSeconds: ForwardExperiment.seconds(since: clock)
+            experiment: self, blowUps: blowUps, methods: methods, wallSeconds: secondsElapsed(since: clock)
         )
     }
 }

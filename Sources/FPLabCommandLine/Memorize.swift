@@ -166,7 +166,7 @@ public struct MemorizeExperiment {
         progress?.finish()
         return report(
             headline: headline, sweep: measurements, frequencies: frequencies, voronoi: voronoi,
-            seconds: ForwardExperiment.seconds(since: clock))
+            seconds: secondsElapsed(since: clock))
     }
 
     func report(

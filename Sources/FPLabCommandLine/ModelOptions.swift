@@ -93,7 +93,6 @@ public struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// "ou", "vp (beta 0.1 to 20)", "ve (sigma 0.01 to 50)".
     /// Refuses a horizon at which the model's variance v(T) overflows a double (VE with a large σ_max: v grows
     /// like σ_max^(2T)); every command that runs the model to --time checks this before it starts.
     public func checkVariance(until time: Double) throws {
@@ -104,22 +103,9 @@ public struct ModelOptions: ParsableArguments {
         )
     }
 
-    public var summary: String {
-        switch model {
-        case .ou: return "ou"
-        case .vp: return "vp (beta \(resolvedBetaMinimum.shortText) to \(resolvedBetaMaximum.shortText))"
-        case .ve: return "ve (sigma \(resolvedSigmaMinimum.shortText) to \(resolvedSigmaMaximum.shortText))"
-        }
-    }
+    /// "ou", "vp (beta 0.1 to 20)", "ve (sigma 0.01 to 50)" (`LinearSDE.summary`).
+    public var summary: String { process.summary }
 
-    /// Manifest entries: "model" and "model_parameters" (the resolved schedule; empty for OU).
-    public var json: [String: JSONValue] {
-        let parameters: [String: JSONValue]
-        switch model {
-        case .ou: parameters = [:]
-        case .vp: parameters = ["beta_min": .number(resolvedBetaMinimum), "beta_max": .number(resolvedBetaMaximum)]
-        case .ve: parameters = ["sigma_min": .number(resolvedSigmaMinimum), "sigma_max": .number(resolvedSigmaMaximum)]
-        }
-        return ["model": .string(model.rawValue), "model_parameters": .object(parameters)]
-    }
+    /// Manifest entries: "model" and "model_parameters" (`LinearSDE.manifestEntries`).
+    public var json: [String: JSONValue] { process.manifestEntries }
 }

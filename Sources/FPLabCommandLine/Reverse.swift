@@ -191,7 +191,7 @@ public struct ReverseExperiment {
         let clock = ContinuousClock.now
         let result: ContrastResult
         do { result = try contrast.run(progress: progress) } catch let error as ReconstructionError {
-            throw CommandLineError("reverse: \(error.description)")
+            throw ExperimentError("reverse: \(error.description)")
         }
         let elapsed = ContinuousClock.now - clock
         return ReverseOutcome(

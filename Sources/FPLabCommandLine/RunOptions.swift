@@ -28,8 +28,9 @@ public struct RunOptions: ParsableArguments {
         )
     }
 
+    /// The seed and the thread count as the library takes them.
+    public var settings: RunSettings { RunSettings(seed: seed, threads: threads) }
+
     /// The values as manifest entries.
-    public var json: [String: JSONValue] {
-        ["seed": .unsignedInteger(seed), "threads": .integer(threads)]
-    }
+    public var json: [String: JSONValue] { settings.manifestEntries }
 }

@@ -309,7 +309,7 @@ public struct SampleExperiment {
                 options: SolveOptions(
                     snapshotTimes: snapshotTimes, keepDensities: true, threads: options.runOptions.threads))
             guard result.status.isCompleted else {
-                throw CommandLineError("--score grid: the forward solve stopped early: \(result.status)")
+                throw ExperimentError("--score grid: the forward solve stopped early: \(result.status)")
             }
             return GridScore(
                 snapshots: result.snapshots.compactMap { snapshot in
@@ -381,7 +381,7 @@ public struct SampleExperiment {
         do { result = try sampler.run(initial: initial, count: options.particles) } catch let error as SamplerError {
             throw ValidationError("--integrator \(integrator.rawValue): \(error.description)")
         }
-        return SampleOutcome(experiment: self, result: result, wallSeconds: ForwardExperiment.seconds(since: clock))
+        return SampleOutcome(experiment: self, result: result, wallSeconds: secondsElapsed(since: clock))
     }
 }
 

@@ -61,11 +61,6 @@ public struct SolverOptions: ParsableArguments {
     /// `--method`, or the solver's default method.
     public var resolvedMethod: GridMethod { method ?? solver.defaultMethod }
 
-    /// `--steps`, or the method's suggested step count for [0, endTime] on `grid`.
-    public func stepCount(process: any ForwardProcess, grid: Grid, endTime: Double) -> Int {
-        steps ?? resolvedMethod.suggestedStepCount(process: process, grid: grid, endTime: endTime)
-    }
-
     /// Manifest entries (the steps are the command's to report: given or suggested).
     public var json: [String: JSONValue] {
         [

@@ -1,3 +1,4 @@
+import FokkerPlanckLab
 import Foundation
 
 /// Standard output and standard error written with write(2), failures reported rather than trapped.
@@ -7,7 +8,7 @@ import Foundation
 /// - `prepare()`, first thing in `main`, opens `/dev/null` on any of descriptors 0, 1 and 2 that is closed, so
 ///   that no file the tool opens later takes a standard stream's number (results would land in it), remembers
 ///   which were closed, and ignores SIGPIPE (a gone reader is then the error EPIPE);
-/// - `writeOutput(_:)` throws `CommandLineError` naming standard output and the reason when the results cannot
+/// - `writeOutput(_:)` throws `ExperimentError` naming standard output and the reason when the results cannot
 ///   be written (closed at start, no space, broken pipe); the tool exits with status 1;
 /// - `writeError(_:)` writes what it can and ignores failures: standard error is where failures are reported, so
 ///   there is nowhere left to report its own; the exit status still tells.
@@ -29,10 +30,10 @@ public enum StandardStreams {
     /// Writes the results; throws when they could not all be written.
     public static func writeOutput(_ text: String) throws {
         guard !closedAtStart.contains(1) else {
-            throw CommandLineError("cannot write the results to standard output: it is closed.")
+            throw ExperimentError("cannot write the results to standard output: it is closed.")
         }
         if let reason = write(text, to: 1) {
-            throw CommandLineError("cannot write the results to standard output (\(reason)).")
+            throw ExperimentError("cannot write the results to standard output (\(reason)).")
         }
     }
 

@@ -80,7 +80,7 @@ public struct Support: ExperimentCommand {
         do { result = try experiment.run(progress: { reporter?.update(fraction: $0) }) } catch let error
             as ReconstructionError
         {
-            throw CommandLineError("support: \(error.description)")
+            throw ExperimentError("support: \(error.description)")
         }
         reporter?.finish()
         let elapsed = ContinuousClock.now - clock

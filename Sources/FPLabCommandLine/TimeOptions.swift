@@ -31,12 +31,6 @@ public struct TimeOptions: ParsableArguments {
         )
     }
 
-    /// The snapshot times after 0 and before T (the run loop always adds T itself).
-    public var intermediateSnapshotTimes: [Double] {
-        guard time > 0 else { return [] }
-        return Array(DensityRun.evenlySpacedTimes(count: snapshots, to: time).dropLast())
-    }
-
     /// Manifest entries.
     public var json: [String: JSONValue] {
         ["time": .number(time), "snapshot_count": .integer(snapshots)]

@@ -34,7 +34,7 @@ public struct TrainExperiment {
                 do { try NetworkCheckpoint.save(trainer.state, to: path) } catch { checkpointError = error }
             }
             progress?.update(fraction: Double(step - startStep) / Double(max(stepsToRun, 1))) {
-                let elapsed = ForwardExperiment.seconds(since: trainingClock)
+                let elapsed = secondsElapsed(since: trainingClock)
                 let rate = Double((step - startStep) * configuration.batchSize) / elapsed
                 let remaining = Double((totalSteps - step) * configuration.batchSize) / rate
                 return String(
@@ -43,8 +43,8 @@ public struct TrainExperiment {
             }
         }
         progress?.finish()
-        let trainingSeconds = ForwardExperiment.seconds(since: trainingClock)
-        if let checkpointError { throw CommandLineError("--checkpoint: \(checkpointError)") }
+        let trainingSeconds = secondsElapsed(since: trainingClock)
+        if let checkpointError { throw ExperimentError("--checkpoint: \(checkpointError)") }
         if let path = options.checkpoint { try NetworkCheckpoint.save(trainer.state, to: path) }
         let network = trainer.state.network
         let evaluation = try NetworkEvaluation.measure(
@@ -54,7 +54,7 @@ public struct TrainExperiment {
         return TrainOutcome(
             experiment: self, state: trainer.state, status: status, startStep: startStep,
             trainingSeconds: trainingSeconds, evaluation: evaluation,
-            wallSeconds: ForwardExperiment.seconds(since: clock))
+            wallSeconds: secondsElapsed(since: clock))
     }
 }
 

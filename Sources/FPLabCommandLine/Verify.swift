@@ -240,9 +240,9 @@ public struct Verify: ParsableCommand {
             outcomes.append(outcome)
             progress.finish(passed: outcome.passed, seconds: outcome.seconds)
         }
-        progress.close(totalSeconds: ForwardExperiment.seconds(since: clock))
+        progress.close(totalSeconds: secondsElapsed(since: clock))
         return VerificationReport(
-            outcomes: outcomes, settings: settings, wallSeconds: ForwardExperiment.seconds(since: clock))
+            outcomes: outcomes, settings: settings, wallSeconds: secondsElapsed(since: clock))
     }
 }
 

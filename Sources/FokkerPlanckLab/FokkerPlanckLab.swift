@@ -3,6 +3,7 @@
 @_exported import Datasets
 @_exported import DensitySolvers
 @_exported import DiffusionModels
+@_exported import Experiments
 @_exported import Figures
 @_exported import GridFields
 @_exported import InverseHeat

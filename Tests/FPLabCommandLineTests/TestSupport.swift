@@ -1,4 +1,5 @@
 import FPLabCommandLine
+import FokkerPlanckLab
 import Foundation
 import Testing
 

@@ -1,11 +1,7 @@
-import ArgumentParser
-
-/// The format of a command's standard output.
+/// The format of a command's standard output (`CommandReport.rendered(as:)`).
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text
     case json
     case csv
     case markdown
 }
-
-extension OutputFormat: ExpressibleByArgument {}

@@ -1,4 +1,6 @@
-import FokkerPlanckLab
+import Figures
+import GridFields
+import Reporting
 
 /// The figures `fplab forward --output` writes beside its CSV files.
 extension ForwardOutcome {
@@ -14,7 +16,7 @@ extension ForwardOutcome {
                 xAxis: Axis("x"), yAxis: Axis("ρ(x, t)"),
                 series: [
                     .init("initial density", x: xs, y: experiment.mixture.field(on: grid).values, dash: .dotted),
-                    .init("\(experiment.options.solverOptions.solver.name) solver", x: xs, y: finalDensity.values),
+                    .init("\(experiment.method.solverName) solver", x: xs, y: finalDensity.values),
                     .init("exact mixture", x: xs, y: exact.values, dash: .dashed),
                 ]
             )

@@ -1,21 +1,61 @@
-import FokkerPlanckLab
+import DataFiles
+import DensitySolvers
+import DiffusionModels
+import Figures
 import Foundation
+import GridFields
+import Reporting
+import Safeguards
+import SpectralTransforms
 
-/// One `fplab forward` run with every default resolved (made by `Forward.experiment()`): the library objects
-/// to build, and `run` to build them, drive the run loop and collect what it measured.
-public struct ForwardExperiment {
-    public let options: Forward
-    public let process: LinearSDE
-    public let mixture: GaussianMixture
-    public let grid: Grid
-    /// `--steps`, or the solver's suggestion.
-    public let stepCount: Int
+/// One `fplab forward` run, every default resolved: a Gaussian mixture evolved on a grid under a linear SDE to
+/// `endTime` by one grid method, compared with the exact evolved mixture at `snapshotCount` evenly spaced times.
+public struct ForwardExperiment: Sendable {
+    public var process: LinearSDE
+    public var mixture: GaussianMixture
+    /// The text the mixture was read from, as given (reports quote it).
+    public var mixtureSpecification: String
+    public var grid: Grid
+    public var method: GridMethod
+    /// The steps from 0 to T: given, or the method's suggestion (`stepsAreGiven` says which).
+    public var stepCount: Int
+    public var stepsAreGiven: Bool
+    public var endTime: Double
+    /// Snapshots after t = 0: at the times j T / n, j = 1...n.
+    public var snapshotCount: Int
+    public var planning: PlanningRigor
+    public var settings: RunSettings
 
-    /// Builds the initial and stationary densities and the stepper, runs `DensityRun` to `--time` with
-    /// `--snapshots` snapshots, and times it all. T = 0 measures the initial density and takes no step.
-    public func run(progress: ProgressReporter? = nil) throws -> ForwardOutcome {
+    public init(
+        process: LinearSDE, mixture: GaussianMixture, mixtureSpecification: String? = nil, grid: Grid,
+        method: GridMethod, stepCount: Int? = nil, endTime: Double, snapshotCount: Int = 4,
+        planning: PlanningRigor = .estimate, settings: RunSettings = RunSettings()
+    ) {
+        self.process = process
+        self.mixture = mixture
+        self.mixtureSpecification = mixtureSpecification ?? mixture.specification ?? ""
+        self.grid = grid
+        self.method = method
+        self.stepCount =
+            stepCount ?? method.suggestedStepCount(process: process, grid: grid, endTime: endTime)
+        self.stepsAreGiven = stepCount != nil
+        self.endTime = endTime
+        self.snapshotCount = snapshotCount
+        self.planning = planning
+        self.settings = settings
+    }
+
+    /// The snapshot times after 0 and before T (the run loop always adds T itself).
+    public var intermediateSnapshotTimes: [Double] {
+        guard endTime > 0 else { return [] }
+        return Array(DensityRun.evenlySpacedTimes(count: snapshotCount, to: endTime).dropLast())
+    }
+
+    /// Builds the initial and stationary densities, solves the problem to T with `snapshotCount` snapshots, and
+    /// times it all; `progress` hears the fraction of the interval done. T = 0 measures the initial density and
+    /// takes no step. A solver that cannot be set up is an `ExperimentError` naming `--solver`.
+    public func run(progress: ((Double) -> Void)? = nil) throws -> ForwardOutcome {
         let clock = ContinuousClock.now
-        let endTime = options.timeOptions.time
         let initialDensity = mixture.field(on: grid)
         let stationaryDensity = process.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
         let exactMasses = ExactMassLog()
@@ -30,7 +70,7 @@ public struct ForwardExperiment {
             )
             return ForwardOutcome(
                 experiment: self, status: .completed, rows: [row], stepsTaken: 0, finalTime: 0,
-                finalDensity: initialDensity, runSeconds: 0, wallSeconds: Self.seconds(since: clock),
+                finalDensity: initialDensity, runSeconds: 0, wallSeconds: secondsElapsed(since: clock),
                 exactMassFarthestFromOne: exactMasses.farthestFromOne
             )
         }
@@ -38,17 +78,14 @@ public struct ForwardExperiment {
             process: process, initialDensity: initialDensity, endTime: endTime, exactDensity: exactDensity,
             stationaryDensity: stationaryDensity)
         let solveOptions = SolveOptions(
-            steps: stepCount, snapshotTimes: options.timeOptions.intermediateSnapshotTimes,
-            rigor: options.solverOptions.planning.rigor, threads: options.runOptions.threads,
-            progress: progress.map { reporter in { reporter.update(fraction: $0) } })
+            steps: stepCount, snapshotTimes: intermediateSnapshotTimes, rigor: planning, threads: settings.threads,
+            progress: progress)
         let result: RunResult
         do {
-            result = try solve(problem, options.solverOptions.resolvedMethod, options: solveOptions)
+            result = try solve(problem, method, options: solveOptions)
         } catch {
-            let solver = options.solverOptions.solver.name
-            throw CommandLineError("--solver \(solver): cannot set up the solver: \(error)")
+            throw ExperimentError("--solver \(method.solverName): cannot set up the solver: \(error)")
         }
-        progress?.finish()
         return ForwardOutcome(
             experiment: self,
             status: result.status,
@@ -57,14 +94,9 @@ public struct ForwardExperiment {
             finalTime: result.finalTime,
             finalDensity: result.finalDensity,
             runSeconds: result.elapsedSeconds,
-            wallSeconds: Self.seconds(since: clock),
+            wallSeconds: secondsElapsed(since: clock),
             exactMassFarthestFromOne: exactMasses.farthestFromOne
         )
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return elapsed / .seconds(1)
     }
 }
 
@@ -142,8 +174,6 @@ public struct ForwardOutcome {
         )
     }
 
-    private var options: Forward { experiment.options }
-
     public var table: DataTable {
         var table = DataTable(columns: [
             .init("time", key: "time"),
@@ -163,18 +193,17 @@ public struct ForwardOutcome {
     }
 
     private var stepsPhrase: String {
-        let source = options.solverOptions.steps == nil ? "suggested" : "given"
-        if stepsTaken == experiment.stepCount || options.timeOptions.time == 0 { return "\(stepsTaken) steps" }
+        let source = experiment.stepsAreGiven ? "given" : "suggested"
+        if stepsTaken == experiment.stepCount || experiment.endTime == 0 { return "\(stepsTaken) steps" }
         return "\(stepsTaken) steps (\(experiment.stepCount) \(source))"
     }
 
     private var summary: [String] {
-        let solver = options.solverOptions.resolvedMethod.name
-        let grid = "\(options.gridOptions.summary) (\(experiment.grid.boundary.rawValue))"
+        let grid = "\(experiment.grid.summary) (\(experiment.grid.boundary.rawValue))"
         return [
-            "forward: model \(options.modelOptions.summary), solver \(solver), grid \(grid), "
-                + "T = \(options.timeOptions.time.shortText), \(stepsPhrase), status \(status.name)",
-            "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+            "forward: model \(experiment.process.summary), solver \(experiment.method.name), grid \(grid), "
+                + "T = \(experiment.endTime.shortText), \(stepsPhrase), status \(status.name)",
+            "initial density: \(experiment.mixtureSpecification)",
         ]
     }
 
@@ -192,7 +221,7 @@ public struct ForwardOutcome {
         guard let (time, mass) = exactMassFarthestFromOne, !(abs(mass - 1) <= Self.exactMassWarningDeviation) else {
             return []
         }
-        let sigmaRemedy = options.modelOptions.model == .ve ? ", lower --sigma-max" : ""
+        let sigmaRemedy = experiment.process.name == "ve" ? ", lower --sigma-max" : ""
         return [
             "the exact density has mass \(mass.shortText) on this grid at t = \(time.shortText): the box cuts it "
                 + "off or the cells are too coarse, so the errors there do not measure the solver "
@@ -204,11 +233,11 @@ public struct ForwardOutcome {
         var members: [String: JSONValue] = [
             "command": "forward",
             "version": .string(fokkerPlanckLabVersion),
-            "mixture": .string(options.mixtureOptions.specification(dimension: options.gridOptions.dimension)),
+            "mixture": .string(experiment.mixtureSpecification),
             // The nominal count (given or suggested); the run cuts each interval between snapshots into whole
             // steps of at most T / requested_steps, so steps_taken can exceed it by up to the snapshot count.
             "requested_steps": .integer(experiment.stepCount),
-            "steps_source": options.solverOptions.steps == nil ? "suggested" : "given",
+            "steps_source": experiment.stepsAreGiven ? "given" : "suggested",
             "steps_taken": .integer(stepsTaken),
             "final_time": .number(finalTime),
             "status": .string(status.name),
@@ -218,9 +247,17 @@ public struct ForwardOutcome {
             "notes": .array(notes.map { .string($0) }),
             "snapshots": table.jsonValue(),
         ]
+        let time: [String: JSONValue] = [
+            "time": .number(experiment.endTime), "snapshot_count": .integer(experiment.snapshotCount),
+        ]
+        let solver: [String: JSONValue] = [
+            "solver": .string(experiment.method.solverName), "method": .string(experiment.method.rawValue),
+            "boundary": .string(experiment.method.boundary.rawValue),
+            "planning": .string(experiment.planning.rawValue),
+        ]
         for part in [
-            options.modelOptions.json, options.gridOptions.json, options.timeOptions.json,
-            options.solverOptions.json, options.runOptions.json,
+            experiment.process.manifestEntries, experiment.grid.manifestEntries, time, solver,
+            experiment.settings.manifestEntries,
         ] {
             members.merge(part) { current, _ in current }
         }

@@ -1,4 +1,4 @@
-import FokkerPlanckLab
+import DataFiles
 
 /// What a subcommand measured, in a form every output format can render.
 ///
