@@ -51,23 +51,6 @@ import Testing
         #expect(bridge.memorizedFraction >= 0.99)
     }
 
-    /// Start N(0, 1): frequencies against E_gamma[lambda_i(Y, 1)] by quadrature, within 4 SE (binomial) for each
-    /// point (8000 runs of 1000 steps), and chi-square p > 0.01. The chi-square test must reject the uniform
-    /// prediction, which is wrong for this start law (p < 1e-6), so the check can fail.
-    @Test func endpointFrequenciesMatchThePrediction() throws {
-        let setup = FiniteDataSetup(training: Self.data, horizon: 1, startLaw: .gaussian, seed: 5, threads: 2)
-        let frequencies = try EndpointFrequencyStudy(setup: setup, count: 8000, steps: 1000, threshold: 1e-3).run()
-        #expect(frequencies.unassigned <= 20)
-        #expect(
-            frequencies.largestStandardizedDeviation < 4,
-            "frequencies \(frequencies.frequencies) against \(frequencies.prediction.probabilities)")
-        #expect(frequencies.chiSquare.pValue > 0.01)
-        let ends = frequencies.counts.map(Double.init)
-        let total = ends.reduce(0, +)
-        let wrong = ChiSquareTest(observed: ends, expected: Array(repeating: total / 3, count: 3))
-        #expect(wrong.pValue < 1e-6, "p against uniform \(wrong.pValue), frequencies \(frequencies.frequencies)")
-    }
-
     /// Start rho_T: the prediction (quadrature) is the uniform 1/N to quadrature accuracy, and the frequencies pass
     /// the chi-square test against 1/N.
     @Test func startFromRhoTGivesUniformFrequencies() throws {
@@ -102,26 +85,4 @@ import Testing
         #expect(ends[0] == ends[1])
     }
 
-    /// Voronoi limit, 20 points uniform in [-1, 1]^2: the fraction of runs ending at the point nearest to
-    /// e^(t*) x rises with 1/t* (each step up within 3 combined binomial SE) and is >= 0.99 at t* = 1e-5; the
-    /// one-step prediction agrees with the end as often. (At t* = 1e-3 the softmax width (2 t*)^(1/2) = 0.045 still
-    /// mixes the closest pairs of points: about 0.93.)
-    @Test func voronoiAgreementRisesToOne() throws {
-        let points = SyntheticDataset.uniformSquare(halfWidth: 1).generate(count: 20, seed: 12)
-        let study = VoronoiStudy(
-            setup: FiniteDataSetup(training: points, seed: 13, threads: 2), count: 2000, steps: 100)
-        let measurements = try [0.5, 0.1, 0.01, 1e-3, 1e-4, 1e-5].map { try study.measure(startTime: $0) }
-        for (coarse, fine) in zip(measurements, measurements.dropFirst()) {
-            let slack =
-                3
-                * (pow(coarse.standardError(coarse.endsAtNearest), 2) + pow(fine.standardError(fine.endsAtNearest), 2))
-                .squareRoot()
-            #expect(fine.endsAtNearest >= coarse.endsAtNearest - slack, "\(measurements.map(\.endsAtNearest))")
-        }
-        #expect(measurements.first!.endsAtNearest < 0.9)
-        #expect(measurements.last!.endsAtNearest >= 0.99)
-        #expect(measurements.last!.oneStepAgreement >= 0.99)
-        print(
-            "voronoi", measurements.map { ($0.startTime, $0.endsAtNearest, $0.oneStepAgreement, $0.oneStepAtNearest) })
-    }
 }
