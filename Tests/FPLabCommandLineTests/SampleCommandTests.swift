@@ -18,7 +18,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         let target = try #require(outcome.experiment.targetMixture)
         #expect(abs(moments.mean[0] - target.mean[0]) < 4 * moments.meanStandardError[0])
         #expect(abs(moments.variance[0] - target.covariance[0]) < 4 * moments.varianceStandardError[0])
-        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        let json = try parseJSONObject(outcome.report(includingFiles: false).rendered(as: .json))
         for key in ["count", "mean", "variance", "mean_standard_error", "variance_standard_error", "status"] {
             #expect(json[key] != nil, "missing \(key)")
         }
@@ -31,7 +31,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         let outcome = try sampleOutcome([
             "--direction", "forward", "--particles", "1000", "--steps", "4", "--time", "0.5", "--model", "vp",
         ])
-        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        let json = try parseJSONObject(outcome.report(includingFiles: false).rendered(as: .json))
         #expect(json["model"] as? String == "vp")
         #expect(json["model_parameters"] as? [String: Double] == ["beta_min": 0.1, "beta_max": 20])
     }
@@ -53,7 +53,7 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
         let ends = outcome.result.positions
         let memorized = ends.filter { end in [0.0, 2, 2.5].contains { abs(end - $0) < 1e-3 } }.count
         #expect(Double(memorized) >= 0.999 * Double(ends.count))
-        try command.outputOptions.writeFiles(for: outcome.report)
+        try command.outputOptions.writeFiles(for: outcome.report(includingFiles: true))
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(names == ["histogram.csv", "manifest.json", "moments.csv", "samples.csv", "samples.npy"])
         let reloaded = try PointSet(contentsOf: directory + "/samples.npy")
