@@ -96,7 +96,9 @@ public struct Crosscheck: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: CrosscheckExperiment) throws {
-        let outcome = try experiment.run(progress: ProgressReporter.forTerminal(label: "crosscheck"))
+        let reporter = ProgressReporter.forTerminal(label: "crosscheck")
+        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        reporter?.finish()
         try outputOptions.deliver(outcome.report, stopReason: outcome.stopReason)
     }
 
@@ -185,26 +187,8 @@ public struct Crosscheck: ExperimentCommand {
         )
         let directions: [CrossCheckDirection] =
             direction == .both ? [.forward, .reverse] : [direction == .forward ? .forward : .reverse]
-        return CrosscheckExperiment(options: self, check: check, directions: directions)
-    }
-}
-
-/// One `fplab crosscheck` run with every default resolved.
-public struct CrosscheckExperiment {
-    public let options: Crosscheck
-    public let check: GridParticleCrossCheck
-    public let directions: [CrossCheckDirection]
-
-    public func run(progress: ProgressReporter? = nil) throws -> CrosscheckOutcome {
-        let clock = ContinuousClock.now
-        var results: [CrossCheckResult] = []
-        for (index, direction) in directions.enumerated() {
-            let share = 1 / Double(directions.count)
-            results.append(
-                try check.run(direction) { fraction in progress?.update(fraction: (Double(index) + fraction) * share) })
-        }
-        progress?.finish()
-        return CrosscheckOutcome(
-            experiment: self, results: results, wallSeconds: secondsElapsed(since: clock))
+        return CrosscheckExperiment(
+            check: check, directions: directions,
+            mixtureSpecification: mixtureOptions.specification(dimension: gridOptions.dimension))
     }
 }

@@ -27,23 +27,6 @@ public struct Invert: ParsableCommand {
         case heat, ou
     }
 
-    /// How the data becomes u(t).
-    public enum Method: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case naive, cutoff, tikhonov
-        case quasiReversibility = "quasi-reversibility"
-        case quasiBoundary = "quasi-boundary"
-
-        public var inversionMethod: InversionMethod {
-            switch self {
-            case .naive: return .naive
-            case .cutoff: return .cutoff
-            case .tikhonov: return .tikhonov
-            case .quasiReversibility: return .quasiReversibility
-            case .quasiBoundary: return .quasiBoundaryValue
-            }
-        }
-    }
-
     @OptionGroup(title: "Inversion")
     public var inversionOptions: InvertOptions
 
@@ -86,7 +69,7 @@ public struct Invert: ParsableCommand {
 
     // The inversion options, read through.
     public var equation: Equation { inversionOptions.equation }
-    public var method: Method? { inversionOptions.method }
+    public var method: InversionMethod? { inversionOptions.method }
     public var noise: Double? { inversionOptions.noise }
     public var time: Double { inversionOptions.time }
     public var steps: Int? { inversionOptions.steps }
@@ -97,12 +80,23 @@ public struct Invert: ParsableCommand {
 
     public mutating func run() throws {
         if sweep {
-            let outcome = try sweepExperiment().run(progress: ProgressReporter.forTerminal(label: "invert --sweep"))
-            try outcome.report.deliver(with: outputOptions)
+            let reporter = ProgressReporter.forTerminal(label: "invert --sweep")
+            let outcome = try sweepExperiment().run(
+                progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+            reporter?.finish()
+            try deliver(outcome.report)
         } else {
-            let outcome = try experiment().run(progress: ProgressReporter.forTerminal(label: "invert"))
-            try outcome.report.deliver(with: outputOptions)
+            let reporter = ProgressReporter.forTerminal(label: "invert")
+            let outcome = try experiment().run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+            reporter?.finish()
+            try deliver(outcome.report)
         }
+    }
+
+    /// Writes the report's files (with `--output`), then prints it in `--format`.
+    func deliver(_ report: InvertReport) throws {
+        try outputOptions.writeFiles(for: report.commandReport)
+        try StandardStreams.writeOutput(report.rendered(as: outputOptions.format))
     }
 
     // MARK: Resolved options
@@ -115,118 +109,29 @@ public struct Invert: ParsableCommand {
         }
     }
 
-    public var resolvedMethod: Method { method ?? .naive }
-    public var resolvedNoise: Double { noise ?? 0 }
-
-    /// The single run these options describe.
+    /// The single run these options describe, every default resolved.
     public func experiment() throws -> InvertExperiment {
-        let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)
-        let problem: InverseHeatProblem
+        let dimension = gridOptions.dimension
+        let mixture = try mixtureOptions.gaussianMixture(dimension: dimension)
         do {
-            problem = try InverseHeatProblem(
+            return try InvertExperiment(
                 equation: backwardEquation, grid: gridOptions.grid(boundary: .periodic), finalTime: time,
-                initialData: .mixture(mixture), noiseLevel: resolvedNoise, seed: runOptions.seed
+                mixture: mixture, mixtureSpecification: mixtureOptions.specification(dimension: dimension),
+                noiseLevel: noise ?? 0, method: method ?? .naive, parameter: parameter, stepCount: steps,
+                threshold: threshold, settings: runOptions.settings
             )
         } catch let error as InverseHeatError {
             throw ValidationError("--time: \(error.description).")
         }
-        return InvertExperiment(options: self, mixture: mixture, problem: problem)
     }
 
-    /// The sweep these options describe.
+    /// The sweep these options describe, every default resolved.
     public func sweepExperiment() throws -> InvertSweepExperiment {
-        InvertSweepExperiment(
-            options: self, mixture: try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension))
-    }
-
-    /// Manifest entries shared by a run and a sweep.
-    var configurationJSON: [String: JSONValue] {
-        var members: [String: JSONValue] = [
-            "command": "invert",
-            "version": .string(fokkerPlanckLabVersion),
-            "equation": .string(equation.rawValue),
-            "diffusivity": equation == .heat ? .number(diffusivity ?? 1) : .null,
-            "time": .number(time),
-            "threshold": .number(threshold),
-            "mixture": .string(mixtureOptions.specification(dimension: gridOptions.dimension)),
-            "sweep": .bool(sweep),
-        ]
-        members.merge(gridOptions.json) { current, _ in current }
-        members.merge(runOptions.json) { current, _ in current }
-        return members
-    }
-
-    /// "ou" or "heat (D = 1)".
-    var equationSummary: String {
-        switch equation {
-        case .heat: return "heat (D = \((diffusivity ?? 1).shortText))"
-        case .ou: return "ou"
-        }
-    }
-}
-
-/// A report with more than one table, or with a table too long to print whole: text and Markdown may show a
-/// thinned table, CSV and JSON always hold every row. With `--output`, `manifest.json` (the JSON plus a "files"
-/// list) and `files` are written all-or-nothing before anything is printed.
-public struct InvertReport: Sendable {
-    public struct Section: Sendable {
-        /// A heading for people (text, Markdown); CSV separates sections by a blank line instead.
-        public var title: String
-        public var table: DataTable
-        /// The rows shown in text and Markdown (all when nil).
-        public var shownRows: DataTable?
-    }
-
-    public var summary: [String]
-    public var sections: [Section]
-    public var closing: [String]
-    public var json: JSONValue
-    public var files: [OutputFile]
-
-    public func rendered(as format: OutputFormat) -> String {
-        switch format {
-        case .json:
-            return json.rendered()
-        case .csv:
-            return sections.map { $0.table.rendered(as: .csv) }.joined(separator: "\n")
-        case .markdown:
-            return sections.map { section in
-                let title = section.title.isEmpty ? "" : "### \(section.title)\n\n"
-                return title + (section.shownRows ?? section.table).rendered(as: .markdown)
-            }.joined(separator: "\n")
-        case .text:
-            var text = summary.map { $0 + "\n" }.joined()
-            for section in sections {
-                text += "\n"
-                if !section.title.isEmpty { text += section.title + "\n" }
-                text += (section.shownRows ?? section.table).rendered(as: .text)
-            }
-            if !closing.isEmpty { text += "\n" + closing.map { $0 + "\n" }.joined() }
-            return text
-        }
-    }
-
-    /// Writes the files (with `--output`), then prints the report in `--format`.
-    public func deliver(with outputOptions: OutputOptions) throws {
-        let carrier = CommandReport(
-            summary: summary, table: sections.first?.table ?? DataTable(columns: []), closing: closing, json: json,
-            files: files
-        )
-        try outputOptions.writeFiles(for: carrier)
-        try StandardStreams.writeOutput(rendered(as: outputOptions.format))
-    }
-
-    /// At most `limit` rows of `table`, evenly spaced, the first and the last always included.
-    static func thinned(_ table: DataTable, limit: Int) -> DataTable? {
-        guard table.rows.count > limit, limit >= 2 else { return nil }
-        var thinned = DataTable(columns: table.columns)
-        let last = table.rows.count - 1
-        var previous = -1
-        for slot in 0..<limit {
-            let index = Int((Double(slot) * Double(last) / Double(limit - 1)).rounded())
-            if index != previous { thinned.append(table.rows[index]) }
-            previous = index
-        }
-        return thinned
+        let dimension = gridOptions.dimension
+        return InvertSweepExperiment(
+            equation: backwardEquation, mixture: try mixtureOptions.gaussianMixture(dimension: dimension),
+            mixtureSpecification: mixtureOptions.specification(dimension: dimension),
+            grid: gridOptions.grid(boundary: .periodic), finalTime: time, threshold: threshold,
+            settings: runOptions.settings)
     }
 }

@@ -13,7 +13,7 @@ public struct InvertOptions: ParsableArguments {
     public var equation: Invert.Equation = .ou
 
     @Option(help: "naive (spectral steps until blow-up) or a regularization of THEORY §8 (default: naive).")
-    public var method: Invert.Method?
+    public var method: InversionMethod?
 
     @Option(
         parsing: .unconditional,

@@ -8,11 +8,37 @@ func crosscheckOutcome(_ arguments: [String]) throws -> CrosscheckOutcome {
     return try command.experiment().run()
 }
 
+/// A report's JSON without its timings (every key ending in "_seconds", at any depth).
+private func withoutTimings(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let members):
+        return .object(members.filter { !$0.key.hasSuffix("_seconds") }.mapValues(withoutTimings))
+    case .array(let items): return .array(items.map(withoutTimings))
+    default: return value
+    }
+}
+
 @Suite struct CrosscheckCommandTests {
     /// A small run of both directions (128 cells, M = 1000 and 4000, 100 reverse steps).
     static let small = [
         "--points", "128", "--particles", "1000,4000", "--times", "0.5,1", "--t-min", "0.2", "--steps", "100",
     ]
+
+    /// The library value built without the command gives the command's report: the same JSON, timings aside, and
+    /// the same files.
+    @Test func libraryExperimentGivesTheCommandsReport() throws {
+        var check = GridParticleCrossCheck(
+            mixture: .paperOneDimensional, model: .ornsteinUhlenbeck,
+            grid: Grid(dimension: 1, points: 128, halfWidth: 10), method: .integratingFactorRK4, horizon: 1,
+            times: [0.5, 1], minimumTime: 0.2, particleCounts: [1000, 4000])
+        check.forwardSteps = 100
+        check.reverseSteps = 100
+        check.seed = 3
+        let direct = try CrosscheckExperiment(check: check, directions: [.forward]).run().report
+        let fromCommand = try crosscheckOutcome(Self.small + ["--direction", "forward", "--seed", "3"]).report
+        #expect(withoutTimings(direct.json) == withoutTimings(fromCommand.json))
+        #expect(direct.files == fromCommand.files)
+    }
 
     /// JSON: one row per direction, time and M with the documented keys, and a decay exponent per direction; the
     /// rows agree with the grid at the sampling level.

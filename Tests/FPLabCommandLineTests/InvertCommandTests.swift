@@ -13,8 +13,38 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
     try parseJSONObject(invertOutcome(arguments).report.rendered(as: .json))
 }
 
+/// A report's JSON without its timings (every key ending in "_seconds", at any depth): what two runs of the same
+/// experiment share.
+private func withoutTimings(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let members):
+        return .object(members.filter { !$0.key.hasSuffix("_seconds") }.mapValues(withoutTimings))
+    case .array(let items): return .array(items.map(withoutTimings))
+    default: return value
+    }
+}
+
 /// `fplab invert` end to end, in process: parse the options, run, read the report back.
 @Suite struct InvertCommandTests {
+    /// The library value built without the command (the paper's 1-D mixture is the default) gives the command's
+    /// report: the same JSON, timings aside, and the same files.
+    @Test func libraryExperimentGivesTheCommandsReport() throws {
+        let command = try #require(
+            try FPLab.parseAsRoot([
+                "invert", "--equation", "heat", "--diffusivity", "0.5", "--method", "tikhonov", "--noise", "1e-4",
+                "--points", "64", "--steps", "20", "--seed", "7",
+            ]) as? Invert)
+        let experiment = try InvertExperiment(
+            equation: .heat(diffusivity: 0.5), grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 1,
+            mixture: .paperOneDimensional, noiseLevel: 1e-4, method: .tikhonov, stepCount: 20,
+            settings: RunSettings(seed: 7))
+        let fromCommand = try command.experiment().run().report
+        let direct = try experiment.run().report
+        #expect(withoutTimings(direct.json) == withoutTimings(fromCommand.json))
+        #expect(direct.files == fromCommand.files)
+        #expect(direct.summary == fromCommand.summary)
+    }
+
     /// The default run: the paper's OU density on 256 cells, exact data (round-off only), naive steps until the
     /// relative error passes 1. It blows up in the top mode near the predicted time, and the report says so.
     @Test func defaultRunBlowsUpAndReportsWhereWhenAndWhichMode() throws {
@@ -153,6 +183,16 @@ func invertJSON(_ arguments: [String]) throws -> [String: Any] {
         let command = try! FPLab.parseAsRoot(["invert", "--sweep"]) as! Invert
         return try! command.sweepExperiment().run().report
     }()
+
+    /// The library value built without the command gives the command's sweep: the same JSON, timings aside.
+    @Test func libraryExperimentGivesTheCommandsSweep() throws {
+        let experiment = InvertSweepExperiment(
+            equation: .ornsteinUhlenbeck, mixture: .paperOneDimensional,
+            grid: Grid(dimension: 1, points: 256, halfWidth: 10), finalTime: 1)
+        let direct = try experiment.run().report
+        #expect(withoutTimings(direct.json) == withoutTimings(Self.report.json))
+        #expect(direct.files == Self.report.files)
+    }
 
     @Test func jsonHoldsBothTables() throws {
         let json = try parseJSONObject(Self.report.rendered(as: .json))

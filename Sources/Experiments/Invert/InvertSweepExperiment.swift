@@ -1,24 +1,53 @@
-import FokkerPlanckLab
+import DataFiles
+import DiffusionModels
+import Figures
 import Foundation
+import GridFields
+import InverseHeat
+import Reporting
 
 /// `fplab invert --sweep` with every default resolved: the naive inversion's blow-up over cell counts n and noise
-/// levels delta, and every method's error over delta on the default grid.
-public struct InvertSweepExperiment {
-    public let options: Invert
-    public let mixture: GaussianMixture
+/// levels delta on the box of `grid`, and every method's error over delta on `grid` itself.
+public struct InvertSweepExperiment: Sendable {
+    public var equation: BackwardEquation
+    public var mixture: GaussianMixture
+    /// The text the mixture was read from, as given (reports quote it).
+    public var mixtureSpecification: String
+    /// The periodic grid of the method table; the blow-up table keeps its box and dimension and varies the cells.
+    public var grid: Grid
+    /// T > 0, the time of the data.
+    public var finalTime: Double
+    /// The relative L2 error at which the naive inversion has blown up.
+    public var threshold: Double
+    public var settings: RunSettings
+
+    public init(
+        equation: BackwardEquation, mixture: GaussianMixture, mixtureSpecification: String? = nil, grid: Grid,
+        finalTime: Double, threshold: Double = 1, settings: RunSettings = RunSettings()
+    ) {
+        self.equation = equation
+        self.mixture = mixture
+        self.mixtureSpecification = mixtureSpecification ?? mixture.specification ?? ""
+        self.grid = grid
+        self.finalTime = finalTime
+        self.threshold = threshold
+        self.settings = settings
+    }
 
     /// Cell counts of the blow-up table: 64 to 1024 in 1-D, 32 to 256 a side in 2-D.
     public var pointCounts: [Int] {
-        options.gridOptions.dimension == 1 ? [64, 128, 256, 512, 1024] : [32, 64, 128, 256]
+        grid.dimension == 1 ? [64, 128, 256, 512, 1024] : [32, 64, 128, 256]
     }
     /// Noise levels of the blow-up table (0: round-off only).
     public static let blowUpNoiseLevels = [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 0]
     /// Noise levels of the method table.
     public static let methodNoiseLevels = [1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 0]
 
-    public func run(progress: ProgressReporter? = nil) throws -> InvertSweepOutcome {
+    /// Runs the blow-up sweep (`BlowUpSweep`), then every method over the noise levels (`MethodComparison`), and
+    /// times both; `progress` hears the fraction of the runs done (each weighted alike). A problem that cannot be
+    /// built is an `ExperimentError`.
+    public func run(progress: ((Double) -> Void)? = nil) throws -> InvertSweepOutcome {
         let clock = ContinuousClock.now
-        let equation = options.backwardEquation
         let runCount = Double(pointCounts.count * Self.blowUpNoiseLevels.count)
         let methodCount = Double(Self.methodNoiseLevels.count * InversionMethod.allCases.count)
         let blowUpShare = runCount / (runCount + methodCount)
@@ -26,26 +55,23 @@ public struct InvertSweepExperiment {
         let methods: [MethodErrorMeasurement]
         do {
             blowUps = try BlowUpSweep(
-                equation: equation, finalTime: options.time, mixture: mixture,
-                halfWidth: options.gridOptions.resolvedHalfWidth, pointCounts: pointCounts,
-                noiseLevels: Self.blowUpNoiseLevels, threshold: options.threshold, seed: options.runOptions.seed,
-                threads: options.runOptions.threads,
-                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare * $0) } }
+                equation: equation, finalTime: finalTime, mixture: mixture, halfWidth: grid.halfWidth,
+                pointCounts: pointCounts, noiseLevels: Self.blowUpNoiseLevels, threshold: threshold,
+                seed: settings.seed, threads: settings.threads,
+                progress: progress.map { progress in { progress(blowUpShare * $0) } }
             ).run()
             let problem = try InverseHeatProblem(
-                equation: equation, grid: options.gridOptions.grid(boundary: .periodic), finalTime: options.time,
-                initialData: .mixture(mixture), seed: options.runOptions.seed
+                equation: equation, grid: grid, finalTime: finalTime, initialData: .mixture(mixture),
+                seed: settings.seed
             )
             methods = try MethodComparison(
-                problem: problem, noiseLevels: Self.methodNoiseLevels, threshold: options.threshold,
-                threads: options.runOptions.threads,
-                progress: progress.map { reporter in { reporter.update(fraction: blowUpShare + (1 - blowUpShare) * $0) }
-                }
+                problem: problem, noiseLevels: Self.methodNoiseLevels, threshold: threshold,
+                threads: settings.threads,
+                progress: progress.map { progress in { progress(blowUpShare + (1 - blowUpShare) * $0) } }
             ).run()
         } catch let error as InverseHeatError {
             throw ExperimentError("invert --sweep: \(error.description).")
         }
-        progress?.finish()
         return InvertSweepOutcome(
             experiment: self, blowUps: blowUps, methods: methods, wallSeconds: secondsElapsed(since: clock)
         )
@@ -59,7 +85,8 @@ public struct InvertSweepOutcome {
     public let methods: [MethodErrorMeasurement]
     public let wallSeconds: Double
 
-    private var options: Invert { experiment.options }
+    /// The cells per axis of the method table (the blow-up figure shows the runs on as many).
+    private var pointCount: Int { experiment.grid.shape[0] }
 
     /// Time to blow-up over n x delta, measured next to predicted; the mode that blew up by its data-grid wavenumber
     /// (the units of k_max).
@@ -104,7 +131,7 @@ public struct InvertSweepOutcome {
             let regularized = row.method.isRegularized
             table.append([
                 .number(row.noiseLevel),
-                .text(Invert.Method.allCases.first { $0.inversionMethod == row.method }!.rawValue),
+                .text(row.method.rawValue),
                 regularized ? .text(row.regularization.parameterName) : .missing,
                 regularized ? .number(row.regularization.parameter) : .missing,
                 .number(row.finalRelativeError), .number(row.blowUpTime), .number(row.halfTimeCheck?.error),
@@ -121,24 +148,24 @@ public struct InvertSweepOutcome {
             OutputFile(name: "blowup.csv", contents: blowUp.rendered(as: .csv)),
             OutputFile(name: "methods.csv", contents: methodsTable.rendered(as: .csv)),
         ]
-        let plotted = blowUps.filter { $0.pointCount == options.gridOptions.resolvedPoints }
+        let plotted = blowUps.filter { $0.pointCount == pointCount }
         files.append(
             OutputFile(
                 name: "blowup.svg",
                 contents: InvertFigures.errorAgainstTime(
                     title:
-                        "Naive inversion, \(options.equationSummary), "
-                        + "n = \(options.gridOptions.resolvedPoints): error against s",
+                        "Naive inversion, \(experiment.equation.summary), "
+                        + "n = \(pointCount): error against s",
                     series: plotted.map { (label: "δ = \($0.noiseLevel.shortText)", history: $0.history) },
-                    threshold: options.threshold
+                    threshold: experiment.threshold
                 )))
         files.append(
             OutputFile(
                 name: "methods.svg",
                 contents: InvertFigures.errorAgainstNoise(
                     title:
-                        "Relative error at t = 0, \(options.equationSummary), "
-                        + "n = \(options.gridOptions.resolvedPoints)",
+                        "Relative error at t = 0, \(experiment.equation.summary), "
+                        + "n = \(pointCount)",
                     rows: methods
                 )))
         files.append(
@@ -146,8 +173,8 @@ public struct InvertSweepOutcome {
                 name: "hoelder.svg",
                 contents: InvertFigures.halfTimeErrorAgainstNoise(
                     title:
-                        "Error at t = T/2 and the Hölder bound, \(options.equationSummary), "
-                        + "n = \(options.gridOptions.resolvedPoints)",
+                        "Error at t = T/2 and the Hölder bound, \(experiment.equation.summary), "
+                        + "n = \(pointCount)",
                     rows: methods
                 )))
         return InvertReport(
@@ -170,20 +197,23 @@ public struct InvertSweepOutcome {
     }
 
     private var summary: [String] {
-        [
-            "invert --sweep: equation \(options.equationSummary), T = \(options.time.shortText), box "
-                + "[-\(options.gridOptions.resolvedHalfWidth.shortText), "
-                + "\(options.gridOptions.resolvedHalfWidth.shortText)]"
-                + "\(options.gridOptions.dimension > 1 ? "^\(options.gridOptions.dimension)" : ""), threshold "
-                + "\(options.threshold.shortText), seed \(options.runOptions.seed)",
-            "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+        let grid = experiment.grid
+        return [
+            "invert --sweep: equation \(experiment.equation.summary), T = \(experiment.finalTime.shortText), box "
+                + "[-\(grid.halfWidth.shortText), \(grid.halfWidth.shortText)]"
+                + "\(grid.dimension > 1 ? "^\(grid.dimension)" : ""), threshold "
+                + "\(experiment.threshold.shortText), seed \(experiment.settings.seed)",
+            "initial density: \(experiment.mixtureSpecification)",
             "blow-up table: n = \(experiment.pointCounts.map(String.init).joined(separator: ", ")); method table: n = "
-                + "\(options.gridOptions.resolvedPoints), a priori parameters from delta + round-off and E = ||u(0)||",
+                + "\(pointCount), a priori parameters from delta + round-off and E = ||u(0)||",
         ]
     }
 
     public var json: JSONValue {
-        var members = options.configurationJSON
+        var members = InvertExperiment.configurationEntries(
+            equation: experiment.equation, finalTime: experiment.finalTime, threshold: experiment.threshold,
+            mixtureSpecification: experiment.mixtureSpecification, grid: experiment.grid,
+            settings: experiment.settings, sweep: true)
         members["point_counts"] = .array(experiment.pointCounts.map { .integer($0) })
         members["blowup"] = blowUpTable.jsonValue()
         members["methods"] = methodTable.jsonValue()

@@ -1,21 +1,54 @@
-import FokkerPlanckLab
+import DataFiles
+import DiffusionModels
 import Foundation
+import GridFields
+import InverseHeat
+import Reporting
 
-/// One `fplab invert` run with every default resolved (made by `Invert.experiment()`): the problem, and `run` to
-/// invert its data and collect what was measured.
-public struct InvertExperiment {
-    public let options: Invert
-    public let mixture: GaussianMixture
-    public let problem: InverseHeatProblem
+/// One `fplab invert` run, every default resolved: the data of `problem` (the mixture evolved to T by the
+/// equation on the periodic grid, plus white noise of L2 norm delta drawn from the seed) inverted back to t = 0 by
+/// `method`, the naive inversion stopping at the first step whose relative L2 error exceeds `threshold`.
+public struct InvertExperiment: Sendable {
+    /// The equation, the data grid, T, the initial mixture, delta and the seed.
+    public var problem: InverseHeatProblem
+    /// The text the mixture was read from, as given (reports quote it).
+    public var mixtureSpecification: String
+    public var method: InversionMethod
+    /// K, alpha or eps of a regularized method when given; nil: THEORY §8's a priori rule.
+    public var parameter: Double?
+    /// Steps from T back to 0 when given; nil: `InversionRun`'s suggestion (100 before the predicted blow-up).
+    public var stepCount: Int?
+    /// The relative L2 error at which the naive inversion has blown up.
+    public var threshold: Double
+    public var settings: RunSettings
 
-    /// Runs the inversion (`InversionRun`) with the options' method, steps and threshold.
-    public func run(progress: ProgressReporter? = nil) throws -> InvertOutcome {
+    /// Builds the problem from the mixture on `grid` (periodic) at T = `finalTime` with noise `noiseLevel`, drawn
+    /// with `settings.seed`; throws the `InverseHeatError` of a problem that cannot be built (e.g. a T that
+    /// stretches the OU grid beyond the largest double).
+    public init(
+        equation: BackwardEquation, grid: Grid, finalTime: Double, mixture: GaussianMixture,
+        mixtureSpecification: String? = nil, noiseLevel: Double = 0, method: InversionMethod = .naive,
+        parameter: Double? = nil, stepCount: Int? = nil, threshold: Double = 1, settings: RunSettings = RunSettings()
+    ) throws {
+        problem = try InverseHeatProblem(
+            equation: equation, grid: grid, finalTime: finalTime, initialData: .mixture(mixture),
+            noiseLevel: noiseLevel, seed: settings.seed
+        )
+        self.mixtureSpecification = mixtureSpecification ?? mixture.specification ?? ""
+        self.method = method
+        self.parameter = parameter
+        self.stepCount = stepCount
+        self.threshold = threshold
+        self.settings = settings
+    }
+
+    /// Runs the inversion (`InversionRun`) with the method, steps and threshold, and times it; `progress` hears the
+    /// fraction of the steps done. A run that cannot start is an `ExperimentError`.
+    public func run(progress: ((Double) -> Void)? = nil) throws -> InvertOutcome {
         let clock = ContinuousClock.now
         let inversion = InversionRun(
-            method: options.resolvedMethod.inversionMethod, parameter: options.parameter, stepCount: options.steps,
-            threshold: options.threshold,
-            threads: options.runOptions.threads,
-            progress: progress.map { reporter in { reporter.update(fraction: $0) } }
+            method: method, parameter: parameter, stepCount: stepCount, threshold: threshold,
+            threads: settings.threads, progress: progress
         )
         let result: InversionResult
         do {
@@ -23,8 +56,27 @@ public struct InvertExperiment {
         } catch let error as InverseHeatError {
             throw ExperimentError("invert: \(error.description).")
         }
-        progress?.finish()
         return InvertOutcome(experiment: self, result: result, wallSeconds: secondsElapsed(since: clock))
+    }
+
+    /// Manifest entries shared by a run and a sweep: the command, the version, the equation, T, the threshold, the
+    /// mixture, `sweep`, the grid and the run settings.
+    static func configurationEntries(
+        equation: BackwardEquation, finalTime: Double, threshold: Double, mixtureSpecification: String, grid: Grid,
+        settings: RunSettings, sweep: Bool
+    ) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "command": "invert",
+            "version": .string(fokkerPlanckLabVersion),
+            "time": .number(finalTime),
+            "threshold": .number(threshold),
+            "mixture": .string(mixtureSpecification),
+            "sweep": .bool(sweep),
+        ]
+        for part in [equation.manifestEntries, grid.manifestEntries, settings.manifestEntries] {
+            members.merge(part) { current, _ in current }
+        }
+        return members
     }
 }
 
@@ -37,8 +89,6 @@ public struct InvertOutcome {
     /// Text and Markdown show at most this many history rows (evenly spaced); CSV and JSON hold all.
     public static let shownHistoryRows = 41
 
-    private var options: Invert { experiment.options }
-
     public var report: InvertReport {
         let table = historyTable
         var files = [
@@ -50,10 +100,10 @@ public struct InvertOutcome {
                 name: "error.svg",
                 contents: InvertFigures.errorAgainstTime(
                     title:
-                        "Relative error of the \(options.resolvedMethod.rawValue) inversion, "
-                        + "\(options.equationSummary)",
-                    series: [(label: "δ = \(options.resolvedNoise.shortText)", history: result.history)],
-                    threshold: result.method == .naive ? options.threshold : nil
+                        "Relative error of the \(experiment.method.rawValue) inversion, "
+                        + "\(experiment.problem.equation.summary)",
+                    series: [(label: "δ = \(experiment.problem.noiseLevel.shortText)", history: result.history)],
+                    threshold: result.method == .naive ? experiment.threshold : nil
                 )))
         return InvertReport(
             summary: summary,
@@ -85,18 +135,19 @@ public struct InvertOutcome {
         return table
     }
 
-    private var stepsSource: String { options.steps == nil ? "suggested" : "given" }
+    private var stepsSource: String { experiment.stepCount == nil ? "suggested" : "given" }
 
     private var summary: [String] {
         let prediction = result.prediction
+        let problem = experiment.problem
         var lines = [
-            "invert: equation \(options.equationSummary), method \(options.resolvedMethod.rawValue), grid "
-                + "\(options.gridOptions.summary) at T = \(options.time.shortText), noise delta = "
-                + "\(options.resolvedNoise.shortText), \(result.stepCount) steps "
+            "invert: equation \(problem.equation.summary), method \(experiment.method.rawValue), grid "
+                + "\(problem.grid.summary) at T = \(problem.finalTime.shortText), noise delta = "
+                + "\(problem.noiseLevel.shortText), \(result.stepCount) steps "
                 + "(\(stepsSource)), status \(result.status.name)",
-            "initial density: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+            "initial density: \(experiment.mixtureSpecification)",
         ]
-        if options.equation == .ou {
+        if problem.equation == .ornsteinUhlenbeck {
             lines.append("grid of time t: the data grid stretched by e^(T - t) (the heat-equation link of THEORY §2)")
         }
         let predicted =
@@ -104,12 +155,12 @@ public struct InvertOutcome {
         lines.append(
             "predicted blow-up of the naive inversion: \(predicted) "
                 + "(k_max = \(prediction.largestWavenumber.shortText), "
-                + "noise per mode \(prediction.modeNoiseLevel.shortText), threshold \(options.threshold.shortText))"
+                + "noise per mode \(prediction.modeNoiseLevel.shortText), threshold \(experiment.threshold.shortText))"
         )
         if result.method.isRegularized {
             let regularization = result.regularization
             let source =
-                options.parameter == nil
+                experiment.parameter == nil
                 ? "a priori rule from delta + round-off = \(result.effectiveNoiseLevel.shortText) and E = ||u(0)|| = "
                     + result.initialNorm.shortText
                 : "given"
@@ -148,14 +199,18 @@ public struct InvertOutcome {
     }
 
     public var json: JSONValue {
-        var members = options.configurationJSON
+        let problem = experiment.problem
+        var members = InvertExperiment.configurationEntries(
+            equation: problem.equation, finalTime: problem.finalTime, threshold: experiment.threshold,
+            mixtureSpecification: experiment.mixtureSpecification, grid: problem.grid, settings: experiment.settings,
+            sweep: false)
         let blowUp = result.blowUp
         let amplification = result.amplification
         let regularization = result.regularization
         let halfTime = result.halfTimeCheck
         let additions: [String: JSONValue] = [
-            "method": .string(options.resolvedMethod.rawValue),
-            "noise": .number(options.resolvedNoise),
+            "method": .string(experiment.method.rawValue),
+            "noise": .number(experiment.problem.noiseLevel),
             "requested_steps": .integer(result.stepCount),
             "steps_source": .string(stepsSource),
             "steps_taken": .integer(result.stepsTaken),
@@ -189,7 +244,7 @@ public struct InvertOutcome {
                 ? .string(regularization.parameterName) : .null,
             "regularization_parameter": regularization.method.isRegularized ? .number(regularization.parameter) : .null,
             "regularization_parameter_source": regularization.method.isRegularized
-                ? .string(options.parameter == nil ? "a priori" : "given") : .null,
+                ? .string(experiment.parameter == nil ? "a priori" : "given") : .null,
             "half_time_error": .number(halfTime?.error),
             "hoelder_bound": .number(halfTime?.bound),
             "history": historyTable.jsonValue(),

@@ -1,4 +1,7 @@
-import FokkerPlanckLab
+import CrossChecks
+import Figures
+import GridFields
+import Reporting
 
 /// The figures `fplab crosscheck --output` writes beside its CSV and Markdown tables.
 extension CrosscheckOutcome {

@@ -1,4 +1,6 @@
-import FokkerPlanckLab
+import Figures
+import InverseHeat
+import Reporting
 
 /// The SVG plots of `fplab invert` (drawn with the `Figures` module).
 enum InvertFigures {

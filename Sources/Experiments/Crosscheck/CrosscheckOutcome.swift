@@ -1,5 +1,7 @@
-import FokkerPlanckLab
+import CrossChecks
+import DataFiles
 import Foundation
+import Reporting
 
 /// What `fplab crosscheck` measured, and its report in every output format.
 public struct CrosscheckOutcome {
@@ -57,17 +59,15 @@ public struct CrosscheckOutcome {
         return table
     }
 
-    private var options: Crosscheck { experiment.options }
-
     private var summary: [String] {
         let check = experiment.check
         let counts = check.particleCounts.map(String.init).joined(separator: ", ")
         return [
-            "crosscheck: model \(options.modelOptions.summary), "
-                + "solver \(check.method.solverName), grid \(options.gridOptions.summary) "
+            "crosscheck: model \(check.model.summary), "
+                + "solver \(check.method.solverName), grid \(check.grid.summary) "
                 + "(\(check.grid.boundary.rawValue)), T = \(check.horizon.shortText), "
                 + "t-min = \(check.minimumTime.shortText)",
-            "mixture: \(options.mixtureOptions.specification(dimension: options.gridOptions.dimension))",
+            "mixture: \(experiment.mixtureSpecification)",
             "particles: M = \(counts) (nested prefixes of one run); forward \(check.forwardIntegrator.rawValue)"
                 + (check.forwardIntegrator == .exact ? "" : " \(check.forwardSteps) steps")
                 + ", reverse euler-maruyama \(check.reverseSteps) steps (geometric in t), exact mixture score",
@@ -93,8 +93,8 @@ public struct CrosscheckOutcome {
     private var closing: [String] {
         results.map(directionLine) + [
             String(
-                format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed,
-                options.runOptions.threads)
+                format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, experiment.check.seed,
+                experiment.check.threads)
         ]
     }
 
@@ -103,7 +103,7 @@ public struct CrosscheckOutcome {
         var members: [String: JSONValue] = [
             "command": "crosscheck",
             "version": .string(fokkerPlanckLabVersion),
-            "mixture": .string(options.mixtureOptions.specification(dimension: options.gridOptions.dimension)),
+            "mixture": .string(experiment.mixtureSpecification),
             "solver": .string(check.method.solverName),
             "boundary": .string(check.grid.boundary.rawValue),
             "cell_mass_rule": .string(check.method.cellValueMeaning.rawValue),
@@ -134,7 +134,7 @@ public struct CrosscheckOutcome {
                     ])
                 }),
         ]
-        for part in [options.modelOptions.json, options.gridOptions.json, options.runOptions.json] {
+        for part in [check.model.manifestEntries, check.grid.manifestEntries, experiment.settings.manifestEntries] {
             members.merge(part) { current, _ in current }
         }
         return .object(members)
