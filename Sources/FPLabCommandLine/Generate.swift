@@ -19,17 +19,11 @@ public struct Generate: ExperimentCommand {
             """
     )
 
-    public enum ScoreChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case exact, smoothed, biased, noisy
-        case earlyStop = "early-stop"
-        case all
-    }
-
     @OptionGroup(title: "Data")
     public var datasetOptions: DatasetOptions
 
     @Option(help: ArgumentHelp("exact, smoothed, biased, noisy, early-stop or all.", valueName: "name"))
-    public var score: ScoreChoice = .smoothed
+    public var score: GenerateScoreChoice = .smoothed
 
     @Option(
         name: .customLong("checkpoint"), parsing: .singleValue,
@@ -87,9 +81,13 @@ public struct Generate: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: GenerateExperiment) throws {
-        let outcome = try experiment.run()
+        let reporter = ProgressReporter.forTerminal(label: "generate")
+        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        reporter?.finish()
         let failed = outcome.rows.first { $0.status != .completed }
-        try outputOptions.deliver(outcome.report, stopReason: failed.map { "\($0.name): \($0.status)" })
+        try outputOptions.deliver(
+            outcome.report(includingFiles: outputOptions.outputDirectory != nil),
+            stopReason: failed.map { "\($0.name): \($0.status)" })
     }
 
     public func experiment() throws -> GenerateExperiment {
@@ -137,8 +135,11 @@ public struct Generate: ExperimentCommand {
                 name: "network \(file) (step \(state.step))", score: NetworkScore(network: state.network))
         }
         let experiment = GenerateExperiment(
-            options: self, training: training.points, law: training.law,
-            networks: networks)
+            training: training.points, law: training.law,
+            datasetDescription: datasetOptions.describe(fallback: "swiss-roll"), score: score, bandwidth: bandwidth,
+            bias: bias, noiseLevel: noiseLevel, timeMinimum: timeMinimum, networks: networks, particleCount: particles,
+            stepCount: steps, horizon: time, startLaw: reverseOptions.start, epsilon: reverseOptions.epsilon,
+            finalTime: finalTime, errorTimeMinimum: errorTimeMinimum, settings: runOptions.settings)
         // Cost: every score (the exact one, the chosen ones, the networks) runs --particles samples through
         // --steps bridge steps; a finite-data score sums over the N training points of d coordinates, about 20
         // operations a term (a network's pass is counted the same, an upper bound for the small networks here).
@@ -172,152 +173,5 @@ public struct Generate: ExperimentCommand {
             }
             seen[stem] = path
         }
-    }
-}
-
-/// One `fplab generate` run with every option resolved.
-public struct GenerateExperiment {
-    public let options: Generate
-    public let training: PointSet
-    public let law: SyntheticDataset?
-    /// Trained networks from `--checkpoint`, measured after the named scores.
-    public var networks: [GenerationMethod] = []
-
-    public var isSwissRoll: Bool { if case .swissRoll = law { return true } else { return false } }
-
-    /// The exact score first, then the chosen ones.
-    public var methods: [GenerationMethod] {
-        var list: [GenerationMethod] = [.exact(training)]
-        let choice = options.score
-        if choice == .smoothed || choice == .all { list.append(.smoothed(training, bandwidth: options.bandwidth)) }
-        if choice == .biased || choice == .all { list.append(.biased(training, bias: options.bias)) }
-        if choice == .noisy || choice == .all {
-            list.append(.noisy(training, level: options.noiseLevel, seed: options.runOptions.seed))
-        }
-        if choice == .earlyStop || choice == .all {
-            list.append(.earlyStop(training, timeMinimum: options.timeMinimum))
-        }
-        return list + networks
-    }
-
-    public var study: ImperfectScoreStudy {
-        let setup = FiniteDataSetup(
-            training: training, horizon: options.reverseOptions.time, startLaw: options.reverseOptions.start,
-            seed: options.runOptions.seed,
-            threads: options.runOptions.threads)
-        let fresh = law?.generate(count: options.particles, seed: options.runOptions.seed, stream: 0x4652_4553_48)
-        return ImperfectScoreStudy(
-            setup: setup, count: options.particles, steps: options.steps, threshold: options.reverseOptions.epsilon,
-            freshData: fresh, isSwissRoll: isSwissRoll, errorTimeMinimum: options.errorTimeMinimum,
-            finalTime: options.finalTime)
-    }
-
-    public func run() throws -> GenerateOutcome {
-        let clock = ContinuousClock.now
-        let study = self.study
-        let progress = ProgressReporter.forTerminal(label: "generate")
-        var rows: [GenerationMetrics] = []
-        var samples: [PointSet] = []
-        for (index, method) in methods.enumerated() {
-            progress?.update(fraction: Double(index) / Double(methods.count))
-            let result = try study.samples(method)
-            samples.append(PointSet(points: result.positions, dimension: training.dimension))
-            rows.append(study.metrics(method, samples: result))
-        }
-        progress?.finish()
-        return GenerateOutcome(
-            experiment: self, rows: rows, samples: samples, wallSeconds: secondsElapsed(since: clock))
-    }
-}
-
-/// What `fplab generate` measured.
-public struct GenerateOutcome {
-    public let experiment: GenerateExperiment
-    public let rows: [GenerationMetrics]
-    public let samples: [PointSet]
-    public let wallSeconds: Double
-
-    /// A row's name in file names: lower-cased, every character other than a letter or digit made '-'.
-    static func fileStem(_ name: String) -> String {
-        name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-    }
-
-    public var report: CommandReport {
-        let options = experiment.options
-        let training = experiment.training
-        var table = DataTable(columns: [
-            .init("score", key: "score"),
-            .init("score error", key: "score_error", style: .scientific(fractionDigits: 3)),
-            .init("± SE", key: "score_error_standard_error", style: .scientific(fractionDigits: 1)),
-            .init("memorized", key: "memorized_fraction", style: .general(significantDigits: 4)),
-            .init("novelty", key: "novelty_fraction", style: .general(significantDigits: 4)),
-            .init("± SE", key: "novelty_standard_error", style: .scientific(fractionDigits: 1)),
-            .init("mean nearest", key: "mean_nearest_distance", style: .scientific(fractionDigits: 3)),
-            .init("to curve", key: "manifold_distance", style: .scientific(fractionDigits: 3)),
-            .init("sliced W2", key: "sliced_w2", style: .general(significantDigits: 4)),
-            .init("coverage", key: "coverage", style: .general(significantDigits: 4)),
-        ])
-        for row in rows {
-            table.append([
-                .text(row.name), .number(row.scoreError.integral), .number(row.scoreError.standardError),
-                .number(row.novelty.memorizedFraction), .number(row.novelty.noveltyFraction),
-                .number(row.novelty.fractionStandardError),
-                .number(row.novelty.meanNearestDistance), .number(row.manifoldDistance?.mean),
-                .number(row.slicedWasserstein),
-                .number(row.coverage),
-            ])
-        }
-        let summary = [
-            "generate: \(training.count) training points "
-                + "(\(options.datasetOptions.describe(fallback: "swiss-roll"))), d = \(training.dimension), "
-                + "\(options.particles) samples per score, \(options.steps) bridge steps "
-                + "from T = \(options.reverseOptions.time.shortText) (last at \(options.finalTime.shortText), "
-                + "then 0), ε = \(options.reverseOptions.epsilon.shortText)"
-        ]
-        let closing = [
-            "score error: ∫ E|s − s_exact|² dt over [\(options.errorTimeMinimum.shortText), T] "
-                + "(early stopping: over [t-min, T]); novelty: farther than ε from every training point",
-            String(
-                format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, options.runOptions.seed,
-                options.runOptions.threads),
-        ]
-        let json: [String: JSONValue] = [
-            "command": "generate", "dataset": .string(options.datasetOptions.describe(fallback: "swiss-roll")),
-            "training_count": .integer(training.count), "dimension": .integer(training.dimension),
-            "score": .string(options.score.rawValue),
-            "particles": .integer(options.particles), "steps": .integer(options.steps),
-            "epsilon": .number(options.reverseOptions.epsilon),
-            "time": .number(options.reverseOptions.time), "final_time": .number(options.finalTime),
-            "start": .string(options.reverseOptions.start.rawValue),
-            "seed": .unsignedInteger(options.runOptions.seed), "threads": .integer(options.runOptions.threads),
-            "rows": table.jsonValue(), "wall_seconds": .number(wallSeconds), "version": .string(fokkerPlanckLabVersion),
-        ]
-        var files: [OutputFile] = []
-        if options.outputOptions.outputDirectory != nil {
-            files.append(OutputFile(name: "table.csv", contents: table.rendered(as: .csv)))
-            files.append(OutputFile(name: "training.csv", contents: training.csvText))
-            for (row, set) in zip(rows, samples) {
-                let stem = "samples-" + Self.fileStem(row.name)
-                files.append(OutputFile(name: stem + ".csv", contents: set.csvText))
-                files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
-            }
-            if training.dimension == 2 {
-                func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet {
-                    .init(name, interleaved: set.points)
-                }
-                for (row, set) in zip(rows, samples) {
-                    let plot = ScatterPlot(
-                        title:
-                            "Samples: \(row.name) score (novelty "
-                            + "\(String(format: "%.3f", row.novelty.noveltyFraction)))",
-                        xAxis: Axis("x"), yAxis: Axis("y"),
-                        sets: [scatter(training, "training data"), scatter(set, "\(row.name) samples")],
-                        preservesAspectRatio: true)
-                    let stem = Self.fileStem(row.name)
-                    files.append(OutputFile(name: "scatter-\(stem).svg", contents: plot.svg()))
-                }
-            }
-        }
-        return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
     }
 }

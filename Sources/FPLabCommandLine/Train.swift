@@ -138,14 +138,24 @@ public struct Train: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: TrainExperiment) throws {
+        let includingFiles = outputOptions.outputDirectory != nil
         if compareEmbeddings {
+            let reporter = ProgressReporter.forTerminal(label: "train --compare-embeddings")
             let outcome = try EmbeddingComparison(experiment: experiment).run(
-                progress: ProgressReporter.forTerminal(label: "train --compare-embeddings"))
-            try outputOptions.deliver(outcome.report)
+                progress: reporter.map { reporter in { fraction, line in reporter.update(fraction: fraction) { line } }
+                })
+            reporter?.finish()
+            try outputOptions.deliver(outcome.report(includingFiles: includingFiles))
         } else {
-            let outcome = try experiment.run(progress: ProgressReporter.forTerminal(label: "train"))
+            let reporter = ProgressReporter.forTerminal(label: "train")
+            let outcome = try experiment.run(
+                progress: reporter.map { reporter in
+                    { fraction, detail in reporter.update(fraction: fraction, detail: detail) }
+                })
+            reporter?.finish()
             try outputOptions.deliver(
-                outcome.report, stopReason: outcome.status == .completed ? nil : outcome.status.description)
+                outcome.report(includingFiles: includingFiles),
+                stopReason: outcome.status == .completed ? nil : outcome.status.description)
         }
     }
 
@@ -282,9 +292,11 @@ public struct Train: ExperimentCommand {
             samples: samples, samplingSteps: samplingSteps, networks: compareEmbeddings ? 6 : 1,
             trainingValues: training.points.count, threads: runOptions.threads)
         return TrainExperiment(
-            options: self, training: training, dataset: data == nil ? synthetic : nil,
-            architecture: architecture, configuration: configuration,
-            resumed: resumed, totalSteps: totalSteps)
+            training: training, datasetName: dataset, dataset: data == nil ? synthetic : nil, dataPath: data,
+            architecture: architecture, configuration: configuration, resumed: resumed, resumedFrom: resume,
+            totalSteps: totalSteps, sampleCount: samples, samplingSteps: samplingSteps,
+            noveltyThreshold: noveltyThreshold, checkpointPath: checkpoint, checkpointInterval: checkpointEvery,
+            threads: runOptions.threads)
     }
 
     /// Refuses a network that would not fit in memory or a run that would take hours. With P parameters, B the

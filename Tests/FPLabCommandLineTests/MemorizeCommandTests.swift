@@ -12,7 +12,7 @@ import Testing
                 "memorize", "--particles", "2000", "--step-sweep", "100", "--final-step", "1e-3",
                 "--t-stars", "0.1,1e-4", "--voronoi-runs", "300", "--threads", "2",
             ]) as? Memorize)
-        let report = try command.experiment().run()
+        let report = try command.experiment().run().report(includingFiles: false)
         let json = try parseJSONObject(report.rendered(as: .json))
         for key in [
             "memorized_fraction", "endpoint_frequencies", "predicted_frequencies", "chi2_p_value", "voronoi_agreement",
@@ -39,7 +39,8 @@ import Testing
                     "--steps", "50", "--step-sweep", "20", "--final-step", "1e-3", "--t-stars", "0.01",
                     "--voronoi-runs", "1500", "--prediction-samples", "2000", "--threads", threads,
                 ]) as? Memorize)
-            var json = try parseJSONObject(try command.experiment().run().rendered(as: .json))
+            var json = try parseJSONObject(
+                try command.experiment().run().report(includingFiles: false).rendered(as: .json))
             json["wall_seconds"] = nil
             json["threads"] = nil
             return json

@@ -23,8 +23,9 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         let command = try trainCommand(
             tinyTraining + ["--steps", "60", "--checkpoint", checkpoint, "--output", directory])
         let outcome = try command.experiment().run()
-        try command.outputOptions.writeFiles(for: outcome.report)
-        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        let report = outcome.report(includingFiles: true)
+        try command.outputOptions.writeFiles(for: report)
+        let json = try parseJSONObject(report.rendered(as: .json))
         for key in [
             "examples_per_second", "final_loss", "held_out_loss", "sliced_wasserstein", "novelty_fraction",
             "roll_distance",
@@ -46,7 +47,7 @@ func trainCommand(_ arguments: [String]) throws -> Train {
     /// Another synthetic dataset: the roll's metrics are left out, sliced W2 is against fresh moons.
     @Test func moonsDataset() throws {
         let outcome = try trainCommand(tinyTraining + ["--steps", "20", "--dataset", "moons"]).experiment().run()
-        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        let json = try parseJSONObject(outcome.report(includingFiles: false).rendered(as: .json))
         #expect(json["dataset"] as? String == "moons")
         #expect(json["roll_distance"] == nil && json["coverage"] == nil)
         #expect((json["sliced_wasserstein"] as? Double).map { $0 > 0 && $0.isFinite } == true)
@@ -91,7 +92,7 @@ func trainCommand(_ arguments: [String]) throws -> Train {
         ])
         let outcome = try EmbeddingComparison(experiment: command.experiment()).run()
         #expect(outcome.runs.count == 6)
-        let json = try parseJSONObject(outcome.report.rendered(as: .json))
+        let json = try parseJSONObject(outcome.report(includingFiles: false).rendered(as: .json))
         let rows = try #require(json["comparison"] as? [[String: Any]])
         let metrics = rows.compactMap { $0["metric"] as? String }
         for name in [

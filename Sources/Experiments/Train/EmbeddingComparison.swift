@@ -1,32 +1,36 @@
-import FokkerPlanckLab
+import DataFiles
+import Figures
 import Foundation
+import Memorization
+import ParticleSampling
+import Reporting
 
-/// `fplab train --compare-embeddings`: `EmbeddingComparisonStudy` on the command's width, depth, activation,
-/// batch, learning rate, updates, training points, samples and seed (three seeds: s, s + 1, s + 2), reported as
-/// table (2).
-public struct EmbeddingComparison {
+/// `fplab train --compare-embeddings`: `EmbeddingComparisonStudy` on the training experiment's width, depth,
+/// activation, batch, learning rate, updates, training points, samples and seed (three seeds: s, s + 1, s + 2),
+/// reported as table (2). Six networks (two embeddings × three seeds), each drawing its own Swiss roll.
+public struct EmbeddingComparison: Sendable {
     public let experiment: TrainExperiment
 
     public init(experiment: TrainExperiment) {
         self.experiment = experiment
     }
 
-    /// The study the command describes.
+    /// The study the experiment describes.
     public var study: EmbeddingComparisonStudy {
-        let options = experiment.options
         let architecture = experiment.architecture
         return EmbeddingComparisonStudy(
             width: architecture.width, depth: architecture.depth, activation: architecture.activation,
             configuration: experiment.configuration, updates: experiment.totalSteps,
-            trainingPoints: options.trainingPoints,
-            samples: options.samples, samplingSteps: options.samplingSteps, noveltyThreshold: options.noveltyThreshold,
-            threads: options.runOptions.threads)
+            trainingPoints: experiment.training.count,
+            samples: experiment.sampleCount, samplingSteps: experiment.samplingSteps,
+            noveltyThreshold: experiment.noveltyThreshold, threads: experiment.threads)
     }
 
-    public func run(progress: ProgressReporter? = nil) throws -> EmbeddingComparisonOutcome {
+    /// Trains and measures the six networks; `progress` hears the fraction done and a line naming the network at
+    /// work. A sampler that fails is an `ExperimentError` naming `--compare-embeddings`.
+    public func run(progress: ((Double, String) -> Void)? = nil) throws -> EmbeddingComparisonOutcome {
         do {
-            let result = try study.run { fraction, line in progress?.update(fraction: fraction) { line } }
-            progress?.finish()
+            let result = try study.run { fraction, line in progress?(fraction, line) }
             return EmbeddingComparisonOutcome(experiment: experiment, result: result)
         } catch let error as SamplerError {
             throw ExperimentError("--compare-embeddings: \(error)")
@@ -35,14 +39,15 @@ public struct EmbeddingComparison {
 }
 
 /// What the embedding comparison measured, as table (2).
-public struct EmbeddingComparisonOutcome {
+public struct EmbeddingComparisonOutcome: Sendable {
     public let experiment: TrainExperiment
     public let result: EmbeddingComparisonResult
 
     public var runs: [EmbeddingComparisonStudy.Run] { result.runs }
 
-    public var report: CommandReport {
-        let options = experiment.options
+    /// Table (2), the run's summary and JSON manifest, and with `includingFiles` the comparison CSV, the loss
+    /// curves and the first seed's samples of both embeddings (`--output`).
+    public func report(includingFiles: Bool) -> CommandReport {
         var table = DataTable(columns: [
             .init("metric", key: "metric"),
             .init("sinusoidal", key: "sinusoidal", style: .general(significantDigits: 4)),
@@ -76,14 +81,14 @@ public struct EmbeddingComparisonOutcome {
                 + "\(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), "
                 + "\(experiment.totalSteps) updates of batch \(configuration.batchSize), "
                 + "Adam η \(configuration.learningRate.shortText)",
-            "Swiss roll: \(options.trainingPoints) training points per seed, seeds \(seeds); "
-                + "\(options.samples) samples per network (DDPM bridge, \(options.samplingSteps) steps); "
+            "Swiss roll: \(experiment.training.count) training points per seed, seeds \(seeds); "
+                + "\(experiment.sampleCount) samples per network (DDPM bridge, \(experiment.samplingSteps) steps); "
                 + "means over seeds ± SE, differences paired by seed",
         ]
         let closing = [
             String(
                 format: "wall %.3g s (%d networks, %d thread(s))", result.wallSeconds, runs.count,
-                options.runOptions.threads)
+                experiment.threads)
         ]
         var runJSON: [JSONValue] = []
         for (index, run) in runs.enumerated() {
@@ -104,12 +109,12 @@ public struct EmbeddingComparisonOutcome {
             "activation": .string(architecture.activation.rawValue),
             "steps": .integer(experiment.totalSteps), "batch": .integer(configuration.batchSize),
             "learning_rate": .number(configuration.learningRate),
-            "seed": .unsignedInteger(configuration.seed), "threads": .integer(options.runOptions.threads),
-            "training_points": .integer(options.trainingPoints), "samples": .integer(options.samples),
+            "seed": .unsignedInteger(configuration.seed), "threads": .integer(experiment.threads),
+            "training_points": .integer(experiment.training.count), "samples": .integer(experiment.sampleCount),
             "comparison": table.jsonValue(), "runs": .array(runJSON), "wall_seconds": .number(result.wallSeconds),
         ])
         var files: [OutputFile] = []
-        if options.outputOptions.outputDirectory != nil {
+        if includingFiles {
             files.append(OutputFile(name: "comparison.csv", contents: table.rendered(as: .csv)))
             files.append(
                 OutputFile(
@@ -135,7 +140,7 @@ public struct EmbeddingComparisonOutcome {
                                 (
                                     "fresh roll points",
                                     EmbeddingComparisonStudy.swissRoll(
-                                        count: options.samples, seed: first.seed, stream: 2)
+                                        count: experiment.sampleCount, seed: first.seed, stream: 2)
                                 ),
                                 ("sinusoidal", first.evaluation.samples), ("scalar", second.evaluation.samples),
                             ])))
