@@ -25,9 +25,6 @@ public struct Crosscheck: ExperimentCommand {
 
     public enum Direction: String, ExpressibleByArgument, CaseIterable, Sendable { case forward, reverse, both }
 
-    public static let particleRange = 1...100_000_000
-    public static let stepRange = 1...10_000_000
-
     @Option(help: "forward, reverse or both.")
     public var direction: Direction = .both
 
@@ -90,16 +87,13 @@ public struct Crosscheck: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: CrosscheckExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "crosscheck")
         let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
         reporter?.finish()
-        try outputOptions.deliver(outcome.report, stopReason: outcome.stopReason)
+        try runOptions.deliver(outcome.report, stopReason: outcome.stopReason)
     }
 
     /// The comma-separated numbers of `text`, or nil when one does not parse.
@@ -113,9 +107,7 @@ public struct Crosscheck: ExperimentCommand {
 
     /// The study these options describe, every default resolved and every option checked.
     public func experiment() throws -> CrosscheckExperiment {
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
-            $0 > 0 && $0 <= 1000
-        }
+        try OptionCheck.horizon(time)
         let counts: [Int] = try {
             guard let counts: [Int] = Self.numbers(particles) else {
                 throw ValidationError(
@@ -123,9 +115,9 @@ public struct Crosscheck: ExperimentCommand {
             }
             return counts
         }()
-        if let bad = counts.first(where: { !Self.particleRange.contains($0) }) {
+        if let bad = counts.first(where: { !OptionCheck.particleRange.contains($0) }) {
             throw ValidationError(
-                "--particles: every count must be from 1 to \(Self.particleRange.upperBound); got \(bad).")
+                "--particles: every count must be from 1 to \(OptionCheck.particleRange.upperBound); got \(bad).")
         }
         let comparisonTimes: [Double]
         if let times {
@@ -140,18 +132,9 @@ public struct Crosscheck: ExperimentCommand {
         if let bad = comparisonTimes.first(where: { !($0.isFinite && $0 > 0 && $0 <= time) }) {
             throw ValidationError("--times must lie in (0, --time] = (0, \(time.shortText)]; got \(bad).")
         }
-        try OptionCheck.finite(
-            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
-        ) {
-            $0 > 0 && $0 < time
-        }
-        try OptionCheck.require(
-            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
-        if let gridSteps {
-            try OptionCheck.require(
-                SolverOptions.stepRange.contains(gridSteps),
-                "--grid-steps must be from 1 to \(SolverOptions.stepRange.upperBound); got \(gridSteps).")
-        }
+        try OptionCheck.timeMinimum(timeMinimum, below: time)
+        try OptionCheck.particleSteps(steps)
+        if let gridSteps { try OptionCheck.count(gridSteps, option: "--grid-steps", in: SolverOptions.stepRange) }
         try OptionCheck.require(
             [.exact, .eulerMaruyama].contains(integrator),
             "--integrator \(integrator.rawValue) is not a forward integrator: use exact or euler-maruyama.")

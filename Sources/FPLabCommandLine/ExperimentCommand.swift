@@ -14,7 +14,7 @@ public protocol ExperimentCommand: ParsableCommand {
     /// anything out of range or unreadable.
     func experiment() throws -> Experiment
 
-    /// Runs `experiment` and delivers its report (`OutputOptions.deliver`).
+    /// Runs `experiment` and delivers its report (`RunOptions.deliver`).
     func run(_ experiment: Experiment) throws
 }
 

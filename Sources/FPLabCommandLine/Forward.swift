@@ -35,16 +35,13 @@ public struct Forward: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: ForwardExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "forward")
         let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
         reporter?.finish()
-        try outputOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
+        try runOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 
     /// The run these options describe, every default resolved; throws a `ValidationError` naming the option

@@ -19,6 +19,11 @@ public struct Generate: ExperimentCommand {
             """
     )
 
+    /// Samples a method (`--particles`) and bridge steps (`--steps`, at least 2: the schedule's last step goes to
+    /// t = 0): every method samples the same count, so the table's novelty fractions are comparable.
+    public static let particleRange = 1...1_000_000
+    public static let stepRange = 2...100_000
+
     @OptionGroup(title: "Data")
     public var datasetOptions: DatasetOptions
 
@@ -75,9 +80,6 @@ public struct Generate: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: GenerateExperiment) throws {
@@ -85,15 +87,14 @@ public struct Generate: ExperimentCommand {
         let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
         reporter?.finish()
         let failed = outcome.rows.first { $0.status != .completed }
-        try outputOptions.deliver(
-            outcome.report(includingFiles: outputOptions.outputDirectory != nil),
+        try runOptions.deliver(
+            outcome.report(includingFiles: runOptions.outputDirectory != nil),
             stopReason: failed.map { "\($0.name): \($0.status)" })
     }
 
     public func experiment() throws -> GenerateExperiment {
-        try OptionCheck.require(
-            (1...1_000_000).contains(particles), "--particles must be from 1 to 1000000; got \(particles).")
-        try OptionCheck.require((2...100_000).contains(steps), "--steps must be from 2 to 100000; got \(steps).")
+        try OptionCheck.count(particles, option: "--particles", in: Self.particleRange)
+        try OptionCheck.count(steps, option: "--steps", in: Self.stepRange)
         try reverseOptions.validate()
         let time = reverseOptions.time
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "greater than 0") { $0 > 0 }

@@ -39,9 +39,6 @@ public struct Invert: ParsableCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func validate() throws {
@@ -95,8 +92,8 @@ public struct Invert: ParsableCommand {
 
     /// Writes the report's files (with `--output`), then prints it in `--format`.
     func deliver(_ report: InvertReport) throws {
-        try outputOptions.writeFiles(for: report.commandReport)
-        try StandardStreams.writeOutput(report.rendered(as: outputOptions.format))
+        try runOptions.writeFiles(for: report.commandReport)
+        try StandardStreams.writeOutput(report.rendered(as: runOptions.format))
     }
 
     // MARK: Resolved options

@@ -20,6 +20,12 @@ public struct Memorize: ExperimentCommand {
             """
     )
 
+    /// Runs per measurement (`--particles`, a bridge trajectory each) and bridge steps a run: the runs are
+    /// independent trials of "which training point", so 10^7 gives frequencies to 2e-4 (binomial SE ≤ ½/√M); the work
+    /// cap bounds their product.
+    public static let particleRange = 1...10_000_000
+    public static let stepRange = 1...1_000_000
+
     @OptionGroup(title: "Data")
     public var datasetOptions: DatasetOptions
 
@@ -67,23 +73,19 @@ public struct Memorize: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: MemorizeExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "memorize")
         let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
         reporter?.finish()
-        try outputOptions.deliver(outcome.report(includingFiles: outputOptions.outputDirectory != nil))
+        try runOptions.deliver(outcome.report(includingFiles: runOptions.outputDirectory != nil))
     }
 
     /// The experiment these options describe, every option checked.
     public func experiment() throws -> MemorizeExperiment {
-        try OptionCheck.require(
-            (1...10_000_000).contains(particles), "--particles must be from 1 to 10000000; got \(particles).")
-        try OptionCheck.require((1...1_000_000).contains(steps), "--steps must be from 1 to 1000000; got \(steps).")
+        try OptionCheck.count(particles, option: "--particles", in: Self.particleRange)
+        try OptionCheck.count(steps, option: "--steps", in: Self.stepRange)
         try reverseOptions.validate()
         let time = reverseOptions.time
         try OptionCheck.require(

@@ -30,8 +30,6 @@ public struct Reverse: ExperimentCommand {
         var library: ReverseFinish { self == .map ? .posteriorMeanMap : .none }
     }
 
-    public static let particleRange = 1...100_000_000
-    public static let stepRange = 1...10_000_000
     /// The largest --noise: 10^6 times the L2 norm of any density on the grid (about 1 for the default boxes), as
     /// `fplab invert`'s; far beyond it the noise's square overflows in the relative errors.
     public static let noiseLimit = 1e6
@@ -98,9 +96,6 @@ public struct Reverse: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: ReverseExperiment) throws {
@@ -108,9 +103,9 @@ public struct Reverse: ExperimentCommand {
         let outcome = try experiment.run(progress: { reporter?.update(fraction: $0) })
         reporter?.finish()
         let report = outcome.report(
-            includingConfiguration: outputOptions.format == .json || outputOptions.outputDirectory != nil,
-            includingFiles: outputOptions.outputDirectory != nil)
-        try outputOptions.deliver(report, stopReason: outcome.stopReason)
+            includingConfiguration: runOptions.format == .json || runOptions.outputDirectory != nil,
+            includingFiles: runOptions.outputDirectory != nil)
+        try runOptions.deliver(report, stopReason: outcome.stopReason)
     }
 
     /// The methods of `--methods`, in the order given; an unknown or repeated name is a one-line error.
@@ -131,25 +126,14 @@ public struct Reverse: ExperimentCommand {
 
     /// The run these options describe, every option checked.
     public func experiment() throws -> ReverseExperiment {
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
-            $0 > 0 && $0 <= 1000
-        }
-        try OptionCheck.finite(
-            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
-        ) { $0 > 0 && $0 < time }
+        try OptionCheck.horizon(time)
+        try OptionCheck.timeMinimum(timeMinimum, below: time)
         try OptionCheck.finite(noise, option: "--noise", mustBe: "from 0 to \(Self.noiseLimit.shortText)") {
             $0 >= 0 && $0 <= Self.noiseLimit
         }
-        try OptionCheck.require(
-            Self.particleRange.contains(particles),
-            "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
-        try OptionCheck.require(
-            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
-        if let pdeSteps {
-            try OptionCheck.require(
-                Self.stepRange.contains(pdeSteps),
-                "--pde-steps must be from 1 to \(Self.stepRange.upperBound); got \(pdeSteps).")
-        }
+        try OptionCheck.particles(particles)
+        try OptionCheck.particleSteps(steps)
+        if let pdeSteps { try OptionCheck.particleSteps(pdeSteps, option: "--pde-steps") }
         let process = modelOptions.process
         try modelOptions.checkVariance(until: time)
         let mixture = try mixtureOptions.gaussianMixture(dimension: gridOptions.dimension)

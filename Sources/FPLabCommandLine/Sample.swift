@@ -17,8 +17,6 @@ public struct Sample: ExperimentCommand {
             """
     )
 
-    public static let particleRange = 1...100_000_000
-    public static let stepRange = 1...10_000_000
     /// Training points drawn for --score empirical: the score sums over all of them at every particle step, so
     /// 10^7 points already cost 10^7 × d operations per particle step; the run's total is bounded by `WorkLimit`.
     public static let trainingPointRange = 1...10_000_000
@@ -112,9 +110,6 @@ public struct Sample: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: SampleExperiment) throws {
@@ -122,26 +117,17 @@ public struct Sample: ExperimentCommand {
         do { outcome = try experiment.run() } catch let error as SamplerError {
             throw ValidationError("--integrator \(experiment.integrator.rawValue): \(error.description)")
         }
-        try outputOptions.deliver(
-            outcome.report(includingFiles: outputOptions.outputDirectory != nil),
+        try runOptions.deliver(
+            outcome.report(includingFiles: runOptions.outputDirectory != nil),
             stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
     }
 
     /// The run these options describe, every default resolved and every option checked.
     public func experiment() throws -> SampleExperiment {
-        try OptionCheck.require(
-            Self.particleRange.contains(particles),
-            "--particles must be from 1 to \(Self.particleRange.upperBound); got \(particles).")
-        try OptionCheck.require(
-            Self.stepRange.contains(steps), "--steps must be from 1 to \(Self.stepRange.upperBound); got \(steps).")
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 1000") {
-            $0 > 0 && $0 <= 1000
-        }
-        try OptionCheck.finite(
-            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
-        ) {
-            $0 > 0 && $0 < time
-        }
+        try OptionCheck.particles(particles)
+        try OptionCheck.particleSteps(steps)
+        try OptionCheck.horizon(time)
+        try OptionCheck.timeMinimum(timeMinimum, below: time)
         try OptionCheck.finite(bandwidth, option: "--bandwidth", mustBe: "from 0 to 1e+06") { $0 >= 0 && $0 <= 1e6 }
         try OptionCheck.require(
             Self.trainingPointRange.contains(trainingPoints),

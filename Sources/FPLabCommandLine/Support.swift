@@ -68,46 +68,34 @@ public struct Support: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: SupportExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "support")
         let outcome = try experiment.run(progress: { reporter?.update(fraction: $0) })
         reporter?.finish()
-        try outputOptions.deliver(
-            outcome.report(includingFiles: outputOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+        try runOptions.deliver(
+            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
     }
 
     /// The experiment these options describe, every option checked.
     public func experiment() throws -> SupportExperiment {
         try OptionCheck.require(
             modelOptions.model != .ve, "--model ve has no stationary law to start from: use ou or vp.")
-        try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 100") { $0 > 0 && $0 <= 100 }
-        try OptionCheck.finite(
-            timeMinimum, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))"
-        ) { $0 > 0 && $0 < time }
+        try OptionCheck.horizon(time, limit: 100)
+        try OptionCheck.timeMinimum(timeMinimum, below: time)
         try OptionCheck.require(
             points >= 16 && points <= 1 << 22, "--points must be from 16 to \(1 << 22); got \(points).")
         try OptionCheck.finite(halfWidth, option: "--half-width", mustBe: "greater than 2 and at most 1000") {
             $0 > 2 && $0 <= 1000
         }
-        try OptionCheck.require(
-            uniformSteps >= 0 && uniformSteps <= 10_000_000,
-            "--uniform-steps must be from 0 to 10000000; got \(uniformSteps).")
-        try OptionCheck.require(
-            geometricSteps >= 0 && geometricSteps <= 10_000_000,
-            "--geometric-steps must be from 0 to 10000000; got \(geometricSteps).")
+        let stepCounts = 0...OptionCheck.particleStepRange.upperBound
+        try OptionCheck.count(uniformSteps, option: "--uniform-steps", in: stepCounts)
+        try OptionCheck.count(geometricSteps, option: "--geometric-steps", in: stepCounts)
         try OptionCheck.require(
             uniformSteps + geometricSteps > 0, "--uniform-steps and --geometric-steps: at least one step in all.")
-        try OptionCheck.require(
-            Reverse.particleRange.contains(particles),
-            "--particles must be from 1 to \(Reverse.particleRange.upperBound); got \(particles).")
-        try OptionCheck.require(
-            Reverse.stepRange.contains(steps),
-            "--steps must be from 1 to \(Reverse.stepRange.upperBound); got \(steps).")
+        try OptionCheck.particles(particles)
+        try OptionCheck.particleSteps(steps)
         try OptionCheck.require(
             [.ddpm, .eulerMaruyama].contains(integrator),
             "--integrator must be ddpm or euler-maruyama; got \(integrator.rawValue).")

@@ -132,20 +132,17 @@ public struct Train: ExperimentCommand {
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
-    @OptionGroup(title: "Run and output")
-    public var outputOptions: OutputOptions
-
     public init() {}
 
     public func run(_ experiment: TrainExperiment) throws {
-        let includingFiles = outputOptions.outputDirectory != nil
+        let includingFiles = runOptions.outputDirectory != nil
         if compareEmbeddings {
             let reporter = ProgressReporter.forTerminal(label: "train --compare-embeddings")
             let outcome = try EmbeddingComparison(experiment: experiment).run(
                 progress: reporter.map { reporter in { fraction, line in reporter.update(fraction: fraction) { line } }
                 })
             reporter?.finish()
-            try outputOptions.deliver(outcome.report(includingFiles: includingFiles))
+            try runOptions.deliver(outcome.report(includingFiles: includingFiles))
         } else {
             let reporter = ProgressReporter.forTerminal(label: "train")
             let outcome = try experiment.run(
@@ -153,7 +150,7 @@ public struct Train: ExperimentCommand {
                     { fraction, detail in reporter.update(fraction: fraction, detail: detail) }
                 })
             reporter?.finish()
-            try outputOptions.deliver(
+            try runOptions.deliver(
                 outcome.report(includingFiles: includingFiles),
                 stopReason: outcome.status == .completed ? nil : outcome.status.description)
         }

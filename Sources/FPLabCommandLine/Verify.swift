@@ -50,7 +50,7 @@ public struct Verify: ParsableCommand {
     public var plant: Int?
 
     @OptionGroup(title: "Run and output")
-    public var runOptions: RunOptions
+    public var runOptions: SeedAndThreadOptions
 
     @Option(help: "How results are printed on standard output.")
     public var format: OutputFormat = .text

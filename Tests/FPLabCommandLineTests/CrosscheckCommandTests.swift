@@ -76,7 +76,7 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
             try FPLab.parseAsRoot(["crosscheck", "--direction", "forward", "--output", directory] + Self.small)
                 as? Crosscheck)
         let outcome = try command.experiment().run()
-        try command.outputOptions.writeFiles(for: outcome.report)
+        try command.runOptions.writeFiles(for: outcome.report)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(
             names == [

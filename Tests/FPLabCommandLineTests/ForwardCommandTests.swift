@@ -146,7 +146,7 @@ import Testing
                 "forward", "--points", "64", "--dimension", "2", "--snapshots", "2", "--output", directory,
             ]) as? Forward)
         #expect(!FileManager.default.fileExists(atPath: directory), "parsing creates nothing")
-        try command.outputOptions.writeFiles(for: command.experiment().run().report)
+        try command.runOptions.writeFiles(for: command.experiment().run().report)
 
         #expect(
             scratch.contents() == [

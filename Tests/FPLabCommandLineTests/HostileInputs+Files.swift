@@ -96,7 +96,7 @@ enum HostileFiles {
         { folder in
             let target = folder.deletingLastPathComponent()
                 .appendingPathComponent("sparse-" + (name as NSString).lastPathComponent)
-            FileManager.default.createFile(atPath: target.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: target.path, contents: nil)
             let handle = try FileHandle(forWritingTo: target)
             try handle.truncate(atOffset: size)
             try handle.close()

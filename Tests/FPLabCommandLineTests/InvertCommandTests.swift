@@ -151,7 +151,7 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
         let report = try command.experiment().run().report
         let carrier = CommandReport(
             summary: [], table: DataTable(columns: []), closing: [], json: report.json, files: report.files)
-        try command.outputOptions.writeFiles(for: carrier)
+        try command.runOptions.writeFiles(for: carrier)
         #expect(
             scratch.contents() == [
                 "inverted", "inverted/error.svg", "inverted/field.csv", "inverted/history.csv",

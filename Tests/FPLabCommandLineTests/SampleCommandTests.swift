@@ -48,12 +48,12 @@ func sampleOutcome(_ arguments: [String]) throws -> SampleOutcome {
             "--data", dataPath, "--integrator", "ddpm", "--schedule", "uniform", "--steps", "1000",
             "--particles", "2000", "--histogram", "--output", directory, "--seed", "4",
         ]
-        var command = try #require(try FPLab.parseAsRoot(["sample"] + arguments) as? Sample)
+        let command = try #require(try FPLab.parseAsRoot(["sample"] + arguments) as? Sample)
         let outcome = try command.experiment().run()
         let ends = outcome.result.positions
         let memorized = ends.filter { end in [0.0, 2, 2.5].contains { abs(end - $0) < 1e-3 } }.count
         #expect(Double(memorized) >= 0.999 * Double(ends.count))
-        try command.outputOptions.writeFiles(for: outcome.report(includingFiles: true))
+        try command.runOptions.writeFiles(for: outcome.report(includingFiles: true))
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(names == ["histogram.csv", "manifest.json", "moments.csv", "samples.csv", "samples.npy"])
         let reloaded = try PointSet(contentsOf: directory + "/samples.npy")

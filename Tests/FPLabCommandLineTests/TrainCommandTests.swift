@@ -24,7 +24,7 @@ func trainCommand(_ arguments: [String]) throws -> Train {
             tinyTraining + ["--steps", "60", "--checkpoint", checkpoint, "--output", directory])
         let outcome = try command.experiment().run()
         let report = outcome.report(includingFiles: true)
-        try command.outputOptions.writeFiles(for: report)
+        try command.runOptions.writeFiles(for: report)
         let json = try parseJSONObject(report.rendered(as: .json))
         for key in [
             "examples_per_second", "final_loss", "held_out_loss", "sliced_wasserstein", "novelty_fraction",
