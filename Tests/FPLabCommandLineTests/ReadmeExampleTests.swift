@@ -1,3 +1,4 @@
+import FPLabCommandLine
 import FokkerPlanckLab
 import Testing
 
@@ -28,5 +29,22 @@ import Testing
         #expect(
             histogram.density.distanceL1(to: mixture.evolved(under: .ornsteinUhlenbeck, to: 1e-3).field(on: grid))
                 < 0.15)
+    }
+
+    /// The experiment snippet: the library value built with the defaults gives the table `fplab forward --format
+    /// markdown` prints (the command resolves its options to the same value), and its errors are the spectral
+    /// method's round-off (below 1e-10 against the closed-form mixture).
+    @Test func experimentSnippet() throws {
+        let grid = Grid(dimension: 1, points: 256, halfWidth: 10)
+        let mixture = GaussianMixture.paperOneDimensional
+        let experiment = ForwardExperiment(
+            process: .ornsteinUhlenbeck, mixture: mixture, grid: grid, method: .integratingFactorRK4, endTime: 1)
+        let outcome = try experiment.run() // outcome.status, .rows, .finalDensity
+        let markdown = outcome.report.rendered(as: .markdown)
+
+        let command = try #require(try FPLab.parseAsRoot(["forward", "--format", "markdown"]) as? Forward)
+        #expect(try command.experiment().run().report.rendered(as: .markdown) == markdown)
+        #expect(outcome.status == .completed)
+        #expect(outcome.rows.count == 5 && outcome.rows.allSatisfy { ($0.lInfinityError ?? .infinity) < 1e-10 })
     }
 }
