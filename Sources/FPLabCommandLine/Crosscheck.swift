@@ -91,7 +91,7 @@ public struct Crosscheck: ExperimentCommand {
 
     public func run(_ experiment: CrosscheckExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "crosscheck")
-        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         try runOptions.deliver(outcome.report, stopReason: outcome.stopReason)
     }

@@ -39,7 +39,7 @@ public struct Forward: ExperimentCommand {
 
     public func run(_ experiment: ForwardExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "forward")
-        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         try runOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
@@ -63,23 +63,9 @@ public struct Forward: ExperimentCommand {
             "--steps: the solver suggests \(stepCount) steps for these options, more than \(stepLimit); "
                 + "lower --time, --points or --beta-max, or raise --half-width."
         )
-        try Self.checkWork(
+        try OptionCheck.gridWork(
             cells: grid.count, steps: stepCount,
             option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
         return experiment
-    }
-
-    /// Operations of a grid run: about `operationsPerCellStep` per cell and step (the spectral solver's four
-    /// Runge–Kutta stages, each a forward and a backward FFT of about 5 log2 N operations a cell and the
-    /// pointwise flux products; the finite-volume solver's two implicit tridiagonal solves cost less).
-    static let operationsPerCellStep = 100.0
-
-    static func checkWork(cells: Int, steps: Int, option: String) throws {
-        try OptionCheck.work(
-            operationsPerCellStep * Double(cells) * Double(steps),
-            subject: "\(steps) steps (\(option)) on \(cells) cells",
-            formula: "\(Int(operationsPerCellStep)) × cells × steps",
-            advice: "lower --steps, --points or --time"
-        )
     }
 }

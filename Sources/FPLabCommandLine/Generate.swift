@@ -84,7 +84,7 @@ public struct Generate: ExperimentCommand {
 
     public func run(_ experiment: GenerateExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "generate")
-        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         let failed = outcome.rows.first { $0.status != .completed }
         try runOptions.deliver(

@@ -60,7 +60,7 @@ public struct Invert: ParsableCommand {
                 of: Array(
                     repeating: gridOptions.resolvedPoints,
                     count: gridOptions.dimension))
-            try Forward.checkWork(cells: cells ?? Int.max, steps: steps, option: "--steps")
+            try OptionCheck.gridWork(cells: cells ?? Int.max, steps: steps, option: "--steps")
         }
     }
 
@@ -79,12 +79,12 @@ public struct Invert: ParsableCommand {
         if sweep {
             let reporter = ProgressReporter.forTerminal(label: "invert --sweep")
             let outcome = try sweepExperiment().run(
-                progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+                progress: reporter?.fractionHandler)
             reporter?.finish()
             try deliver(outcome.report)
         } else {
             let reporter = ProgressReporter.forTerminal(label: "invert")
-            let outcome = try experiment().run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+            let outcome = try experiment().run(progress: reporter?.fractionHandler)
             reporter?.finish()
             try deliver(outcome.report)
         }

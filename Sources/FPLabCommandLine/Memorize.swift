@@ -77,7 +77,7 @@ public struct Memorize: ExperimentCommand {
 
     public func run(_ experiment: MemorizeExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "memorize")
-        let outcome = try experiment.run(progress: reporter.map { reporter in { reporter.update(fraction: $0) } })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         try runOptions.deliver(outcome.report(includingFiles: runOptions.outputDirectory != nil))
     }

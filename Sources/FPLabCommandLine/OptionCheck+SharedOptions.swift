@@ -3,7 +3,8 @@ import FokkerPlanckLab
 
 /// The options several subcommands share — `--particles`, the particles' `--steps`, the horizon `--time` and
 /// `--t-min` — declared once: one range and one check each, so that every command refuses the same values with the
-/// same sentence. (The grid solver's `--steps`, `SolverOptions.stepRange`, counts steps of another kind.)
+/// same sentence. (The grid solver's `--steps`, `SolverOptions.stepRange`, counts steps of another kind; its cost
+/// check, `gridWork`, is here too, for every command that runs a grid.)
 extension OptionCheck {
     /// Particles M: up to 10^8 (800 MB a coordinate for the positions alone; `WorkLimit` bounds M times the steps).
     public static let particleRange = 1...100_000_000
@@ -42,5 +43,21 @@ extension OptionCheck {
         try finite(value, option: "--t-min", mustBe: "greater than 0 and below --time (\(time.shortText))") {
             $0 > 0 && $0 < time
         }
+    }
+
+    /// Operations of a grid run: about `gridOperationsPerCellStep` per cell and step (the spectral solver's four
+    /// Runge–Kutta stages, each a forward and a backward FFT of about 5 log2 N operations a cell and the
+    /// pointwise flux products; the finite-volume solver's two implicit tridiagonal solves cost less).
+    public static let gridOperationsPerCellStep = 100.0
+
+    /// Refuses a grid run of `steps` steps on `cells` cells beyond `WorkLimit` (`option` names where the steps came
+    /// from: "--steps" or "the suggested steps").
+    public static func gridWork(cells: Int, steps: Int, option: String) throws {
+        try OptionCheck.work(
+            gridOperationsPerCellStep * Double(cells) * Double(steps),
+            subject: "\(steps) steps (\(option)) on \(cells) cells",
+            formula: "\(Int(gridOperationsPerCellStep)) × cells × steps",
+            advice: "lower --steps, --points or --time"
+        )
     }
 }

@@ -23,6 +23,9 @@ public final class ProgressReporter {
         update(fraction: fraction, detail: nil)
     }
 
+    /// `update(fraction:)` as the closure a library run takes (`progress: reporter?.fractionHandler`).
+    public var fractionHandler: (Double) -> Void { { [self] fraction in update(fraction: fraction) } }
+
     /// Shows `fraction` of the work as done followed by what `detail` says (e.g. "step 120, loss 0.41, 9800
     /// examples/s, ETA 42 s"); `detail` is called only when a line is shown.
     public func update(fraction: Double, detail: (() -> String)?) {

@@ -24,12 +24,6 @@ public struct Reverse: ExperimentCommand {
             """
     )
 
-    public enum ScoreKind: String, ExpressibleByArgument, CaseIterable, Sendable { case exact, grid }
-    public enum Finish: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case map, none
-        var library: ReverseFinish { self == .map ? .posteriorMeanMap : .none }
-    }
-
     /// The largest --noise: 10^6 times the L2 norm of any density on the grid (about 1 for the default boxes), as
     /// `fplab invert`'s; far beyond it the noise's square overflows in the relative errors.
     public static let noiseLimit = 1e6
@@ -63,10 +57,10 @@ public struct Reverse: ExperimentCommand {
         help: ArgumentHelp(
             "The score of pde, sde and flow: exact (mixture oracle) or grid (read off the forward solve).",
             valueName: "kind"))
-    public var score: ScoreKind = .exact
+    public var score: ContrastScore = .exact
 
     @Option(help: ArgumentHelp("The last step at t-min: map (the exact <X0> map) or none.", valueName: "finish"))
-    public var finish: Finish = .map
+    public var finish: ReverseFinish = .posteriorMeanMap
 
     @Option(
         help: ArgumentHelp(
@@ -100,7 +94,7 @@ public struct Reverse: ExperimentCommand {
 
     public func run(_ experiment: ReverseExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "reverse")
-        let outcome = try experiment.run(progress: { reporter?.update(fraction: $0) })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         let report = outcome.report(
             includingConfiguration: runOptions.format == .json || runOptions.outputDirectory != nil,
@@ -157,9 +151,9 @@ public struct Reverse: ExperimentCommand {
         let contrast = ReconstructionContrast(
             model: process, mixture: mixture, grid: gridOptions.grid(boundary: .periodic), horizon: time,
             minimumTime: timeMinimum,
-            noiseLevel: noise, methods: chosen, score: score == .exact ? .exact : .grid,
+            noiseLevel: noise, methods: chosen, score: score,
             pdeMethod: solver.defaultMethod,
-            pdeSteps: pdeSteps.map { ReverseStepPlan(uniformSteps: $0, geometricSteps: 400) }, finish: finish.library,
+            pdeSteps: pdeSteps.map { ReverseStepPlan(uniformSteps: $0, geometricSteps: 400) }, finish: finish,
             particleCount: particles, particleSteps: steps, seed: runOptions.seed, threads: runOptions.threads)
         return ReverseExperiment(
             contrast: contrast, mixtureSpecification: mixtureOptions.specification(dimension: gridOptions.dimension))

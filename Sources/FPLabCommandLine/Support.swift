@@ -63,7 +63,7 @@ public struct Support: ExperimentCommand {
     public var integrator: ParticleIntegrator = .ddpm
 
     @Option(help: ArgumentHelp("The last step at t-min: map (the exact <X0> map) or none.", valueName: "finish"))
-    public var finish: Reverse.Finish = .map
+    public var finish: ReverseFinish = .posteriorMeanMap
 
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
@@ -72,7 +72,7 @@ public struct Support: ExperimentCommand {
 
     public func run(_ experiment: SupportExperiment) throws {
         let reporter = ProgressReporter.forTerminal(label: "support")
-        let outcome = try experiment.run(progress: { reporter?.update(fraction: $0) })
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
         try runOptions.deliver(
             outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
@@ -99,10 +99,10 @@ public struct Support: ExperimentCommand {
         try OptionCheck.require(
             [.ddpm, .eulerMaruyama].contains(integrator),
             "--integrator must be ddpm or euler-maruyama; got \(integrator.rawValue).")
-        // Cost: the grid run, about 100 operations per cell and step (Forward.operationsPerCellStep), and the
+        // Cost: the grid run, about 100 operations per cell and step (OptionCheck.gridOperationsPerCellStep), and the
         // particles, about 100 operations per particle step (the data's score on two intervals and the update).
         try OptionCheck.work(
-            Forward.operationsPerCellStep
+            OptionCheck.gridOperationsPerCellStep
                 * (Double(points) * Double(uniformSteps + geometricSteps) + Double(particles) * Double(steps)),
             subject: "support with --points \(points), --particles \(particles) and --steps \(steps)",
             formula: "100 × (points × grid steps + particles × particle steps)",
@@ -114,7 +114,7 @@ public struct Support: ExperimentCommand {
                 dimension: 1, points: points, halfWidth: halfWidth,
                 boundary: solver.boundary),
             method: solver.defaultMethod,
-            steps: ReverseStepPlan(uniformSteps: uniformSteps, geometricSteps: geometricSteps), finish: finish.library,
+            steps: ReverseStepPlan(uniformSteps: uniformSteps, geometricSteps: geometricSteps), finish: finish,
             particleCount: particles, particleSteps: steps, particleIntegrator: integrator, seed: runOptions.seed,
             threads: runOptions.threads)
         return SupportExperiment(containment: containment)

@@ -1,0 +1,4 @@
+import ArgumentParser
+import FokkerPlanckLab
+
+extension ContrastScore: ExpressibleByArgument {}
