@@ -13,6 +13,6 @@ extension ReverseFinish: ExpressibleByArgument {
 
     /// "map" or "none".
     public var argumentName: String { self == .posteriorMeanMap ? "map" : "none" }
-    public static var allValueStrings: [String] { allCases.map(\.argumentName) }
+    public static var allValueStrings: [String] { ["map", "none"] }
     public var defaultValueDescription: String { argumentName }
 }

@@ -7,7 +7,7 @@ import Safeguards
 import Scores
 
 /// What a reverse run does at t_min, where the drift's 1/t relaxation would otherwise have to be resolved.
-public enum ReverseFinish: String, Sendable, CaseIterable {
+public enum ReverseFinish: String, Sendable {
     /// Push the density at t_min forward through the exact denoiser x -> <X0>(x, t_min) (`PosteriorMeanMap`):
     /// the result stands for t = 0.
     case posteriorMeanMap = "posterior-mean-map"
