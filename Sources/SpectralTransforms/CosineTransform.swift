@@ -35,7 +35,7 @@ public final class CosineTransform: @unchecked Sendable {
         let input = inputBuffer.values.baseAddress!
         let output = outputBuffer.values.baseAddress!
         let plans: (fftw_plan?, fftw_plan?) = FFTWPlanner.withPlannerLock {
-            fftw_plan_with_nthreads(Int32(max(threads, 1)))
+            fftw_plan_with_nthreads(Int32(FFTWPlanner.threadCount(requested: threads, points: shape.reduce(1, *))))
             let forward = fftw_plan_r2r(Int32(shape.count), dimensions, input, output, forwardKinds, rigor.flags)
             let backward = fftw_plan_r2r(Int32(shape.count), dimensions, input, output, backwardKinds, rigor.flags)
             return (forward, backward)

@@ -27,7 +27,8 @@ public final class RealFourierTransform: @unchecked Sendable {
     private let forwardPlan: fftw_plan
     private let backwardPlan: fftw_plan
 
-    /// Plans both directions for `shape` (1 to 3 axes) with `threads` FFTW threads.
+    /// Plans both directions for `shape` (1 to 3 axes) with `threads` FFTW threads (one below
+    /// `FFTWPlanner.threadedTransformMinimumPoints` points, where threads cost more than they save).
     public init(shape: [Int], rigor: PlanningRigor = .estimate, threads: Int = 1) throws {
         guard (1...3).contains(shape.count), shape.allSatisfy({ $0 >= 1 }) else {
             throw TransformError.invalidShape(shape)
@@ -45,7 +46,7 @@ public final class RealFourierTransform: @unchecked Sendable {
         let real = realBuffer.values.baseAddress!
         let complex = spectrumBuffer.complexPointer
         let plans: (fftw_plan?, fftw_plan?) = FFTWPlanner.withPlannerLock {
-            fftw_plan_with_nthreads(Int32(max(threads, 1)))
+            fftw_plan_with_nthreads(Int32(FFTWPlanner.threadCount(requested: threads, points: shape.reduce(1, *))))
             let forward = fftw_plan_dft_r2c(Int32(shape.count), dimensions, real, complex, rigor.flags)
             let backward = fftw_plan_dft_c2r(Int32(shape.count), dimensions, complex, real, rigor.flags)
             return (forward, backward)
