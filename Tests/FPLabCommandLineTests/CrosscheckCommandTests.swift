@@ -35,7 +35,9 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
         check.reverseSteps = 100
         check.seed = 3
         let direct = try CrosscheckExperiment(check: check, directions: [.forward]).run().report
-        let fromCommand = try crosscheckOutcome(Self.small + ["--direction", "forward", "--seed", "3"]).report
+        let fromCommand = try crosscheckOutcome(
+            Self.small + ["--direction", "forward", "--seed", "3", "--threads", "1"]
+        ).report
         #expect(withoutTimings(direct.json) == withoutTimings(fromCommand.json))
         #expect(direct.files == fromCommand.files)
     }

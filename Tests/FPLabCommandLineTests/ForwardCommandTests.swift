@@ -143,7 +143,8 @@ import Testing
         let directory = scratch.path("nested", "run")
         let command = try #require(
             try FPLab.parseAsRoot([
-                "forward", "--points", "64", "--dimension", "2", "--snapshots", "2", "--output", directory,
+                "forward", "--points", "64", "--dimension", "2", "--snapshots", "2", "--threads", "1", "--output",
+                directory,
             ]) as? Forward)
         #expect(!FileManager.default.fileExists(atPath: directory), "parsing creates nothing")
         try command.runOptions.writeFiles(for: command.experiment().run().report)

@@ -55,8 +55,8 @@ import Testing
         RUN AND OUTPUT:
           --seed <n>              Seed for random draws (0 to 2^64 - 1). (default: 1)
           --threads <n>           Threads for the FFTW transforms, the particle sampler, the matrix
-                                  products and the nearest-neighbour searches (1 to 64); random draws do
-                                  not depend on it. (default: 1)
+                                  products and the nearest-neighbour searches (1 to 64; default: the cores
+                                  this process may use); random draws do not depend on it.
           --format <format>       How results are printed on standard output. (values: text, json, csv,
                                   markdown; default: text)
           --output <dir>          Also write manifest.json and CSV files into this directory (created if

@@ -32,7 +32,7 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
         let command = try #require(
             try FPLab.parseAsRoot([
                 "invert", "--equation", "heat", "--diffusivity", "0.5", "--method", "tikhonov", "--noise", "1e-4",
-                "--points", "64", "--steps", "20", "--seed", "7",
+                "--points", "64", "--steps", "20", "--seed", "7", "--threads", "1",
             ]) as? Invert)
         let experiment = try InvertExperiment(
             equation: .heat(diffusivity: 0.5), grid: Grid(dimension: 1, points: 64, halfWidth: 10), finalTime: 1,
@@ -188,7 +188,8 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
     @Test func libraryExperimentGivesTheCommandsSweep() throws {
         let experiment = InvertSweepExperiment(
             equation: .ornsteinUhlenbeck, mixture: .paperOneDimensional,
-            grid: Grid(dimension: 1, points: 256, halfWidth: 10), finalTime: 1)
+            grid: Grid(dimension: 1, points: 256, halfWidth: 10), finalTime: 1,
+            settings: RunSettings(threads: SeedAndThreadOptions.availableCores)) // the command's default threads
         let direct = try experiment.run().report
         #expect(withoutTimings(direct.json) == withoutTimings(Self.report.json))
         #expect(direct.files == Self.report.files)
