@@ -76,10 +76,4 @@ public struct GridOptions: ParsableArguments {
     private static func gigabytes(_ bytes: Double) -> String {
         String(format: "%.3g GB", bytes / 1e9)
     }
-
-    /// "256 cells on [-10, 10]" or "128 x 128 cells on [-8, 8]^2" (`Grid.summary`).
-    public var summary: String { grid(boundary: .periodic).summary }
-
-    /// Manifest entries (`Grid.manifestEntries`).
-    public var json: [String: JSONValue] { grid(boundary: .periodic).manifestEntries }
 }

@@ -105,7 +105,4 @@ public struct ModelOptions: ParsableArguments {
 
     /// "ou", "vp (beta 0.1 to 20)", "ve (sigma 0.01 to 50)" (`LinearSDE.summary`).
     public var summary: String { process.summary }
-
-    /// Manifest entries: "model" and "model_parameters" (`LinearSDE.manifestEntries`).
-    public var json: [String: JSONValue] { process.manifestEntries }
 }

@@ -33,8 +33,6 @@ public struct RunOptions: ParsableArguments {
     public var threads: Int { seedAndThreads.threads }
     /// The seed and the thread count as the library takes them.
     public var settings: RunSettings { seedAndThreads.settings }
-    /// "seed" and "threads" as manifest entries.
-    public var json: [String: JSONValue] { seedAndThreads.json }
 
     /// The `--output` directory, when one was given.
     public var directory: OutputDirectory? { outputDirectory.map(OutputDirectory.init(path:)) }

@@ -47,7 +47,4 @@ public struct SeedAndThreadOptions: ParsableArguments {
 
     /// The seed and the thread count as the library takes them.
     public var settings: RunSettings { RunSettings(seed: seed, threads: threads) }
-
-    /// The values as manifest entries.
-    public var json: [String: JSONValue] { settings.manifestEntries }
 }

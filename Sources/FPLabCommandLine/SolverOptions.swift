@@ -60,14 +60,6 @@ public struct SolverOptions: ParsableArguments {
 
     /// `--method`, or the solver's default method.
     public var resolvedMethod: GridMethod { method ?? solver.defaultMethod }
-
-    /// Manifest entries (the steps are the command's to report: given or suggested).
-    public var json: [String: JSONValue] {
-        [
-            "solver": .string(solver.name), "method": .string(resolvedMethod.rawValue),
-            "boundary": .string(resolvedMethod.boundary.rawValue), "planning": .string(planning.rawValue),
-        ]
-    }
 }
 
 /// A grid solver named on the command line (`--solver`): "spectral" or "finite-volume", the names

@@ -30,9 +30,4 @@ public struct TimeOptions: ParsableArguments {
             "--snapshots must be between \(range.lowerBound) and \(range.upperBound); got \(snapshots)."
         )
     }
-
-    /// Manifest entries.
-    public var json: [String: JSONValue] {
-        ["time": .number(time), "snapshot_count": .integer(snapshots)]
-    }
 }
