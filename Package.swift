@@ -42,7 +42,9 @@ let package = Package(
         // laws and their fields on a grid.
         .target(
             name: "DiffusionModels",
-            dependencies: ["Safeguards", "GridFields", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [
+                "Safeguards", "GridFields", "ParallelLoops", .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
         // Seeded, splittable random streams (xoshiro256**, SplitMix64 hashing) and ziggurat normals.
         .target(name: "RandomStreams"),
@@ -156,7 +158,7 @@ let package = Package(
         .testTarget(name: "ParallelLoopsTests", dependencies: ["ParallelLoops"]),
         .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"]),
         .testTarget(name: "GridFieldsTests", dependencies: ["GridFields"]),
-        .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels"]),
+        .testTarget(name: "DiffusionModelsTests", dependencies: ["DiffusionModels", "GridFields"]),
         .testTarget(name: "DensitySolversTests", dependencies: ["DensitySolvers", "DiffusionModels", "GridFields"]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(

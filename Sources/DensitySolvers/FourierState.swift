@@ -1,4 +1,5 @@
 import DiffusionModels
+import Dispatch
 import Foundation
 import GridFields
 import ParallelLoops
@@ -14,18 +15,18 @@ final class FourierState {
     let grid: Grid
     let process: any ForwardProcess
     let transform: RealFourierTransform
-    /// rho^ (the state), the RK accumulator, a stage value and a stage derivative: spectra.
+    /// rho^ (the state), the RK accumulator, a stage value and the last axis's flux spectrum: spectra.
     let state: AlignedBuffer
     let accumulator: AlignedBuffer
     let stage: AlignedBuffer
-    let derivative: AlignedBuffer
+    let lastFluxSpectrum: AlignedBuffer
     /// Real work arrays: the stage density on the grid, and the fluxes b_a rho / N, one per axis. The last axis's
     /// flux is formed in place in `physical`, after the others have read it.
     let physical: AlignedBuffer
     let fluxes: [AlignedBuffer]
     /// The flux spectra (b_a rho)^, one per axis: `stage` (free once the backward transform has consumed it) for
-    /// the first of several, a spectrum of its own for the second of three, and `derivative` for the last (the
-    /// divergence overwrites it in place). In 2-D this needs no array beyond the four spectra and two real arrays.
+    /// the first of several, a spectrum of its own for the second of three, and `lastFluxSpectrum` for the last.
+    /// In 2-D this needs no array beyond the four spectra and two real arrays.
     let fluxSpectra: [AlignedBuffer]
 
     /// Rows (the product of the leading axes' lengths), and columns of the grid and of the spectrum.
@@ -66,16 +67,16 @@ final class FourierState {
         state = AlignedBuffer(count: spectrumDoubles)
         accumulator = AlignedBuffer(count: spectrumDoubles)
         let stage = transform.spectrumBuffer
-        let derivative = AlignedBuffer(count: spectrumDoubles)
+        let lastFluxSpectrum = AlignedBuffer(count: spectrumDoubles)
         let physical = transform.realBuffer
         self.stage = stage
-        self.derivative = derivative
+        self.lastFluxSpectrum = lastFluxSpectrum
         self.physical = physical
         fluxes = (0..<(dimension - 1)).map { _ in AlignedBuffer(count: transform.realCount) } + [physical]
         switch dimension {
-        case 1: fluxSpectra = [derivative]
-        case 2: fluxSpectra = [stage, derivative]
-        default: fluxSpectra = [stage, AlignedBuffer(count: spectrumDoubles), derivative]
+        case 1: fluxSpectra = [lastFluxSpectrum]
+        case 2: fluxSpectra = [stage, lastFluxSpectrum]
+        default: fluxSpectra = [stage, AlignedBuffer(count: spectrumDoubles), lastFluxSpectrum]
         }
 
         let spectrumShape = transform.spectrumShape
@@ -124,24 +125,46 @@ final class FourierState {
         return physical.values.map { $0 * scale }
     }
 
-    /// rho^_0, whether all coefficients are finite, and max_k |rho^_k| / |rho^_0|.
+    /// rho^_0, whether the sum of |rho^_k|^2 is finite, and max_k |rho^_k| / |rho^_0|: one pass, its blocks in
+    /// parallel. The largest term does not depend on the blocks; the sum's rounding does, which only matters within
+    /// an ulp of overflow (the sum flags non-finite or enormous coefficients, it is not reported).
     func spectrumSummary() -> (zeroMode: Double, isFinite: Bool, ratio: Double) {
-        let values = state.values
-        var largest = 0.0
-        var sum = 0.0
-        for index in 0..<(values.count / 2) {
-            let squared = values[2 * index] * values[2 * index] + values[2 * index + 1] * values[2 * index + 1]
-            sum += squared
-            largest = max(largest, squared)
+        let blocks = spectrumBlocks.blocks
+        let values = SharedMutablePointer<Double>(state)
+        let columnCount = spectrumColumnCount
+        var partials = [(sum: Double, largest: Double)](repeating: (0, 0), count: blocks.count)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedMutablePointer(base: buffer.baseAddress!)
+            let summarize: @Sendable (Int) -> Void = { index in
+                var (sum, largest) = (0.0, 0.0)
+                for row in blocks[index].rows {
+                    for column in blocks[index].columns {
+                        let real = 2 * (row * columnCount + column)
+                        let squared = values[real] * values[real] + values[real + 1] * values[real + 1]
+                        sum += squared
+                        largest = max(largest, squared)
+                    }
+                }
+                output.base[index] = (sum, largest)
+            }
+            if blocks.count == 1 {
+                summarize(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: blocks.count, execute: summarize)
+            }
         }
+        let sum = partials.reduce(0) { $0 + $1.sum }
+        let largest = partials.reduce(0) { max($0, $1.largest) }
         return (state[0], sum.isFinite, largest.squareRoot() / abs(state[0]))
     }
 
     // MARK: Drift
 
-    /// derivative <- N(stage) = -sum_a i k_a (b_a rho)^ at `time`, rho the stage density; destroys `stage`.
-    /// Cost: one complex-to-real and d real-to-complex transforms, one pass forming the fluxes on the grid and one
-    /// pass forming the divergence in Fourier space.
+    /// fluxSpectra <- (b_a rho)^ at `time`, rho the stage density; destroys `stage` (in 2-D and 3-D it becomes
+    /// the first flux spectrum). The stage derivative N(stage) = -sum_a i k_a (b_a rho)^ is never stored: the
+    /// pass that consumes it forms it per coefficient (`StageDerivative`), which saves a write and a read of a
+    /// spectrum per stage. Cost: one complex-to-real and d real-to-complex transforms and one pass forming the
+    /// fluxes on the grid.
     private func evaluateDrift(time: Double) {
         transform.backward(stage, into: physical)
         let normalization = 1 / Double(transform.realCount)
@@ -152,7 +175,6 @@ final class FourierState {
             formGeneralFluxes(normalization: normalization)
         }
         for axis in 0..<grid.dimension { transform.forward(fluxes[axis], into: fluxSpectra[axis]) }
-        formDivergence()
     }
 
     /// fluxes[a] <- (scale x_a) physical for every axis a (linear drift b = f(t) x, scale = f / N), one pass over
@@ -200,61 +222,6 @@ final class FourierState {
         }
     }
 
-    /// derivative <- -i sum_a k_a F_a, F_a = fluxSpectra[a], summed in axis order (-i k (a + i b) = k b - i k a),
-    /// in one pass: every coefficient reads its d flux values and is written once. The last flux spectrum is
-    /// `derivative` itself, overwritten in place (each coefficient is read before it is written).
-    private func formDivergence() {
-        let output = SharedMutablePointer<Double>(derivative)
-        let fluxPointers = fluxSpectra.map(SharedMutablePointer<Double>.init(_:))
-        let rowWavenumbers = rowDerivativeWavenumbers.map(SharedMutablePointer<Double>.init(_:))
-        let columnWavenumber = SharedMutablePointer<Double>(columnDerivativeWavenumber)
-        let dimension = grid.dimension
-        let columnCount = spectrumColumnCount
-        spectrumBlocks.forEach { rows, columns in
-            for row in rows {
-                let base = 2 * row * columnCount
-                switch dimension {
-                case 1:
-                    for column in columns {
-                        let real = base + 2 * column
-                        let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real]
-                        let lastImaginary = output[real + 1]
-                        output[real] = wavenumber * lastImaginary
-                        output[real + 1] = -wavenumber * lastReal
-                    }
-                case 2:
-                    let first = fluxPointers[0]
-                    let firstWavenumber = rowWavenumbers[0][row]
-                    for column in columns {
-                        let real = base + 2 * column
-                        let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real]
-                        let lastImaginary = output[real + 1]
-                        output[real] = firstWavenumber * first[real + 1] + wavenumber * lastImaginary
-                        output[real + 1] = -firstWavenumber * first[real] + -wavenumber * lastReal
-                    }
-                default:
-                    let first = fluxPointers[0]
-                    let second = fluxPointers[1]
-                    let firstWavenumber = rowWavenumbers[0][row]
-                    let secondWavenumber = rowWavenumbers[1][row]
-                    for column in columns {
-                        let real = base + 2 * column
-                        let wavenumber = columnWavenumber[column]
-                        let lastReal = output[real]
-                        let lastImaginary = output[real + 1]
-                        output[real] =
-                            firstWavenumber * first[real + 1] + secondWavenumber * second[real + 1] + wavenumber
-                            * lastImaginary
-                        output[real + 1] =
-                            -firstWavenumber * first[real] + -secondWavenumber * second[real] + -wavenumber * lastReal
-                    }
-                }
-            }
-        }
-    }
-
     private func updateDriftField(time: Double) {
         if !driftField.isEmpty && (process.isDriftTimeIndependent || driftFieldTime == time) { return }
         let dimension = grid.dimension
@@ -281,14 +248,63 @@ final class FourierState {
     // MARK: Combinations
     //
     // Each pass below reads every spectrum it needs once and writes every result once; E is a `DiffusionFactors`
-    // (E_row * E_column per coefficient), k the stage derivative `derivative`.
+    // (E_row * E_column per coefficient), k the stage derivative, formed per coefficient from the flux spectra.
+
+    /// The stage derivative k = -i sum_a k_a F_a, F_a = fluxSpectra[a], at one coefficient: summed in axis order,
+    /// -i k (a + i b) = k b - i k a. Every pass that consumes k reads it through here, so k is the same bits
+    /// wherever it is used; a pass may overwrite the coefficient it has just read (each coefficient's flux values
+    /// are read before anything is written there).
+    private struct StageDerivative {
+        let dimension: Int
+        let fluxes: [SharedMutablePointer<Double>]
+        let rowWavenumbers: [SharedMutablePointer<Double>]
+        let columnWavenumber: SharedMutablePointer<Double>
+
+        init(_ state: FourierState) {
+            dimension = state.grid.dimension
+            fluxes = state.fluxSpectra.map(SharedMutablePointer<Double>.init(_:))
+            rowWavenumbers = state.rowDerivativeWavenumbers.map(SharedMutablePointer<Double>.init(_:))
+            columnWavenumber = SharedMutablePointer<Double>(state.columnDerivativeWavenumber)
+        }
+
+        /// The row's leading-axis wavenumbers (zero for axes the grid lacks).
+        @inline(__always) func rowFactors(_ row: Int) -> (first: Double, second: Double) {
+            (dimension > 1 ? rowWavenumbers[0][row] : 0, dimension > 2 ? rowWavenumbers[1][row] : 0)
+        }
+
+        /// (Re k, Im k) at the coefficient whose real part is at `real`, in spectrum column `column`.
+        @inline(__always) func value(
+            real: Int, column: Int, row factors: (first: Double, second: Double)
+        ) -> (Double, Double) {
+            let wavenumber = columnWavenumber[column]
+            let last = fluxes[dimension - 1]
+            let lastReal = last[real]
+            let lastImaginary = last[real + 1]
+            switch dimension {
+            case 1:
+                return (wavenumber * lastImaginary, -wavenumber * lastReal)
+            case 2:
+                let first = fluxes[0]
+                return (
+                    factors.first * first[real + 1] + wavenumber * lastImaginary,
+                    -factors.first * first[real] + -wavenumber * lastReal
+                )
+            default:
+                let (first, second) = (fluxes[0], fluxes[1])
+                return (
+                    factors.first * first[real + 1] + factors.second * second[real + 1] + wavenumber * lastImaginary,
+                    -factors.first * first[real] + -factors.second * second[real] + -wavenumber * lastReal
+                )
+            }
+        }
+    }
 
     /// accumulator <- E (u + accumulatorScale k), stage <- E (u + stageScale k), and u <- E u when `diffuseState`.
     private func beginStages(
         accumulatorScale: Double, stageScale: Double, diffusion factors: DiffusionFactors, diffuseState: Bool
     ) {
         let stateValues = SharedMutablePointer<Double>(state)
-        let slope = SharedMutablePointer<Double>(derivative)
+        let slope = StageDerivative(self)
         let sum = SharedMutablePointer<Double>(accumulator)
         let stageValues = SharedMutablePointer<Double>(stage)
         let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
@@ -297,25 +313,21 @@ final class FourierState {
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
                 let rowValue = rowFactor[row]
+                let rowWavenumbers = slope.rowFactors(row)
                 let base = 2 * row * columnCount
                 for column in columns {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
                     let valueReal = stateValues[real]
                     let valueImaginary = stateValues[real + 1]
-                    let rateReal = slope[real]
-                    let rateImaginary = slope[real + 1]
+                    let (rateReal, rateImaginary) = slope.value(real: real, column: column, row: rowWavenumbers)
                     sum[real] = factor * (valueReal + accumulatorScale * rateReal)
                     sum[real + 1] = factor * (valueImaginary + accumulatorScale * rateImaginary)
                     stageValues[real] = factor * (valueReal + stageScale * rateReal)
                     stageValues[real + 1] = factor * (valueImaginary + stageScale * rateImaginary)
-                }
-                if diffuseState {
-                    for column in columns {
-                        let factor = rowValue * columnFactor[column]
-                        let real = base + 2 * column
-                        stateValues[real] = factor * stateValues[real]
-                        stateValues[real + 1] = factor * stateValues[real + 1]
+                    if diffuseState {
+                        stateValues[real] = factor * valueReal
+                        stateValues[real + 1] = factor * valueImaginary
                     }
                 }
             }
@@ -329,27 +341,27 @@ final class FourierState {
     ) {
         let result = SharedMutablePointer<Double>(output)
         let left = SharedMutablePointer<Double>(first)
-        let slope = SharedMutablePointer<Double>(derivative)
+        let slope = StageDerivative(self)
         let sum = SharedMutablePointer<Double>(accumulator)
         let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
         let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
+        let weight = accumulatorWeight ?? 0
+        let accumulates = accumulatorWeight != nil
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
                 let rowValue = rowFactor[row]
+                let rowWavenumbers = slope.rowFactors(row)
                 let base = 2 * row * columnCount
                 for column in columns {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
-                    result[real] = factor * (left[real] + scale * slope[real])
-                    result[real + 1] = factor * (left[real + 1] + scale * slope[real + 1])
-                }
-                if let weight = accumulatorWeight {
-                    // The same row of k again, from cache.
-                    for column in columns {
-                        let real = base + 2 * column
-                        sum[real] += weight * slope[real]
-                        sum[real + 1] += weight * slope[real + 1]
+                    let (rateReal, rateImaginary) = slope.value(real: real, column: column, row: rowWavenumbers)
+                    result[real] = factor * (left[real] + scale * rateReal)
+                    result[real + 1] = factor * (left[real + 1] + scale * rateImaginary)
+                    if accumulates {
+                        sum[real] += weight * rateReal
+                        sum[real + 1] += weight * rateImaginary
                     }
                 }
             }
@@ -360,19 +372,21 @@ final class FourierState {
     private func finishIntegratingFactorStep(scale: Double, diffusion factors: DiffusionFactors) {
         let stateValues = SharedMutablePointer<Double>(state)
         let sum = SharedMutablePointer<Double>(accumulator)
-        let slope = SharedMutablePointer<Double>(derivative)
+        let slope = StageDerivative(self)
         let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
         let columnFactor = SharedMutablePointer<Double>(factors.columnFactor)
         let columnCount = spectrumColumnCount
         spectrumBlocks.forEach { rows, columns in
             for row in rows {
                 let rowValue = rowFactor[row]
+                let rowWavenumbers = slope.rowFactors(row)
                 let base = 2 * row * columnCount
                 for column in columns {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
-                    stateValues[real] = factor * sum[real] + scale * slope[real]
-                    stateValues[real + 1] = factor * sum[real + 1] + scale * slope[real + 1]
+                    let (rateReal, rateImaginary) = slope.value(real: real, column: column, row: rowWavenumbers)
+                    stateValues[real] = factor * sum[real] + scale * rateReal
+                    stateValues[real + 1] = factor * sum[real + 1] + scale * rateImaginary
                 }
             }
         }
@@ -408,7 +422,7 @@ final class FourierState {
     /// Integrating-factor RK4 with E1 = exp(-|k|^2/2 int_t^{t+h/2} g^2), E2 likewise on the second half:
     /// u+ = E2 [E1 (u + h/6 k1) + h/3 (k2 + k3)] + h/6 k4, with k1 = N(u), k2 = N(E1 (u + h/2 k1)),
     /// k3 = N(E1 u + h/2 k2), k4 = N(E2 (E1 u + h k3)).
-    /// Cost: four drift evaluations and four combination passes (each stage derivative is read once).
+    /// Cost: four drift evaluations and four combination passes (each forms its stage derivative as it goes).
     func integratingFactorRK4Step(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
         let halfTime = time + timeStep / 2
         firstHalfFactors.prepare(

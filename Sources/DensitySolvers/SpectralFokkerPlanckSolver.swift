@@ -17,7 +17,8 @@ import SpectralTransforms
 /// Mass (the k = 0 coefficient) is conserved to round-off by construction.
 ///
 /// Cost per step: four drift evaluations, each one complex-to-real and d real-to-complex transforms plus O(N)
-/// pointwise work (two passes per evaluation and one combination pass per stage); memory: four spectra and two
+/// pointwise work (one pass forming the fluxes per evaluation, and one combination pass per stage that forms the
+/// divergence as it reads it); memory: four spectra and two
 /// real arrays in 1-D and 2-D (about 200 MB at 2048^2), one more of each in 3-D. With `threads` > 1 the
 /// pointwise passes are split over rows as well as the transforms over FFTW's threads; the result is
 /// bit-identical for every thread count.

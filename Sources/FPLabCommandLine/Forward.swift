@@ -41,7 +41,9 @@ public struct Forward: ExperimentCommand {
         let reporter = ProgressReporter.forTerminal(label: "forward")
         let outcome = try experiment.run(progress: reporter?.fractionHandler)
         reporter?.finish()
-        try runOptions.deliver(outcome.report, stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
+        try runOptions.deliver(
+            outcome.report(includingFiles: runOptions.outputDirectory != nil),
+            stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 
     /// The run these options describe, every default resolved; throws a `ValidationError` naming the option
@@ -55,7 +57,8 @@ public struct Forward: ExperimentCommand {
             process: process, mixture: initialMixture,
             mixtureSpecification: mixtureOptions.specification(dimension: gridOptions.dimension), grid: grid,
             method: solverOptions.resolvedMethod, stepCount: solverOptions.steps, endTime: timeOptions.time,
-            snapshotCount: timeOptions.snapshots, planning: solverOptions.planning.rigor, settings: runOptions.settings)
+            snapshotCount: timeOptions.snapshots, planning: solverOptions.planning.rigor,
+            wisdom: solverOptions.wisdomFile, settings: runOptions.settings)
         let stepCount = experiment.stepCount
         let stepLimit = SolverOptions.stepRange.upperBound
         try OptionCheck.require(

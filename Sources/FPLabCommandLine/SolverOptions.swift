@@ -1,5 +1,6 @@
 import ArgumentParser
 import FokkerPlanckLab
+import Foundation
 
 /// `--solver`, `--method`, `--steps` and `--planning`: which Fokker–Planck grid method advances the density.
 ///
@@ -35,8 +36,23 @@ public struct SolverOptions: ParsableArguments {
     )
     public var steps: Int?
 
-    @Option(help: "FFTW planning: estimate (instant) or measure (times candidate plans first).")
+    @Option(
+        help: """
+            FFTW planning: estimate (instant, the same bits on every run) or measure (times candidate plans \
+            first, and keeps what it learns in the wisdom file).
+            """
+    )
     public var planning: Planning = .estimate
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            FFTW wisdom for --planning measure, read before planning and saved after, so each transform size is \
+            timed once (default: $XDG_CACHE_HOME/fplab/fftw-wisdom, else ~/.cache/fplab/fftw-wisdom; none: keep no \
+            wisdom).
+            """, valueName: "file")
+    )
+    public var wisdom: String?
 
     public init() {}
 
@@ -50,6 +66,24 @@ public struct SolverOptions: ParsableArguments {
                 "--steps must be from \(Self.stepRange.lowerBound) to \(Self.stepRange.upperBound); got \(steps)."
             )
         }
+        if let wisdom {
+            try OptionCheck.require(
+                planning == .measure, "--wisdom applies only to --planning measure (estimate plans read no wisdom).")
+            try OptionCheck.require(!wisdom.isEmpty, "--wisdom needs a file path, or none.")
+            if wisdom != Self.noWisdom {
+                var isDirectory: ObjCBool = false
+                let directory = (wisdom as NSString).deletingLastPathComponent
+                try OptionCheck.require(
+                    directory.isEmpty
+                        || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+                            && isDirectory.boolValue,
+                    "--wisdom: the directory '\(directory)' does not exist.")
+                try OptionCheck.require(
+                    !(FileManager.default.fileExists(atPath: wisdom, isDirectory: &isDirectory)
+                        && isDirectory.boolValue),
+                    "--wisdom: '\(wisdom)' is a directory; give a file path.")
+            }
+        }
         if let method, method.solverName != solver.name {
             let allowed = GridMethod.methods(solverName: solver.name).map(\.rawValue).joined(separator: " or ")
             throw ValidationError(
@@ -60,6 +94,18 @@ public struct SolverOptions: ParsableArguments {
 
     /// `--method`, or the solver's default method.
     public var resolvedMethod: GridMethod { method ?? solver.defaultMethod }
+
+    /// The `--wisdom` value that keeps no wisdom.
+    public static let noWisdom = "none"
+
+    /// The wisdom file `--wisdom` names: the per-user cache when not given, nil for `none`.
+    public var wisdomFile: WisdomFile? {
+        switch wisdom {
+        case nil: return WisdomFile.userCache()
+        case Self.noWisdom?: return nil
+        case let path?: return WisdomFile(path: path)
+        }
+    }
 }
 
 /// A grid solver named on the command line (`--solver`): "spectral" or "finite-volume", the names

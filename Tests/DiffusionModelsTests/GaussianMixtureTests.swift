@@ -1,4 +1,5 @@
 import Foundation
+import GridFields
 import Testing
 
 @testable import DiffusionModels
@@ -30,6 +31,30 @@ import Testing
             }
             integral *= width / 3
             #expect(relativeDifference(evolved.density(at: [point]), integral) < 1e-9)
+        }
+    }
+
+    /// The grid field (one pass over the cells, rows split over threads) equals `density(at:)` at each cell
+    /// centre bit for bit: the same operations in the same order, in 1-D, 2-D (a correlated component) and 3-D
+    /// (full covariances), on shapes whose axes differ so a transposed index would show, with 1 and 3 threads.
+    @Test(arguments: [1, 3])
+    func gridFieldEqualsPointwiseDensityBitForBit(threads: Int) {
+        let threeDimensional = GaussianMixture(components: [
+            .init(weight: 0.3, mean: [0.5, -1, 0.2], covariance: [0.6, 0.1, 0.05, 0.1, 0.4, -0.1, 0.05, -0.1, 0.9]),
+            .init(weight: 0.7, mean: [-1, 1, 0], standardDeviations: [0.5, 0.8, 1.1]),
+        ])
+        let cases: [(GaussianMixture, Grid)] = [
+            (Self.oneDimensional, Grid(shape: [301], halfWidth: 6)),
+            (Self.twoDimensional, Grid(shape: [33, 47], halfWidth: 4)),
+            (threeDimensional, Grid(shape: [7, 5, 9], halfWidth: 3)),
+        ]
+        for (mixture, grid) in cases {
+            let field = mixture.field(on: grid, threads: threads)
+            let mismatches = (0..<grid.count).filter { index in
+                field.values[index].bitPattern != mixture.density(at: grid.point(at: index)).bitPattern
+            }
+            #expect(
+                mismatches.isEmpty, "\(grid.shape): \(mismatches.count) cells differ, first \(mismatches.first ?? -1)")
         }
     }
 

@@ -55,6 +55,12 @@ import Testing
         ),
         BadInput(
             arguments: ["--model", "ve", "--time", "500"], option: "--time", allowed: "lower --time or --sigma-max"),
+        BadInput(arguments: ["--wisdom", "/tmp/w"], option: "--wisdom", allowed: "only to --planning measure"),
+        BadInput(
+            arguments: ["--planning", "measure", "--wisdom", "/nonexistent-fplab-directory/w"], option: "--wisdom",
+            allowed: "does not exist"),
+        BadInput(arguments: ["--planning", "measure", "--wisdom", "/tmp"], option: "--wisdom", allowed: "a directory"),
+        BadInput(arguments: ["--planning", "measure", "--wisdom", ""], option: "--wisdom", allowed: "a file path"),
     ]
 
     @Test(arguments: badInputs)

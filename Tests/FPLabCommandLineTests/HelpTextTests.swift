@@ -49,8 +49,13 @@ import Testing
                                   backward-euler for finite-volume (default tr-bdf2). (values: if-rk4,
                                   strang, backward-euler, tr-bdf2)
           --steps <K>             Time steps from 0 to T (1 to 10^9; default: the solver's suggestion).
-          --planning <planning>   FFTW planning: estimate (instant) or measure (times candidate plans
-                                  first). (values: estimate, measure; default: estimate)
+          --planning <planning>   FFTW planning: estimate (instant, the same bits on every run) or measure
+                                  (times candidate plans first, and keeps what it learns in the wisdom
+                                  file). (values: estimate, measure; default: estimate)
+          --wisdom <file>         FFTW wisdom for --planning measure, read before planning and saved after,
+                                  so each transform size is timed once (default:
+                                  $XDG_CACHE_HOME/fplab/fftw-wisdom, else ~/.cache/fplab/fftw-wisdom; none:
+                                  keep no wisdom).
 
         RUN AND OUTPUT:
           --seed <n>              Seed for random draws (0 to 2^64 - 1). (default: 1)

@@ -24,12 +24,15 @@ public struct ForwardExperiment: Sendable {
     /// Snapshots after t = 0: at the times j T / n, j = 1...n.
     public var snapshotCount: Int
     public var planning: PlanningRigor
+    /// Where FFTW wisdom is read before planning and saved after, for `measure` and `patient` planning (an
+    /// `estimate` run reads none, so its plans and bits never depend on a cache); nil: none.
+    public var wisdom: WisdomFile?
     public var settings: RunSettings
 
     public init(
         process: LinearSDE, mixture: GaussianMixture, mixtureSpecification: String? = nil, grid: Grid,
         method: GridMethod, stepCount: Int? = nil, endTime: Double, snapshotCount: Int = 4,
-        planning: PlanningRigor = .estimate, settings: RunSettings = RunSettings()
+        planning: PlanningRigor = .estimate, wisdom: WisdomFile? = nil, settings: RunSettings = RunSettings()
     ) {
         self.process = process
         self.mixture = mixture
@@ -42,6 +45,7 @@ public struct ForwardExperiment: Sendable {
         self.endTime = endTime
         self.snapshotCount = snapshotCount
         self.planning = planning
+        self.wisdom = wisdom
         self.settings = settings
     }
 
@@ -56,11 +60,13 @@ public struct ForwardExperiment: Sendable {
     /// takes no step. A solver that cannot be set up is an `ExperimentError` naming `--solver`.
     public func run(progress: ((Double) -> Void)? = nil) throws -> ForwardOutcome {
         let clock = ContinuousClock.now
-        let initialDensity = mixture.field(on: grid)
-        let stationaryDensity = process.stationaryDistribution(dimension: grid.dimension)?.field(on: grid)
+        let threads = settings.threads
+        let initialDensity = mixture.field(on: grid, threads: threads)
+        let stationaryDensity = process.stationaryDistribution(dimension: grid.dimension)?.field(
+            on: grid, threads: threads)
         let exactMasses = ExactMassLog()
         let exactDensity: (Double) -> Field = { [mixture, process, grid] time in
-            let exact = mixture.evolved(under: process, to: time).field(on: grid)
+            let exact = mixture.evolved(under: process, to: time).field(on: grid, threads: threads)
             exactMasses.record(time: time, mass: exact.integral)
             return exact
         }
@@ -80,11 +86,21 @@ public struct ForwardExperiment: Sendable {
         let solveOptions = SolveOptions(
             steps: stepCount, snapshotTimes: intermediateSnapshotTimes, rigor: planning, threads: settings.threads,
             progress: progress)
+        let wisdomInUse = planning == .estimate ? nil : wisdom
+        var wisdomNotes: [String] = []
+        if let wisdomInUse {
+            do { try wisdomInUse.load() } catch {
+                wisdomNotes.append("the FFTW wisdom in '\(wisdomInUse.path)' was not accepted: planned afresh.")
+            }
+        }
         let result: RunResult
         do {
             result = try solve(problem, method, options: solveOptions)
         } catch {
             throw ExperimentError("--solver \(method.solverName): cannot set up the solver: \(error)")
+        }
+        if let wisdomInUse {
+            do { try wisdomInUse.save() } catch { wisdomNotes.append("\(error); the next run plans afresh.") }
         }
         return ForwardOutcome(
             experiment: self,
@@ -95,7 +111,7 @@ public struct ForwardExperiment: Sendable {
             finalDensity: result.finalDensity,
             runSeconds: result.elapsedSeconds,
             wallSeconds: secondsElapsed(since: clock),
-            exactMassFarthestFromOne: exactMasses.farthestFromOne
+            exactMassFarthestFromOne: exactMasses.farthestFromOne, wisdomNotes: wisdomNotes
         )
     }
 }
@@ -156,21 +172,30 @@ public struct ForwardOutcome {
     public let wallSeconds: Double
     /// The exact density's grid mass farthest from 1 over the snapshots, and when.
     let exactMassFarthestFromOne: (time: Double, mass: Double)?
+    /// What went wrong with the FFTW wisdom file, if anything (the run itself is unaffected).
+    var wisdomNotes: [String] = []
 
     /// How far from 1 the exact density's grid mass may be before a note says the errors do not measure the
     /// solver: 1e-3, far above the midpoint rule's error on a grid that resolves the density (spectrally small)
     /// and far below what a box cutting off a tail of the density or a grid of a few cells gives.
     static let exactMassWarningDeviation = 1e-3
 
-    public var report: CommandReport {
+    /// The report with its files.
+    public var report: CommandReport { report(includingFiles: true) }
+
+    /// The table, summary and JSON; with `includingFiles` the files of an `--output` folder (the snapshot table,
+    /// the density as CSV, the density and error figures), which cost as much as a few solver steps to render
+    /// on a large grid and are left out when nothing will write them.
+    public func report(includingFiles: Bool) -> CommandReport {
         CommandReport(
             summary: summary, table: table, closing: closing, json: json,
-            files: [
-                OutputFile(name: "snapshots.csv", contents: table.rendered(as: .csv)),
-                OutputFile(name: "density.csv", contents: densityCSV),
-                OutputFile(name: "density.svg", contents: densityFigure.svg()),
-                OutputFile(name: "errors.svg", contents: errorFigure.svg()),
-            ]
+            files: includingFiles
+                ? [
+                    OutputFile(name: "snapshots.csv", contents: table.rendered(as: .csv)),
+                    OutputFile(name: "density.csv", contents: densityCSV),
+                    OutputFile(name: "density.svg", contents: densityFigure.svg()),
+                    OutputFile(name: "errors.svg", contents: errorFigure.svg()),
+                ] : []
         )
     }
 
@@ -216,17 +241,23 @@ public struct ForwardOutcome {
         return ["status: \(ending) (\(timing))"] + notes.map { "note: \($0)" }
     }
 
+    /// The wisdom file the run read and saved, or null (estimate planning reads none).
+    private var wisdomFileJSON: JSONValue {
+        guard experiment.planning != .estimate, let wisdom = experiment.wisdom else { return .null }
+        return .string(wisdom.path)
+    }
+
     /// Warnings a reader needs to interpret the errors.
     public var notes: [String] {
         guard let (time, mass) = exactMassFarthestFromOne, !(abs(mass - 1) <= Self.exactMassWarningDeviation) else {
-            return []
+            return wisdomNotes
         }
         let sigmaRemedy = experiment.process.name == "ve" ? ", lower --sigma-max" : ""
         return [
             "the exact density has mass \(mass.shortText) on this grid at t = \(time.shortText): the box cuts it "
                 + "off or the cells are too coarse, so the errors there do not measure the solver "
                 + "(widen --half-width\(sigmaRemedy) or raise --points)."
-        ]
+        ] + wisdomNotes
     }
 
     public var json: JSONValue {
@@ -254,6 +285,7 @@ public struct ForwardOutcome {
             "solver": .string(experiment.method.solverName), "method": .string(experiment.method.rawValue),
             "boundary": .string(experiment.method.boundary.rawValue),
             "planning": .string(experiment.planning.rawValue),
+            "wisdom_file": wisdomFileJSON,
         ]
         for part in [
             experiment.process.manifestEntries, experiment.grid.manifestEntries, time, solver,
