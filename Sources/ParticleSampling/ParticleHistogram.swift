@@ -74,18 +74,23 @@ public struct SampleMoments: Sendable, Equatable {
         precondition(count >= 2, "SampleMoments: at least two samples")
         self.count = count
         var mean = [Double](repeating: 0, count: dimension)
-        for particle in 0..<count {
-            for axis in 0..<dimension { mean[axis] += positions[particle * dimension + axis] }
-        }
-        mean = mean.map { $0 / Double(count) }
         var second = [Double](repeating: 0, count: dimension)
         var fourth = [Double](repeating: 0, count: dimension)
-        for particle in 0..<count {
+        // Axis by axis with local sums: each sum still runs over the particles in order (the same bits as summing
+        // particle by particle), and the running sums stay in registers.
+        positions.withUnsafeBufferPointer { points in
             for axis in 0..<dimension {
-                let deviation = positions[particle * dimension + axis] - mean[axis]
-                let squared = deviation * deviation
-                second[axis] += squared
-                fourth[axis] += squared * squared
+                var sum = 0.0
+                for particle in 0..<count { sum += points[particle * dimension + axis] }
+                let center = sum / Double(count)
+                var (squares, fourthPowers) = (0.0, 0.0)
+                for particle in 0..<count {
+                    let deviation = points[particle * dimension + axis] - center
+                    let squared = deviation * deviation
+                    squares += squared
+                    fourthPowers += squared * squared
+                }
+                (mean[axis], second[axis], fourth[axis]) = (center, squares, fourthPowers)
             }
         }
         let variance = second.map { $0 / Double(count - 1) }
