@@ -26,6 +26,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The finite-data score's vector kernels in C (exponential, softmax rows), compiled for baseline x86-64 and
+        // for AVX2, chosen at run time; both give the same bits.
+        .target(name: "CVectorMath"),
         // Guards on every input: bounded file reads, strict numbers, checked sizes, memory and work limits,
         // interruption-safe writes.
         .target(name: "Safeguards"),
@@ -50,7 +53,8 @@ let package = Package(
         .target(name: "RandomStreams"),
         // Score fields below both the grid solvers and the particles: exact mixture, finite-data, grid and
         // imperfect scores, and the score-guided reverse-time process that both consume.
-        .target(name: "Scores", dependencies: ["DiffusionModels", "GridFields", "RandomStreams"]),
+        .target(
+            name: "Scores", dependencies: ["CBLAS", "CVectorMath", "DiffusionModels", "GridFields", "RandomStreams"]),
         // Forward Fokker–Planck solvers (spectral, finite volume) and the run loop that drives them.
         .target(
             name: "DensitySolvers",
@@ -163,7 +167,10 @@ let package = Package(
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"]),
         .testTarget(
             name: "ScoresTests",
-            dependencies: ["Scores", "DensitySolvers", "DiffusionModels", "GridFields", "ParticleSampling"]),
+            dependencies: [
+                "Scores", "CVectorMath", "RandomStreams", "DensitySolvers", "DiffusionModels", "GridFields",
+                "ParticleSampling",
+            ]),
         .testTarget(
             name: "ParticleSamplingTests",
             dependencies: ["ParticleSampling", "DiffusionModels", "GridFields", "RandomStreams", "Scores"]),

@@ -1,3 +1,4 @@
+import CVectorMath
 import DiffusionModels
 import Foundation
 
@@ -14,6 +15,14 @@ import Foundation
 /// Cost: O(N d) per point, two passes over the data (the largest logit, then the weighted sums); memory O(N d)
 /// for the data and O(block) work space: an N x M weight matrix is never formed. Blocks of points from the particle
 /// core run on several threads.
+///
+/// Kernels by dimension: d <= 2 runs one fused C kernel per point (`vector_math_softmax_planar`: logits, largest,
+/// exponentials and sums, eight training points a step); 3 <= d < 32 the eight-lane Swift loop below; d >= 32
+/// computes the logits of `particleBlock` points against all N training points by one dgemm, the weights by
+/// `vector_math_softmax_row`, and the weighted sums by a second dgemm (memory O(particleBlock x N)). The C kernels
+/// give the same bits on every x86-64 CPU (AVX2 or not); the dgemm path gives the same bits for any thread count
+/// (OpenBLAS on one thread, a fixed partition of each call's points into particle blocks) but follows the kernel
+/// OpenBLAS picks for the CPU.
 public struct FiniteDatasetScore: ScoreProvider {
     /// Training points, flat (d per point).
     public let data: [Double]
@@ -27,6 +36,11 @@ public struct FiniteDatasetScore: ScoreProvider {
     let columns: [[Double]]
 
     public var pointCount: Int { data.count / dimension }
+
+    /// From this dimension on the logits and weighted sums go through dgemm.
+    public static let matrixProductDimension = 32
+    /// Points per dgemm block in the d >= `matrixProductDimension` path: a 32 x N logit block (2.5 MB at N = 10^4).
+    static let particleBlock = 32
 
     public init(data: [Double], dimension: Int, model: LinearSDE = .ornsteinUhlenbeck, bandwidth: Double = 0) {
         precondition(bandwidth >= 0, "FiniteDatasetScore: bandwidth must be non-negative")
@@ -62,6 +76,12 @@ public struct FiniteDatasetScore: ScoreProvider {
         let dataWeight = 1 - smoothing / variance
         let pointWeight = scale * bandwidth * bandwidth / variance
         let dimension = self.dimension
+        if dimension >= Self.matrixProductDimension {
+            posteriorMeanByMatrixProducts(
+                at: points, inner: inner, quadratic: quadratic, dataWeight: dataWeight, pointWeight: pointWeight,
+                into: means)
+            return
+        }
         var sums = [Double](repeating: 0, count: dimension)
         for start in stride(from: 0, to: points.count, by: dimension) {
             let total = softmaxSums(
@@ -132,61 +152,69 @@ public struct FiniteDatasetScore: ScoreProvider {
         }
     }
 
-    /// The d <= 2 case of `softmaxSums` with the columns' pointers in registers (the hot loop of 1-D and 2-D
-    /// experiments). In 1-D the second column is the first again with a zero coefficient, and its sum is dropped.
+    /// The d <= 2 case of `softmaxSums`, one call of the C kernel (AVX2 where the CPU has it, the same bits either
+    /// way). In 1-D the second column is the first again with a zero coefficient, and its sum is dropped.
     private func softmaxSumsPlanar(
         point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]
     ) -> Double {
-        let count = pointCount
-        let vectorCount = count / 8 * 8
         let planar = dimension == 2
         let (first, second) = (inner * point[0], planar ? inner * point[1] : 0)
-        return halfSquaredNorms.withUnsafeBufferPointer { normBuffer in
-            columns[0].withUnsafeBufferPointer { xBuffer in
-                columns[planar ? 1 : 0].withUnsafeBufferPointer { yBuffer in
-                    let norms = UnsafeRawPointer(normBuffer.baseAddress!)
-                    let xs = UnsafeRawPointer(xBuffer.baseAddress!)
-                    let ys = UnsafeRawPointer(yBuffer.baseAddress!)
-                    let stride = 8 * MemoryLayout<Double>.stride
-                    @inline(__always) func logits(_ offset: Int) -> SIMD8<Double> {
-                        let norm = norms.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        let x = xs.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        let y = ys.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        return first * x + second * y - quadratic * norm
+        var pair = (0.0, 0.0)
+        let total = halfSquaredNorms.withUnsafeBufferPointer { norms in
+            columns[0].withUnsafeBufferPointer { xs in
+                columns[planar ? 1 : 0].withUnsafeBufferPointer { ys in
+                    withUnsafeMutablePointer(to: &pair) { pairPointer in
+                        pairPointer.withMemoryRebound(to: Double.self, capacity: 2) { output in
+                            vector_math_softmax_planar(
+                                xs.baseAddress!, ys.baseAddress!, norms.baseAddress!, xs.count, first, second,
+                                quadratic, output)
+                        }
                     }
-                    var largestLanes = SIMD8<Double>(repeating: -.infinity)
-                    var offset = 0
-                    let end = vectorCount * MemoryLayout<Double>.stride
-                    while offset < end {
-                        let value = logits(offset)
-                        largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
-                        offset += stride
+                }
+            }
+        }
+        sums[0] = pair.0
+        if planar { sums[1] = pair.1 }
+        return total
+    }
+
+    /// The d >= `matrixProductDimension` path: for each block of `particleBlock` points (B of them),
+    /// G = P D^T (B x N, one dgemm, P the block's points, D the N x d data), each row turned into unnormalized
+    /// weights e^(l_i - max l) with l_i = inner G_i - quadratic |x_i|^2/2 (`vector_math_softmax_row`), then
+    /// S = W D (B x d, a second dgemm) and <X0> = dataWeight S / total + pointWeight x.
+    /// Cost 4 B N d flops a block plus B N exponentials; memory B N doubles.
+    private func posteriorMeanByMatrixProducts(
+        at points: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, dataWeight: Double,
+        pointWeight: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
+        let dimension = self.dimension
+        let count = pointCount
+        let block = Self.particleBlock
+        let weights = UnsafeMutablePointer<Double>.allocate(capacity: block * count)
+        defer { weights.deallocate() }
+        var totals = [Double](repeating: 0, count: block)
+        data.withUnsafeBufferPointer { data in
+            halfSquaredNorms.withUnsafeBufferPointer { norms in
+                for start in stride(from: 0, to: points.count / dimension, by: block) {
+                    let rows = min(block, points.count / dimension - start)
+                    let blockPoints = points.baseAddress! + start * dimension
+                    MatrixProducts.multiply(
+                        blockPoints, data.baseAddress!, transposeRight: true, into: weights,
+                        rows: rows, columns: count, inner: dimension)
+                    for row in 0..<rows {
+                        totals[row] = vector_math_softmax_row(
+                            weights + row * count, norms.baseAddress!, count, inner, quadratic)
                     }
-                    var largest = largestLanes.max()
-                    for rest in vectorCount..<count {
-                        largest = max(
-                            largest, first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest])
+                    let blockMeans = means.baseAddress! + start * dimension
+                    MatrixProducts.multiply(
+                        weights, data.baseAddress!, into: blockMeans, rows: rows, columns: dimension, inner: count)
+                    for row in 0..<rows {
+                        for axis in 0..<dimension {
+                            let index = row * dimension + axis
+                            blockMeans[index] =
+                                dataWeight * blockMeans[index] / totals[row] + pointWeight * blockPoints[index]
+                        }
                     }
-                    var (total, sumX, sumY) = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
-                    offset = 0
-                    while offset < end {
-                        let weight = vectorExponential(logits(offset) - largest)
-                        total += weight
-                        sumX += weight * xs.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        sumY += weight * ys.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self)
-                        offset += stride
-                    }
-                    var (scalarTotal, scalarX, scalarY) = (total.sum(), sumX.sum(), sumY.sum())
-                    for rest in vectorCount..<count {
-                        let weight = exp(
-                            first * xBuffer[rest] + second * yBuffer[rest] - quadratic * normBuffer[rest] - largest)
-                        scalarTotal += weight
-                        scalarX += weight * xBuffer[rest]
-                        scalarY += weight * yBuffer[rest]
-                    }
-                    sums[0] = scalarX
-                    if planar { sums[1] = scalarY }
-                    return scalarTotal
                 }
             }
         }
