@@ -41,7 +41,8 @@ import Testing
         let ratio: Double
         let isComplex: Bool
         var testDescription: String {
-            "n \(length), j from \(firstFrequency), \(outputLength) outputs, r \(ratio), \(isComplex ? "complex" : "real")"
+            "n \(length), j from \(firstFrequency), \(outputLength) outputs, r \(ratio), "
+                + (isComplex ? "complex" : "real")
         }
     }
 
