@@ -8,8 +8,8 @@ public protocol DensityStepper: AnyObject {
     var grid: Grid { get }
     /// The current time.
     var time: Double { get }
-    /// The declared order of accuracy in time (measured by the tests).
-    var temporalOrder: Int { get }
+    /// The declared order of accuracy in time (measured by the tests); nil for a method exact in time.
+    var temporalOrder: Int? { get }
     /// A name for tables: "spectral if-rk4", "finite-volume tr-bdf2", ...
     var methodName: String { get }
     /// Advances the state from `time` to `time + timeStep`.

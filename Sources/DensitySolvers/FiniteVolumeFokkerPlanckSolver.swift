@@ -24,7 +24,7 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
     public let method: GridMethod
     public let process: any ForwardProcess
     public private(set) var time: Double
-    public var temporalOrder: Int { method.temporalOrder }
+    public var temporalOrder: Int? { method.temporalOrder }
     public var methodName: String { method.name }
 
     private var values: [Double]
@@ -72,7 +72,7 @@ public final class FiniteVolumeFokkerPlanckSolver: DensityStepper {
             for axis in 0..<dimension {
                 operators[axis].solve(&values, coefficient: timeStep, time: time + timeStep)
             }
-        case .integratingFactorRK4, .strangSplitting:
+        case .integratingFactorRK4, .strangSplitting, .exactLinear:
             preconditionFailure("FiniteVolumeFokkerPlanckSolver: \(method.rawValue) is refused at set-up")
         case .trBDF2:
             // Strang over axes: axes 0..d-2 for half a step, the last axis for a whole step, back again.

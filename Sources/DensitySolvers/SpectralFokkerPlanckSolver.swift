@@ -31,7 +31,7 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
     public let method: GridMethod
     public let process: any ForwardProcess
     public private(set) var time: Double
-    public var temporalOrder: Int { method.temporalOrder }
+    public var temporalOrder: Int? { method.temporalOrder }
     public var methodName: String { method.name }
 
     private let basis: Basis
@@ -47,8 +47,8 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
         rigor: PlanningRigor = .estimate,
         threads: Int = 1
     ) throws {
-        guard method.isSpectral else {
-            throw SolverError("\(method.rawValue) is a finite-volume method; the spectral solver runs if-rk4 or strang")
+        guard method == .integratingFactorRK4 || method == .strangSplitting else {
+            throw SolverError("\(method.rawValue) is not a time stepper of this solver; it runs if-rk4 or strang")
         }
         grid = initialDensity.grid
         self.method = method
@@ -87,7 +87,7 @@ public final class SpectralFokkerPlanckSolver: DensityStepper {
                     time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
             case .strangSplitting:
                 state.strangStep(time: time, timeStep: timeStep, firstHalf: firstHalf, secondHalf: secondHalf)
-            case .trBDF2, .backwardEuler:
+            case .trBDF2, .backwardEuler, .exactLinear:
                 preconditionFailure("SpectralFokkerPlanckSolver: \(method.rawValue) is refused at set-up")
             }
         }

@@ -4,7 +4,8 @@ import Foundation
 
 /// `--solver`, `--method`, `--steps` and `--planning`: which Fokker–Planck grid method advances the density.
 ///
-/// The spectral solver works on a periodic box (methods if-rk4, strang); the finite-volume solver on a box with
+/// The spectral solver works on a periodic box (methods if-rk4, strang, and exact-linear, the exact propagator of a
+/// linear SDE that jumps to each snapshot time with no time-stepping error); the finite-volume solver on a box with
 /// no-flux walls (tr-bdf2, backward-euler). Without `--steps`, the method's own suggestion is used.
 public struct SolverOptions: ParsableArguments {
     /// FFTW planning rigor (the spectral solver's transforms).
@@ -25,7 +26,9 @@ public struct SolverOptions: ParsableArguments {
     @Option(
         help: """
             Time stepping: if-rk4 or strang for spectral (default if-rk4), tr-bdf2 or backward-euler for \
-            finite-volume (default tr-bdf2).
+            finite-volume (default tr-bdf2); exact-linear (spectral) evaluates the exact Fourier solution \
+            rho^_0(m k) exp(-v |k|^2 / 2) of the linear SDE at each snapshot time (chirp-z transforms, no time \
+            steps: --steps only moves the clock).
             """
     )
     public var method: GridMethod?

@@ -107,7 +107,7 @@ final class MistimedStepper: DensityStepper {
     }
 
     var grid: Grid { base.grid }
-    var temporalOrder: Int { base.temporalOrder }
+    var temporalOrder: Int? { base.temporalOrder }
     var methodName: String { base.methodName }
     func step(by timeStep: Double) {
         base.step(by: stretch(timeStep))

@@ -13,7 +13,8 @@ import Scores
 /// Every claim `fplab verify` checks, in reading order.
 public enum VerificationSuite {
     public static let claims: [Claim] = [
-        forwardSpectralExact, forwardTemporalOrders, forwardSpatialOrder, variancePreservingTimeChange,
+        forwardSpectralExact, forwardExactLinear, forwardTemporalOrders, forwardSpatialOrder,
+        variancePreservingTimeChange,
         varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment,

@@ -29,7 +29,9 @@ import Testing
     /// - backward Euler, 2000 steps: the space error below plus the time error C dt, dt = 5e-4, C ~ 0.15 (1.6e-3 at
     ///   dt = 0.01): 5e-4 (2.7e-4; a drift 1 % off gives 1.9e-3);
     /// - TR-BDF2: the O(h^2) space error of the finite volumes, h = 20/256: h^2 max|rho''| / 24 ~ 1e-4 with
-    ///   max|rho''| ~ 0.45, plus a time error C dt^2 ~ 1e-5: 5e-4 (2.0e-4).
+    ///   max|rho''| ~ 0.45, plus a time error C dt^2 ~ 1e-5: 5e-4 (2.0e-4);
+    /// - exact-linear, one step: no time error; round-off of one evaluation, a few hundred ε times max rho ~ 1.4
+    ///   (`ExactLinearPropagatorTests.roundOffBound`): 1e-13 (1.1e-16).
     /// A method added to `GridMethod` is run here without an edit (and fails until its bound is stated).
     @Test(arguments: GridMethod.allCases)
     func everyMethodSolvesTheOrnsteinUhlenbeckProblem(method: GridMethod) throws {
@@ -50,6 +52,7 @@ import Testing
             case .integratingFactorRK4: 1e-10
             case .strangSplitting: 1e-6
             case .backwardEuler, .trBDF2: 5e-4
+            case .exactLinear: 1e-13
             }
         #expect(error <= bound, "\(method.name): error \(error)")
         #expect(result.stepsTaken == steps)
@@ -63,12 +66,17 @@ import Testing
         let problem = FokkerPlanckProblem(
             process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, endTime: 0.5)
         let solved = try solve(problem, method, options: SolveOptions(steps: 30, snapshotTimes: [0.2]))
-        let stepper =
-            method.isSpectral
-            ? try SpectralFokkerPlanckSolver(
-                process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method) as any DensityStepper
-            : try FiniteVolumeFokkerPlanckSolver(
-                process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method)
+        let stepper: any DensityStepper =
+            switch method {
+            case .exactLinear:
+                try ExactLinearPropagator(process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial)
+            case .integratingFactorRK4, .strangSplitting:
+                try SpectralFokkerPlanckSolver(
+                    process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method)
+            case .backwardEuler, .trBDF2:
+                try FiniteVolumeFokkerPlanckSolver(
+                    process: LinearSDE.ornsteinUhlenbeck, initialDensity: initial, method: method)
+            }
         let byHand = DensityRun(endTime: 0.5, stepCount: 30, snapshotTimes: [0.2]).run(stepper)
         #expect(solved.finalDensity.values == byHand.finalDensity.values)
         #expect(solved.snapshots.map(\.diagnostics) == byHand.snapshots.map(\.diagnostics))
@@ -92,6 +100,17 @@ import Testing
                 process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: periodic), method: .trBDF2)
         }
         #expect(throws: SolverError.self) {
+            try SpectralFokkerPlanckSolver(
+                process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: periodic),
+                method: .exactLinear)
+        }
+        #expect(throws: SolverError.self) {
+            try solve(
+                FokkerPlanckProblem(
+                    process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: walled), endTime: 1),
+                .exactLinear)
+        }
+        #expect(throws: SolverError.self) {
             try FiniteVolumeFokkerPlanckSolver(
                 process: LinearSDE.ornsteinUhlenbeck, initialDensity: mixture.field(on: walled),
                 method: .integratingFactorRK4)
@@ -103,11 +122,14 @@ import Testing
         #expect(
             GridMethod.allCases.map(\.name) == [
                 "spectral if-rk4", "spectral strang", "finite-volume backward-euler", "finite-volume tr-bdf2",
+                "spectral exact-linear",
             ])
+        #expect(GridMethod.allCases.map(\.temporalOrder) == [4, 2, 1, 2, nil])
         #expect(GridMethod.defaultMethod(solverName: "spectral") == .integratingFactorRK4)
         #expect(GridMethod.defaultMethod(solverName: "finite-volume") == .trBDF2)
         #expect(GridMethod.defaultMethod(solverName: "spline") == nil)
-        #expect(GridMethod.methods(solverName: "spectral") == [.integratingFactorRK4, .strangSplitting])
+        #expect(
+            GridMethod.methods(solverName: "spectral") == [.integratingFactorRK4, .strangSplitting, .exactLinear])
         #expect(GridMethod.methods(solverName: "finite-volume") == [.trBDF2, .backwardEuler])
     }
 }
