@@ -45,7 +45,8 @@ import Testing
             arguments: ["--solver", "finite-volume", "--method", "if-rk4"], option: "--method",
             allowed: "tr-bdf2 or backward-euler"
         ),
-        BadInput(arguments: ["--method", "backward-euler"], option: "--method", allowed: "if-rk4 or strang"),
+        BadInput(
+            arguments: ["--method", "backward-euler"], option: "--method", allowed: "if-rk4 or strang or exact-linear"),
         BadInput(arguments: ["--snapshots", "0"], option: "--snapshots", allowed: "between 1 and 1000"),
         BadInput(arguments: ["--threads", "65"], option: "--threads", allowed: "between 1 and 64"),
         BadInput(arguments: ["--beta-min", "1"], option: "--beta-min", allowed: "only to --model vp"),

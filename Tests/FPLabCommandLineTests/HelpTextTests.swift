@@ -46,8 +46,11 @@ import Testing
           --solver <solver>       Fokker–Planck solver: spectral (periodic box) or finite-volume (no-flux
                                   walls). (values: spectral, finite-volume; default: spectral)
           --method <method>       Time stepping: if-rk4 or strang for spectral (default if-rk4), tr-bdf2 or
-                                  backward-euler for finite-volume (default tr-bdf2). (values: if-rk4,
-                                  strang, backward-euler, tr-bdf2)
+                                  backward-euler for finite-volume (default tr-bdf2); exact-linear
+                                  (spectral) evaluates the exact Fourier solution rho^_0(m k) exp(-v |k|^2
+                                  / 2) of the linear SDE at each snapshot time (chirp-z transforms, no time
+                                  steps: --steps only moves the clock). (values: if-rk4, strang,
+                                  backward-euler, tr-bdf2, exact-linear)
           --steps <K>             Time steps from 0 to T (1 to 10^9; default: the solver's suggestion).
           --planning <planning>   FFTW planning: estimate (instant, the same bits on every run) or measure
                                   (times candidate plans first, and keeps what it learns in the wisdom

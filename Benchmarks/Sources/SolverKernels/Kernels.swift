@@ -26,6 +26,8 @@ public enum KernelKind: String, CaseIterable, Sendable {
     /// stored): the drift is written at the cell centres at each stage time (`CellCentreDrift`), the transforms are
     /// the forward step's.
     case reversePDEStep = "reverse-pde-step"
+    /// One `ExactLinearPropagator` evaluation of the OU density at t = 0.7 (chirp-z along every axis, one c2r).
+    case exactLinear = "exact-linear"
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
     public var isPeriodic: Bool { self != .finiteVolumeTRBDF2 }
@@ -222,6 +224,13 @@ public final class Kernel {
             return Kernel(
                 kind: kind, configuration: configuration, stepper: solver, body: { solver.step(by: timeStep) },
                 observe: { solver.health().mass })
+        case .exactLinear:
+            let propagator = try ExactLinearPropagator(
+                process: process, initialDensity: density, rigor: configuration.rigor, threads: configuration.threads)
+            var last = density
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: propagator,
+                body: { last = propagator.density(at: 0.7) }, observe: { last.values[0] })
         case .normals:
             fatalError("handled above")
         }
