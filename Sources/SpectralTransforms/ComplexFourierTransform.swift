@@ -51,14 +51,7 @@ public final class ComplexFourierTransform: @unchecked Sendable {
         buffer.fill(with: 0)
     }
 
-    deinit {
-        let forward = forwardPlan
-        let backward = backwardPlan
-        FFTWPlanner.withPlannerLock {
-            fftw_destroy_plan(forward)
-            fftw_destroy_plan(backward)
-        }
-    }
+    deinit { FFTWPlanner.destroy([forwardPlan, backwardPlan]) }
 
     /// The forward transform of every row of `data`, in place (`data` has the count of `buffer`).
     public func forward(_ data: AlignedBuffer) {

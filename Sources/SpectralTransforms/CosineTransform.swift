@@ -53,14 +53,7 @@ public final class CosineTransform: @unchecked Sendable {
         outputBuffer.fill(with: 0)
     }
 
-    deinit {
-        let forward = forwardPlan
-        let backward = backwardPlan
-        FFTWPlanner.withPlannerLock {
-            fftw_destroy_plan(forward)
-            fftw_destroy_plan(backward)
-        }
-    }
+    deinit { FFTWPlanner.destroy([forwardPlan, backwardPlan]) }
 
     /// DCT-II of `input` into `output` (unnormalized). Input and output must be distinct buffers.
     public func forward(_ input: AlignedBuffer, into output: AlignedBuffer) {

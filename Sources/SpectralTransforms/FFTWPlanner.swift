@@ -78,6 +78,13 @@ public enum FFTWPlanner {
         }
     }
 
+    /// Destroys `plans` under the planner lock (a transform's deinit).
+    static func destroy(_ plans: [fftw_plan]) {
+        withPlannerLock {
+            for plan in plans { fftw_destroy_plan(plan) }
+        }
+    }
+
     /// Loads FFTW wisdom (earlier planning results) from a file written by `exportWisdom(toFile:)`.
     public static func importWisdom(fromFile path: String) throws {
         let success = withPlannerLock { fftw_import_wisdom_from_filename(path) }

@@ -65,14 +65,7 @@ public final class RealFourierTransform: @unchecked Sendable {
         spectrumBuffer.fill(with: 0)
     }
 
-    deinit {
-        let forward = forwardPlan
-        let backward = backwardPlan
-        FFTWPlanner.withPlannerLock {
-            fftw_destroy_plan(forward)
-            fftw_destroy_plan(backward)
-        }
-    }
+    deinit { FFTWPlanner.destroy([forwardPlan, backwardPlan]) }
 
     /// Real to spectrum (unnormalized). `input` is preserved.
     public func forward(_ input: AlignedBuffer, into output: AlignedBuffer) {
