@@ -82,31 +82,69 @@ public struct FiniteDatasetScore: ScoreProvider {
                 into: means)
             return
         }
-        var sums = [Double](repeating: 0, count: dimension)
-        for start in stride(from: 0, to: points.count, by: dimension) {
-            let total = softmaxSums(
-                point: UnsafeBufferPointer(rebasing: points[start..<(start + dimension)]),
-                inner: inner, quadratic: quadratic, sums: &sums)
-            for axis in 0..<dimension {
-                means[start + axis] = dataWeight * sums[axis] / total + pointWeight * points[start + axis]
+        if dimension <= 2 {
+            posteriorMeanPlanar(
+                at: points, inner: inner, quadratic: quadratic, dataWeight: dataWeight, pointWeight: pointWeight,
+                into: means)
+        } else {
+            posteriorMeanByLanes(
+                at: points, inner: inner, quadratic: quadratic, dataWeight: dataWeight, pointWeight: pointWeight,
+                into: means)
+        }
+    }
+
+    /// The d <= 2 path: per point one call of the fused C kernel (`vector_math_softmax_planar`: logits, largest,
+    /// exponentials and the sums sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i, eight training points a step;
+    /// AVX2 where the CPU has it, the same bits either way), then <X0> = dataWeight S / total + pointWeight x.
+    /// In 1-D the second column is the first again with a zero coefficient, and its sum is dropped. The data
+    /// pointers are taken once per call, so a point costs the kernel alone (no reference counting per point).
+    private func posteriorMeanPlanar(
+        at points: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, dataWeight: Double,
+        pointWeight: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
+        let dimension = self.dimension
+        let planar = dimension == 2
+        let output = UnsafeMutablePointer<Double>.allocate(capacity: 2)
+        defer { output.deallocate() }
+        halfSquaredNorms.withUnsafeBufferPointer { norms in
+            columns[0].withUnsafeBufferPointer { xs in
+                columns[planar ? 1 : 0].withUnsafeBufferPointer { ys in
+                    for start in stride(from: 0, to: points.count, by: dimension) {
+                        let first = inner * points[start]
+                        let second = planar ? inner * points[start + 1] : 0
+                        let total = vector_math_softmax_planar(
+                            xs.baseAddress!, ys.baseAddress!, norms.baseAddress!, xs.count, first, second, quadratic,
+                            output)
+                        for axis in 0..<dimension {
+                            means[start + axis] = dataWeight * output[axis] / total + pointWeight * points[start + axis]
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// For one point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i,
-    /// with l_i = inner <x, x_i> - quadratic |x_i|^2/2.
-    /// Two passes over the data, eight training points per vector operation.
-    @inline(__always)
-    private func softmaxSums(point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double])
-        -> Double
-    {
-        if dimension <= 2 { return softmaxSumsPlanar(point: point, inner: inner, quadratic: quadratic, sums: &sums) }
+    /// The 3 <= d < `matrixProductDimension` path, per point: sum_i e^(l_i - max l) and sum_i e^(l_i - max l) x_i
+    /// with l_i = inner <x, x_i> - quadratic |x_i|^2/2, two passes over the data (the largest logit, then the
+    /// weighted sums), eight training points per vector operation; then <X0> = dataWeight S / total + pointWeight x.
+    /// Pointers and work space are taken once per call.
+    private func posteriorMeanByLanes(
+        at points: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, dataWeight: Double,
+        pointWeight: Double, into means: UnsafeMutableBufferPointer<Double>
+    ) {
         let dimension = self.dimension
         let count = pointCount
         let vectorCount = count / 8 * 8
-        return halfSquaredNorms.withUnsafeBufferPointer { norms in
+        let scaledPoint = UnsafeMutablePointer<Double>.allocate(capacity: dimension)
+        let sumLanes = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: dimension)
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: dimension)
+        defer {
+            scaledPoint.deallocate()
+            sumLanes.deallocate()
+            sums.deallocate()
+        }
+        halfSquaredNorms.withUnsafeBufferPointer { norms in
             withColumnPointers { columns in
-                let scaledPoint = (0..<dimension).map { inner * point[$0] }
                 func logit(_ index: Int) -> Double {
                     var value = -quadratic * norms[index]
                     for axis in 0..<dimension { value += scaledPoint[axis] * columns[axis][index] }
@@ -120,62 +158,41 @@ public struct FiniteDatasetScore: ScoreProvider {
                     for axis in 0..<dimension { value += scaledPoint[axis] * load(columns[axis], index) }
                     return value
                 }
-                // Pass 1: the largest logit.
-                var largestLanes = SIMD8<Double>(repeating: -.infinity)
-                var index = 0
-                while index < vectorCount {
-                    let value = logits(index)
-                    largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
-                    index += 8
-                }
-                var largest = largestLanes.max()
-                for rest in vectorCount..<count { largest = max(largest, logit(rest)) }
-                // Pass 2: weighted sums.
-                var totalLanes = SIMD8<Double>(repeating: 0)
-                var sumLanes = [SIMD8<Double>](repeating: SIMD8<Double>(repeating: 0), count: dimension)
-                index = 0
-                while index < vectorCount {
-                    let weight = vectorExponential(logits(index) - largest)
-                    totalLanes += weight
-                    for axis in 0..<dimension { sumLanes[axis] += weight * load(columns[axis], index) }
-                    index += 8
-                }
-                var total = totalLanes.sum()
-                for axis in 0..<dimension { sums[axis] = sumLanes[axis].sum() }
-                for rest in vectorCount..<count {
-                    let weight = exp(logit(rest) - largest)
-                    total += weight
-                    for axis in 0..<dimension { sums[axis] += weight * columns[axis][rest] }
-                }
-                return total
-            }
-        }
-    }
-
-    /// The d <= 2 case of `softmaxSums`, one call of the C kernel (AVX2 where the CPU has it, the same bits either
-    /// way). In 1-D the second column is the first again with a zero coefficient, and its sum is dropped.
-    private func softmaxSumsPlanar(
-        point: UnsafeBufferPointer<Double>, inner: Double, quadratic: Double, sums: inout [Double]
-    ) -> Double {
-        let planar = dimension == 2
-        let (first, second) = (inner * point[0], planar ? inner * point[1] : 0)
-        var pair = (0.0, 0.0)
-        let total = halfSquaredNorms.withUnsafeBufferPointer { norms in
-            columns[0].withUnsafeBufferPointer { xs in
-                columns[planar ? 1 : 0].withUnsafeBufferPointer { ys in
-                    withUnsafeMutablePointer(to: &pair) { pairPointer in
-                        pairPointer.withMemoryRebound(to: Double.self, capacity: 2) { output in
-                            vector_math_softmax_planar(
-                                xs.baseAddress!, ys.baseAddress!, norms.baseAddress!, xs.count, first, second,
-                                quadratic, output)
-                        }
+                for start in stride(from: 0, to: points.count, by: dimension) {
+                    for axis in 0..<dimension { scaledPoint[axis] = inner * points[start + axis] }
+                    // Pass 1: the largest logit.
+                    var largestLanes = SIMD8<Double>(repeating: -.infinity)
+                    var index = 0
+                    while index < vectorCount {
+                        let value = logits(index)
+                        largestLanes = largestLanes.replacing(with: value, where: value .> largestLanes)
+                        index += 8
+                    }
+                    var largest = largestLanes.max()
+                    for rest in vectorCount..<count { largest = max(largest, logit(rest)) }
+                    // Pass 2: weighted sums.
+                    var totalLanes = SIMD8<Double>(repeating: 0)
+                    for axis in 0..<dimension { sumLanes[axis] = SIMD8<Double>(repeating: 0) }
+                    index = 0
+                    while index < vectorCount {
+                        let weight = vectorExponential(logits(index) - largest)
+                        totalLanes += weight
+                        for axis in 0..<dimension { sumLanes[axis] += weight * load(columns[axis], index) }
+                        index += 8
+                    }
+                    var total = totalLanes.sum()
+                    for axis in 0..<dimension { sums[axis] = sumLanes[axis].sum() }
+                    for rest in vectorCount..<count {
+                        let weight = exp(logit(rest) - largest)
+                        total += weight
+                        for axis in 0..<dimension { sums[axis] += weight * columns[axis][rest] }
+                    }
+                    for axis in 0..<dimension {
+                        means[start + axis] = dataWeight * sums[axis] / total + pointWeight * points[start + axis]
                     }
                 }
             }
         }
-        sums[0] = pair.0
-        if planar { sums[1] = pair.1 }
-        return total
     }
 
     /// The d >= `matrixProductDimension` path: for each block of `particleBlock` points (B of them),
