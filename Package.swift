@@ -106,12 +106,12 @@ let package = Package(
             ]
         ),
         // Score networks: an MLP predicting the noise from (x, time embedding), trained by denoising score matching
-        // with Adam (backpropagation through dgemm), checkpoints, and the network as a score provider.
+        // with Adam (backpropagation through dgemm or sgemm), checkpoints, and the network as a score provider.
         .target(
             name: "ScoreNetworks",
             dependencies: [
-                "CBLAS", "DiffusionModels", "Scores", "DataFiles", "ParticleSampling", "ParallelLoops", "RandomStreams",
-                "Safeguards",
+                "CBLAS", "CVectorMath", "DiffusionModels", "Scores", "DataFiles", "ParticleSampling", "ParallelLoops",
+                "RandomStreams", "Safeguards",
             ]
         ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.

@@ -1,4 +1,4 @@
-// Vector kernels of the finite-data score; see include/VectorMath.h for the contract.
+// Vector kernels of the finite-data score and the score networks' SiLU layers; see include/VectorMath.h for the contract.
 //
 // Every kernel body is a static always-inline function written with eight-lane vector types (clang's vector
 // extensions) and instantiated twice: `..._portable` for the baseline x86-64 target (SSE2, two lanes a register)
@@ -275,3 +275,151 @@ double vector_math_softmax_row_path(
 double vector_math_softmax_row(double *row, const double *norms, long count, double inner, double quadratic) {
     return vector_math_softmax_row_path(vector_math_selected_path(), row, norms, count, inner, quadratic);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The score networks' hidden activation, SiLU(a) = a σ(a), and its derivative σ(a) + SiLU(a) (1 − σ(a)).
+
+// σ from e = e^(−|a|) <= 1 (no overflow): σ = 1/(1 + e) for a >= 0 and e/(1 + e) otherwise. The operations and
+// their order are those of `NetworkPass.activate` in Swift (which this kernel replaces): the same bits.
+ALWAYS_INLINE void silu(Lanes preactivation, Lanes *value, Lanes *slope) {
+    Lanes negativeMagnitude = select_lanes(preactivation > splat(0), -preactivation, preactivation);
+    Lanes exponent = exponential(negativeMagnitude);
+    Lanes reciprocal = splat(1) / (splat(1) + exponent);
+    Lanes sigmoid = select_lanes(preactivation >= splat(0), reciprocal, exponent * reciprocal);
+    *value = preactivation * sigmoid;
+    *slope = sigmoid + *value * (splat(1) - sigmoid);
+}
+
+// The bias-and-SiLU pass over a rows x columns block, written once for both precisions: `Scalar` the element
+// type, `LANES` the lanes of `Vector`, and `prefix` the names of its helpers (load, store, load_partial, silu).
+#define BIAS_SILU_BODY(name, Scalar, Vector, LANES, prefix)                                                       \
+    ALWAYS_INLINE void name(Scalar *values, Scalar *derivatives, const Scalar *biases, long rows, long columns) { \
+        long vectorEnd = columns / LANES * LANES;                                                                 \
+        long rest = columns - vectorEnd;                                                                          \
+        for (long row = 0; row < rows; row++) {                                                                   \
+            Scalar *rowValues = values + row * columns;                                                           \
+            Scalar *rowDerivatives = derivatives ? derivatives + row * columns : NULL;                            \
+            Vector value, slope;                                                                                  \
+            for (long column = 0; column < vectorEnd; column += LANES) {                                          \
+                prefix##silu(prefix##load(rowValues + column) + prefix##load(biases + column), &value, &slope);   \
+                prefix##store(rowValues + column, value);                                                         \
+                if (rowDerivatives) prefix##store(rowDerivatives + column, slope);                                \
+            }                                                                                                     \
+            if (rest > 0) {                                                                                       \
+                Vector preactivation = prefix##load_partial(rowValues + vectorEnd, rest)                          \
+                                       + prefix##load_partial(biases + vectorEnd, rest);                          \
+                prefix##silu(preactivation, &value, &slope);                                                      \
+                Scalar padded[LANES];                                                                             \
+                prefix##store(padded, value);                                                                     \
+                memcpy(rowValues + vectorEnd, padded, (size_t)rest * sizeof(Scalar));                             \
+                if (rowDerivatives) {                                                                             \
+                    prefix##store(padded, slope);                                                                 \
+                    memcpy(rowDerivatives + vectorEnd, padded, (size_t)rest * sizeof(Scalar));                    \
+                }                                                                                                 \
+            }                                                                                                     \
+        }                                                                                                         \
+    }
+
+BIAS_SILU_BODY(bias_silu_body, double, Lanes, 8, )
+
+// Single precision: sixteen floats a 64-byte vector.
+typedef float FloatLanes __attribute__((vector_size(64)));
+typedef int FloatLaneBits __attribute__((vector_size(64)));
+
+ALWAYS_INLINE FloatLanes float_splat(float value) {
+    return (FloatLanes){value, value, value, value, value, value, value, value,
+                        value, value, value, value, value, value, value, value};
+}
+
+ALWAYS_INLINE FloatLanes float_load(const float *source) {
+    FloatLanes value;
+    memcpy(&value, source, sizeof value);
+    return value;
+}
+
+ALWAYS_INLINE void float_store(float *target, FloatLanes value) { memcpy(target, &value, sizeof value); }
+
+ALWAYS_INLINE FloatLanes float_load_partial(const float *source, long valid) {
+    float padded[16] = {0};
+    memcpy(padded, source, (size_t)valid * sizeof(float));
+    return float_load(padded);
+}
+
+ALWAYS_INLINE FloatLanes float_select(FloatLaneBits mask, FloatLanes chosen, FloatLanes otherwise) {
+    return (FloatLanes)(((FloatLaneBits)chosen & mask) | ((FloatLaneBits)otherwise & ~mask));
+}
+
+// e^x for x <= 0 in single precision, sixteen lanes; the double version's method with float constants.
+// k = round(x / ln 2) by adding and subtracting 1.5 * 2^23; ln 2 = 0.693359375 − 2.12194440e-4 (Cephes' split:
+// the first part has 9 significant bits, so k times it is exact for |k| <= 126, and the split's representation
+// error, below 1e-11, times |k| <= 126 is below 2e-9 relative, 0.03 ulp); |r| <= ln(2)/2 + tiny. e^r by its
+// Taylor polynomial of degree 7 in Horner form: the truncation term r^8 / 8! <= 0.3466^8 / 40320 < 5.1e-9, below
+// 0.15 ulp (2^-24 = 6.0e-8) of e^r >= 0.707; the Horner steps add about 1.1 ulp as in double. Total within 1.4 ulp
+// of e^x; the tests allow 3 ulp against the double exponential rounded to float. Lanes below −87 give 0 (2^k with
+// k = −126 is the smallest normal power; e^−87 = 1.6e-38 is at the bottom of the normal range).
+ALWAYS_INLINE FloatLanes float_exponential(FloatLanes value) {
+    FloatLaneBits underflow = value < float_splat(-87.0f);
+    FloatLanes clamped = float_select(underflow, float_splat(-87.0f), value);
+    FloatLanes magic = float_splat(12582912.0f);  // 1.5 * 2^23
+    FloatLanes shifted = clamped * 1.44269504088896341f + magic;
+    FloatLanes multiple = shifted - magic;
+    FloatLanes reduced = clamped - multiple * 0.693359375f - multiple * -2.12194440e-4f;
+    FloatLanes polynomial = float_splat(1.0f / 5040.0f);
+    polynomial = polynomial * reduced + 1.0f / 720.0f;
+    polynomial = polynomial * reduced + 1.0f / 120.0f;
+    polynomial = polynomial * reduced + 1.0f / 24.0f;
+    polynomial = polynomial * reduced + 1.0f / 6.0f;
+    polynomial = polynomial * reduced + 0.5f;
+    polynomial = polynomial * reduced + 1.0f;
+    polynomial = polynomial * reduced + 1.0f;
+    FloatLaneBits exponent = (((FloatLaneBits)shifted - (FloatLaneBits)magic) + 127) << 23;
+    FloatLanes result = polynomial * (FloatLanes)exponent;
+    return float_select(underflow, float_splat(0), result);
+}
+
+ALWAYS_INLINE void float_silu(FloatLanes preactivation, FloatLanes *value, FloatLanes *slope) {
+    FloatLanes negativeMagnitude = float_select(preactivation > float_splat(0), -preactivation, preactivation);
+    FloatLanes exponent = float_exponential(negativeMagnitude);
+    FloatLanes reciprocal = float_splat(1) / (float_splat(1) + exponent);
+    FloatLanes sigmoid = float_select(preactivation >= float_splat(0), reciprocal, exponent * reciprocal);
+    *value = preactivation * sigmoid;
+    *slope = sigmoid + *value * (float_splat(1) - sigmoid);
+}
+
+ALWAYS_INLINE void exponential_float_body(const float *in, float *out, long count) {
+    long index = 0;
+    for (; index + 16 <= count; index += 16) float_store(out + index, float_exponential(float_load(in + index)));
+    if (index < count) {
+        float padded[16];
+        float_store(padded, float_exponential(float_load_partial(in + index, count - index)));
+        memcpy(out + index, padded, (size_t)(count - index) * sizeof(float));
+    }
+}
+
+BIAS_SILU_BODY(bias_silu_float_body, float, FloatLanes, 16, float_)
+
+// The three instantiations of `name##_body` and the two entry points of a kernel returning nothing:
+// vector_math_<name>_path (explicit path, falling back where the CPU lacks it) and vector_math_<name> (dispatched).
+#define STRIP(...) __VA_ARGS__
+#define DISPATCHED(name, parameters, arguments)                                                                \
+    static void name##_portable(STRIP parameters) { name##_body(STRIP arguments); }                           \
+    AVX2 static void name##_avx2(STRIP parameters) { name##_body(STRIP arguments); }                          \
+    AVX512 static void name##_avx512(STRIP parameters) { name##_body(STRIP arguments); }                      \
+    void vector_math_##name##_path(VectorMathPath path, STRIP parameters) {                                   \
+        switch (supported(path)) {                                                                            \
+        case VectorMathAVX512: name##_avx512(STRIP arguments); break;                                         \
+        case VectorMathAVX2: name##_avx2(STRIP arguments); break;                                             \
+        default: name##_portable(STRIP arguments);                                                            \
+        }                                                                                                     \
+    }                                                                                                         \
+    void vector_math_##name(STRIP parameters) {                                                               \
+        vector_math_##name##_path(vector_math_selected_path(), STRIP arguments);                              \
+    }
+
+DISPATCHED(
+    bias_silu, (double *values, double *derivatives, const double *biases, long rows, long columns),
+    (values, derivatives, biases, rows, columns))
+DISPATCHED(
+    bias_silu_float, (float *values, float *derivatives, const float *biases, long rows, long columns),
+    (values, derivatives, biases, rows, columns))
+DISPATCHED(exponential_float, (const float *in, float *out, long count), (in, out, count))

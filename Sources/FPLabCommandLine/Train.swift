@@ -89,6 +89,13 @@ public struct Train: ExperimentCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Arithmetic of the forward and backward passes: float64 (dgemm) or float32 (sgemm, about twice as fast; "
+                + "Adam and the weights stay float64) (default float64, or the checkpoint's).",
+            valueName: "kind"))
+    public var precision: TrainingPrecision?
+
+    @Option(
+        help: ArgumentHelp(
             "Write the trained state (weights, Adam moments, step, loss history) to this file, atomically.",
             valueName: "file"))
     public var checkpoint: String?
@@ -252,6 +259,7 @@ public struct Train: ExperimentCommand {
             try agree(activation, saved.activation, "--activation")
             try agree(batch, savedConfiguration.batchSize, "--batch")
             try agree(learningRate, savedConfiguration.learningRate, "--learning-rate")
+            try agree(precision, savedConfiguration.precision, "--precision")
             try OptionCheck.require(
                 saved.dimension == training.dimension,
                 "--resume: the checkpoint's network is \(saved.dimension)-D, the training data \(training.dimension)-D."
@@ -281,7 +289,8 @@ public struct Train: ExperimentCommand {
                 dimension: training.dimension, width: width ?? 128, depth: depth ?? 3,
                 activation: activation ?? .silu, embedding: embedding ?? .sinusoidal)
             configuration = TrainingConfiguration(
-                batchSize: batch ?? 512, learningRate: learningRate ?? 1e-3, seed: runOptions.seed)
+                batchSize: batch ?? 512, learningRate: learningRate ?? 1e-3, seed: runOptions.seed,
+                precision: precision ?? .float64)
         }
         let totalSteps = steps ?? (compareEmbeddings ? 1500 : 2000)
         try Self.checkCost(

@@ -32,7 +32,7 @@ extension ScoreNetwork {
         precondition(
             pointCount >= 1 && examplesPerBucket >= 2, "heldOutLoss: data and at least two examples per bucket")
         let rowsPerPass = min(examplesPerBucket, 1024)
-        let pass = NetworkPass(architecture: architecture, rowCapacity: rowsPerPass)
+        let pass = NetworkPass<Double>(architecture: architecture, rowCapacity: rowsPerPass, backward: false)
         let targets = UnsafeMutablePointer<Double>.allocate(capacity: rowsPerPass * dimension)
         defer { targets.deallocate() }
         let normals = Ziggurat.table

@@ -4,6 +4,20 @@ import ParticleSampling
 import RandomStreams
 import Safeguards
 
+/// The arithmetic of the forward and backward passes during training.
+///
+/// `float64` runs every product through dgemm; `float32` converts θ to float once per update and runs the passes
+/// in single precision (sgemm, the float SiLU kernel), as PyTorch trains by default. In both, the blocks'
+/// gradients are summed in float64 in block order and Adam's moments and θ stay float64, so checkpoints are the
+/// same format and the same seed gives the same weights for any thread count in either precision. The two agree to
+/// float32 round-off per update (relative 2^-24 per operation, about √(inner width) of them per product entry);
+/// over many updates the runs drift apart as any two trainings differing by round-off do, so they are compared by
+/// their losses, not their weights.
+public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
+    case float64
+    case float32
+}
+
 /// The training hyperparameters (saved in checkpoints; a resumed run continues with the same ones).
 ///
 /// Adam (Kingma and Ba 2015): m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g², θ ← θ − η m̂ / (√v̂ + ε_Adam) with
@@ -15,10 +29,13 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var secondMomentDecay: Double
     public var adamEpsilon: Double
     public var seed: UInt64
+    /// The passes' arithmetic (checkpoints written before it existed read as float64).
+    public var precision: TrainingPrecision
 
     public init(
         batchSize: Int = 512, learningRate: Double = 1e-3, firstMomentDecay: Double = 0.9,
-        secondMomentDecay: Double = 0.999, adamEpsilon: Double = 1e-8, seed: UInt64 = 1
+        secondMomentDecay: Double = 0.999, adamEpsilon: Double = 1e-8, seed: UInt64 = 1,
+        precision: TrainingPrecision = .float64
     ) {
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -26,6 +43,19 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         self.secondMomentDecay = secondMomentDecay
         self.adamEpsilon = adamEpsilon
         self.seed = seed
+        self.precision = precision
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            batchSize: try container.decode(Int.self, forKey: .batchSize),
+            learningRate: try container.decode(Double.self, forKey: .learningRate),
+            firstMomentDecay: try container.decode(Double.self, forKey: .firstMomentDecay),
+            secondMomentDecay: try container.decode(Double.self, forKey: .secondMomentDecay),
+            adamEpsilon: try container.decode(Double.self, forKey: .adamEpsilon),
+            seed: try container.decode(UInt64.self, forKey: .seed),
+            precision: try container.decodeIfPresent(TrainingPrecision.self, forKey: .precision) ?? .float64)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -35,6 +65,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         case secondMomentDecay = "second_moment_decay"
         case adamEpsilon = "adam_epsilon"
         case seed
+        case precision
     }
 }
 
@@ -100,7 +131,11 @@ public final class DenoisingTrainer {
     public private(set) var state: TrainingState
     public let data: [Double]
     public let threads: Int
-    private let workspace: TrainingWorkspace
+    private let workspace: PrecisionWorkspace
+    /// Where each update writes θ, m and v before they are swapped into the state.
+    private var nextParameters: [Double]
+    private var nextFirstMoments: [Double]
+    private var nextSecondMoments: [Double]
 
     /// A trainer on `data` (flat, d per point, every value finite). The batch and the block layout come from the
     /// state's configuration.
@@ -115,7 +150,15 @@ public final class DenoisingTrainer {
         self.state = state
         self.data = data
         self.threads = max(1, threads)
-        workspace = TrainingWorkspace(network: state.network, batchSize: state.configuration.batchSize)
+        let batchSize = state.configuration.batchSize
+        switch state.configuration.precision {
+        case .float64: workspace = .float64(TrainingWorkspace(network: state.network, batchSize: batchSize))
+        case .float32: workspace = .float32(TrainingWorkspace(network: state.network, batchSize: batchSize))
+        }
+        let parameterCount = state.network.parameters.count
+        nextParameters = Array(repeating: 0, count: parameterCount)
+        nextFirstMoments = Array(repeating: 0, count: parameterCount)
+        nextSecondMoments = Array(repeating: 0, count: parameterCount)
     }
 
     /// Runs `steps` updates; `progress(update, loss)` is called after each. Stops early (state before the bad
@@ -135,53 +178,90 @@ public final class DenoisingTrainer {
             parameters: state.network.parameters, data: data, step: state.step,
             seed: configuration.seed, threads: threads)
         guard loss.isFinite else { return nil }
-        var parameters = state.network.parameters
         let update = state.step + 1
         let (firstDecay, secondDecay) = (configuration.firstMomentDecay, configuration.secondMomentDecay)
         let firstCorrection = 1 / (1 - pow(firstDecay, Double(update)))
         let secondCorrection = 1 / (1 - pow(secondDecay, Double(update)))
         let (rate, epsilon) = (configuration.learningRate, configuration.adamEpsilon)
         var allFinite = true
-        var (firstMoments, secondMoments) = (state.firstMoments, state.secondMoments)
+        // The new θ, m and v go into the trainer's own arrays and are swapped in when every θ is finite: the
+        // state's arrays are read, never copied (no copy-on-write of 3 P values per update).
         workspace.totalGradient.withUnsafeBufferPointer { gradient in
-            firstMoments.withUnsafeMutableBufferPointer { first in
-                secondMoments.withUnsafeMutableBufferPointer { second in
-                    parameters.withUnsafeMutableBufferPointer { parameters in
-                        for index in 0..<parameters.count {
-                            let value = gradient[index]
-                            first[index] = firstDecay * first[index] + (1 - firstDecay) * value
-                            second[index] = secondDecay * second[index] + (1 - secondDecay) * value * value
-                            parameters[index] -=
-                                rate * (first[index] * firstCorrection)
-                                / ((second[index] * secondCorrection).squareRoot() + epsilon)
-                            if !parameters[index].isFinite { allFinite = false }
+            state.firstMoments.withUnsafeBufferPointer { oldFirst in
+                state.secondMoments.withUnsafeBufferPointer { oldSecond in
+                    state.network.parameters.withUnsafeBufferPointer { oldParameters in
+                        nextFirstMoments.withUnsafeMutableBufferPointer { first in
+                            nextSecondMoments.withUnsafeMutableBufferPointer { second in
+                                nextParameters.withUnsafeMutableBufferPointer { parameters in
+                                    for index in 0..<parameters.count {
+                                        let value = gradient[index]
+                                        first[index] = firstDecay * oldFirst[index] + (1 - firstDecay) * value
+                                        second[index] =
+                                            secondDecay * oldSecond[index] + (1 - secondDecay) * value * value
+                                        parameters[index] =
+                                            oldParameters[index] - rate * (first[index] * firstCorrection)
+                                            / ((second[index] * secondCorrection).squareRoot() + epsilon)
+                                        if !parameters[index].isFinite { allFinite = false }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         guard allFinite else { return nil }
-        (state.firstMoments, state.secondMoments) = (firstMoments, secondMoments)
-        state.network.parameters = parameters
+        swap(&state.firstMoments, &nextFirstMoments)
+        swap(&state.secondMoments, &nextSecondMoments)
+        swap(&state.network.parameters, &nextParameters)
         state.step = update
         state.lossHistory.append(loss)
         return loss
     }
 }
 
-/// The per-block passes and gradients of a trainer, allocated once. Each block is touched by one worker at a time.
-final class TrainingWorkspace: @unchecked Sendable {
+/// A trainer's workspace in the precision of its configuration. An enum rather than an existential, so that each
+/// case calls a concrete `TrainingWorkspace<Double>` or `<Float>` and the optimizer specializes the passes' loops
+/// (through a protocol witness they would run generic, about three times slower).
+enum PrecisionWorkspace {
+    case float64(TrainingWorkspace<Double>)
+    case float32(TrainingWorkspace<Float>)
+
+    /// ∂L/∂θ of the last `gradient` call (float64, parameterCount entries).
+    var totalGradient: [Double] {
+        switch self {
+        case .float64(let workspace): workspace.totalGradient
+        case .float32(let workspace): workspace.totalGradient
+        }
+    }
+
+    /// The minibatch loss of update `step` at `parameters`; ∂L/∂θ into `totalGradient`.
+    func gradient(parameters: [Double], data: [Double], step: Int, seed: UInt64, threads: Int) -> Double {
+        switch self {
+        case .float64(let workspace):
+            workspace.gradient(parameters: parameters, data: data, step: step, seed: seed, threads: threads)
+        case .float32(let workspace):
+            workspace.gradient(parameters: parameters, data: data, step: step, seed: seed, threads: threads)
+        }
+    }
+}
+
+/// The per-block passes and gradients of a trainer in the arithmetic of `Scalar`, allocated once. Each block is
+/// touched by one worker at a time.
+final class TrainingWorkspace<Scalar: NetworkScalar>: @unchecked Sendable {
     let architecture: NetworkArchitecture
     let schedule: NoiseSchedule
     let batchSize: Int
     let blocks: ParallelBlocks
-    private let passes: [NetworkPass]
-    private let blockGradients: [UnsafeMutablePointer<Double>]
-    private let blockTargets: [UnsafeMutablePointer<Double>]
+    private let passes: [NetworkPass<Scalar>]
+    private let blockGradients: [UnsafeMutablePointer<Scalar>]
+    private let blockTargets: [UnsafeMutablePointer<Scalar>]
     private let blockLosses: UnsafeMutablePointer<Double>
+    /// θ in `Scalar`, converted once per update.
+    private let scalarParameters: UnsafeMutablePointer<Scalar>
     private(set) var totalGradient: [Double]
     /// emb(n) for n = 0 … N, flat (F per step).
-    private let embeddingTable: [Double]
+    private let embeddingTable: [Scalar]
     /// √ᾱ_n and √(1 − ᾱ_n) for n = 0 … N.
     private let signalScales: [Double]
     private let noiseScales: [Double]
@@ -192,14 +272,18 @@ final class TrainingWorkspace: @unchecked Sendable {
         self.batchSize = batchSize
         blocks = ParallelBlocks(count: batchSize, blockSize: DenoisingTrainer.blockRows)
         let rows = min(batchSize, DenoisingTrainer.blockRows)
-        passes = (0..<blocks.blockCount).map { _ in NetworkPass(architecture: network.architecture, rowCapacity: rows) }
-        blockGradients = (0..<blocks.blockCount).map { _ in .allocate(capacity: network.architecture.parameterCount) }
+        let parameterCount = network.architecture.parameterCount
+        passes = (0..<blocks.blockCount).map { _ in
+            NetworkPass<Scalar>(architecture: network.architecture, rowCapacity: rows)
+        }
+        blockGradients = (0..<blocks.blockCount).map { _ in .allocate(capacity: parameterCount) }
         blockTargets = (0..<blocks.blockCount).map { _ in .allocate(capacity: rows * network.architecture.dimension) }
         blockLosses = .allocate(capacity: blocks.blockCount)
-        totalGradient = Array(repeating: 0, count: network.architecture.parameterCount)
+        scalarParameters = .allocate(capacity: parameterCount)
+        totalGradient = Array(repeating: 0, count: parameterCount)
         let (embedding, schedule) = (network.architecture.embedding, network.schedule)
         embeddingTable = (0...schedule.stepCount).flatMap {
-            embedding.features(step: Double($0), stepCount: schedule.stepCount)
+            embedding.features(step: Double($0), stepCount: schedule.stepCount).map { Scalar($0) }
         }
         signalScales = (0...schedule.stepCount).map { schedule.signalScale(step: $0) }
         noiseScales = (0...schedule.stepCount).map { schedule.noiseScale(step: $0) }
@@ -209,34 +293,36 @@ final class TrainingWorkspace: @unchecked Sendable {
         blockGradients.forEach { $0.deallocate() }
         blockTargets.forEach { $0.deallocate() }
         blockLosses.deallocate()
+        scalarParameters.deallocate()
     }
 
     /// The minibatch loss of update `step` at `parameters`; ∂L/∂θ into `totalGradient`.
     func gradient(parameters: [Double], data: [Double], step: Int, seed: UInt64, threads: Int) -> Double {
+        for index in 0..<parameters.count { scalarParameters[index] = Scalar(parameters[index]) }
         let work = ParallelBlocks(count: batchSize, blockSize: DenoisingTrainer.blockRows, threads: threads)
-        parameters.withUnsafeBufferPointer { parameterBuffer in
-            data.withUnsafeBufferPointer { dataBuffer in
-                let shared = SharedInputs(parameters: parameterBuffer.baseAddress!, data: dataBuffer)
-                work.forEach { block, range in
-                    self.blockLosses[block] = self.blockGradient(
-                        block: block, rows: range.count, inputs: shared,
-                        stream: UInt64(step) << 20 | UInt64(block), seed: seed)
-                }
+        data.withUnsafeBufferPointer { dataBuffer in
+            let shared = SharedInputs(parameters: UnsafePointer(scalarParameters), data: dataBuffer)
+            work.forEach { block, range in
+                self.blockLosses[block] = self.blockGradient(
+                    block: block, rows: range.count, inputs: shared,
+                    stream: UInt64(step) << 20 | UInt64(block), seed: seed)
             }
         }
         let count = totalGradient.count
         totalGradient.withUnsafeMutableBufferPointer { total in
-            for index in 0..<count { total[index] = blockGradients[0][index] }
+            for index in 0..<count { total[index] = Double(blockGradients[0][index]) }
             for block in 1..<blocks.blockCount {
                 let gradient = blockGradients[block]
-                for index in 0..<count { total[index] += gradient[index] }
+                for index in 0..<count { total[index] += Double(gradient[index]) }
             }
         }
         return (0..<blocks.blockCount).reduce(0) { $0 + blockLosses[$1] } / Double(batchSize)
     }
 
     /// Block `block`: draws its examples, runs forward and backward, returns Σ |ε̂ − ε|² over its rows.
-    private func blockGradient(block: Int, rows: Int, inputs: SharedInputs, stream: UInt64, seed: UInt64) -> Double {
+    private func blockGradient(
+        block: Int, rows: Int, inputs: SharedInputs<Scalar>, stream: UInt64, seed: UInt64
+    ) -> Double {
         var generator = Xoshiro256StarStar(seed: seed, stream: stream)
         let pass = passes[block]
         let targets = blockTargets[block]
@@ -254,8 +340,9 @@ final class TrainingWorkspace: @unchecked Sendable {
                 let (signal, noise) = (signalScales[step], noiseScales[step])
                 for axis in 0..<dimension {
                     let epsilon = normals.normal(using: &generator)
-                    targets[row * dimension + axis] = epsilon
-                    input[row * inputWidth + axis] = signal * inputs.data[point * dimension + axis] + noise * epsilon
+                    targets[row * dimension + axis] = Scalar(epsilon)
+                    input[row * inputWidth + axis] = Scalar(
+                        signal * inputs.data[point * dimension + axis] + noise * epsilon)
                 }
                 for feature in 0..<featureCount {
                     input[row * inputWidth + dimension + feature] = table[step * featureCount + feature]
@@ -266,14 +353,14 @@ final class TrainingWorkspace: @unchecked Sendable {
         // The residual overwrites the targets (they are not needed afterwards): ∂L/∂y = 2 (y − ε)/B.
         let sum = DenoisingObjective.residual(
             output: pass.output, targets: targets, count: rows * dimension,
-            outputGradientScale: 2 / Double(batchSize), into: targets)
+            outputGradientScale: Scalar(2 / Double(batchSize)), into: targets)
         pass.backward(parameters: inputs.parameters, outputGradient: targets, rows: rows, into: blockGradients[block])
         return sum
     }
 }
 
 /// The read-only inputs every block worker sees.
-struct SharedInputs: @unchecked Sendable {
-    let parameters: UnsafePointer<Double>
+struct SharedInputs<Scalar>: @unchecked Sendable {
+    let parameters: UnsafePointer<Scalar>
     let data: UnsafeBufferPointer<Double>
 }

@@ -52,7 +52,7 @@ public struct ScoreNetwork: Sendable, Equatable {
         let dimension = architecture.dimension
         let features = architecture.embedding.features(step: step, stepCount: schedule.stepCount)
         let count = points.count / dimension
-        let pass = NetworkPass(architecture: architecture, rowCapacity: min(count, 1024))
+        let pass = NetworkPass<Double>(architecture: architecture, rowCapacity: min(count, 1024), backward: false)
         parameters.withUnsafeBufferPointer { parameters in
             for first in stride(from: 0, to: count, by: pass.rowCapacity) {
                 let rows = min(pass.rowCapacity, count - first)
@@ -100,7 +100,7 @@ public struct ScoreNetwork: Sendable, Equatable {
         precondition(
             rows >= 1 && inputs.count == rows * inputWidth && targets.count == rows * architecture.dimension,
             "ScoreNetwork.loss: R rows of d + F inputs and R rows of d targets")
-        let pass = NetworkPass(architecture: architecture, rowCapacity: rows)
+        let pass = NetworkPass<Double>(architecture: architecture, rowCapacity: rows)
         for index in 0..<inputs.count { pass.input[index] = inputs[index] }
         var gradient = [Double](repeating: 0, count: needsGradient ? parameters.count : 0)
         let residual = UnsafeMutablePointer<Double>.allocate(capacity: targets.count)
@@ -125,16 +125,17 @@ public struct ScoreNetwork: Sendable, Equatable {
 
 /// The pieces of the DSM objective shared by training, held-out evaluation and the gradient check.
 enum DenoisingObjective {
-    /// Σ (y − target)² over `count` entries, and scale (y − target) into `gradient` (∂L/∂y for L = scale/2 Σ (y − t)²).
+    /// Σ (y − target)² over `count` entries (each square in `Scalar`, the sum in float64), and scale (y − target)
+    /// into `gradient` (∂L/∂y for L = scale/2 Σ (y − t)²).
     @inline(__always)
-    static func residual(
-        output: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int,
-        outputGradientScale: Double, into gradient: UnsafeMutablePointer<Double>
+    static func residual<Scalar: NetworkScalar>(
+        output: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, count: Int,
+        outputGradientScale: Scalar, into gradient: UnsafeMutablePointer<Scalar>
     ) -> Double {
         var sum = 0.0
         for index in 0..<count {
             let difference = output[index] - targets[index]
-            sum += difference * difference
+            sum += Double(difference * difference)
             gradient[index] = outputGradientScale * difference
         }
         return sum

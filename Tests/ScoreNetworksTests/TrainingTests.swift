@@ -17,12 +17,12 @@ func swissRollPoints(count: Int, seed: UInt64) -> [Double] {
 /// A small trainer on 300 Swiss-roll points.
 func smallTrainer(
     embedding: TimeEmbedding = .scalar, width: Int = 32, depth: Int = 2, batch: Int = 128,
-    seed: UInt64 = 7, threads: Int = 1
+    seed: UInt64 = 7, threads: Int = 1, precision: TrainingPrecision = .float64
 ) -> DenoisingTrainer {
     let architecture = NetworkArchitecture(dimension: 2, width: width, depth: depth, embedding: embedding)
     let state = TrainingState(
         architecture: architecture,
-        configuration: TrainingConfiguration(batchSize: batch, learningRate: 2e-3, seed: seed))
+        configuration: TrainingConfiguration(batchSize: batch, learningRate: 2e-3, seed: seed, precision: precision))
     return DenoisingTrainer(state: state, data: swissRollPoints(count: 300, seed: 1), threads: threads)
 }
 
@@ -45,10 +45,12 @@ struct TrainingTests {
         #expect(last < 0.5, "first 50: \(first), last 50: \(last)")
     }
 
-    /// Blocks of 128 rows with their own streams and a fixed reduction order: 1, 2 and 3 threads give the same bits.
-    @Test func sameWeightsForAnyThreadCount() {
+    /// Blocks of 128 rows with their own streams and a fixed reduction order: 1, 2 and 3 threads give the same bits,
+    /// in either precision.
+    @Test(arguments: TrainingPrecision.allCases)
+    func sameWeightsForAnyThreadCount(_ precision: TrainingPrecision) {
         let results = [1, 2, 3].map { threads -> TrainingState in
-            let trainer = smallTrainer(batch: 384, threads: threads)
+            let trainer = smallTrainer(batch: 384, threads: threads, precision: precision)
             _ = trainer.train(steps: 25)
             return trainer.state
         }
@@ -57,16 +59,60 @@ struct TrainingTests {
         #expect(results[0].lossHistory == results[1].lossHistory)
     }
 
-    /// A run stopped, saved, loaded and continued equals the uninterrupted run bit for bit.
-    @Test func resumedRunEqualsUninterruptedRun() throws {
-        let uninterrupted = smallTrainer()
+    /// A run stopped, saved, loaded and continued equals the uninterrupted run bit for bit, in either precision (the
+    /// checkpoint keeps it).
+    @Test(arguments: TrainingPrecision.allCases)
+    func resumedRunEqualsUninterruptedRun(_ precision: TrainingPrecision) throws {
+        let uninterrupted = smallTrainer(precision: precision)
         _ = uninterrupted.train(steps: 30)
-        let first = smallTrainer()
+        let first = smallTrainer(precision: precision)
         _ = first.train(steps: 12)
         let restored = try NetworkCheckpoint.decode(NetworkCheckpoint.encode(first.state), name: "memory")
         let second = DenoisingTrainer(state: restored, data: swissRollPoints(count: 300, seed: 1), threads: 2)
         _ = second.train(steps: 18)
         #expect(second.state == uninterrupted.state)
+        #expect(restored.configuration.precision == precision)
+    }
+
+    /// One update's minibatch gradient in float32 against float64 at the same θ and the same examples.
+    /// Bound: float32's unit round-off is u = 2^-24 = 6.0e-8. Each gemm entry sums K terms (K <= 194 here:
+    /// 2 + 64 inputs, then 128 = the width), so its error is at most about K u ≈ 1.2e-5 relative to the sum of the
+    /// terms' magnitudes (Higham's γ_K); the 3 products per layer over 3 layers add these, ≈ 1e-4, and the terms'
+    /// magnitudes exceed the sums they make by at most a few times in a network of this size at initialization:
+    /// 1e-3 relative in the 2-norm. A gradient that is not in float32 at all (the same bits as float64) fails the
+    /// lower bound: rounding θ and the inputs to float alone moves it by about u √P relative.
+    @Test func float32GradientAgreesWithFloat64ToItsRoundOff() {
+        let architecture = NetworkArchitecture(dimension: 2, width: 128, depth: 3, embedding: .sinusoidal)
+        let network = ScoreNetwork(architecture: architecture, seed: 3)
+        let data = swissRollPoints(count: 300, seed: 1)
+        func gradient(_ workspace: PrecisionWorkspace) -> (loss: Double, gradient: [Double]) {
+            let loss = workspace.gradient(parameters: network.parameters, data: data, step: 4, seed: 9, threads: 2)
+            return (loss, workspace.totalGradient)
+        }
+        let double = gradient(.float64(TrainingWorkspace(network: network, batchSize: 256)))
+        let single = gradient(.float32(TrainingWorkspace(network: network, batchSize: 256)))
+        let norm = double.gradient.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let difference = zip(double.gradient, single.gradient).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            .squareRoot()
+        #expect(norm > 0.1)
+        #expect(difference / norm <= 1e-3, "relative difference \(difference / norm)")
+        #expect(difference / norm >= 1e-9, "the float32 gradient has the float64 bits: not run in float32")
+        #expect(abs(single.loss - double.loss) <= 1e-4 * double.loss, "losses \(single.loss), \(double.loss)")
+    }
+
+    /// 400 updates in float32 and in float64 from the same seed: the two runs see the same examples, drift apart by
+    /// round-off only, and must reach the same loss level. The mean of the last 50 losses of each scatters by
+    /// about 0.03 (see `lossDecreases`); the two means are paired (same minibatches), so a difference above 0.05
+    /// (well over twice that SE even unpaired, √2 × 0.03 = 0.042) would mean float32 trains worse.
+    @Test func float32TrainsAsFloat64Does() {
+        let histories = TrainingPrecision.allCases.map { precision -> [Double] in
+            let trainer = smallTrainer(precision: precision)
+            #expect(trainer.train(steps: 400) == .completed)
+            return trainer.state.lossHistory
+        }
+        let means = histories.map { $0.suffix(50).reduce(0, +) / 50 }
+        #expect(abs(means[0] - means[1]) <= 0.05, "last-50 means \(means)")
+        #expect(abs(histories[0][0] - histories[1][0]) <= 1e-4 * histories[0][0], "first losses differ")
     }
 }
 
@@ -91,6 +137,23 @@ struct CheckpointTests {
         #expect(loaded.secondMoments.map(\.bitPattern) == state.secondMoments.map(\.bitPattern))
         #expect(loaded.lossHistory.map(\.bitPattern) == state.lossHistory.map(\.bitPattern))
         #expect(loaded.configuration.learningRate == state.configuration.learningRate)
+    }
+
+    /// A checkpoint written before the precision existed (no "precision" key) reads as float64; one that names an
+    /// unknown precision is refused.
+    @Test func configurationWithoutPrecisionReadsAsFloat64() throws {
+        let json =
+            #"{"batch_size":8,"learning_rate":0.001,"first_moment_decay":0.9,"#
+            + #""second_moment_decay":0.999,"adam_epsilon":1e-08,"seed":3}"#
+        let configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(json.utf8))
+        #expect(configuration.precision == .float64 && configuration.batchSize == 8 && configuration.seed == 3)
+        let single = TrainingConfiguration(batchSize: 8, precision: .float32)
+        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(single))
+        #expect(decoded == single)
+        let unknown = json.replacingOccurrences(of: #""seed":3"#, with: #""seed":3,"precision":"float16""#)
+        #expect(throws: (any Error).self) {
+            try JSONDecoder().decode(TrainingConfiguration.self, from: Data(unknown.utf8))
+        }
     }
 
     /// The trainer records its data; the checkpoint keeps the record; other data gives another fingerprint.

@@ -1,6 +1,6 @@
 #ifndef FOKKER_PLANCK_LAB_VECTOR_MATH_H
 #define FOKKER_PLANCK_LAB_VECTOR_MATH_H
-// Vector kernels of the finite-data score (THEORY §7), written once and compiled twice: for the baseline x86-64
+// Vector kernels of the finite-data score (THEORY §7) and the score networks' activation, written once and compiled twice: for the baseline x86-64
 // vector unit (SSE2) and, with per-function target attributes, for AVX2 and AVX-512F. The choice is made at run time from
 // the CPU's feature bits (__builtin_cpu_supports). Both versions perform the same IEEE-754 double operations in
 // the same order (no fused multiply-add on either, no reassociation), so they return the same bits: the same
@@ -46,5 +46,20 @@ double vector_math_softmax_planar(
 double vector_math_softmax_row_path(
     VectorMathPath path, double *row, const double *norms, long count, double inner, double quadratic);
 double vector_math_softmax_row(double *row, const double *norms, long count, double inner, double quadratic);
+
+// The score networks' hidden layers: for a rows x columns row-major block of preactivations without their biases,
+// values[r * columns + c] <- SiLU(a) with a = values[r * columns + c] + biases[c], SiLU(a) = a / (1 + e^(-a)), and,
+// unless derivatives is NULL, derivatives[r * columns + c] <- SiLU'(a) = sigma(a) + SiLU(a) (1 - sigma(a)).
+// One pass, eight doubles (sixteen floats) a step; the float version runs the float exponential below.
+void vector_math_bias_silu_path(
+    VectorMathPath path, double *values, double *derivatives, const double *biases, long rows, long columns);
+void vector_math_bias_silu(double *values, double *derivatives, const double *biases, long rows, long columns);
+void vector_math_bias_silu_float_path(
+    VectorMathPath path, float *values, float *derivatives, const float *biases, long rows, long columns);
+void vector_math_bias_silu_float(float *values, float *derivatives, const float *biases, long rows, long columns);
+
+// out[i] = e^(in[i]) in single precision for in[i] <= 0 (within 1.4 ulp; values below -87 give 0).
+void vector_math_exponential_float_path(VectorMathPath path, const float *in, float *out, long count);
+void vector_math_exponential_float(const float *in, float *out, long count);
 
 #endif

@@ -80,7 +80,7 @@ public struct EmbeddingComparisonOutcome: Sendable {
             "train --compare-embeddings: sinusoidal (64 features) against scalar (n/N), "
                 + "\(architecture.depth)×\(architecture.width) \(architecture.activation.rawValue), "
                 + "\(experiment.totalSteps) updates of batch \(configuration.batchSize), "
-                + "Adam η \(configuration.learningRate.shortText)",
+                + "Adam η \(configuration.learningRate.shortText), \(configuration.precision.rawValue)",
             "Swiss roll: \(experiment.training.count) training points per seed, seeds \(seeds); "
                 + "\(experiment.sampleCount) samples per network (DDPM bridge, \(experiment.samplingSteps) steps); "
                 + "means over seeds ± SE, differences paired by seed",
@@ -109,7 +109,8 @@ public struct EmbeddingComparisonOutcome: Sendable {
             "activation": .string(architecture.activation.rawValue),
             "steps": .integer(experiment.totalSteps), "batch": .integer(configuration.batchSize),
             "learning_rate": .number(configuration.learningRate),
-            "seed": .unsignedInteger(configuration.seed), "threads": .integer(experiment.threads),
+            "precision": .string(configuration.precision.rawValue), "seed": .unsignedInteger(configuration.seed),
+            "threads": .integer(experiment.threads),
             "training_points": .integer(experiment.training.count), "samples": .integer(experiment.sampleCount),
             "comparison": table.jsonValue(), "runs": .array(runJSON), "wall_seconds": .number(result.wallSeconds),
         ])

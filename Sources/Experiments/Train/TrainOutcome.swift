@@ -51,7 +51,7 @@ public struct TrainOutcome: Sendable {
         let summary = [
             "train: \(architecture.summary), \(architecture.parameterCount) parameters; "
                 + "batch \(configuration.batchSize), Adam η \(configuration.learningRate.shortText), "
-                + "seed \(configuration.seed), \(experiment.threads) thread(s)",
+                + "\(configuration.precision.rawValue), seed \(configuration.seed), \(experiment.threads) thread(s)",
             "data: \(data)"
                 + (experiment.resumedFrom.map { "; resumed from \($0) at update \(startStep)" } ?? ""),
         ]
@@ -94,7 +94,8 @@ public struct TrainOutcome: Sendable {
             "embedding": .string(architecture.embedding.rawValue),
             "parameter_count": .integer(architecture.parameterCount), "batch": .integer(configuration.batchSize),
             "learning_rate": .number(configuration.learningRate), "seed": .unsignedInteger(configuration.seed),
-            "threads": .integer(experiment.threads), "steps": .integer(state.step),
+            "precision": .string(configuration.precision.rawValue), "threads": .integer(experiment.threads),
+            "steps": .integer(state.step),
             "start_step": .integer(startStep),
             "status": .string(status == .completed ? "completed" : "non-finite"),
             "status_detail": .string(status.description),
