@@ -9,8 +9,9 @@ x_n = sqrt(abar_n) x_0 + sqrt(1 - abar_n) eps; loss mean over the batch of |eps_
 a process of its own with 2 threads (fplab --threads 2, torch.set_num_threads(2), OPENBLAS_NUM_THREADS=2 for numpy).
 
 Throughput is examples per second of the training loop (fplab's training_seconds; the peers time their loop the
-same way, after 10 warm-up updates); the loss curves (mean of each block of 100 updates) are printed beside each
-other: the runs draw different random numbers, so their curves agree in level and shape, not update by update.
+same way, after 10 warm-up updates, which their loss curves include); the loss curves (mean of each block of 100
+updates, from update 1) are printed beside each other: the runs draw different random numbers, so their curves
+agree in level and shape, not update by update.
 PyTorch is needed for its column only (pip install torch); numpy and scipy suffice for the rest.
 
 Usage (from the repository root, after `swift build -c release --product fplab`):
@@ -63,7 +64,6 @@ def numpy_worker(steps, dtype, seed):
     first = [np.zeros_like(p) for p in parameters]
     second = [np.zeros_like(p) for p in parameters]
     layers = len(parameters) // 2
-    losses = []
 
     def update(count):
         points = data[rng.integers(0, len(data), BATCH)]
@@ -98,12 +98,10 @@ def numpy_worker(steps, dtype, seed):
             p -= 1e-3 * (m * first_correction) / (np.sqrt(v * second_correction) + 1e-8)
         return float(np.mean(np.sum(residual * residual, axis=1)))
 
-    for count in range(1, 11):
-        update(count)
+    losses = [update(count) for count in range(1, 11)]   # warm-up: in the loss curve, not in the timing
     start = time.perf_counter()
-    for count in range(11, steps + 11):
-        losses.append(update(count))
-    return time.perf_counter() - start, losses
+    losses += [update(count) for count in range(11, steps + 11)]
+    return time.perf_counter() - start, losses[:steps]
 
 
 def torch_worker(steps, seed):
@@ -133,11 +131,10 @@ def torch_worker(steps, seed):
         optimizer.step()
         return loss.item()
 
-    for _ in range(10):
-        update()
+    losses = [update() for _ in range(10)]   # warm-up: in the loss curve, not in the timing
     start = time.perf_counter()
-    losses = [update() for _ in range(steps)]
-    return time.perf_counter() - start, losses
+    losses += [update() for _ in range(steps)]
+    return time.perf_counter() - start, losses[:steps]
 
 
 def fplab_run(fplab, steps, precision):

@@ -28,6 +28,9 @@ final class FourierState {
     /// the first of several, a spectrum of its own for the second of three, and `lastFluxSpectrum` for the last.
     /// In 2-D this needs no array beyond the four spectra and two real arrays.
     let fluxSpectra: [AlignedBuffer]
+    /// Whether `stage` holds a copy of `state` (set by the end of an IF-RK4 step, cleared by everything that
+    /// overwrites `stage` or `state` otherwise), so that the next IF-RK4 step need not copy the spectrum.
+    private var stageHoldsState = false
 
     /// Rows (the product of the leading axes' lengths), and columns of the grid and of the spectrum.
     let rowCount: Int
@@ -113,12 +116,14 @@ final class FourierState {
     }
 
     func load(_ values: [Double]) {
+        stageHoldsState = false
         _ = physical.values.update(from: values)
         transform.forward(physical, into: state)
     }
 
     /// The density on the grid (state untouched).
     func density() -> [Double] {
+        stageHoldsState = false
         stage.copy(from: state)
         transform.backward(stage, into: physical)
         let scale = 1 / Double(transform.realCount)
@@ -368,9 +373,12 @@ final class FourierState {
         }
     }
 
-    /// u <- E accumulator + scale k.
+    /// u <- E accumulator + scale k, written into `stage` too (the next IF-RK4 step starts from that copy instead
+    /// of copying the spectrum again; `stageHoldsState` records it). Reading the first flux spectrum (which is
+    /// `stage` in 2-D and 3-D) and writing `stage` is safe: each coefficient reads and writes only its own entries.
     private func finishIntegratingFactorStep(scale: Double, diffusion factors: DiffusionFactors) {
         let stateValues = SharedMutablePointer<Double>(state)
+        let stageValues = SharedMutablePointer<Double>(stage)
         let sum = SharedMutablePointer<Double>(accumulator)
         let slope = StageDerivative(self)
         let rowFactor = SharedMutablePointer<Double>(factors.rowFactor)
@@ -385,11 +393,16 @@ final class FourierState {
                     let factor = rowValue * columnFactor[column]
                     let real = base + 2 * column
                     let (rateReal, rateImaginary) = slope.value(real: real, column: column, row: rowWavenumbers)
-                    stateValues[real] = factor * sum[real] + scale * rateReal
-                    stateValues[real + 1] = factor * sum[real + 1] + scale * rateImaginary
+                    let valueReal = factor * sum[real] + scale * rateReal
+                    let valueImaginary = factor * sum[real + 1] + scale * rateImaginary
+                    stateValues[real] = valueReal
+                    stateValues[real + 1] = valueImaginary
+                    stageValues[real] = valueReal
+                    stageValues[real + 1] = valueImaginary
                 }
             }
         }
+        stageHoldsState = true
     }
 
     /// u <- E u and stage <- u (the new u).
@@ -431,7 +444,8 @@ final class FourierState {
         secondHalfFactors.prepare(
             squaredDiffusionIntegral: secondHalf, rowSquaredWavenumber: rowSquaredWavenumber,
             columnSquaredWavenumber: columnSquaredWavenumber)
-        stage.copy(from: state)
+        if !stageHoldsState { stage.copy(from: state) }
+        stageHoldsState = false
         evaluateDrift(time: time) // k1
         // acc = E1 (u + h/6 k1), stage = E1 (u + h/2 k1), u <- E1 u
         beginStages(
@@ -448,6 +462,7 @@ final class FourierState {
 
     /// Strang splitting: E1, then classical RK4 for d_t u = N(u) over [t, t + h], then E2.
     func strangStep(time: Double, timeStep: Double, firstHalf: Double, secondHalf: Double) {
+        stageHoldsState = false
         firstHalfFactors.prepare(
             squaredDiffusionIntegral: firstHalf, rowSquaredWavenumber: rowSquaredWavenumber,
             columnSquaredWavenumber: columnSquaredWavenumber)

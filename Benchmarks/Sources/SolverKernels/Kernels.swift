@@ -28,9 +28,24 @@ public enum KernelKind: String, CaseIterable, Sendable {
     case reversePDEStep = "reverse-pde-step"
     /// One `ExactLinearPropagator` evaluation of the OU density at t = 0.7 (chirp-z along every axis, one c2r).
     case exactLinear = "exact-linear"
+    /// `FiniteDatasetScore.posteriorMean` of `FiniteDataScoreShape.queryPoints` points against N = `points`
+    /// training points in d = `dimension` (uniform on [-1, 1]^d, t = 0.5): for d >= 32 two dgemms per block of 32
+    /// points (4 M N d flops in all) and M N exponentials.
+    case finiteDataScore = "finite-data-score"
 
     /// True for the kernels that run on a periodic grid (all but the finite-volume step).
     public var isPeriodic: Bool { self != .finiteVolumeTRBDF2 }
+}
+
+/// The shape of the `finite-data-score` kernel.
+public enum FiniteDataScoreShape {
+    /// Points whose posterior mean one call computes (eight blocks of 32).
+    public static let queryPoints = 256
+
+    /// Floating-point operations of the two matrix products of one call: 2 M N d each.
+    public static func matrixProductFlops(trainingPoints: Int, dimension: Int) -> Double {
+        4 * Double(queryPoints) * Double(trainingPoints) * Double(dimension)
+    }
 }
 
 /// What a kernel runs on.
@@ -169,6 +184,21 @@ public final class Kernel {
                 kind: kind, configuration: configuration, stepper: nil,
                 body: { Ziggurat.fill(buffer, using: &generator) }, observe: { buffer[0] })
         }
+        if kind == .finiteDataScore {
+            let (count, dimension) = (configuration.points, configuration.dimension)
+            var generator = Xoshiro256StarStar(seed: 2)
+            let data = (0..<(count * dimension)).map { _ in 2 * generator.nextUniform() - 1 }
+            let queries = (0..<(FiniteDataScoreShape.queryPoints * dimension)).map { _ in
+                2 * generator.nextUniform() - 1
+            }
+            let score = FiniteDatasetScore(data: data, dimension: dimension)
+            let means = UnsafeMutableBufferPointer<Double>.allocate(capacity: queries.count)
+            means.initialize(repeating: 0)
+            return Kernel(
+                kind: kind, configuration: configuration, stepper: nil,
+                body: { queries.withUnsafeBufferPointer { score.posteriorMean(at: $0, time: 0.5, into: means) } },
+                observe: { means[0] })
+        }
         let boundary: Boundary = kind.isPeriodic ? .periodic : .reflecting
         let grid = configuration.grid(boundary: boundary)
         let density = try BenchmarkDensity.field(on: grid)
@@ -231,7 +261,7 @@ public final class Kernel {
             return Kernel(
                 kind: kind, configuration: configuration, stepper: propagator,
                 body: { last = propagator.density(at: 0.7) }, observe: { last.values[0] })
-        case .normals:
+        case .normals, .finiteDataScore:
             fatalError("handled above")
         }
     }

@@ -2,7 +2,9 @@
 //
 // Each kernel is built (plans, initial mixture), run `--warmup` times, then timed `--repetitions` times one call
 // at a time on CLOCK_MONOTONIC; the best time is the figure to compare (the machine is shared and noisy), the
-// median is reported beside it. Derived ratios relate the spectral step to the bare FFTW pair.
+// median is reported beside it. Derived ratios relate the spectral step to the bare FFTW pair. For the
+// `finite-data-score` kernel `--points` is the number N of training points and `--dimension` their dimension d
+// (up to 4096); its derived figure is the Gflop/s of its two matrix products.
 //
 //   fplab-kernels [--points 1024] [--dimension 2] [--repetitions 10] [--warmup 2] [--threads 1]
 //                 [--rigor estimate|measure|patient] [--kernels fftw-pair,fftw-r2c,spectral-if-rk4,...]
@@ -66,7 +68,7 @@ struct Options {
             case "--points": options.configuration.points = try integer(argument, minimum: 2)
             case "--dimension":
                 options.configuration.dimension = try integer(argument, minimum: 1)
-                guard options.configuration.dimension <= 3 else { throw UsageError("--dimension must be 1, 2 or 3") }
+                guard options.configuration.dimension <= 4096 else { throw UsageError("--dimension is at most 4096") }
             case "--repetitions": options.repetitions = try integer(argument, minimum: 1)
             case "--warmup": options.warmup = try integer(argument, minimum: 0)
             case "--threads": options.configuration.threads = try integer(argument, minimum: 1)
@@ -99,6 +101,10 @@ struct Options {
                 throw UsageError("unknown option '\(argument)'")
             }
             index += 1
+        }
+        if options.configuration.dimension > 3 && options.kernels.contains(where: { $0 != .finiteDataScore }) {
+            throw UsageError(
+                "--dimension must be 1, 2 or 3 for the grid kernels (above 3: --kernels finite-data-score)")
         }
         if options.dumpSteps > 0 && options.dumpPrefix == nil {
             throw UsageError("--dump-steps needs --dump-prefix")
@@ -178,6 +184,9 @@ struct Derived: Encodable {
     var pointwiseFractionOfStep: Double?
     /// reverse-pde-step / spectral-if-rk4 (target: at most 2).
     var reverseStepPerForwardStep: Double?
+    /// finite-data-score: its two matrix products' flops (4 M N d) over the call's time, in Gflop/s (compare with
+    /// the bare dgemm rate of `scripts/score_dgemm_rate.py`).
+    var finiteDataScoreGigaflops: Double?
 }
 
 struct ConfigurationRecord: Encodable {
@@ -248,7 +257,7 @@ func dumpDensities(options: Options, prefix: String) throws {
     try write(stepper.currentDensity(), to: prefix + ".final.f64")
 }
 
-func derive(_ timings: [KernelKind: KernelTiming], dimension: Int) -> Derived {
+func derive(_ timings: [KernelKind: KernelTiming], dimension: Int, points: Int) -> Derived {
     let pair = timings[.transformPair]?.secondsPerCall
     let forward = timings[.forwardTransform]?.secondsPerCall
     let step = timings[.spectralIntegratingFactorRK4]?.secondsPerCall
@@ -266,6 +275,10 @@ func derive(_ timings: [KernelKind: KernelTiming], dimension: Int) -> Derived {
     if let pair, let strang { derived.strangStepPerPair = strang / pair }
     if let step, let reverse = timings[.reversePDEStep]?.secondsPerCall {
         derived.reverseStepPerForwardStep = reverse / step
+    }
+    if let score = timings[.finiteDataScore]?.secondsPerCall {
+        derived.finiteDataScoreGigaflops =
+            FiniteDataScoreShape.matrixProductFlops(trainingPoints: points, dimension: dimension) / score / 1e9
     }
     if let pair, let forward {
         let backward = max(pair - forward, 0)
@@ -314,7 +327,7 @@ func main() -> Int32 {
                 clock: "CLOCK_MONOTONIC, best of repetitions"
             ),
             kernels: Dictionary(uniqueKeysWithValues: timings.map { ($0.key.rawValue, $0.value) }),
-            derived: derive(timings, dimension: configuration.dimension),
+            derived: derive(timings, dimension: configuration.dimension, points: configuration.points),
             peakResidentBytes: timings.values.flatMap { [$0.setupPeakResidentBytes, $0.runPeakResidentBytes] }
                 .compactMap { $0 }.max()
         )
