@@ -179,7 +179,9 @@ let package = Package(
             dependencies: ["Datasets", "DataFiles", "DiffusionModels", "ParticleSampling", "RandomStreams"]),
         .testTarget(
             name: "MemorizationTests",
-            dependencies: ["Memorization", "DataFiles", "Datasets", "ParticleSampling", "SampleStatistics"]),
+            dependencies: [
+                "Memorization", "DataFiles", "Datasets", "ParticleSampling", "RandomStreams", "SampleStatistics",
+            ]),
         .testTarget(
             name: "InverseHeatTests",
             dependencies: ["InverseHeat", "DensitySolvers", "DiffusionModels", "GridFields", "RandomStreams"]),
