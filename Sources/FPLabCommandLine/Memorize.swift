@@ -7,7 +7,9 @@ import Foundation
 /// E_mu[lambda_i(Y, T)] with a chi-square test, and the Voronoi limit.
 public struct Memorize: ExperimentCommand {
     public static let configuration = CommandConfiguration(
-        abstract: "Exact finite-data score: memorization, endpoint frequencies, Voronoi cells.",
+        abstract:
+            "Exact finite-data score: memorization, endpoint frequencies, Voronoi cells; or any model's samples "
+            + "against its training data (--samples).",
         discussion: """
             With the exact score of a finite training set, reverse diffusion only returns training points. \
             Memorization: the fraction of --particles runs that end within --epsilon of a training point, for the \
@@ -17,6 +19,14 @@ public struct Memorize: ExperimentCommand {
             otherwise), with Pearson's chi-square test. Voronoi: runs from x ~ rho_t* for each t* of --t-stars, the \
             fraction ending at the training point nearest to e^t* x and the agreement of the one-step <X0>(x, t*). \
             Default data: the points 0, 2, 2.5. Same --seed, same numbers, whatever --threads.
+
+            With --samples FILE (CSV or .npy, one sample a row, any model's output) the samples are measured \
+            against the training set (--data FILE, or --dataset) instead: a sample is memorized when its distance \
+            to the nearest training point is below --ratio times that to the second-nearest (1/3, as in Yoon et \
+            al. and Gu et al., "On memorization in diffusion models"); the memorized and the novel fraction \
+            (farther than --epsilon from every training point) with exact Clopper-Pearson 95 % intervals, the \
+            coverage of the training set, and quantiles of the distances and ratios; exact nearest neighbours by \
+            matrix products in any dimension. The reverse-run options do not apply then.
             """
     )
 
@@ -70,20 +80,85 @@ public struct Memorize: ExperimentCommand {
             "Monte Carlo draws for the endpoint prediction in d >= 2 (1000 to 100000000).", valueName: "n"))
     public var predictionSamples: Int = 100_000
 
+    @Option(
+        help: ArgumentHelp(
+            "A model's samples to measure against the training set: CSV (one sample a row) or .npy, shape (M, d), "
+                + "d that of the training set.", valueName: "file"))
+    public var samples: String?
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "With --samples: memorized when d1/d2 is below this (0 < r <= 1; d1, d2 the distances to the nearest "
+                + "and second-nearest training point).", valueName: "r"))
+    public var ratio: Double = 1.0 / 3
+
     @OptionGroup(title: "Run and output")
     public var runOptions: RunOptions
 
     public init() {}
 
-    public func run(_ experiment: MemorizeExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "memorize")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
-        try runOptions.deliver(outcome.report(includingFiles: runOptions.outputDirectory != nil))
+    /// The exact-score studies, or (`--samples`) a model's samples against its training data.
+    public enum Run {
+        case exactScore(MemorizeExperiment)
+        case samples(SampleMemorizationExperiment)
     }
 
-    /// The experiment these options describe, every option checked.
-    public func experiment() throws -> MemorizeExperiment {
+    public func run(_ experiment: Run) throws {
+        switch experiment {
+        case .exactScore(let experiment):
+            let reporter = ProgressReporter.forTerminal(label: "memorize")
+            let outcome = try experiment.run(progress: reporter?.fractionHandler)
+            reporter?.finish()
+            try runOptions.deliver(outcome.report(includingFiles: runOptions.outputDirectory != nil))
+        case .samples(let experiment):
+            try runOptions.deliver(experiment.run().report(includingFiles: runOptions.outputDirectory != nil))
+        }
+    }
+
+    /// The run these options describe, every option checked.
+    public func experiment() throws -> Run {
+        if let samples { return .samples(try sampleExperiment(samplesFile: samples)) }
+        return .exactScore(try exactScoreExperiment())
+    }
+
+    /// `--samples`: both files read and checked (sizes, dimensions, memory and work).
+    public func sampleExperiment(samplesFile: String) throws -> SampleMemorizationExperiment {
+        try OptionCheck.finite(ratio, option: "--ratio", mustBe: "greater than 0 and at most 1") { $0 > 0 && $0 <= 1 }
+        try OptionCheck.finite(reverseOptions.epsilon, option: "--epsilon", mustBe: "greater than 0") { $0 > 0 }
+        let sampleSet: PointSet
+        do { sampleSet = try PointSet.dataset(contentsOf: samplesFile) } catch let error as PointFileError {
+            throw ValidationError("--samples: \(error.description)")
+        }
+        let training = try datasetOptions.trainingSet(fallback: "points", seed: runOptions.seed).points
+        try OptionCheck.require(
+            sampleSet.dimension == training.dimension,
+            "--samples: the samples are \(sampleSet.dimension)-D and the training points \(training.dimension)-D.")
+        try OptionCheck.require(
+            training.count >= 2, "--data: the criterion needs at least two training points; got \(training.count).")
+        // Work: one matrix product of M × N × d multiply-adds (2 flops each) and two passes over M × N distances;
+        // memory: a 32 × N block of distances per thread.
+        let (sampleCount, trainingCount) = (Double(sampleSet.count), Double(training.count))
+        try OptionCheck.work(
+            2 * sampleCount * trainingCount * Double(training.dimension + 2),
+            subject: "memorize --samples with \(sampleSet.count) samples and \(training.count) training points",
+            formula: "2 × samples × training points × (dimension + 2)",
+            advice: "give fewer samples or training points")
+        let threads = Double(runOptions.settings.threads)
+        try OptionCheck.memory(
+            OptionCheck.doubles(threads * Double(DenseNeighbourSearch.queryBlock) * trainingCount + 6 * sampleCount),
+            subject:
+                "memorize --samples against \(training.count) training points on "
+                + "\(runOptions.settings.threads) thread(s)",
+            advice: "give fewer training points or --threads")
+        return SampleMemorizationExperiment(
+            samples: sampleSet, training: training, samplesDescription: "file \(samplesFile)",
+            trainingDescription: datasetOptions.describe(fallback: "points"), ratio: ratio,
+            noveltyThreshold: reverseOptions.epsilon, settings: runOptions.settings)
+    }
+
+    /// The exact-score studies these options describe, every option checked.
+    public func exactScoreExperiment() throws -> MemorizeExperiment {
         try OptionCheck.count(particles, option: "--particles", in: Self.particleRange)
         try OptionCheck.count(steps, option: "--steps", in: Self.stepRange)
         try reverseOptions.validate()

@@ -230,6 +230,25 @@ extension HostileInput {
         size(
             "memorize 2000-column --data", ["memorize", "--data", "{dir}/wide.csv"],
             files: ["wide.csv": wideCSV(rows: 2, columns: 2000)], "--data", "1000"),
+        option(
+            "memorize --ratio zero", ["memorize", "--samples", "{dir}/s.csv", "--ratio", "0"],
+            "--ratio", "greater than 0 and at most 1"),
+        option("memorize --ratio nan", ["memorize", "--samples", "{dir}/s.csv", "--ratio", "nan"], "--ratio"),
+        option("memorize --ratio above 1", ["memorize", "--samples", "{dir}/s.csv", "--ratio", "1.5"], "--ratio"),
+        option(
+            "memorize --samples missing file", ["memorize", "--samples", "{dir}/absent.csv"], "--samples",
+            "absent.csv"),
+        HostileInput(
+            .option, "memorize --samples of another dimension",
+            ["memorize", "--samples", "{dir}/wide.csv", "--points", "0,2,2.5"],
+            files: ["wide.csv": wideCSV(rows: 3, columns: 4)], mentions: ["--samples", "4-D", "1-D"]),
+        HostileInput(
+            .option, "memorize --samples against one training point",
+            ["memorize", "--samples", "{dir}/one.csv", "--points", "0"],
+            files: ["one.csv": wideCSV(rows: 3, columns: 1)], mentions: ["--data", "two training points"]),
+        HostileInput(
+            .option, "memorize --samples empty file", ["memorize", "--samples", "{dir}/empty.csv"],
+            files: ["empty.csv": Data("x\n".utf8)], mentions: ["--samples", "no points"]),
     ]
 
     static let generateCases: [HostileInput] = [

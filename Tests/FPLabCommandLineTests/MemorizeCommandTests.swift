@@ -12,7 +12,7 @@ import Testing
                 "memorize", "--particles", "2000", "--step-sweep", "100", "--final-step", "1e-3",
                 "--t-stars", "0.1,1e-4", "--voronoi-runs", "300", "--threads", "2",
             ]) as? Memorize)
-        let report = try command.experiment().run().report(includingFiles: false)
+        let report = try command.exactScoreExperiment().run().report(includingFiles: false)
         let json = try parseJSONObject(report.rendered(as: .json))
         for key in [
             "memorized_fraction", "endpoint_frequencies", "predicted_frequencies", "chi2_p_value", "voronoi_agreement",
@@ -40,7 +40,7 @@ import Testing
                     "--voronoi-runs", "1500", "--prediction-samples", "2000", "--threads", threads,
                 ]) as? Memorize)
             var json = try parseJSONObject(
-                try command.experiment().run().report(includingFiles: false).rendered(as: .json))
+                try command.exactScoreExperiment().run().report(includingFiles: false).rendered(as: .json))
             json["wall_seconds"] = nil
             json["threads"] = nil
             return json
@@ -119,5 +119,33 @@ import Testing
             #expect(result.standardError.split(separator: "\n").count == 1)
             #expect(!FileManager.default.fileExists(atPath: directory))
         }
+    }
+
+    /// `fplab memorize --samples` on a planted set written as CSV: 8 training points on a line in 3-D, samples 3
+    /// exact copies, 2 copies moved by 0.01 (d₁/d₂ = 0.01/0.99 at spacing 1: memorized), 3 midpoints (ratio 1: not
+    /// memorized, and novel beyond ε = 0.1). Counts, the JSON keys, and the per-sample file with --output.
+    @Test func samplesModeFindsThePlantedCopies() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let training = (0..<8).map { "\($0),0,1" }.joined(separator: "\n") + "\n"
+        let samples =
+            ["2,0,1", "5,0,1", "7,0,1", "3.01,0,1", "0.99,0,1", "1.5,0,1", "4.5,0,1", "6.5,0,1"]
+            .joined(separator: "\n") + "\n"
+        try training.write(toFile: scratch.path("training.csv"), atomically: true, encoding: .utf8)
+        try samples.write(toFile: scratch.path("samples.csv"), atomically: true, encoding: .utf8)
+        let output = scratch.path("out")
+        let result = try FPLabExecutable.run([
+            "memorize", "--samples", scratch.path("samples.csv"), "--data", scratch.path("training.csv"),
+            "--epsilon", "0.1", "--format", "json", "--output", output,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let json = try parseJSONObject(result.standardOutput)
+        #expect(json["memorized_count"] as? Int == 5 && json["novel_count"] as? Int == 3)
+        #expect(json["sample_count"] as? Int == 8 && json["training_count"] as? Int == 8)
+        #expect(
+            json["coverage"] as? Double == 7.0 / 8, "nearest points 2, 5, 7, 3, 1 and 1 (a tie: the lower index), 4, 6")
+        let records = try String(contentsOfFile: output + "/samples.csv", encoding: .utf8)
+        #expect(records.split(separator: "\n").count == 9)
+        #expect(records.split(separator: "\n")[1] == "0,2,0.0,1.0,0.0,1")
     }
 }
