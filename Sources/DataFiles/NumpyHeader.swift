@@ -116,11 +116,27 @@ public struct NumpyHeader: Sendable, Equatable {
         }
     }
 
-    /// Every element in C order.
+    /// Every element in C order: the same values as `value(at:in:)`, read through one raw-bytes view of the payload
+    /// (little-endian words loaded unaligned) instead of byte by byte.
     public func values(in data: Data) -> [Double] {
-        var values = [Double](repeating: 0, count: elementCount)
-        for index in 0..<elementCount { values[index] = value(at: index, in: data) }
-        return values
+        let (count, offset) = (elementCount, payloadOffset)
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            data.withUnsafeBytes { raw in
+                switch elementType {
+                case .float64:
+                    for index in 0..<count {
+                        let bits = raw.loadUnaligned(fromByteOffset: offset + 8 * index, as: UInt64.self)
+                        buffer[index] = Double(bitPattern: UInt64(littleEndian: bits))
+                    }
+                case .float32:
+                    for index in 0..<count {
+                        let bits = raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self)
+                        buffer[index] = Double(Float(bitPattern: UInt32(littleEndian: bits)))
+                    }
+                }
+            }
+            initialized = count
+        }
     }
 
     /// One sentence for a dtype this reader does not take, naming what it is.

@@ -137,7 +137,7 @@ public struct Memorize: ExperimentCommand {
         try OptionCheck.require(
             training.count >= 2, "--data: the criterion needs at least two training points; got \(training.count).")
         // Work: one matrix product of M × N × d multiply-adds (2 flops each) and two passes over M × N distances;
-        // memory: a 32 × N block of distances per thread.
+        // memory: a block of distances per thread (`DenseNeighbourSearch.queryBlock` rows × N).
         let (sampleCount, trainingCount) = (Double(sampleSet.count), Double(training.count))
         try OptionCheck.work(
             2 * sampleCount * trainingCount * Double(training.dimension + 2),
@@ -146,7 +146,9 @@ public struct Memorize: ExperimentCommand {
             advice: "give fewer samples or training points")
         let threads = Double(runOptions.settings.threads)
         try OptionCheck.memory(
-            OptionCheck.doubles(threads * Double(DenseNeighbourSearch.queryBlock) * trainingCount + 6 * sampleCount),
+            OptionCheck.doubles(
+                threads * Double(DenseNeighbourSearch.queryBlock(referenceCount: training.count)) * trainingCount
+                    + 6 * sampleCount),
             subject:
                 "memorize --samples against \(training.count) training points on "
                 + "\(runOptions.settings.threads) thread(s)",

@@ -18,8 +18,8 @@ import Scores
 /// exactly what a direct search over all N would return, bit for bit.
 ///
 /// Cost: 2 B N d flops a block (dgemm, `MatrixProducts`), two passes over the B × N block, O(d) per candidate
-/// (a handful unless many references tie within δ); memory B × N doubles per worker (`queryBlock` = 32 rows:
-/// 25.6 MB at N = 10^5). Queries are spread over `threads` workers in fixed blocks; the result does not depend on
+/// (a handful unless many references tie within δ); memory B × N doubles per worker (`queryBlock`: at most 32 MB,
+/// and at least 32 rows). Queries are spread over `threads` workers in fixed blocks; the result does not depend on
 /// the thread count.
 public struct DenseNeighbourSearch: Sendable {
     public let reference: PointSet
@@ -28,8 +28,12 @@ public struct DenseNeighbourSearch: Sendable {
     /// max |r|.
     let largestNorm: Double
 
-    /// Queries per matrix product.
-    public static let queryBlock = 32
+    /// Queries per matrix product for `referenceCount` references: as many as keep the block of distances within
+    /// 2^22 doubles (32 MB), from 32 to 1024. OpenBLAS repacks the whole N × d reference matrix for every product,
+    /// so taller blocks amortize that packing (at N = 10^4, d = 256 it took as long as the products with 32 rows).
+    public static func queryBlock(referenceCount: Int) -> Int {
+        min(1024, max(32, (1 << 22) / max(referenceCount, 1)))
+    }
 
     /// The nearest and second-nearest reference points of one query: indices and Euclidean distances. With a
     /// single reference point the second is absent (index −1, distance +∞).
@@ -40,7 +44,13 @@ public struct DenseNeighbourSearch: Sendable {
         public var secondDistance: Double
     }
 
-    public init(reference: PointSet) {
+    /// Rows per block when set (the tests cut small sets into several blocks); `queryBlock` otherwise.
+    let blockRowsOverride: Int?
+
+    public init(reference: PointSet) { self.init(reference: reference, blockRows: nil) }
+
+    init(reference: PointSet, blockRows: Int?) {
+        blockRowsOverride = blockRows
         precondition(reference.count >= 1, "DenseNeighbourSearch: the reference set is empty")
         self.reference = reference
         let dimension = reference.dimension
@@ -58,11 +68,12 @@ public struct DenseNeighbourSearch: Sendable {
         let count = queries.count
         guard count > 0 else { return [] }
         let referenceCount = reference.count
-        let blocks = ParallelBlocks(count: count, blockSize: Self.queryBlock, threads: threads)
+        let blockRows = blockRowsOverride ?? Self.queryBlock(referenceCount: referenceCount)
+        let blocks = ParallelBlocks(count: count, blockSize: blockRows, threads: threads)
         let workers = max(1, min(blocks.threads, blocks.blockCount))
         let buffers = (0..<workers).map { _ in
             SharedMutablePointer(
-                base: UnsafeMutablePointer<Double>.allocate(capacity: Self.queryBlock * referenceCount))
+                base: UnsafeMutablePointer<Double>.allocate(capacity: blockRows * referenceCount))
         }
         defer { buffers.forEach { $0.base.deallocate() } }
         var results = [Neighbours](

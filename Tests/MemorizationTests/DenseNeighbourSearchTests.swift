@@ -35,11 +35,12 @@ import Testing
         return (0..<count).map { _ in offset + Ziggurat.normal(using: &generator) }
     }
 
-    /// d = 1, 5, 64, 300; 500 references and 77 queries (two full blocks of 32 and a partial one), a third of the
-    /// queries exact copies of references and a third copies moved by 1e-9 (where |q|² + |r|² − 2 q·r cancels to
-    /// round-off), all shifted by 100 so that the cancellation is severe: the results equal the direct search's
-    /// bit for bit, on 1 and 2 threads. Without the direct recomputation of the candidates the copies' distances
-    /// would come out as round-off of size 1e-6 (d = 1) to 3e-5 (d = 300) instead of 0 and 1e-9.
+    /// d = 1, 5, 64, 300; 500 references and 77 queries (in blocks of 32 rows: two full ones and a partial one;
+    /// and in one default block), a third of the queries exact copies of references and a third copies moved by
+    /// 1e-9 (where |q|² + |r|² − 2 q·r cancels to round-off), all shifted by 100 so that the cancellation is severe:
+    /// the results equal the direct search's bit for bit, on 1 and 2 threads. Without the direct recomputation of
+    /// the candidates the copies' distances would come out as round-off of size 1e-6 (d = 1) to 3e-5 (d = 300)
+    /// instead of 0 and 1e-9.
     @Test(arguments: [1, 5, 64, 300])
     func equalsTheDirectSearch(dimension: Int) {
         let reference = PointSet(points: Self.normals(500 * dimension, seed: 1, offset: 100), dimension: dimension)
@@ -52,13 +53,14 @@ import Testing
             }
         }
         let querySet = PointSet(points: queries, dimension: dimension)
-        let search = DenseNeighbourSearch(reference: reference)
+        let search = DenseNeighbourSearch(reference: reference, blockRows: 32)
         let expected = (0..<querySet.count).map {
             Self.direct(queries[($0 * dimension)..<(($0 + 1) * dimension)], reference)
         }
         #expect(search.twoNearest(of: querySet, threads: 1) == expected)
         #expect(search.twoNearest(of: querySet, threads: 2) == expected)
         #expect(expected.prefix(26).allSatisfy { $0.nearestDistance == 0 })
+        #expect(DenseNeighbourSearch(reference: reference).twoNearest(of: querySet, threads: 2) == expected)
     }
 
     /// One reference point: the second neighbour is absent.
