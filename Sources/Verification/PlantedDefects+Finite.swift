@@ -1,3 +1,4 @@
+import DataFiles
 import ScoreNetworks
 
 /// Defects of the network claims: a trained network whose time input is lost, an untrained network sampled.
@@ -34,6 +35,24 @@ extension PlantedDefect {
             description: "the sampler receives a freshly initialized network instead of the trained one."
         ) { subjects in
             subjects.network = { ScoreNetwork(architecture: $0.architecture, schedule: $0.schedule, seed: 0) }
+        }
+    }
+}
+
+extension PlantedDefect {
+    /// The last `fraction` of the training points withheld from a sample-memorization search (a file read only in
+    /// part, a reference set truncated to a block): copies of the withheld points are no longer recognized.
+    public static func withheldTrainingPoints(_ fraction: Double) -> PlantedDefect {
+        PlantedDefect(
+            name: "training set cut to \(Check.format(100 * (1 - fraction))) %",
+            description:
+                "the search sees only the first \(Check.format(100 * (1 - fraction))) % of the training points."
+        ) { subjects in
+            subjects.trainingSet = { training in
+                let kept = max(2, Int((Double(training.count) * (1 - fraction)).rounded()))
+                return PointSet(
+                    points: Array(training.points.prefix(kept * training.dimension)), dimension: training.dimension)
+            }
         }
     }
 }

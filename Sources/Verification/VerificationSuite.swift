@@ -19,7 +19,7 @@ public enum VerificationSuite {
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment,
         gridParticleCrossCheck, memorization, endpointFrequencies,
-        voronoiLimit, scoreErrorNovelty, networkGeneralizes, timeEmbedding,
+        voronoiLimit, sampleMemorization, scoreErrorNovelty, networkGeneralizes, timeEmbedding,
     ]
 
     /// The claim called `name`, or nil.
