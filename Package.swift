@@ -69,7 +69,9 @@ let package = Package(
         // validation, and point-set metrics: nearest-training-point distances, sliced Wasserstein-2, coverage.
         .target(
             name: "Datasets",
-            dependencies: ["RandomStreams", "DiffusionModels", "DataFiles", "ParallelLoops", "Safeguards"]
+            dependencies: [
+                "RandomStreams", "DiffusionModels", "DataFiles", "ParallelLoops", "SampleStatistics", "Safeguards",
+            ]
         ),
         // The finite-data experiments: memorization, endpoint frequencies, Voronoi cells, imperfect scores.
         .target(

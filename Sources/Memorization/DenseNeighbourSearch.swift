@@ -70,8 +70,7 @@ public struct DenseNeighbourSearch: Sendable {
         let referenceCount = reference.count
         let blockRows = blockRowsOverride ?? Self.queryBlock(referenceCount: referenceCount)
         let blocks = ParallelBlocks(count: count, blockSize: blockRows, threads: threads)
-        let workers = max(1, min(blocks.threads, blocks.blockCount))
-        let buffers = (0..<workers).map { _ in
+        let buffers = (0..<blocks.workerCount).map { _ in
             SharedMutablePointer(
                 base: UnsafeMutablePointer<Double>.allocate(capacity: blockRows * referenceCount))
         }
@@ -85,8 +84,8 @@ public struct DenseNeighbourSearch: Sendable {
                     let shared = NeighbourInputs(
                         queries: queryPoints.baseAddress!, references: referencePoints.baseAddress!,
                         output: SharedMutablePointer(output))
-                    blocks.forEach { block, range in
-                        search(block: range, inputs: shared, products: buffers[block % workers].base)
+                    blocks.forEachOnWorker { worker, _, range in
+                        search(block: range, inputs: shared, products: buffers[worker].base)
                     }
                 }
             }

@@ -24,18 +24,26 @@ public struct ParallelBlocks: Sendable {
         (block * blockSize)..<min(count, (block + 1) * blockSize)
     }
 
+    /// The number of workers `forEach` uses: `threads`, but no more than there are blocks.
+    public var workerCount: Int { max(1, min(threads, blockCount)) }
+
     /// Runs `body(block, range)` for every block, on `threads` workers.
     public func forEach(_ body: @Sendable (_ block: Int, _ range: Range<Int>) -> Void) {
-        let blocks = blockCount
-        if threads == 1 || blocks <= 1 {
-            for block in 0..<blocks { body(block, range(of: block)) }
+        forEachOnWorker { _, block, range in body(block, range) }
+    }
+
+    /// Runs `body(worker, block, range)` for every block: worker w (0 ..< `workerCount`) takes blocks w, w + T, …,
+    /// so per-worker scratch indexed by `worker` is never shared.
+    public func forEachOnWorker(_ body: @Sendable (_ worker: Int, _ block: Int, _ range: Range<Int>) -> Void) {
+        let (blocks, workers) = (blockCount, workerCount)
+        if workers == 1 {
+            for block in 0..<blocks { body(0, block, range(of: block)) }
             return
         }
-        let workers = min(threads, blocks)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var block = worker
             while block < blocks {
-                body(block, range(of: block))
+                body(worker, block, range(of: block))
                 block += workers
             }
         }
