@@ -3,6 +3,7 @@ import Foundation
 import ParallelLoops
 import RandomStreams
 import Safeguards
+import Scores
 
 /// The time-stepping rule for particles.
 ///
@@ -14,6 +15,7 @@ import Safeguards
 /// | `rungeKutta4` | probability-flow ODE | classical RK4, midpoint at (t + t')/2 | 4 |
 /// | `ddpm` | reverse SDE, linear model | x = a x0hat + b x + sqrt(btilde) z (THEORY §5) | exact for Dirac data |
 /// | `ddim` | reverse, linear model | x = m(t') x0hat + sqrt(v(t')/v(t)) (x - m(t) x0hat) | exact for Dirac data |
+/// | `posteriorBridge` | reverse SDE, finite data | x = A x_i + B x + C z, i drawn from lambda(x, t) | exact in law |
 ///
 /// For `ddpm`, with x0hat = <X0>(x, t): a = m(t') v(t', t) / v(t), b = m(t', t) v(t') / v(t),
 /// btilde = v(t') v(t', t) / v(t) (m(t) = m(0, t), v(t) = v(0, t)); for OU, a = sinh(t - t')/sinh t,
@@ -25,6 +27,7 @@ public enum ParticleIntegrator: String, Sendable, CaseIterable {
     case rungeKutta4 = "rk4"
     case ddpm
     case ddim
+    case posteriorBridge = "posterior-bridge"
 }
 
 /// How the particles start.
@@ -71,10 +74,12 @@ public struct ParticleSampler: Sendable {
     public var seed: UInt64
     public var threads: Int
     public var blockSize: Int
+    /// With `posteriorBridge`: where each step's posterior draws are recorded (nil: not recorded).
+    public var posteriorRecord: PosteriorRecord?
 
     public init(
         dynamics: ParticleDynamics, integrator: ParticleIntegrator, timeGrid: TimeGrid,
-        seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024
+        seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024, posteriorRecord: PosteriorRecord? = nil
     ) {
         self.dynamics = dynamics
         self.integrator = integrator
@@ -82,6 +87,7 @@ public struct ParticleSampler: Sendable {
         self.seed = seed
         self.threads = threads
         self.blockSize = blockSize
+        self.posteriorRecord = posteriorRecord
     }
 
     /// Checks that the integrator suits the dynamics and the time grid.
@@ -116,6 +122,11 @@ public struct ParticleSampler: Sendable {
             if integrator == .ddpm && dynamics.isDeterministic {
                 throw SamplerError("ddpm is stochastic: use ddim for the probability flow")
             }
+        case .posteriorBridge:
+            guard dynamics.score is FiniteDatasetScore, !dynamics.isDeterministic else {
+                throw SamplerError(
+                    "posterior-bridge samples the reverse SDE of a finite training set: it needs the empirical score")
+            }
         }
     }
 
@@ -130,6 +141,11 @@ public struct ParticleSampler: Sendable {
             particleCount = count
         }
         guard particleCount > 0 else { throw SamplerError("the particle count must be positive") }
+        if let record = posteriorRecord {
+            guard integrator == .posteriorBridge, record.steps == timeGrid.times.count - 1,
+                record.particles == particleCount
+            else { throw SamplerError("a posterior record needs posterior-bridge and one slot per step and particle") }
+        }
         let clock = ContinuousClock.now
         let coefficients = StepCoefficients(sampler: self)
         // Every block writes all of its coordinates first (`initialize`), so the array starts uninitialized: no
@@ -277,9 +293,75 @@ public struct DDPMCoefficients: Sendable {
     }
 }
 
+/// What the posterior bridge saw at the start of each step k (time t_k of the grid) for each particle: the owner
+/// (the training point of largest posterior weight), that weight and the training point drawn. The particle core's
+/// blocks write their own particles' slots (disjoint, so no locking); read it after the run. Memory 24 bytes per
+/// step and particle.
+public final class PosteriorRecord: @unchecked Sendable {
+    public let steps: Int
+    public let particles: Int
+    private let storage: UnsafeMutableBufferPointer<PosteriorDraw>
+
+    public init(steps: Int, particles: Int) {
+        precondition(steps >= 1 && particles >= 1)
+        (self.steps, self.particles) = (steps, particles)
+        storage = .allocate(capacity: steps * particles)
+        storage.initialize(repeating: PosteriorDraw(drawn: -1, owner: -1, largestWeight: .nan))
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The draw of `particle` at the start of step `step`.
+    public subscript(step step: Int, particle particle: Int) -> PosteriorDraw { storage[step * particles + particle] }
+
+    func record(_ draws: UnsafeBufferPointer<PosteriorDraw>, step: Int, firstParticle: Int) {
+        let base = step * particles + firstParticle
+        for index in 0..<draws.count { storage[base + index] = draws[index] }
+    }
+}
+
+/// The exact reverse transition of the diffusion of a finite training set, rho_0 = (1/N) sum_i N(x_i, b^2 I)
+/// (b = 0: the Dirac points themselves), on a decreasing time grid: X_t' | X_t = x is the mixture over i, with the
+/// posterior weights lambda_i(x, t) of `FiniteDatasetScore`, of N(A x_i + B x, C^2 I) with
+/// V = v(t) + m(t)^2 b^2, S' = v(t') + m(t')^2 b^2, A = v(t', t) m(t') / V, B = m(t', t) S' / V, C^2 = S' v(t', t) / V
+/// (m(t) = m(0, t), v(t) = v(0, t)).
+///
+/// Derivation: given component i, X_t' ~ N(m(t') x_i, S' I) and X_t = m(t', t) X_t' + sqrt(v(t', t)) Z, so
+/// X_t' | X_t = x, i is Gaussian with precision 1/S' + m(t', t)^2 / v(t', t) = V / (S' v(t', t)) (because
+/// v(t', t) + m(t', t)^2 S' = v(t) + m(t)^2 b^2, from m(t', t) m(t') = m(t) and v(t) = v(t', t) + m(t', t)^2 v(t'))
+/// and mean C^2 (m(t') x_i / S' + m(t', t) x / v(t', t)) = A x_i + B x; and P(i | X_t = x) is proportional to
+/// N(x; m(t) x_i, V I), i.e. lambda_i(x, t). So one step samples the reverse process's transition exactly, for any
+/// step size: with X_T ~ rho_T the chain has the law of the reverse process at every grid time. With b = 0, A, B and
+/// C^2 are the DDPM coefficients a, b and btilde (the posterior mean x0hat replaced by a drawn x_i), and the last
+/// step to t' = 0 returns x_i itself. Cost per particle and step: one `posteriorDraws` (O(N d)) and d normals.
+public struct PosteriorBridge: Sendable {
+    public let trainingPointWeights: [Double]
+    public let pointWeights: [Double]
+    public let noiseScales: [Double]
+
+    public init(model: LinearSDE, bandwidth: Double, timeGrid: TimeGrid) {
+        let times = timeGrid.times
+        let smoothing = bandwidth * bandwidth
+        var (data, point, noise) = ([Double](), [Double](), [Double]())
+        for step in 0..<(times.count - 1) {
+            let (now, next) = (times[step], times[step + 1])
+            let scaleNow = model.meanScale(to: now)
+            let scaleNext = model.meanScale(to: next)
+            let componentVariance = model.variance(to: now) + scaleNow * scaleNow * smoothing
+            let componentVarianceNext = model.variance(to: next) + scaleNext * scaleNext * smoothing
+            let bridgeVariance = model.variance(from: next, to: now)
+            data.append(bridgeVariance * scaleNext / componentVariance)
+            point.append(model.meanScale(from: next, to: now) * componentVarianceNext / componentVariance)
+            noise.append((componentVarianceNext * bridgeVariance / componentVariance).squareRoot())
+        }
+        (trainingPointWeights, pointWeights, noiseScales) = (data, point, noise)
+    }
+}
+
 /// Per-step constants shared by all blocks (computed once per run).
 struct StepCoefficients: Sendable {
-    /// For `exact`: m(t, t') and sqrt(v(t, t')); for `ddpm`: a, b, sqrt(btilde); for `ddim`: m(t'), ratio, m(t).
+    /// For `exact`: m(t, t') and sqrt(v(t, t')); for `ddpm`: a, b, sqrt(btilde); for `ddim`: m(t'), ratio, m(t);
+    /// for `posteriorBridge`: A, B, C.
     var first: [Double] = []
     var second: [Double] = []
     var third: [Double] = []
@@ -297,6 +379,10 @@ struct StepCoefficients: Sendable {
         case .ddpm:
             let bridge = DDPMCoefficients(model: sampler.dynamics.score!.model, timeGrid: sampler.timeGrid)
             (first, second, third) = (bridge.dataWeights, bridge.pointWeights, bridge.noiseScales)
+        case .posteriorBridge:
+            let score = sampler.dynamics.score as! FiniteDatasetScore
+            let bridge = PosteriorBridge(model: score.model, bandwidth: score.bandwidth, timeGrid: sampler.timeGrid)
+            (first, second, third) = (bridge.trainingPointWeights, bridge.pointWeights, bridge.noiseScales)
         case .ddim:
             let model = sampler.dynamics.score!.model
             for step in 0..<steps {
@@ -342,6 +428,14 @@ struct BlockIntegrator {
         }
         let points = UnsafeBufferPointer(positions)
         let position = positions.baseAddress!
+        // The posterior bridge's score, uniforms and draws (allocated for that integrator only).
+        let bridgeScore = integrator == .posteriorBridge ? dynamics.score as? FiniteDatasetScore : nil
+        let uniforms = UnsafeMutableBufferPointer<Double>.allocate(capacity: bridgeScore == nil ? 0 : count)
+        let draws = UnsafeMutableBufferPointer<PosteriorDraw>.allocate(capacity: bridgeScore == nil ? 0 : count)
+        defer {
+            uniforms.deallocate()
+            draws.deallocate()
+        }
         for step in 0..<(times.count - 1) {
             let (now, next) = (times[step], times[step + 1])
             let width = abs(next - now)
@@ -406,6 +500,23 @@ struct BlockIntegrator {
                     at: UnsafeBufferPointer(stage), dimension: dimension, time: next, into: velocity, scratch: scratch)
                 for index in 0..<size {
                     position[index] += width / 6 * (accumulated[index] + velocity[index])
+                }
+            case .posteriorBridge:
+                let score = bridgeScore!
+                for particle in 0..<count { uniforms[particle] = generator.nextUniform() }
+                score.posteriorDraws(at: points, time: now, uniforms: UnsafeBufferPointer(uniforms), into: draws)
+                sampler.posteriorRecord?.record(UnsafeBufferPointer(draws), step: step, firstParticle: firstParticle)
+                let (a, b, spread) = (coefficients.first[step], coefficients.second[step], coefficients.third[step])
+                score.data.withUnsafeBufferPointer { data in
+                    for particle in 0..<count {
+                        let base = particle * dimension
+                        let training = draws[particle].drawn * dimension
+                        for axis in 0..<dimension {
+                            position[base + axis] =
+                                a * data[training + axis] + b * position[base + axis]
+                                + spread * normals.normal(using: &generator)
+                        }
+                    }
                 }
             case .ddpm, .ddim:
                 dynamics.score!.posteriorMean(at: points, time: now, into: scratch)

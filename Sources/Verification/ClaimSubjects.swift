@@ -27,7 +27,8 @@ public struct ClaimSubjects: Sendable {
     /// The equation an inversion (the naive backward stepper, a regularized reconstruction) inverts, for the
     /// equation of the problem a claim poses; the data and the oracles keep the problem's own.
     public var inversionEquation: @Sendable (BackwardEquation) -> BackwardEquation = { $0 }
-    /// The training set a sample-memorization search measures samples against.
+    /// The training set a sample-memorization search measures samples against, and the one the regime studies'
+    /// empirical scores receive.
     public var trainingSet: @Sendable (PointSet) -> PointSet = { $0 }
     /// Applied to every trained score network before it is evaluated or sampled from.
     public var network: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }

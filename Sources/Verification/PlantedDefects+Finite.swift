@@ -56,3 +56,16 @@ extension PlantedDefect {
         }
     }
 }
+
+extension PlantedDefect {
+    /// Every training point handed to a score (and to a sample-memorization search) multiplied by `factor`: data
+    /// standardized with the wrong scale, or a class mean misstated. The claims' oracles keep the true points.
+    public static func scaledTrainingSet(_ factor: Double) -> PlantedDefect {
+        PlantedDefect(
+            name: "training points scaled by \(Check.format(factor))",
+            description: "the score receives the training points multiplied by \(Check.format(factor))."
+        ) { subjects in
+            subjects.trainingSet = { PointSet(points: $0.points.map { $0 * factor }, dimension: $0.dimension) }
+        }
+    }
+}

@@ -19,7 +19,8 @@ public enum VerificationSuite {
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment,
         gridParticleCrossCheck, memorization, endpointFrequencies,
-        voronoiLimit, sampleMemorization, scoreErrorNovelty, networkGeneralizes, timeEmbedding,
+        voronoiLimit, sampleMemorization, speciationCrossover, collapseTime, scoreErrorNovelty, networkGeneralizes,
+        timeEmbedding,
     ]
 
     /// The claim called `name`, or nil.

@@ -1,0 +1,90 @@
+import Foundation
+import ParticleSampling
+import Testing
+
+@testable import Memorization
+
+/// The regime studies' predictions against values computed independently (scipy, by Bayes' rule directly: nested
+/// adaptive quadrature over the class coordinate of X_0 instead of the Gaussian conditioning formulas), and the
+/// studies' reproducibility.
+@Suite struct RegimesTests {
+    /// phi(t) against scipy's nested quadrature at four (d, t); both quadratures are accurate to 1e-10, so 1e-9.
+    @Test func sameClassProbabilityMatchesAnIndependentQuadrature() {
+        let references: [(Int, Double, Double)] = [
+            (16, 1.0, 0.8959901989175035), (64, 0.5 * log(65.0), 0.7727491454728276),
+            (256, 3.5, 0.596366371478467), (4, 0.3, 0.9086560715832679),
+        ]
+        for (dimension, time, expected) in references {
+            let value = TwoClassData(dimension: dimension).sameClassProbability(branchTime: time)
+            #expect(abs(value - expected) < 1e-9, "d = \(dimension), t = \(time): \(value) against \(expected)")
+        }
+        #expect(abs(TwoClassData.limitingSameClassProbabilityAtSpeciation - 0.7752002453966635) < 1e-10)
+        // scipy's brentq on its own phi: t where phi = 0.9 at d = 64.
+        #expect(abs(TwoClassData(dimension: 64).branchTime(atSameClassProbability: 0.9) - 1.6789149352086352) < 1e-8)
+        #expect(abs(TwoClassData(dimension: 15).speciationTime - 0.5 * log(16.0)) < 1e-15)
+    }
+
+    /// The order statistics of the median interval against scipy.stats.binom (largest j with
+    /// 1 - 2 P(B <= j - 1) >= 0.95): j = 180 for M = 400, 87 for 201, 469 for 1000.
+    @Test(arguments: [(400, 180), (201, 87), (1000, 469)])
+    func medianIntervalUsesTheExactBinomialOrder(count: Int, order: Int) {
+        let sample = (1...count).reversed().map(Double.init)
+        let interval = MedianInterval(sample: sample)
+        #expect(interval.lower == Double(order))
+        #expect(interval.upper == Double(count + 1 - order))
+        #expect(interval.median == (count % 2 == 1 ? Double(count / 2 + 1) : Double(count + 1) / 2))
+    }
+
+    /// t_C against THEORY §10's examples (d = 64, n = 1000: 0.82; d = 2, n = 1000: 5e-4), and sigma_C against its
+    /// formula with the derivative of ln(V_t / v_t) taken by central differences of the closed forms written here.
+    @Test func collapsePredictionMatchesTheTheory() {
+        #expect(abs(CollapsePrediction(dimension: 64, trainingCount: 1000).collapseTime - 0.82) < 0.005)
+        #expect(abs(CollapsePrediction(dimension: 2, trainingCount: 1000).collapseTime - 5e-4) < 0.5e-4)
+        for variance in [1.0, 2.0] {
+            let prediction = CollapsePrediction(dimension: 40, trainingCount: 403, dataVariance: variance)
+            let time = prediction.collapseTime
+            // Entropy balance: alpha + (1/2) ln(D / (D + s^2 e^-2t)) = 0 at t_C.
+            let spread = 1 - exp(-2 * time)
+            #expect(abs(prediction.alpha + 0.5 * log(spread / (spread + variance * exp(-2 * time)))) < 1e-12)
+            func logRatio(_ t: Double) -> Double {
+                log((exp(-2 * t) * variance + 1 - exp(-2 * t)) / (1 - exp(-2 * t)))
+            }
+            let slope = (logRatio(time + 1e-5) - logRatio(time - 1e-5)) / 2e-5
+            let correlation = (exp(-2 * time) * variance / (exp(-2 * time) * variance + spread)).squareRoot()
+            let expected = 2 * correlation / (40.0.squareRoot() * abs(slope))
+            #expect(abs(prediction.finiteDimensionSpread - expected) < 1e-8 * expected)
+        }
+        #expect(CollapsePrediction.trainingCount(alpha: 0.15, dimension: 64) == 14765)
+        #expect(CollapsePrediction.trainingCount(alpha: 1, dimension: 64) == nil)
+    }
+
+    /// The same numbers with 1 and 2 threads, for both studies.
+    @Test func studiesDoNotDependOnTheThreadCount() throws {
+        func speciation(threads: Int) throws -> [Double] {
+            try SpeciationStudy(
+                dimensions: [8], branchOffsets: [0, 0.5], pairs: 300, stepWidth: 0.2, seed: 4, threads: threads
+            ).run().map(\.measured)
+        }
+        #expect(try speciation(threads: 1) == speciation(threads: 2))
+        func collapse(threads: Int) throws -> [Double] {
+            let study = CollapseStudy(
+                cases: [.init(dimension: 40, trainingCount: 50)], trajectories: 150, horizon: 1.5, steps: 30,
+                seed: 6, threads: threads)
+            let measurement = try study.run()[0]
+            return measurement.weightTimes + measurement.ownerTimes
+        }
+        #expect(try collapse(threads: 1) == collapse(threads: 2))
+    }
+
+    /// Trajectory-level definitions: every trajectory ends on a training point (b = 0), its weight time lies in
+    /// [0, T] and its owner time on a grid midpoint or T.
+    @Test func collapseTimesAreWellDefined() throws {
+        let study = CollapseStudy(
+            cases: [.init(dimension: 8, trainingCount: 20)], trajectories: 200, horizon: 2, steps: 40, seed: 2)
+        let measurement = try study.run()[0]
+        #expect(measurement.weightTimes.allSatisfy { $0 >= 0 && $0 <= 2 })
+        let grid = (0..<40).map { 2 - 0.05 * (Double($0) + 0.5) } + [2]
+        #expect(measurement.ownerTimes.allSatisfy { time in grid.contains { abs($0 - time) < 1e-12 } })
+        #expect(measurement.status == .completed)
+    }
+}
