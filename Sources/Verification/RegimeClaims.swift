@@ -146,7 +146,7 @@ extension VerificationSuite {
             "(deviation at d = 64 − deviation at d = 24) / SE ≤ −3 for the weight time: the deviation from t_C "
                 + "shrinks with d by more than 3 combined SEs.",
         ],
-        controls: [.scaledTrainingSet(1.25), .driftRate(1.2, grid: false)]
+        controls: [.scaledTrainingSet(1.25)]
     ) { settings, record in
         let trajectories = settings.quick ? 200 : 400
         let cases = collapseDimensions.map {
