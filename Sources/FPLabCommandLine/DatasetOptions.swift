@@ -16,7 +16,8 @@ public struct DatasetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Training set: swiss-roll, moons, mixture, square, two-intervals "
-                + "(drawn with --seed), or points (from --points or --data).",
+                + "(drawn with --seed), digits (the 1797 8x8 handwritten digits, 64-D, in [-1, 1]), "
+                + "or points (from --points or --data).",
             valueName: "name"))
     public var dataset: String?
 
@@ -35,8 +36,10 @@ public struct DatasetOptions: ParsableArguments {
 
     @Option(
         name: .customLong("training-count"), parsing: .unconditional,
-        help: ArgumentHelp("Number of training points drawn from a named dataset (1 to 100000).", valueName: "n"))
-    public var trainingCount: Int = 200
+        help: ArgumentHelp(
+            "Number of training points drawn from a named dataset (1 to 100000; default 200), or the first n "
+                + "digits (1 to 1797; default all).", valueName: "n"))
+    public var trainingCount: Int?
 
     @Option(
         parsing: .unconditional,
@@ -48,11 +51,18 @@ public struct DatasetOptions: ParsableArguments {
     /// The training set and, for a named dataset, its law (for fresh draws). Without any option: `fallback`
     /// ("points" reads `defaultPoints`).
     /// Errors name the option: an unknown dataset, a bad count, an empty, ragged or non-finite file or list.
-    public func trainingSet(fallback: String, defaultPoints: String? = nil, seed: UInt64) throws -> (
-        points: PointSet, law: SyntheticDataset?
-    ) {
-        try OptionCheck.require(
-            (1...100_000).contains(trainingCount), "--training-count must be from 1 to 100000; got \(trainingCount).")
+    /// `dimensionLimit` bounds the coordinates of a `--data` file (`Self.dimensionLimit` unless the command's cost
+    /// is checked otherwise, as `memorize --samples` does).
+    public func trainingSet(
+        fallback: String, defaultPoints: String? = nil, seed: UInt64, dimensionLimit: Int = Self.dimensionLimit
+    ) throws -> (points: PointSet, law: SyntheticDataset?) {
+        if let trainingCount {
+            let limit = dataset == "digits" ? HandwrittenDigits.imageCount : 100_000
+            try OptionCheck.require(
+                (1...limit).contains(trainingCount),
+                "--training-count must be from 1 to \(limit)\(dataset == "digits" ? " with --dataset digits" : ""); "
+                    + "got \(trainingCount).")
+        }
         try OptionCheck.finite(jitter, option: "--jitter", mustBe: "at least 0") { $0 >= 0 }
         try OptionCheck.require(data == nil || points == nil, "--data and --points: give one of them, not both.")
         let name = dataset ?? (data != nil || points != nil ? "points" : fallback)
@@ -63,9 +73,9 @@ public struct DatasetOptions: ParsableArguments {
                     throw ValidationError("--data: \(error.description)")
                 }
                 try OptionCheck.require(
-                    points.dimension <= Self.dimensionLimit,
+                    points.dimension <= dimensionLimit,
                     "--data: the points are \(points.dimension)-D; "
-                        + "at most \(Self.dimensionLimit) coordinates are allowed.")
+                        + "at most \(dimensionLimit) coordinates are allowed.")
                 return (points, nil)
             }
             guard let points = points ?? defaultPoints else {
@@ -78,20 +88,26 @@ public struct DatasetOptions: ParsableArguments {
         try OptionCheck.require(
             data == nil && self.points == nil,
             "--dataset \(name) draws its points: --data and --points go with --dataset points.")
+        if name == "digits" {
+            return (HandwrittenDigits.trainingSet(count: trainingCount ?? HandwrittenDigits.imageCount), nil)
+        }
         guard var law = SyntheticDataset.named(name) else {
             throw ValidationError(
                 "--dataset must be one of "
-                    + "\((SyntheticDataset.names + ["points"]).joined(separator: ", ")); got '\(name)'."
+                    + "\((SyntheticDataset.names + ["digits", "points"]).joined(separator: ", ")); got '\(name)'."
             )
         }
         if case .swissRoll = law { law = .swissRoll(SwissRoll(jitter: jitter)) }
-        return (law.generate(count: trainingCount, seed: seed, stream: Self.trainingStream), law)
+        return (law.generate(count: trainingCount ?? 200, seed: seed, stream: Self.trainingStream), law)
     }
 
     /// A description for summaries and manifests.
     public func describe(fallback: String) -> String {
         if let data { return "file \(data)" }
         if let points { return "points \(points)" }
+        if dataset == "digits" {
+            return trainingCount.map { "digits (the first \($0) of 1797)" } ?? "digits (all 1797)"
+        }
         return dataset ?? fallback
     }
 }

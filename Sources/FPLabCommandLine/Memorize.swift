@@ -130,7 +130,10 @@ public struct Memorize: ExperimentCommand {
         do { sampleSet = try PointSet.dataset(contentsOf: samplesFile) } catch let error as PointFileError {
             throw ValidationError("--samples: \(error.description)")
         }
-        let training = try datasetOptions.trainingSet(fallback: "points", seed: runOptions.seed).points
+        // Any dimension: the cost of the neighbour search is checked below, in work and memory, not by a cap on d.
+        let training = try datasetOptions.trainingSet(
+            fallback: "points", seed: runOptions.seed, dimensionLimit: .max
+        ).points
         try OptionCheck.require(
             sampleSet.dimension == training.dimension,
             "--samples: the samples are \(sampleSet.dimension)-D and the training points \(training.dimension)-D.")

@@ -219,6 +219,12 @@ extension HostileInput {
                 "memorize", "--dataset", "moons", "--training-count",
                 "9223372036854775807",
             ], "--training-count"),
+        option(
+            "memorize digits --training-count above 1797",
+            ["memorize", "--dataset", "digits", "--training-count", "1798"], "--training-count", "1797"),
+        option(
+            "memorize --dataset digits with --data", ["memorize", "--dataset", "digits", "--data", "x.csv"],
+            "--data"),
         option("memorize --jitter nan", ["memorize", "--dataset", "swiss-roll", "--jitter", "nan"], "--jitter"),
         option("memorize --points ragged list starting with a minus", ["memorize", "--points", "-1;2,3"], "--points"),
         size(

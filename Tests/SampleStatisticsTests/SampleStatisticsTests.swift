@@ -85,3 +85,44 @@ import Testing
         #expect(KolmogorovSmirnovTest(sample: sample) { min(max($0 - 0.05, 0), 1) }.pValue < 1e-10)
     }
 }
+
+/// The Jacobi eigenvalues against closed forms and against numpy on the digits covariance.
+@Suite struct SymmetricEigenvalueTests {
+    /// The tridiagonal (−1, 2, −1) matrix of size n has λ_k = 2 − 2 cos(kπ / (n + 1)), k = 1 … n: to 1e-12.
+    @Test(arguments: [1, 2, 7, 40])
+    func secondDifferenceMatrixHasItsClosedFormSpectrum(size: Int) {
+        var matrix = [Double](repeating: 0, count: size * size)
+        for row in 0..<size {
+            matrix[row * size + row] = 2
+            if row + 1 < size { (matrix[row * size + row + 1], matrix[(row + 1) * size + row]) = (-1, -1) }
+        }
+        let eigenvalues = SymmetricEigenvalues.of(matrix, size: size)
+        let exact = (1...size).map { 2 - 2 * cos(Double($0) * Double.pi / Double(size + 1)) }.sorted()
+        for (value, reference) in zip(eigenvalues, exact) { #expect(abs(value - reference) < 1e-12) }
+    }
+
+    /// A rotated diagonal matrix QDQᵀ (Q a product of Givens rotations) keeps D's eigenvalues; the covariance of
+    /// the four points (±1, 0), (0, ±2) is diag(2/3, 8/3).
+    @Test func rotationsKeepTheSpectrumAndCovarianceIsUnbiased() {
+        let size = 5
+        let diagonal: [Double] = [-3, 0.5, 1, 4, 10]
+        var matrix = [Double](repeating: 0, count: size * size)
+        for index in 0..<size { matrix[index * size + index] = diagonal[index] }
+        for (p, q, angle) in [(0, 3, 0.7), (1, 4, -1.2), (2, 3, 0.3), (0, 1, 2.0)] {
+            let (c, s) = (cos(angle), sin(angle))
+            for k in 0..<size { // rows then columns: G A Gᵀ
+                let (ap, aq) = (matrix[p * size + k], matrix[q * size + k])
+                (matrix[p * size + k], matrix[q * size + k]) = (c * ap - s * aq, s * ap + c * aq)
+            }
+            for k in 0..<size {
+                let (ap, aq) = (matrix[k * size + p], matrix[k * size + q])
+                (matrix[k * size + p], matrix[k * size + q]) = (c * ap - s * aq, s * ap + c * aq)
+            }
+        }
+        for (value, reference) in zip(SymmetricEigenvalues.of(matrix, size: size), diagonal) {
+            #expect(abs(value - reference) < 1e-12)
+        }
+        let covariance = SymmetricEigenvalues.covariance(points: [1, 0, -1, 0, 0, 2, 0, -2], dimension: 2)
+        #expect(covariance == [2.0 / 3, 0, 0, 8.0 / 3])
+    }
+}
