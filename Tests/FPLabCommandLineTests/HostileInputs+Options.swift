@@ -25,7 +25,53 @@ extension HostileInput {
 
     static let optionCases: [HostileInput] =
         forwardCases + sampleCases + invertCases + reverseCases + supportCases
-        + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases
+        + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases + regimesCases
+
+    static let regimesCases: [HostileInput] = [
+        option(
+            "regimes speciation --dimensions zero", ["regimes", "speciation", "--dimensions", "0,16"], "--dimensions",
+            "1 to 100000"),
+        option(
+            "regimes speciation --dimensions fraction", ["regimes", "speciation", "--dimensions", "16.5"],
+            "--dimensions"),
+        option("regimes speciation --offsets nan", ["regimes", "speciation", "--offsets", "nan"], "--offsets"),
+        option(
+            "regimes speciation branch time below 0", ["regimes", "speciation", "--offsets", "-5"], "--offsets",
+            "positive"),
+        option("regimes speciation --pairs zero", ["regimes", "speciation", "--pairs", "0"], "--pairs"),
+        option(
+            "regimes speciation --step-width inf", ["regimes", "speciation", "--step-width", "inf"], "--step-width"),
+        option("regimes speciation --class-sd zero", ["regimes", "speciation", "--class-sd", "0"], "--class-sd"),
+        size(
+            "regimes speciation pairs × d beyond the work cap",
+            ["regimes", "speciation", "--pairs", "10000000", "--dimensions", "100000"], "regimes speciation",
+            "operations"),
+        option(
+            "regimes collapse --alpha and --training-points",
+            ["regimes", "collapse", "--alpha", "0.1", "--training-points", "100"], "--alpha", "not both"),
+        option(
+            "regimes collapse --alpha too large", ["regimes", "collapse", "--alpha", "1", "--dimensions", "64"],
+            "--alpha", "1000000"),
+        option(
+            "regimes collapse digits --training-points above 1797",
+            ["regimes", "collapse", "--dataset", "digits", "--training-points", "1798"], "--training-points", "1797"),
+        option(
+            "regimes collapse digits --dimensions",
+            ["regimes", "collapse", "--dataset", "digits", "--dimensions", "8"],
+            "--dimensions"),
+        option(
+            "regimes collapse digits --alpha beyond the set",
+            ["regimes", "collapse", "--dataset", "digits", "--alpha", "0.2"], "--alpha", "1797"),
+        option("regimes collapse --dataset unknown", ["regimes", "collapse", "--dataset", "cifar"], "--dataset"),
+        option("regimes collapse --steps one", ["regimes", "collapse", "--steps", "1"], "--steps", "2 to 100000"),
+        option("regimes collapse --horizon zero", ["regimes", "collapse", "--horizon", "0"], "--horizon"),
+        option("regimes collapse --variance nan", ["regimes", "collapse", "--variance", "nan"], "--variance"),
+        option("regimes collapse --data missing file", ["regimes", "collapse", "--data", "{dir}/none.csv"], "--data"),
+        size(
+            "regimes collapse trajectories × steps beyond the work cap",
+            ["regimes", "collapse", "--trajectories", "1000000", "--steps", "100000"], "regimes collapse",
+            "operations"),
+    ]
 
     static let forwardCases: [HostileInput] = [
         option("forward --points negative", ["forward", "--points", "-4"], "--points", "at least 2"),

@@ -1,5 +1,7 @@
+import Datasets
 import Foundation
 import ParticleSampling
+import SampleStatistics
 import Testing
 
 @testable import Memorization
@@ -56,6 +58,36 @@ import Testing
         }
         #expect(CollapsePrediction.trainingCount(alpha: 0.15, dimension: 64) == 14765)
         #expect(CollapsePrediction.trainingCount(alpha: 1, dimension: 64) == nil)
+    }
+
+    /// The spectral t_C: equal eigenvalues give the isotropic closed form and spread; a spectrum of four and the
+    /// digits' sample covariance (first 300, 1000, all 1797 images) against scipy.optimize.brentq on
+    /// (1/2d) sum ln(1 + e^-2t lambda_k / D_t) = alpha with numpy's eigvalsh; sigma_C against its formula with
+    /// the slope by central differences of sum ln(V_k / v_t) written here.
+    @Test func spectralCollapsePredictionMatchesReferences() {
+        let isotropic = CollapsePrediction(dimension: 40, trainingCount: 403, dataVariance: 2)
+        let equal = CollapsePrediction(trainingCount: 403, eigenvalues: [Double](repeating: 2, count: 40))
+        #expect(abs(equal.collapseTime / isotropic.collapseTime - 1) < 1e-12)
+        #expect(abs(equal.finiteDimensionSpread / isotropic.finiteDimensionSpread - 1) < 1e-10)
+        let spectrum: [Double] = [3, 0.5, 0.1, 2]
+        let four = CollapsePrediction(trainingCount: 5, eigenvalues: spectrum)
+        #expect(abs(four.collapseTime - 0.31660242715907133) < 1e-11)
+        #expect(abs(four.speciationTime! - 0.5 * log(3.0)) < 1e-15 && four.dataVariance == 1.4)
+        let time = four.collapseTime
+        func logRatios(_ t: Double) -> Double {
+            spectrum.reduce(0) { $0 + log((exp(-2 * t) * $1 + 1 - exp(-2 * t)) / (1 - exp(-2 * t))) }
+        }
+        let slope = 0.5 * (logRatios(time + 1e-5) - logRatios(time - 1e-5)) / 2e-5
+        let correlations = spectrum.reduce(0) { $0 + exp(-2 * time) * $1 / (exp(-2 * time) * $1 + 1 - exp(-2 * time)) }
+        #expect(abs(four.finiteDimensionSpread - correlations.squareRoot() / abs(slope)) < 1e-8)
+        for (count, reference) in [(300, 0.36293360115349216), (1000, 0.3127803957435392), (1797, 0.2912771087489221)] {
+            let digits = HandwrittenDigits.trainingSet(count: count)
+            let covariance = SymmetricEigenvalues.covariance(points: digits.points, dimension: 64)
+            let prediction = CollapsePrediction(
+                trainingCount: count, eigenvalues: SymmetricEigenvalues.of(covariance, size: 64))
+            #expect(abs(prediction.collapseTime - reference) < 1e-9)
+        }
+        #expect(CollapsePrediction(dimension: 8, trainingCount: 10, dataVariance: 0.5).speciationTime == nil)
     }
 
     /// The same numbers with 1 and 2 threads, for both studies.

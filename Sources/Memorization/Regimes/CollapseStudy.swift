@@ -1,51 +1,101 @@
+import DataFiles
 import DiffusionModels
 import Foundation
 import ParticleSampling
 import RandomStreams
 import Safeguards
+import SampleStatistics
 import Scores
 
-/// The collapse time of Biroli et al. for Gaussian data N(0, s^2 I) in R^d with n training points (THEORY §10):
-/// with alpha = ln n / d, t_C = (1/2) ln(1 + s^2 / (e^(2 alpha) - 1)), the time at which the entropy of the n-point
-/// empirical law at t, (1/2) ln(2 pi e D_t) + alpha per dimension (well-separated components, D_t = 1 - e^-2t),
-/// equals that of the exact law, (1/2) ln(2 pi e (s^2 e^-2t + D_t)). Asymptotic in d at fixed alpha.
+/// The collapse time of Biroli et al. for Gaussian data in R^d with n training points (THEORY §10), alpha = ln n / d.
+///
+/// Isotropic data N(0, s^2 I): t_C = (1/2) ln(1 + s^2 / (e^(2 alpha) - 1)), the time at which the entropy of the
+/// n-point empirical law at t, (1/2) ln(2 pi e D_t) + alpha per dimension (well-separated components,
+/// D_t = 1 - e^-2t), equals that of the exact law, (1/2) ln(2 pi e (s^2 e^-2t + D_t)). Asymptotic in d at fixed alpha.
+///
+/// Data of covariance spectrum lambda_1 ... lambda_d (the Gaussian approximation of a real data set, as for the
+/// digits): the exact law at t is N(0, e^-2t C + D_t I), whose entropy per dimension is
+/// (1/2d) sum_k ln(2 pi e (e^-2t lambda_k + D_t)), so t_C solves
+///     f(t) = (1/2d) sum_k ln(1 + e^-2t lambda_k / D_t) - alpha = 0.
+/// f falls strictly from +infinity (t -> 0, any lambda_k > 0) to -alpha (t -> infinity), so the root is unique; it is
+/// found by bisection in ln t to 1e-13 relative. With all lambda_k = s^2 it is the isotropic closed form.
 public struct CollapsePrediction: Sendable, Equatable {
     public let dimension: Int
     public let trainingCount: Int
+    /// s^2 for isotropic data; the mean eigenvalue (trace / d) for a spectrum.
     public let dataVariance: Double
+    /// The covariance spectrum, or nil for isotropic data of variance `dataVariance`.
+    public let eigenvalues: [Double]?
 
     public init(dimension: Int, trainingCount: Int, dataVariance: Double = 1) {
         precondition(dimension >= 1 && trainingCount >= 2 && dataVariance > 0)
         (self.dimension, self.trainingCount, self.dataVariance) = (dimension, trainingCount, dataVariance)
+        eigenvalues = nil
+    }
+
+    /// Data of covariance spectrum `eigenvalues` (d = its count; negative round-off values are clamped to 0).
+    public init(trainingCount: Int, eigenvalues: [Double]) {
+        let spectrum = eigenvalues.map { max(0, $0) }
+        precondition(!spectrum.isEmpty && trainingCount >= 2 && spectrum.contains { $0 > 0 })
+        (dimension, self.trainingCount, self.eigenvalues) = (spectrum.count, trainingCount, spectrum)
+        dataVariance = spectrum.reduce(0, +) / Double(spectrum.count)
     }
 
     /// alpha = ln n / d (of the rounded n actually used).
     public var alpha: Double { log(Double(trainingCount)) / Double(dimension) }
 
-    /// t_C = (1/2) ln(1 + s^2 / (e^(2 alpha) - 1)), with expm1 for small alpha.
-    public var collapseTime: Double { 0.5 * log1p(dataVariance / expm1(2 * alpha)) }
+    /// The speciation time t_S = (1/2) ln Lambda of the largest eigenvalue (s^2 when isotropic); nil when
+    /// Lambda <= 1 (no speciation: the data are not more spread than the noise along any direction).
+    public var speciationTime: Double? {
+        let largest = eigenvalues?.max() ?? dataVariance
+        return largest > 1 ? 0.5 * log(largest) : nil
+    }
 
-    /// sigma_C, the finite-d spread of the collapse criterion around t_C, 2 rho / (sqrt(d) |d/dt ln(V_t / v_t)|)
-    /// at t = t_C, with a = e^-t, v_t = 1 - a^2, V_t = a^2 s^2 + v_t, rho = a s / sqrt(V_t) and
-    /// d/dt ln(V_t / v_t) = 2 a^2 (1 - s^2) / V_t - 2 a^2 / v_t.
+    /// t_C: the isotropic closed form, with expm1 for small alpha, or the root of f for a spectrum.
+    public var collapseTime: Double {
+        guard let eigenvalues else { return 0.5 * log1p(dataVariance / expm1(2 * alpha)) }
+        func excessEntropy(_ time: Double) -> Double {
+            let ratio = exp(-2 * time) / -expm1(-2 * time)
+            return eigenvalues.reduce(0) { $0 + log1p(ratio * $1) } / Double(2 * dimension) - alpha
+        }
+        var (low, high) = (log(1e-12), log(50.0))
+        guard excessEntropy(exp(low)) > 0 else { return exp(low) }
+        guard excessEntropy(exp(high)) < 0 else { return exp(high) }
+        while high - low > 1e-13 {
+            let middle = 0.5 * (low + high)
+            if excessEntropy(exp(middle)) > 0 { low = middle } else { high = middle }
+        }
+        return exp(0.5 * (low + high))
+    }
+
+    /// sigma_C, the finite-d spread of the collapse criterion around t_C: at t = t_C, with a = e^-t, v_t = 1 - a^2,
+    /// V_k = a^2 lambda_k + v_t and rho_k^2 = a^2 lambda_k / V_k,
+    ///     sigma_C = sqrt(sum_k rho_k^2) / |(1/2) sum_k (2 a^2 (1 - lambda_k) / V_k - 2 a^2 / v_t)|,
+    /// which for isotropic data (lambda_k = s^2) is 2 rho / (sqrt(d) |d/dt ln(V_t / v_t)|).
     ///
     /// Derivation: for a trajectory at x = a a_j + sqrt(v_t) z (its own training point a_j), the other points'
-    /// weights relative to its own sum to Z with E[Z | x] = (n - 1) (V_t / v_t)^(-d/2) e^u over fresh
-    /// a_i ~ N(0, s^2 I), u = |z|^2 / 2 - |x|^2 / (2 V_t). Writing x / sqrt(V_t) = rho g + sqrt(v_t / V_t) z
-    /// (g ~ N(0, I)), u is a sum
-    /// of d independent terms of mean 0 and variance rho^2, so sd(u) = rho sqrt(d). The annealed criterion
-    /// ln(n - 1) - (d/2) ln(V_t / v_t) + u = 0 (the own weight is 1/2 when Z = 1) crosses 0 at t_C (n - 1 for n) when
-    /// u = 0, and, linearized in t, at t_C + u / ((d/2) |d/dt ln(V_t / v_t)|): a spread of sigma_C. So sigma_C is the
-    /// scale of the finite-d corrections, O(d^(-1/2)); the quenched shift of the collapse times is of that order too
-    /// (Z's typical value lies below its mean), which is what the collapse claim's band allows.
+    /// weights relative to its own sum to Z with E[Z | x] = (n - 1) prod_k (V_k / v_t)^(-1/2) e^u over fresh
+    /// a_i ~ N(0, C), u = |z|^2 / 2 - sum_k x_k^2 / (2 V_k) in C's eigenbasis. Writing x_k / sqrt(V_k) =
+    /// rho_k g_k + sqrt(v_t / V_k) z_k (g ~ N(0, I)), u is a sum of d independent terms (z_k^2 - w_k^2) / 2 with
+    /// w_k = rho_k g_k + sqrt(1 - rho_k^2) z_k, each of mean 0 and variance (2 + 2 - 4 (1 - rho_k^2)) / 4 = rho_k^2,
+    /// so sd(u) = sqrt(sum_k rho_k^2). The annealed criterion ln(n - 1) - (1/2) sum_k ln(V_k / v_t) + u = 0 (the own
+    /// weight is 1/2 when Z = 1) crosses 0 at t_C (n - 1 for n) when u = 0, and, linearized in t, at
+    /// t_C + u / |(1/2) d/dt sum_k ln(V_k / v_t)|, with d/dt ln V_k = 2 a^2 (1 - lambda_k) / V_k and
+    /// d/dt ln v_t = 2 a^2 / v_t: a spread of sigma_C. So sigma_C is the scale of the finite-d corrections,
+    /// O(d^(-1/2)); the quenched shift of the collapse times is of that order too (Z's typical value lies below its
+    /// mean), which is what the collapse claim's band allows.
     public var finiteDimensionSpread: Double {
         let time = collapseTime
         let scale2 = exp(-2 * time)
         let spread = -expm1(-2 * time)
-        let classVariance = scale2 * dataVariance + spread
-        let correlation = (scale2 * dataVariance / classVariance).squareRoot()
-        let slope = 2 * scale2 * (1 - dataVariance) / classVariance - 2 * scale2 / spread
-        return 2 * correlation / (Double(dimension).squareRoot() * abs(slope))
+        let spectrum = eigenvalues ?? [Double](repeating: dataVariance, count: dimension)
+        var (correlations, slope) = (0.0, 0.0)
+        for eigenvalue in spectrum {
+            let variance = scale2 * eigenvalue + spread
+            correlations += scale2 * eigenvalue / variance
+            slope += scale2 * (1 - eigenvalue) / variance - scale2 / spread
+        }
+        return correlations.squareRoot() / abs(slope)
     }
 
     /// n = round(e^(alpha d)), at least 2: the training count for a target alpha (nil above 10^9).
@@ -151,6 +201,10 @@ public struct CollapseStudy: Sendable {
     public var process: LinearSDE = .ornsteinUhlenbeck
     /// Applied to the training set (flat, n x d) before the score receives it.
     public var scoreData: @Sendable ([Double]) -> [Double] = { $0 }
+    /// A given data set (a real one, as the digits): each case's training set is its first n points instead of
+    /// N(0, s^2 I) draws (the case's d must be the set's), and the prediction is the spectral one, from the sample
+    /// covariance of those n points (`CollapsePrediction(trainingCount:eigenvalues:)`; O(n d^2 + d^3) a case).
+    public var data: PointSet?
 
     public init(
         cases: [Case], dataVariance: Double = 1, trajectories: Int, horizon: Double = 2.5, steps: Int = 250,
@@ -171,8 +225,14 @@ public struct CollapseStudy: Sendable {
         return measurements
     }
 
-    /// The training set of a case: n x d draws of N(0, s^2), its own stream.
+    /// The training set of a case: the first n points of `data`, or n x d draws of N(0, s^2), its own stream.
     public func trainingSet(_ studyCase: Case, stream: UInt64) -> [Double] {
+        if let data {
+            precondition(
+                data.dimension == studyCase.dimension && studyCase.trainingCount <= data.count,
+                "CollapseStudy: a case beyond the given data")
+            return Array(data.points.prefix(studyCase.trainingCount * studyCase.dimension))
+        }
         var generator = Xoshiro256StarStar(seed: seed, stream: SplitMix64.mix(stream) ^ 0x4441_5441)
         let normals = Ziggurat.table
         let scale = dataVariance.squareRoot()
@@ -248,11 +308,22 @@ public struct CollapseStudy: Sendable {
         let checks = marginalChecks(
             record: record, times: times, score: score, training: training, dimension: dimension, stream: stream)
         return CollapseMeasurement(
-            prediction: CollapsePrediction(
-                dimension: dimension, trainingCount: studyCase.trainingCount, dataVariance: dataVariance),
+            prediction: prediction(studyCase, training: training),
             weightTimes: weightTimes, ownerTimes: ownerTimes, weightMedian: MedianInterval(sample: weightTimes),
             ownerMedian: MedianInterval(sample: ownerTimes), marginalChecks: checks, horizon: horizon, steps: steps,
             status: result.status)
+    }
+
+    /// The isotropic prediction for Gaussian draws; the spectral one of the training set's covariance for `data`.
+    public func prediction(_ studyCase: Case, training: [Double]) -> CollapsePrediction {
+        guard data != nil else {
+            return CollapsePrediction(
+                dimension: studyCase.dimension, trainingCount: studyCase.trainingCount, dataVariance: dataVariance)
+        }
+        let covariance = SymmetricEigenvalues.covariance(points: training, dimension: studyCase.dimension)
+        return CollapsePrediction(
+            trainingCount: studyCase.trainingCount,
+            eigenvalues: SymmetricEigenvalues.of(covariance, size: studyCase.dimension))
     }
 
     /// At up to `marginalCheckCount` grid times, evenly spread over those where the trajectories' fraction with
