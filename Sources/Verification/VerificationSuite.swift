@@ -19,7 +19,8 @@ public enum VerificationSuite {
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, diracBridge, reverseDynamicsReproduceMixture, reverseContrast, supportContainment,
         gridParticleCrossCheck, memorization, endpointFrequencies,
-        voronoiLimit, sampleMemorization, speciationCrossover, collapseTime, scoreErrorNovelty, networkGeneralizes,
+        voronoiLimit, sampleMemorization, speciationCrossover, collapseTime, digitsCollapse, scoreErrorNovelty,
+        networkGeneralizes,
         timeEmbedding,
     ]
 

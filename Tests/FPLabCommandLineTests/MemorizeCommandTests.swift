@@ -83,6 +83,25 @@ import Testing
         #expect(samples.count == 300 && samples.dimension == 2)
     }
 
+    /// `fplab generate --dataset digits`: 64-D samples give the image grid (training images, then each score's
+    /// samples over their nearest training images); the exact score's samples are training images, so each
+    /// sample tile repeats the tile under it.
+    @Test func generateOnTheDigitsDrawsTheImageGrid() throws {
+        let command = try #require(
+            try FPLab.parseAsRoot([
+                "generate", "--dataset", "digits", "--training-count", "300", "--score", "exact", "--particles", "20",
+                "--steps", "40",
+            ]) as? Generate)
+        let outcome = try command.experiment().run()
+        let grid = try #require(outcome.imageGrid())
+        #expect(grid.side == 8 && grid.rows.count == 3)
+        #expect(grid.rows[0].images.count == 12 && grid.rows[1].images.count == 12)
+        for (sample, nearest) in zip(grid.rows[1].images, grid.rows[2].images) {
+            #expect(zip(sample, nearest).allSatisfy { abs($0 - $1) < 1e-6 })
+        }
+        #expect(outcome.report(includingFiles: true).files.contains { $0.name == "images.svg" })
+    }
+
     /// Bad input: a one-line error naming the option, exit 64, nothing written.
     @Test(arguments: [
         (["memorize", "--epsilon", "0"], "--epsilon"),

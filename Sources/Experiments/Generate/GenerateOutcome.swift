@@ -77,6 +77,9 @@ public struct GenerateOutcome: Sendable {
                 files.append(OutputFile(name: stem + ".csv", contents: set.csvText))
                 files.append(OutputFile(name: stem + ".npy", data: set.numpyData))
             }
+            if let grid = imageGrid() {
+                files.append(OutputFile(name: "images.svg", contents: grid.svg()))
+            }
             if training.dimension == 2 {
                 func scatter(_ set: PointSet, _ name: String) -> ScatterPlot.PointSet {
                     .init(name, interleaved: set.points)
@@ -95,5 +98,37 @@ public struct GenerateOutcome: Sendable {
             }
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
+    }
+
+    /// Images shown a row of `imageGrid()`.
+    public static let imagesPerRow = 12
+
+    /// For square images (d = k^2, 4 <= k <= 32, as the 8 x 8 digits): the first training images, then for each
+    /// score its first samples and, under them, the training image nearest to each (exact search): a memorized
+    /// sample repeats its neighbour, a novel one does not. Grey levels span the training set's range. nil otherwise.
+    public func imageGrid() -> ImageGrid? {
+        let training = experiment.training
+        let side = Int(Double(training.dimension).squareRoot().rounded())
+        guard side * side == training.dimension, (4...32).contains(side), training.count >= 1 else { return nil }
+        let (low, high) = (training.points.min()!, training.points.max()!)
+        guard low < high else { return nil }
+        func images(_ set: PointSet, _ indices: [Int]) -> [[Double]] {
+            indices.map { Array(set.points[($0 * set.dimension)..<(($0 + 1) * set.dimension)]) }
+        }
+        var gridRows = [
+            ImageGrid.Row("training", images: images(training, Array(0..<min(Self.imagesPerRow, training.count))))
+        ]
+        let search = DenseNeighbourSearch(reference: training)
+        for (row, set) in zip(rows, samples) where set.count > 0 {
+            let shown = Array(0..<min(Self.imagesPerRow, set.count))
+            let queries = PointSet(points: images(set, shown).flatMap { $0 }, dimension: set.dimension)
+            let nearest =
+                training.count >= 2 ? search.twoNearest(of: queries).map(\.nearestIndex) : shown.map { _ in 0 }
+            gridRows.append(.init("\(row.name): samples", images: images(set, shown)))
+            gridRows.append(.init("nearest training image", images: images(training, nearest)))
+        }
+        return ImageGrid(
+            rows: gridRows, side: side, valueRange: low...high,
+            title: "Samples and their nearest training images (\(experiment.datasetDescription))")
     }
 }
