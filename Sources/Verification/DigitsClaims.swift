@@ -67,23 +67,13 @@ extension VerificationSuite {
             let prediction = measurement.prediction
             let isotropic = CollapsePrediction(
                 dimension: 64, trainingCount: prediction.trainingCount, dataVariance: prediction.dataVariance)
-            let weightError = (measurement.weightMedian.upper - measurement.weightMedian.lower) / 3.92
-            let ownerError = (measurement.ownerMedian.upper - measurement.ownerMedian.lower) / 3.92
             table.append(
                 Double(prediction.trainingCount), prediction.alpha, prediction.collapseTime, isotropic.collapseTime,
-                prediction.finiteDimensionSpread, measurement.weightMedian.median, weightError,
-                measurement.ownerMedian.median, ownerError)
-            for (median, error) in [
-                (measurement.weightMedian.median, weightError), (measurement.ownerMedian.median, ownerError),
-            ] {
-                let excess = abs(median - prediction.collapseTime) - prediction.finiteDimensionSpread
-                worstBand = max(worstBand, excess / max(error, 1e-12))
-            }
-            for check in measurement.marginalChecks {
-                worstMarginal = max(
-                    worstMarginal, abs(check.trajectoryFraction - check.forwardFraction) / check.standardError)
-            }
-            if measurement.marginalChecks.isEmpty || measurement.status != .completed { worstMarginal = .nan }
+                prediction.finiteDimensionSpread, measurement.weightMedian.median, measurement.weightStandardError,
+                measurement.ownerMedian.median, measurement.ownerStandardError)
+            worstBand = max(worstBand, measurement.bandScore)
+            let score = measurement.marginalScore
+            worstMarginal = score.isNaN ? .nan : max(worstMarginal, score) // a NaN stays: max(nan, x) is nan
             var counts = [Double](repeating: 0, count: 40)
             for time in measurement.weightTimes { counts[min(39, max(0, Int(time / 0.05)))] += 1 }
             histogram.series.append(

@@ -203,27 +203,20 @@ extension VerificationSuite {
             xAxis: Axis("t"), yAxis: Axis("fraction of trajectories per 0.05"))
         for (index, measurement) in measurements.enumerated() {
             let prediction = measurement.prediction
-            let weightError = (measurement.weightMedian.upper - measurement.weightMedian.lower) / 3.92
-            let ownerError = (measurement.ownerMedian.upper - measurement.ownerMedian.lower) / 3.92
+            let (weightError, ownerError) = (measurement.weightStandardError, measurement.ownerStandardError)
             table.append(
                 Double(prediction.dimension), Double(prediction.trainingCount), prediction.alpha,
                 prediction.collapseTime, prediction.finiteDimensionSpread, measurement.weightMedian.median,
                 weightError, measurement.ownerMedian.median, ownerError)
-            for (median, error) in [
-                (measurement.weightMedian.median, weightError), (measurement.ownerMedian.median, ownerError),
-            ] {
-                let excess = abs(median - prediction.collapseTime) - prediction.finiteDimensionSpread
-                worstBand = max(worstBand, excess / max(error, 1e-12))
-            }
+            worstBand = max(worstBand, measurement.bandScore)
             deviations.append((abs(measurement.weightMedian.median - prediction.collapseTime), weightError))
             for check in measurement.marginalChecks {
                 checksTable.append(
                     Double(prediction.dimension), check.time, check.trajectoryFraction, check.forwardFraction,
                     check.standardError)
-                worstMarginal = max(
-                    worstMarginal, abs(check.trajectoryFraction - check.forwardFraction) / check.standardError)
             }
-            if measurement.marginalChecks.isEmpty || measurement.status != .completed { worstMarginal = .nan }
+            let score = measurement.marginalScore
+            worstMarginal = score.isNaN ? .nan : max(worstMarginal, score) // a NaN stays: max(nan, x) is nan
             let bins = stride(from: 0.0, to: 2.0, by: 0.05).map { $0 }
             let counts = bins.map { low in
                 Double(measurement.weightTimes.filter { $0 >= low && $0 < low + 0.05 }.count)
@@ -264,5 +257,28 @@ extension VerificationSuite {
                 "(weight-time deviation at d = \(collapseDimensions.last!) − at d = \(collapseDimensions[0])) / SE",
                 trend, -3, settings: settings),
         ]
+    }
+}
+
+extension CollapseMeasurement {
+    /// The SE of the median weight time: the width of its distribution-free 95 % interval / 3.92 (the interval of a
+    /// normal estimate spans ±1.96 SE).
+    var weightStandardError: Double { (weightMedian.upper - weightMedian.lower) / 3.92 }
+    var ownerStandardError: Double { (ownerMedian.upper - ownerMedian.lower) / 3.92 }
+
+    /// The larger over both collapse times of (|median − t_C| − σ_C) / SE: at most 3 when both medians lie within the
+    /// finite-d band of t_C up to sampling error.
+    var bandScore: Double {
+        let spread = prediction.finiteDimensionSpread
+        return [(weightMedian.median, weightStandardError), (ownerMedian.median, ownerStandardError)].map {
+            (abs($0.0 - prediction.collapseTime) - spread) / max($0.1, 1e-12)
+        }.max()!
+    }
+
+    /// The largest |trajectory − forward fraction| / SE over the marginal checks; NaN (a failed verdict) without
+    /// any check or when the run did not complete.
+    var marginalScore: Double {
+        guard !marginalChecks.isEmpty, status == .completed else { return .nan }
+        return marginalChecks.map { abs($0.trajectoryFraction - $0.forwardFraction) / $0.standardError }.max()!
     }
 }
