@@ -166,5 +166,20 @@ import Testing
         let records = try String(contentsOfFile: output + "/samples.csv", encoding: .utf8)
         #expect(records.split(separator: "\n").count == 9)
         #expect(records.split(separator: "\n")[1] == "0,2,0.0,1.0,0.0,1")
+        let files = try FileManager.default.contentsOfDirectory(atPath: output)
+        #expect(files.contains("nearest-distances.svg") && files.contains("distance-ratios.svg"))
+    }
+
+    /// The two histograms' bins: d₁ of the planted set is 0 (three), 0.01 (two), 0.5 (three): over [0, 0.5] in 50
+    /// bins of 0.01, fractions 3/8 in the first bin, 2/8 in the second (0.01 is its left edge) and 3/8 in the last;
+    /// the ratios 0, 0.0101 and 1 fall in bins 0, 0 and 49 of [0, 1].
+    @Test func sampleHistogramsCountEveryBin() {
+        let (centres, fractions) = SampleMemorizationOutcome.histogram(
+            [0, 0, 0, 0.01, 0.01, 0.5, 0.5, 0.5], upper: 0.5)
+        #expect(centres.count == 50 && abs(centres[0] - 0.005) < 1e-15)
+        #expect(fractions[0] == 3.0 / 8 && fractions[1] == 2.0 / 8 && fractions[49] == 3.0 / 8)
+        #expect(fractions.reduce(0, +) == 1)
+        let ratios = SampleMemorizationOutcome.histogram([0, 0.01 / 0.99, 1], upper: 1).fractions
+        #expect(ratios[0] == 2.0 / 3 && ratios[49] == 1.0 / 3)
     }
 }

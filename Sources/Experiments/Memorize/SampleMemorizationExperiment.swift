@@ -1,4 +1,5 @@
 import DataFiles
+import Figures
 import Foundation
 import Memorization
 import Reporting
@@ -117,8 +118,55 @@ public struct SampleMemorizationOutcome: Sendable {
             files = [
                 OutputFile(name: "summary.csv", contents: table.rendered(as: .csv)),
                 OutputFile(name: "samples.csv", contents: records),
+                OutputFile(name: "nearest-distances.svg", contents: nearestDistancePlot().svg()),
+                OutputFile(name: "distance-ratios.svg", contents: ratioPlot().svg()),
             ]
         }
         return CommandReport(summary: summary, table: table, closing: closing, json: .object(json), files: files)
+    }
+
+    /// Bins of the two histograms.
+    public static let histogramBins = 50
+
+    /// The fraction of `values` in each of `histogramBins` equal bins of [0, upper] (the last bin closed), at the
+    /// bin centres.
+    public static func histogram(_ values: [Double], upper: Double) -> (centres: [Double], fractions: [Double]) {
+        let bins = histogramBins
+        let width = upper / Double(bins)
+        var counts = [Double](repeating: 0, count: bins)
+        for value in values where value.isFinite {
+            counts[min(bins - 1, max(0, Int(value / width)))] += 1
+        }
+        let total = Double(max(1, values.count))
+        return ((0..<bins).map { (Double($0) + 0.5) * width }, counts.map { $0 / total })
+    }
+
+    /// The distribution of d₁ (each sample's distance to its nearest training point), with the novelty threshold
+    /// marked: exact copies pile up in the first bin.
+    public func nearestDistancePlot() -> LinePlot {
+        let distances = result.records.map(\.nearestDistance)
+        let upper = max(distances.filter(\.isFinite).max() ?? 1, experiment.noveltyThreshold) * 1.0001
+        let (centres, fractions) = Self.histogram(distances, upper: upper > 0 ? upper : 1)
+        var plot = LinePlot(
+            title: "Distance of each sample to its nearest training point",
+            xAxis: Axis("d1"),
+            yAxis: Axis(
+                "fraction of samples per \((centres[0] * 2).shortText)",
+                limits: 0...(max(fractions.max() ?? 0, 0.01) * 1.05)),
+            series: [.init("samples", x: centres, y: fractions)])
+        plot.referenceLines.append(.vertical(experiment.noveltyThreshold, label: "ε (novelty)"))
+        return plot
+    }
+
+    /// The distribution of d₁/d₂ in [0, 1], with the memorization threshold (`ratio`) marked.
+    public func ratioPlot() -> LinePlot {
+        let (centres, fractions) = Self.histogram(result.records.map(\.distanceRatio), upper: 1)
+        var plot = LinePlot(
+            title: "Nearest over second-nearest training distance",
+            xAxis: Axis("d1 / d2", limits: 0...1),
+            yAxis: Axis("fraction of samples per 0.02", limits: 0...(max(fractions.max() ?? 0, 0.01) * 1.05)),
+            series: [.init("samples", x: centres, y: fractions)])
+        plot.referenceLines.append(.vertical(experiment.ratio, label: "memorized below"))
+        return plot
     }
 }
