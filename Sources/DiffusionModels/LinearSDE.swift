@@ -180,6 +180,28 @@ public struct LinearSDE: ForwardProcess {
         return (meanScale, meanScale * meanScale * weightedTime)
     }
 
+    /// The log signal-to-noise ratio lambda(t) = log(m(t)^2 / v(t)) (m = m(0, t), v = v(0, t)): +infinity at t = 0,
+    /// strictly decreasing for every model here (v / m^2 = int_0^t g^2 / m^2 grows). Diffusion models' schedules
+    /// are spacings of lambda (THEORY §12); for OU, lambda = -log(e^(2t) - 1).
+    public func logSignalToNoise(at time: Double) -> Double {
+        let scale = meanScale(to: time)
+        return Foundation.log(scale * scale / variance(to: time))
+    }
+
+    /// The time in [lower, upper] at which lambda(t) = `value` (lambda is decreasing, so the root is unique), by
+    /// bisection to the last bit; values outside [lambda(upper), lambda(lower)] give the nearer end. Cost: about
+    /// 60 evaluations of lambda.
+    public func time(atLogSignalToNoise value: Double, lower: Double, upper: Double) -> Double {
+        var (low, high) = (lower, upper)
+        if value >= logSignalToNoise(at: low) { return low }
+        if value <= logSignalToNoise(at: high) { return high }
+        while true {
+            let middle = 0.5 * (low + high)
+            if middle <= low || middle >= high { return middle }
+            if logSignalToNoise(at: middle) > value { low = middle } else { high = middle }
+        }
+    }
+
     /// The Mehler (transition) kernel p(x, t | y, s) = N(x; m(s, t) y, v(s, t) I), any dimension.
     public func transitionDensity(at point: [Double], from origin: [Double], startTime: Double = 0, endTime: Double)
         -> Double

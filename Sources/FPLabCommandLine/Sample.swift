@@ -87,10 +87,10 @@ public struct Sample: ExperimentCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Time grid: uniform, geometric or ddpm (the discrete DDPM schedule in OU time; "
-                + "default: uniform forward, geometric reverse).",
+            "Reverse time grid: uniform, geometric, ddpm (the DDPM chain's linear beta), edm (Karras rho = 7) or "
+                + "log-snr (uniform log signal-to-noise), all between T and t-min (default: geometric).",
             valueName: "name"))
-    public var schedule: SampleSchedule?
+    public var schedule: StepSchedule?
 
     @Option(
         help: ArgumentHelp(

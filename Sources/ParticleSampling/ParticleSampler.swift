@@ -30,6 +30,30 @@ public enum ParticleIntegrator: String, Sendable, CaseIterable {
     case posteriorBridge = "posterior-bridge"
 }
 
+/// score_sde's Langevin corrector (THEORY §14): after each predictor step to a time t' > 0, `steps` updates
+/// x <- x + e s(x, t') + sqrt(2 e) z, z ~ N(0, I), with the step size e = 2 a (r |z| / |s|)^2 set by the target
+/// signal-to-noise ratio r: |z| and |s| are the per-particle Euclidean norms of the noise and the score averaged over
+/// the batch, a = m(t', t)^2 = exp(-int beta) over the predictor step for models with a drift (score_sde's
+/// `alphas[timestep]` = 1 - beta_k, its first-order value) and a = 1 for VE.
+///
+/// Differences from score_sde's `pc_sampler`, stated: the batch is the sampler's block (`blockSize` particles, 1024
+/// by default), so the numbers do not depend on the thread count; and the corrector runs after each predictor step,
+/// at the step's end time (THEORY §14), where score_sde corrects at t_k before predicting from it (the same sequence
+/// of updates but for the first correction at T, where the start law is already exact, and a last one at t_min).
+/// Langevin steps with a fixed e leave a bias of order e in the law (the chain's invariant law is not rho_t'), so
+/// the corrector does not raise a predictor's order. Cost per step: `steps` score evaluations and d normals a particle.
+public struct LangevinCorrector: Sendable, Equatable {
+    /// Corrector updates per predictor step (C).
+    public var steps: Int
+    /// The target signal-to-noise ratio r (score_sde's `snr`, 0.16 in its configurations).
+    public var signalToNoise: Double
+
+    public init(steps: Int = 1, signalToNoise: Double = 0.16) {
+        self.steps = steps
+        self.signalToNoise = signalToNoise
+    }
+}
+
 /// How the particles start.
 public enum InitialLaw: Sendable {
     /// Given points (flat, d per point); the particle count is their number.
@@ -76,11 +100,15 @@ public struct ParticleSampler: Sendable {
     public var blockSize: Int
     /// With `posteriorBridge`: where each step's posterior draws are recorded (nil: not recorded).
     public var posteriorRecord: PosteriorRecord?
+    /// A Langevin corrector after each predictor step (nil: none): the predictor–corrector sampler.
+    public var corrector: LangevinCorrector?
 
     public init(
         dynamics: ParticleDynamics, integrator: ParticleIntegrator, timeGrid: TimeGrid,
-        seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024, posteriorRecord: PosteriorRecord? = nil
+        seed: UInt64 = 1, threads: Int = 1, blockSize: Int = 1024, posteriorRecord: PosteriorRecord? = nil,
+        corrector: LangevinCorrector? = nil
     ) {
+        self.corrector = corrector
         self.dynamics = dynamics
         self.integrator = integrator
         self.timeGrid = timeGrid
@@ -99,6 +127,12 @@ public struct ParticleSampler: Sendable {
         if dynamics.timeDirection < 0 && !decreasing { throw SamplerError("reverse sampling needs decreasing times") }
         if times.contains(where: { $0 < 0 || !$0.isFinite }) {
             throw SamplerError("times must be finite and non-negative")
+        }
+        if let corrector {
+            guard dynamics.score != nil else { throw SamplerError("the Langevin corrector needs a score") }
+            guard corrector.steps >= 1, corrector.signalToNoise > 0, corrector.signalToNoise.isFinite else {
+                throw SamplerError("the corrector needs at least one step and a positive, finite signal-to-noise ratio")
+            }
         }
         switch integrator {
         case .eulerMaruyama:
@@ -367,6 +401,8 @@ struct StepCoefficients: Sendable {
     var third: [Double] = []
     /// g(t) at the start of each step (Euler–Maruyama).
     var noise: [Double] = []
+    /// The corrector's a per step: m(t', t)^2 with a drift, 1 for VE (empty without a corrector).
+    var correctorScale: [Double] = []
 
     init(sampler: ParticleSampler) {
         let times = sampler.timeGrid.times
@@ -393,6 +429,13 @@ struct StepCoefficients: Sendable {
             }
         case .eulerMaruyama, .heun, .rungeKutta4:
             noise = (0..<steps).map { sampler.dynamics.noiseScale(at: times[$0]) }
+        }
+        if sampler.corrector != nil, let model = sampler.dynamics.score?.model {
+            correctorScale = (0..<steps).map { step in
+                if model.isDriftFree { return 1 }
+                let scale = model.meanScale(from: times[step + 1], to: times[step])
+                return scale * scale
+            }
         }
     }
 }
@@ -538,6 +581,12 @@ struct BlockIntegrator {
                     }
                 }
             }
+            if let corrector = sampler.corrector, next > 0 {
+                Self.correct(
+                    position, count: count, dimension: dimension, time: next, corrector: corrector,
+                    scale: coefficients.correctorScale[step], score: dynamics.score!, scores: scratch, noise: stage,
+                    normals: normals, generator: &generator)
+            }
             var allFinite = true
             for index in 0..<size where !position[index].isFinite {
                 allFinite = false
@@ -550,6 +599,39 @@ struct BlockIntegrator {
         }
         sharedGenerator = generator
         return .completed
+    }
+
+    /// The Langevin corrector's `corrector.steps` updates at `time` for the block (see `LangevinCorrector`): per update
+    /// the scores and d normals a particle, the block's mean norms, e = 2 a (r |z| / |s|)^2, then
+    /// x += e s + sqrt(2 e) z. A block whose scores all vanish is left as it is (e would be infinite).
+    static func correct(
+        _ position: UnsafeMutablePointer<Double>, count: Int, dimension: Int, time: Double,
+        corrector: LangevinCorrector, scale: Double, score: any ScoreProvider,
+        scores: UnsafeMutableBufferPointer<Double>, noise: UnsafeMutableBufferPointer<Double>,
+        normals: ZigguratTable, generator: inout Xoshiro256StarStar
+    ) {
+        let size = count * dimension
+        let points = UnsafeBufferPointer(start: position, count: size)
+        for _ in 0..<corrector.steps {
+            score.score(at: points, time: time, into: scores)
+            for index in 0..<size { noise[index] = normals.normal(using: &generator) }
+            var (scoreNorms, noiseNorms) = (0.0, 0.0)
+            for particle in 0..<count {
+                var (scoreSquares, noiseSquares) = (0.0, 0.0)
+                for axis in 0..<dimension {
+                    let index = particle * dimension + axis
+                    scoreSquares += scores[index] * scores[index]
+                    noiseSquares += noise[index] * noise[index]
+                }
+                scoreNorms += scoreSquares.squareRoot()
+                noiseNorms += noiseSquares.squareRoot()
+            }
+            guard scoreNorms > 0 else { return }
+            let ratio = corrector.signalToNoise * noiseNorms / scoreNorms
+            let stepSize = 2 * scale * ratio * ratio
+            let spread = (2 * stepSize).squareRoot()
+            for index in 0..<size { position[index] += stepSize * scores[index] + spread * noise[index] }
+        }
     }
 
     /// One Euler–Maruyama step of a linear drift f(t) x with noise: x <- x + (h (f x) + sigma z) with

@@ -9,7 +9,3 @@ public enum SampleScoreKind: String, CaseIterable, Sendable { case exact, empiri
 
 /// Where reverse sampling starts: the exact law rho_T at the horizon, or gamma = N(0, I) in its place.
 public enum SampleStartLaw: String, CaseIterable, Sendable { case exact, gamma }
-
-/// The time grid of the particles: uniform steps, geometric steps (shrinking toward t-min), or the discrete DDPM
-/// schedule mapped to OU time.
-public enum SampleSchedule: String, CaseIterable, Sendable { case uniform, geometric, ddpm }

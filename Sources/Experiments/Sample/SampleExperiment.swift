@@ -23,7 +23,7 @@ public struct SampleExperiment: Sendable {
     public var dimension: Int
     public var scoreKind: SampleScoreKind
     public var integrator: ParticleIntegrator
-    public var schedule: SampleSchedule
+    public var schedule: StepSchedule
     public var start: SampleStartLaw
     /// Reverse: the probability-flow ODE instead of the reverse SDE.
     public var usesProbabilityFlow: Bool
@@ -53,7 +53,7 @@ public struct SampleExperiment: Sendable {
     public init(
         direction: SampleDirection = .reverse, process: LinearSDE, mixture: GaussianMixture?,
         mixtureSpecification: String? = nil, training: PointSet? = nil, dataPath: String? = nil, dimension: Int,
-        scoreKind: SampleScoreKind? = nil, integrator: ParticleIntegrator? = nil, schedule: SampleSchedule? = nil,
+        scoreKind: SampleScoreKind? = nil, integrator: ParticleIntegrator? = nil, schedule: StepSchedule? = nil,
         start: SampleStartLaw = .exact, usesProbabilityFlow: Bool = false, particleCount: Int = 10_000,
         stepCount: Int = 500, horizon: Double = 1, minimumTime: Double = 1e-3, bandwidth: Double = 0,
         trainingPointCount: Int = 200, grid: Grid, recordsHistogram: Bool = false,
@@ -113,22 +113,12 @@ public struct SampleExperiment: Sendable {
         20 * Double(particleCount) * Double(stepCount + 1) * Double(dimension) * scoreTermsPerStep
     }
 
-    /// The forward times the particles step through: forward, K uniform steps from 0 to T; reverse, K uniform or
-    /// geometric steps from T down to t-min, or the DDPM schedule's times between them; ddpm and ddim add t = 0.
+    /// The forward times the particles step through: forward, K uniform steps from 0 to T; reverse, K steps from T
+    /// down to t-min spaced by the schedule (`StepSchedule`); ddpm and ddim add a last step to t = 0.
     public var timeGrid: TimeGrid {
-        let (horizon, last, count) = (horizon, minimumTime, stepCount)
-        var grid: TimeGrid
-        switch (direction, schedule) {
-        case (.forward, _): return .uniform(from: 0, to: horizon, steps: count)
-        case (.reverse, .uniform): grid = .uniform(from: horizon, to: last, steps: count)
-        case (.reverse, .geometric): grid = .geometric(from: horizon, to: last, steps: count)
-        case (.reverse, .ddpm):
-            // The DDPM schedule's times below the horizon (and above t-min).
-            let times = TimeGrid.ddpmSchedule(steps: count).times.filter { $0 < horizon && $0 >= last }
-            grid = TimeGrid(times: [horizon] + (times.isEmpty ? [last] : times))
-        }
-        if integrator == .ddpm || integrator == .ddim { grid = grid.appending(0) }
-        return grid
+        if direction == .forward { return .uniform(from: 0, to: horizon, steps: stepCount) }
+        let grid = schedule.timeGrid(model: process, from: horizon, to: minimumTime, steps: stepCount)
+        return integrator == .ddpm || integrator == .ddim ? grid.appending(0) : grid
     }
 
     /// The training points behind an empirical score: `training`, or `trainingPointCount` draws from the mixture

@@ -1,0 +1,152 @@
+import ArgumentParser
+import FokkerPlanckLab
+import Foundation
+
+/// `fplab orders`: every reverse sampler's discretization error against step count and schedule, with an exact
+/// score, and its measured order against the declared one.
+public struct Orders: ExperimentCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "orders",
+        abstract: "Measure each reverse sampler's discretization error and order with an exact score.",
+        discussion: """
+            Each sampler of --samplers runs from the exact law at --time down to --t-min under each step spacing of \
+            --schedules and each step count of --steps, guided by the exact score of the 1-D --mixture, and is \
+            compared with the exact law at --t-min by the Cramér distance (∫(F_K − F)² dx)^½. The deterministic \
+            samplers (ddim, heun, rk4) carry --quantiles start quantiles, so their distances (and W1, W2) have no \
+            sampling error; the stochastic ones (euler-maruyama, ddpm, pc) run --particles particles and the \
+            sampling bias is removed, with a standard error from --batches batches. The table gives each sampler's \
+            measured order p (distance ∝ K^−p, fitted over the resolved step counts) next to its declared one. pc \
+            is Euler–Maruyama with score_sde's Langevin corrector (--snr, --corrector-steps). --output adds \
+            errors and orders tables as CSV, Markdown and LaTeX and errors-<sampler>.svg (log–log, the declared \
+            slope dashed).
+            """)
+
+    @OptionGroup(title: "Model")
+    public var modelOptions: ModelOptions
+
+    @OptionGroup(title: "Data")
+    public var mixtureOptions: MixtureOptions
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Samplers (comma-separated): \(ReverseSampler.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "list"))
+    public var samplers: String = ReverseSampler.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Step spacings (comma-separated): uniform, geometric, ddpm (the DDPM chain's linear beta), edm (Karras "
+                + "rho = 7), log-snr (uniform log signal-to-noise).",
+            valueName: "list"))
+    public var schedules: String = StepSchedule.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Step counts K (comma-separated, 1 to 100000).", valueName: "list"))
+    public var steps: String = "8,16,32,64,128,256"
+
+    @Option(
+        name: .customLong("time"), parsing: .unconditional,
+        help: ArgumentHelp("The horizon T the samplers start from (t-min < T <= 100).", valueName: "T"))
+    public var horizon: Double = 1
+
+    @Option(
+        name: .customLong("t-min"), parsing: .unconditional,
+        help: ArgumentHelp("The last time, where the laws are compared (1e-6 to T).", valueName: "t"))
+    public var minimumTime: Double = 1e-3
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Particles of each stochastic run (100 to 10^8, a multiple of --batches).", valueName: "N"))
+    public var particles: Int = 200_000
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Start quantiles of each deterministic run (2 to 10^7).", valueName: "M"))
+    public var quantiles: Int = 2000
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Batches of a stochastic run's standard error (2 to 1000).", valueName: "B"))
+    public var batches: Int = 20
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("pc: the corrector's target signal-to-noise ratio r (0 < r <= 10).", valueName: "r"))
+    public var snr: Double = 0.16
+
+    @Option(
+        name: .customLong("corrector-steps"), parsing: .unconditional,
+        help: ArgumentHelp("pc: Langevin updates after each predictor step (1 to 100).", valueName: "C"))
+    public var correctorSteps: Int = 1
+
+    @OptionGroup(title: "Run and output")
+    public var runOptions: RunOptions
+
+    public init() {}
+
+    public func run(_ experiment: OrdersExperiment) throws {
+        let reporter = ProgressReporter.forTerminal(label: "orders")
+        let outcome = try experiment.run(progress: reporter?.fractionHandler)
+        reporter?.finish()
+        try runOptions.deliver(
+            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+    }
+
+    public func experiment() throws -> OrdersExperiment {
+        let samplerList: [ReverseSampler] = try parseNameList(samplers, option: "--samplers")
+        let scheduleList: [StepSchedule] = try parseNameList(schedules, option: "--schedules")
+        let stepList = try parseCountList(steps, option: "--steps", in: 1...100_000)
+        try OptionCheck.finite(horizon, option: "--time", mustBe: "greater than 0 and at most 100") {
+            $0 > 0 && $0 <= 100
+        }
+        try OptionCheck.finite(minimumTime, option: "--t-min", mustBe: "from 1e-6 to below --time (\(horizon))") {
+            $0 >= 1e-6 && $0 < horizon
+        }
+        try OptionCheck.count(batches, option: "--batches", in: 2...1000)
+        try OptionCheck.count(particles, option: "--particles", in: 100...100_000_000)
+        try OptionCheck.require(
+            particles % batches == 0 && particles / batches >= 2,
+            "--particles must be a multiple of --batches (\(batches)) with at least 2 a batch; got \(particles).")
+        try OptionCheck.count(quantiles, option: "--quantiles", in: 2...10_000_000)
+        try OptionCheck.finite(snr, option: "--snr", mustBe: "greater than 0 and at most 10") { $0 > 0 && $0 <= 10 }
+        try OptionCheck.count(correctorSteps, option: "--corrector-steps", in: 1...100)
+        try modelOptions.checkVariance(until: horizon)
+        let mixture = try mixtureOptions.gaussianMixture(dimension: 1)
+        let study = SamplerOrderStudy(
+            mixture: mixture, model: modelOptions.process, horizon: horizon, finalTime: minimumTime,
+            samplers: samplerList, schedules: scheduleList, stepCounts: stepList, particleCount: particles,
+            quantileCount: quantiles, batchCount: batches,
+            corrector: LangevinCorrector(steps: correctorSteps, signalToNoise: snr), seed: runOptions.seed,
+            threads: runOptions.threads)
+        // Cost: about 20 operations a mixture component per score evaluation, one evaluation a particle step
+        // (two for heun, the corrector's C more for pc, four for rk4); memory: the particles and three work copies.
+        let components = Double(mixture.components.count)
+        try OptionCheck.work(
+            20 * components * study.particleSteps * Double(correctorSteps), subject: "orders",
+            formula: "20 × components × particle steps of every run (× corrector steps)",
+            advice: "lower --particles, --quantiles or --steps, or give fewer --samplers or --schedules")
+        try OptionCheck.memory(
+            OptionCheck.doubles(6 * Double(max(particles, quantiles))), subject: "orders with --particles \(particles)",
+            advice: "lower --particles")
+        return OrdersExperiment(
+            study: study, mixtureSpecification: mixtureOptions.specification(dimension: 1),
+            settings: runOptions.settings)
+    }
+}
+
+/// Parses a comma-separated list of names, each the raw value of a case of `Value` ("heun,rk4").
+func parseNameList<Value: RawRepresentable & CaseIterable>(_ text: String, option: String) throws -> [Value]
+where Value.RawValue == String {
+    let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+    }
+    let values = names.map { Value(rawValue: $0) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil }), Set(names).count == names.count else {
+        throw ValidationError(
+            "\(option) must be a comma-separated list of distinct names from "
+                + "\(Value.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'.")
+    }
+    return values.map { $0! }
+}
