@@ -76,7 +76,8 @@ extension VerificationSuite {
                     tolerance: .within(relative: 0, absolute: 0.02)),
                 .init("measured_se", "its SE (0: deterministic)", tolerance: .ignored),
                 .init(
-                    "last_local", "local order between the last two K", tolerance: .within(relative: 0, absolute: 0.05)),
+                    "last_local", "local order between the last two K",
+                    tolerance: .within(relative: 0, absolute: 0.05)),
                 .init(
                     "allowance", "2 |ℓ_last − ℓ_prev| (deterministic), 4 SE + 2 max |ℓ_DDIM − 1| (stochastic)",
                     tolerance: .ignored),

@@ -26,6 +26,28 @@ extension HostileInput {
     static let optionCases: [HostileInput] =
         forwardCases + sampleCases + invertCases + reverseCases + supportCases
         + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases + regimesCases
+        + ordersCases
+
+    static let ordersCases: [HostileInput] = [
+        option("orders unknown sampler", ["orders", "--samplers", "heun,rk5"], "--samplers", "rk4"),
+        option("orders repeated sampler", ["orders", "--samplers", "heun,heun"], "--samplers", "distinct"),
+        option("orders unknown schedule", ["orders", "--schedules", "cosine"], "--schedules", "log-snr"),
+        option("orders empty schedule list", ["orders", "--schedules", ""], "--schedules"),
+        option("orders --steps zero", ["orders", "--steps", "0,8"], "--steps", "1 to 100000"),
+        option("orders --steps fraction", ["orders", "--steps", "8.5"], "--steps"),
+        option("orders --time nan", ["orders", "--time", "nan"], "--time"),
+        option("orders --t-min above --time", ["orders", "--time", "1", "--t-min", "2"], "--t-min"),
+        option("orders --t-min zero", ["orders", "--t-min", "0"], "--t-min", "1e-6"),
+        option("orders --particles not a multiple of --batches", ["orders", "--particles", "1001"], "--particles"),
+        option("orders --batches one", ["orders", "--batches", "1"], "--batches"),
+        option("orders --quantiles one", ["orders", "--quantiles", "1"], "--quantiles"),
+        option("orders --snr negative", ["orders", "--snr", "-0.1"], "--snr"),
+        option("orders --corrector-steps zero", ["orders", "--corrector-steps", "0"], "--corrector-steps"),
+        option("orders a 2-D mixture", ["orders", "--mixture", "1:0,0:1"], "--mixture"),
+        size(
+            "orders particles × steps beyond the work cap",
+            ["orders", "--particles", "100000000", "--steps", "100000,99999"], "orders", "operations"),
+    ]
 
     static let regimesCases: [HostileInput] = [
         option(

@@ -245,9 +245,10 @@ public struct SamplerOrderOutcome: Sendable {
         }
     }
 
-    /// The schedule with the smallest C at `steps` for `sampler` (nil when no run there has a C).
+    /// The schedule with the smallest C at `steps` for `sampler` among the resolved runs (nil when none is: below
+    /// the sampling noise the ranking would be noise).
     public func bestSchedule(for sampler: ReverseSampler, steps: Int) -> StepSchedule? {
-        measurements.filter { $0.sampler == sampler && $0.stepCount == steps && $0.cramer != nil }
+        measurements.filter { $0.sampler == sampler && $0.stepCount == steps && $0.isResolved(floor: study.floor) }
             .min { $0.cramer! < $1.cramer! }?.schedule
     }
 }

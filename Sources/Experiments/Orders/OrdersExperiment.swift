@@ -101,7 +101,7 @@ public struct OrdersOutcome: Sendable {
                 + "\(study.particleCount) particles (sampling bias removed, SE from \(study.batchCount) batches)",
         ]
         let closing =
-            ["best schedule (smallest Cramér): " + best.joined(separator: "; ")]
+            ["best schedule (smallest resolved Cramér; - where none is resolved): " + best.joined(separator: "; ")]
             + [
                 String(
                     format: "wall %.3g s, seed %llu, %d thread(s)", wallSeconds, experiment.settings.seed,
