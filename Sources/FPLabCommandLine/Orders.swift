@@ -120,12 +120,12 @@ public struct Orders: ExperimentCommand {
             quantileCount: quantiles, batchCount: batches,
             corrector: LangevinCorrector(steps: correctorSteps, signalToNoise: snr), seed: runOptions.seed,
             threads: runOptions.threads)
-        // Cost: about 20 operations a mixture component per score evaluation, one evaluation a particle step
-        // (two for heun, the corrector's C more for pc, four for rk4); memory: the particles and three work copies.
+        // Cost: about 20 operations a mixture component per score evaluation (`SamplerOrderStudy.particleSteps`
+        // counts them); memory: the particles and three work copies.
         let components = Double(mixture.components.count)
         try OptionCheck.work(
-            20 * components * study.particleSteps * Double(correctorSteps), subject: "orders",
-            formula: "20 × components × particle steps of every run (× corrector steps)",
+            20 * components * study.particleSteps, subject: "orders",
+            formula: "20 × components × score evaluations of every run's particles",
             advice: "lower --particles, --quantiles or --steps, or give fewer --samplers or --schedules")
         try OptionCheck.memory(
             OptionCheck.doubles(6 * Double(max(particles, quantiles))), subject: "orders with --particles \(particles)",

@@ -43,8 +43,7 @@ import Testing
             var uncorrected: [Double] = []
             for _ in 0..<batches {
                 let draws = (0..<size).map { _ in Ziggurat.normal(using: &generator) + shift }
-                let estimate = LawDistance.unbiasedSquaredCramer(
-                    samples: draws[...], law: Self.standard, nodes: quadrature.nodes, weights: quadrature.weights)
+                let estimate = LawDistance.unbiasedSquaredCramer(samples: draws[...], quadrature: quadrature)
                 estimates.append(estimate)
                 // The correction's own expectation, added back: int F_n (1 − F_n) / (n − 1) estimated the same way.
                 let sorted = draws.sorted()

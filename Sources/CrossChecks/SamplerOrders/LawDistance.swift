@@ -39,34 +39,40 @@ public enum LawDistance {
         return (absolute / count, (squared / count).squareRoot())
     }
 
+    /// The nodes, trapezoid weights and exact distribution function of `unbiasedSquaredCramer`, computed once a law.
+    public struct Quadrature: Sendable {
+        public let nodes: [Double]
+        public let weights: [Double]
+        /// F at every node.
+        public let exactCumulative: [Double]
+    }
+
     /// An unbiased estimate of C^2 from n independent draws of the sampler: with F_n their empirical distribution
     /// function, E (F_n(x) − F(x))^2 = (F_h − F)^2 + F_h (1 − F_h) / n and E F_n (1 − F_n) = F_h (1 − F_h) (1 − 1/n),
-    /// so (F_n − F)^2 − F_n (1 − F_n) / (n − 1) has expectation (F_h − F)^2 at every x. Summed with the trapezoid
-    /// `weights` on the increasing `nodes` (spanning the laws), it estimates C^2 up to the quadrature's O(spacing^2);
-    /// it can be negative when C^2 is below the sampling noise. Cost O(n log n + nodes).
-    public static func unbiasedSquaredCramer(
-        samples: ArraySlice<Double>, law: GaussianMixture, nodes: [Double], weights: [Double]
-    ) -> Double {
+    /// so (F_n − F)^2 − F_n (1 − F_n) / (n − 1) has expectation (F_h − F)^2 at every x. Summed with the quadrature's
+    /// trapezoid weights on its increasing nodes (spanning the laws), it estimates C^2 up to the quadrature's
+    /// O(spacing^2); it can be negative when C^2 is below the sampling noise. Cost O(n log n + nodes).
+    public static func unbiasedSquaredCramer(samples: ArraySlice<Double>, quadrature: Quadrature) -> Double {
         let count = samples.count
-        precondition(count >= 2 && nodes.count == weights.count, "unbiasedSquaredCramer: two draws, a weight a node")
+        precondition(count >= 2, "unbiasedSquaredCramer: at least two draws")
         let sorted = samples.sorted()
         var below = 0
         var total = 0.0
-        for (node, weight) in zip(nodes, weights) {
+        for (index, node) in quadrature.nodes.enumerated() {
             while below < count && sorted[below] <= node { below += 1 }
             let empirical = Double(below) / Double(count)
-            let gap = empirical - law.cumulativeProbability(at: node)
-            total += weight * (gap * gap - empirical * (1 - empirical) / Double(count - 1))
+            let gap = empirical - quadrature.exactCumulative[index]
+            total += quadrature.weights[index] * (gap * gap - empirical * (1 - empirical) / Double(count - 1))
         }
         return total
     }
 
-    /// `count` equally spaced nodes from Q(1e-10) − 1 to Q(1 − 1e-10) + 1 of `law` with their trapezoid weights.
-    public static func quadrature(for law: GaussianMixture, count: Int = 4096) -> (nodes: [Double], weights: [Double]) {
+    /// `count` equally spaced nodes from Q(1e-10) − 1 to Q(1 − 1e-10) + 1 of `law`, their trapezoid weights and F.
+    public static func quadrature(for law: GaussianMixture, count: Int = 4096) -> Quadrature {
         let (low, high) = (law.quantile(1e-10) - 1, law.quantile(1 - 1e-10) + 1)
         let spacing = (high - low) / Double(count - 1)
         let nodes = (0..<count).map { low + spacing * Double($0) }
         let weights = (0..<count).map { $0 == 0 || $0 == count - 1 ? spacing / 2 : spacing }
-        return (nodes, weights)
+        return Quadrature(nodes: nodes, weights: weights, exactCumulative: nodes.map(law.cumulativeProbability))
     }
 }

@@ -80,14 +80,16 @@ public struct SamplerOrderStudy: Sendable {
         self.endPositions = endPositions
     }
 
-    /// Particle steps of the whole study (for the work check and the progress line).
+    /// Score evaluations a particle makes over the whole study, summed over particles (for the work check): one a
+    /// step for Euler–Maruyama, DDPM and DDIM, two for Heun, four for RK4, 1 + C for pc.
     public var particleSteps: Double {
         let steps = Double(stepCounts.reduce(0, +)) * Double(schedules.count)
         return samplers.reduce(0) { total, sampler in
             let evaluations: Double
             switch sampler {
             case .rungeKutta4: evaluations = 4
-            case .heun, .predictorCorrector: evaluations = 2
+            case .heun: evaluations = 2
+            case .predictorCorrector: evaluations = 1 + Double(corrector.steps)
             default: evaluations = 1
             }
             return total + steps * evaluations * Double(sampler.isDeterministic ? quantileCount : particleCount)
@@ -136,8 +138,7 @@ public struct SamplerOrderStudy: Sendable {
                             let size = ends.count / batchCount
                             let estimates = (0..<batchCount).map { batch in
                                 LawDistance.unbiasedSquaredCramer(
-                                    samples: ends[(batch * size)..<((batch + 1) * size)], law: target,
-                                    nodes: quadrature.nodes, weights: quadrature.weights)
+                                    samples: ends[(batch * size)..<((batch + 1) * size)], quadrature: quadrature)
                             }
                             let mean = estimates.reduce(0, +) / Double(batchCount)
                             let spread =

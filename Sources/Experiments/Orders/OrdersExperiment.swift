@@ -120,8 +120,8 @@ public struct OrdersOutcome: Sendable {
         json.merge(experiment.settings.manifestEntries) { $1 }
         var files: [OutputFile] = []
         if includingFiles {
-            files += RegimeFiles.tableFiles(errors, stem: "errors")
-            files += RegimeFiles.tableFiles(orders, stem: "orders")
+            files += TableFiles.tableFiles(errors, stem: "errors")
+            files += TableFiles.tableFiles(orders, stem: "orders")
             for sampler in study.samplers {
                 files.append(OutputFile(name: "errors-\(sampler.rawValue).svg", contents: errorPlot(sampler).svg()))
             }

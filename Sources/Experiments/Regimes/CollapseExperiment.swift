@@ -136,8 +136,8 @@ public struct CollapseOutcome: Sendable {
         json.merge(experiment.settings.manifestEntries) { $1 }
         var files: [OutputFile] = []
         if includingFiles {
-            files += RegimeFiles.tableFiles(table, stem: "collapse-times")
-            files += RegimeFiles.tableFiles(checks, stem: "marginal-checks")
+            files += TableFiles.tableFiles(table, stem: "collapse-times")
+            files += TableFiles.tableFiles(checks, stem: "marginal-checks")
             var records = "dimension,training_points,trajectory,weight_time,owner_time\n"
             for measurement in measurements {
                 let prediction = measurement.prediction

@@ -113,8 +113,8 @@ public struct SpeciationOutcome: Sendable {
         json.merge(experiment.settings.manifestEntries) { $1 }
         var files: [OutputFile] = []
         if includingFiles {
-            files += RegimeFiles.tableFiles(table, stem: "same-class")
-            files += RegimeFiles.tableFiles(crossover, stem: "crossover")
+            files += TableFiles.tableFiles(table, stem: "same-class")
+            files += TableFiles.tableFiles(crossover, stem: "crossover")
             files.append(OutputFile(name: "same-class.svg", contents: sameClassPlot().svg()))
         }
         return CommandReport(
@@ -147,15 +147,5 @@ public struct SpeciationOutcome: Sendable {
         }
         plot.referenceLines.append(.vertical(0, label: "t_S"))
         return plot
-    }
-}
-
-/// The files of the regime commands' tables.
-enum RegimeFiles {
-    /// `stem`.csv, .md and .tex.
-    static func tableFiles(_ table: DataTable, stem: String) -> [OutputFile] {
-        [DataTable.Format.csv, .markdown, .latex].map { format in
-            OutputFile(name: "\(stem).\(format.fileExtension)", contents: table.rendered(as: format))
-        }
     }
 }
