@@ -135,6 +135,10 @@ public struct Reverse: ExperimentCommand {
             mixture.dimension == gridOptions.dimension,
             "--mixture is \(mixture.dimension)-D but --dimension is \(gridOptions.dimension): they must match.")
         let chosen = try resolvedMethods()
+        try OptionCheck.require(
+            !chosen.contains(.naive) || NaiveReconstruction.isTimeChange(process),
+            "--model \(process.name) is not a time change of OU or the heat equation, which the naive inversion "
+                + "needs: leave naive out of --methods.")
         // Cost of the particle runs: sde (one score per step) and flow (RK4: four), each score a sum over the
         // mixture's components of d^2 terms; 20 operations a term.
         let sdeScores: Double = chosen.contains(.sde) ? 1 : 0

@@ -81,8 +81,11 @@ public struct Support: ExperimentCommand {
     /// The experiment these options describe, every option checked.
     public func experiment() throws -> SupportExperiment {
         try OptionCheck.require(
-            modelOptions.model != .ve, "--model ve has no stationary law to start from: use ou or vp.")
+            modelOptions.process.stationaryDistribution(dimension: 1) != nil,
+            "--model \(modelOptions.model.rawValue) has no stationary law to start from: use ou, vp, sub-vp, cosine "
+                + "or a beta table.")
         try OptionCheck.horizon(time, limit: 100)
+        try modelOptions.checkVariance(until: time)
         try OptionCheck.timeMinimum(timeMinimum, below: time)
         try OptionCheck.require(
             points >= 16 && points <= 1 << 22, "--points must be from 16 to \(1 << 22); got \(points).")

@@ -7,7 +7,9 @@ import InverseHeat
 /// model's density at T, for the contrast.
 ///
 /// Every model here is a time change of one `BackwardEquation`: OU is itself (tau(t) = t); VP is OU at
-/// tau(t) = -ln m(t) = B(t)/2; VE is the heat equation with D = 1 at tau(t) = v(t)/2 (it only adds variance v).
+/// tau(t) = -ln m(t) = B(t)/2, and so are the cosine schedule and beta tables (every model with v = 1 - m^2); VE, EDM
+/// and sigma tables are the heat equation with D = 1 at tau(t) = v(t)/2 (they only add variance v). sub-VP is
+/// neither (its v = (1 - m^2)^2): `isTimeChange(_:)` is false for it and the run refuses it.
 /// The inversion runs in tau and its blow-up time is mapped back to the model's reverse time s = T - t with
 /// tau(t) = tau(T) - s_tau (bisection on the increasing tau). For OU and VP the field of time t lives on the grid
 /// stretched by e^(tau(T) - tau(t)) (the heat-equation link, see `BackwardEquation`); a run that reaches t = 0 is
@@ -26,19 +28,25 @@ public struct NaiveReconstruction {
         self.threads = threads
     }
 
-    /// The equation the model is a time change of.
-    public var equation: BackwardEquation {
-        if case .varianceExploding = model.kind { return .heat(diffusivity: 1) }
-        return .ornsteinUhlenbeck
+    /// Whether `model` is a time change of OU or of the heat equation: drift-free, or v(t) = 1 - m(t)^2 (checked at
+    /// t = 0.5 to 1e-9 relative, which separates sub-VP's (1 - m^2)^2 from 1 - m^2 by far).
+    public static func isTimeChange(_ model: LinearSDE) -> Bool {
+        if model.isDriftFree { return true }
+        let scale = model.meanScale(to: 0.5)
+        let variance = model.variance(to: 0.5)
+        return abs(variance - (1 - scale * scale)) <= 1e-9 * variance
     }
 
-    /// tau(t): OU t, VP -ln m(t), VE v(t)/2.
+    /// The equation the model is a time change of.
+    public var equation: BackwardEquation {
+        model.isDriftFree ? .heat(diffusivity: 1) : .ornsteinUhlenbeck
+    }
+
+    /// tau(t): OU t, the v = 1 - m^2 models -ln m(t), the drift-free ones v(t)/2.
     public func equivalentTime(_ time: Double) -> Double {
-        switch model.kind {
-        case .ornsteinUhlenbeck: return time
-        case .varianceExploding: return 0.5 * model.variance(to: time)
-        default: return -Foundation.log(model.meanScale(to: time))
-        }
+        if case .ornsteinUhlenbeck = model.kind { return time }
+        if model.isDriftFree { return 0.5 * model.variance(to: time) }
+        return -Foundation.log(model.meanScale(to: time))
     }
 
     /// The model's forward time t with tau(t) = `equivalent` (60 bisections on [0, T]).

@@ -15,7 +15,7 @@ public enum VerificationSuite {
     public static let claims: [Claim] = [
         forwardSpectralExact, forwardExactLinear, forwardTemporalOrders, forwardSpatialOrder,
         variancePreservingTimeChange,
-        varianceExplodingExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
+        varianceExplodingExact, schedulesExact, entropyDecay, finiteVolumeStructure, exactOrnsteinUhlenbeckStep,
         naiveInversionBlowUp, regularizedInversionBounds, logConvexity, reverseEquationRecovery,
         eulerMaruyamaWeakOrder, samplerOrders, diracBridge, reverseDynamicsReproduceMixture, reverseContrast,
         supportContainment,

@@ -26,6 +26,7 @@ extension HostileInput {
     static let optionCases: [HostileInput] =
         forwardCases + sampleCases + invertCases + reverseCases + supportCases
         + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases + regimesCases
+        + scheduleCases
         + ordersCases
 
     static let ordersCases: [HostileInput] = [
@@ -383,6 +384,59 @@ extension HostileInput {
     ]
 
     /// Options every subcommand shares (--threads, --seed, --format), tried on several of them.
+    /// `--model table --schedule-file FILE` on `forward`: the file's every rule, and the model options' owners.
+    private static func scheduleFile(
+        _ name: String, _ text: String, command: String = "forward", extra: [String] = [], _ mentions: String...
+    ) -> HostileInput {
+        HostileInput(
+            .csv, "schedule file: \(name)",
+            [command, "--model", "table", "--schedule-file", "{dir}/schedule.csv"] + extra,
+            files: ["schedule.csv": Data(text.utf8)], mentions: ["--schedule-file"] + mentions)
+    }
+
+    static let scheduleCases: [HostileInput] = [
+        scheduleFile("a header other than t,beta or t,sigma", "t,gamma\n0,1\n1,2\n", "t,beta or t,sigma"),
+        scheduleFile("three columns", "t,beta,x\n0,1,2\n1,2,3\n", "header"),
+        scheduleFile("one row", "t,beta\n0,1\n", "from 2 to"),
+        scheduleFile("only a header", "t,sigma\n", "from 2 to"),
+        scheduleFile("a first time other than 0", "t,beta\n0.1,1\n1,2\n", "first time must be 0"),
+        scheduleFile("times repeated", "t,beta\n0,1\n0.5,2\n0.5,3\n", "increase strictly", "row 3"),
+        scheduleFile("times decreasing", "t,beta\n0,1\n1,2\n0.5,3\n", command: "sample", "increase strictly"),
+        scheduleFile("a negative beta", "t,beta\n0,1\n1,-2\n", "at least 0", "row 2"),
+        scheduleFile("a decreasing sigma", "t,sigma\n0,1\n1,0.5\n", command: "reverse", "must not decrease"),
+        scheduleFile("a beta past 10^4", "t,beta\n0,1\n1,20000\n", "at most", "row 2"),
+        scheduleFile("a time past 1000", "t,beta\n0,1\n2000,2\n", "at most 1000"),
+        scheduleFile("nan", "t,beta\n0,nan\n1,2\n", "not finite"),
+        scheduleFile("a word for a number", "t,beta\n0,one\n1,2\n", "row 1", "two numbers"),
+        scheduleFile("ragged rows", "t,beta\n0,1\n1\n", "line 3"),
+        scheduleFile("--time past the last row", "t,beta\n0,1\n1,2\n", extra: ["--time", "2"], "--time", "last row"),
+        scheduleFile(
+            "--time past the last row, orders", "t,sigma\n0,0.1\n0.5,1\n", command: "orders", extra: ["--time", "1"],
+            "--time", "last row"),
+        HostileInput(
+            .csv, "schedule file: missing", ["forward", "--model", "table", "--schedule-file", "{dir}/absent.csv"],
+            mentions: ["--schedule-file", "absent.csv"]),
+        HostileInput(
+            .csv, "schedule file: a directory", ["forward", "--model", "table", "--schedule-file", "{dir}"],
+            mentions: ["--schedule-file", "not a regular file"]),
+        option("--model table without --schedule-file", ["forward", "--model", "table"], "--schedule-file"),
+        option(
+            "--schedule-file with --model vp", ["forward", "--model", "vp", "--schedule-file", "x.csv"],
+            "--schedule-file", "--model table"),
+        option("--sigma-max with --model edm", ["sample", "--model", "edm", "--sigma-max", "3"], "--sigma-max", "ve"),
+        option("--beta-min with --model cosine", ["forward", "--model", "cosine", "--beta-min", "1"], "--beta-min"),
+        option(
+            "cosine --beta-max below 1", ["forward", "--model", "cosine", "--beta-max", "0.5"], "--beta-max",
+            "cosine clip"),
+        option("sub-vp --beta-max inf", ["forward", "--model", "sub-vp", "--beta-max", "inf"], "--beta-max"),
+        option(
+            "support from edm (no stationary law)", ["support", "--model", "edm"], "--model edm",
+            "no stationary law"),
+        option(
+            "reverse naive on sub-vp", ["reverse", "--model", "sub-vp", "--methods", "naive,pde"], "--model sub-vp",
+            "naive"),
+    ]
+
     static let sharedCases: [HostileInput] = [
         option("forward --threads zero", ["forward", "--threads", "0"], "--threads", "between 1 and 64"),
         option("sample --threads 65", ["sample", "--threads", "65"], "--threads", "between 1 and 64"),
@@ -398,11 +452,15 @@ extension HostileInput {
 @Suite struct OptionHostileInputTests {
     @Test(arguments: HostileInput.optionCases) func refused(_ input: HostileInput) throws { try input.check() }
 
-    /// Every case is distinct: a name and an argument list of its own.
+    /// Every case is distinct: a name and an argument list (with the files it writes) of its own.
     @Test func casesAreDistinct() {
         let cases = HostileInput.optionCases
         #expect(Set(cases.map(\.name)).count == cases.count)
-        #expect(Set(cases.map { $0.arguments }).count == cases.count)
+        let inputs = cases.map { input in
+            input.arguments
+                + input.files.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.base64EncodedString())" }
+        }
+        #expect(Set(inputs).count == cases.count)
         #expect(cases.count >= 110)
     }
 }
