@@ -13,6 +13,21 @@ extension GaussianMixture {
         Component(weight: 0.5, mean: [1.5, 1], standardDeviations: [0.5, 0.5]),
     ])
 
+    /// A 2-D mixture with one correlated and one diagonal component: 0.4 N((-1, 0.5), [[0.5, 0.2], [0.2, 0.3]]) +
+    /// 0.6 N((1.2, -0.3), diag(0.7^2, 0.4^2)). The checks of the score's curvature and of the likelihood use it where
+    /// the paper's isotropic mixture would hide an error in an off-diagonal term.
+    public static let correlatedTwoDimensional = GaussianMixture(components: [
+        Component(weight: 0.4, mean: [-1, 0.5], covariance: [0.5, 0.2, 0.2, 0.3]),
+        Component(weight: 0.6, mean: [1.2, -0.3], standardDeviations: [0.7, 0.4]),
+    ])
+
+    /// A 3-D mixture of two full covariances and one diagonal (weights 0.25, 0.45, 0.3), for the same checks in 3-D.
+    public static let correlatedThreeDimensional = GaussianMixture(components: [
+        Component(weight: 0.25, mean: [0, 1, -1], covariance: [1.0, 0.3, 0.1, 0.3, 0.6, -0.2, 0.1, -0.2, 0.8]),
+        Component(weight: 0.45, mean: [1, -0.5, 0.5], covariance: [0.4, -0.1, 0.0, -0.1, 0.5, 0.15, 0.0, 0.15, 0.9]),
+        Component(weight: 0.30, mean: [-1.5, 0, 0.5], standardDeviations: [0.6, 0.8, 0.5]),
+    ])
+
     /// The default mixture of the command line in `dimension` (1 or 2): `paperOneDimensional` or
     /// `paperTwoDimensional`; nil in other dimensions.
     public static func paper(dimension: Int) -> GaussianMixture? {

@@ -75,7 +75,8 @@ public struct GaussianMixture: Sendable, Equatable {
     // MARK: Evaluation
 
     /// Log-density and the responsibilities r_k(x) = w_k N_k(x) / rho(x); also the per-component Sigma_k^-1 (x - mu_k).
-    private func evaluate(at point: [Double]) -> (
+    /// Shared by the score, the log-density and `LogDensityCurvature`.
+    func evaluate(at point: [Double]) -> (
         logDensity: Double, responsibilities: [Double], precisionTimesDeviations: [[Double]]
     ) {
         precondition(

@@ -10,7 +10,7 @@ public struct FPLab: ParsableCommand {
         version: fokkerPlanckLabVersion,
         subcommands: [
             Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self,
-            Memorize.self, Generate.self, Regimes.self, Orders.self, Train.self, Run.self,
+            Memorize.self, Generate.self, Regimes.self, Orders.self, Likelihood.self, Train.self, Run.self,
         ]
     )
 

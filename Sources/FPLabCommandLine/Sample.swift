@@ -187,9 +187,6 @@ public struct Sample: ExperimentCommand {
                 resolvedScore != .grid || mixture != nil, "--score grid needs a --mixture to solve forward on the grid."
             )
             try OptionCheck.require(resolvedScore != .grid || dimension <= 2, "--score grid works in 1-D and 2-D.")
-            try OptionCheck.require(
-                experiment.schedule != .ddpm || modelOptions.model == .ou,
-                "--schedule ddpm maps the DDPM schedule to OU time: use it with --model ou.")
         }
         try Self.checkCost(of: experiment)
         return experiment

@@ -6,11 +6,7 @@ import Testing
 
 @Suite struct GaussianMixtureTests {
     static let oneDimensional = GaussianMixture.paperOneDimensional
-    /// A 2-D mixture with a full (correlated) covariance and a diagonal one.
-    static let twoDimensional = GaussianMixture(components: [
-        .init(weight: 0.4, mean: [-1, 0.5], covariance: [0.5, 0.2, 0.2, 0.3]),
-        .init(weight: 0.6, mean: [1.2, -0.3], standardDeviations: [0.7, 0.4]),
-    ])
+    static let twoDimensional = GaussianMixture.correlatedTwoDimensional
 
     /// The evolved mixture equals the convolution int p_t(x|y) rho_0(y) dy (composite Simpson, 40001 nodes).
     @Test(arguments: [0.1, 0.5, 1.0])

@@ -40,7 +40,9 @@ import Testing
         BadInput(arguments: ["--model", "ve", "--sigma-max", "inf"], option: "--sigma-max", allowed: "finite"),
         BadInput(arguments: ["--points", "100000", "--dimension", "2"], option: "--points", allowed: "at most"),
         BadInput(arguments: ["--dimension", "3"], option: "--dimension", allowed: "1 or 2"),
-        BadInput(arguments: ["--model", "heat"], option: "--model", allowed: "'ou', 'vp' or 've'"),
+        BadInput(
+            arguments: ["--model", "heat"], option: "--model", allowed: "- ou - vp - ve - sub-vp - cosine - edm - table"
+        ),
         BadInput(
             arguments: ["--solver", "finite-volume", "--method", "if-rk4"], option: "--method",
             allowed: "tr-bdf2 or backward-euler"
@@ -94,7 +96,9 @@ import Testing
         BadInput(arguments: ["--points", "0"], option: "--points", allowed: "at least 2"),
         BadInput(arguments: ["--time", "nan"], option: "--time", allowed: "finite"),
         BadInput(arguments: ["--mixture", "0.5:0:1;0.4:1:1"], option: "--mixture", allowed: "sum to 1"),
-        BadInput(arguments: ["--model", "heat"], option: "--model", allowed: "'ou', 'vp' or 've'"),
+        BadInput(
+            arguments: ["--model", "heat"], option: "--model", allowed: "- ou - vp - ve - sub-vp - cosine - edm - table"
+        ),
         BadInput(arguments: ["--points", "100000", "--dimension", "2"], option: "--points", allowed: "at most"),
         BadInput(
             arguments: ["--solver", "finite-volume", "--method", "strang"], option: "--method", allowed: "tr-bdf2"),

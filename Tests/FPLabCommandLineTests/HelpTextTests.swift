@@ -21,9 +21,16 @@ import Testing
 
         MODEL:
           --model <model>         The forward SDE: ou (dX = -X dt + sqrt(2) dB), vp (variance preserving),
-                                  ve (variance exploding). (values: ou, vp, ve; default: ou)
-          --beta-min <beta>       VP only: beta at t = 0 (default: 0.1).
-          --beta-max <beta>       VP only: beta at t = 1 (default: 20).
+                                  ve (variance exploding), sub-vp (score_sde's), cosine (Nichol and
+                                  Dhariwal's schedule as VP), edm (sigma = t), table (beta(t) or sigma(t)
+                                  from --schedule-file). (values: ou, vp, ve, sub-vp, cosine, edm, table;
+                                  default: ou)
+          --beta-min <beta>       VP and sub-VP only: beta at t = 0 (default: 0.1).
+          --beta-max <beta>       VP and sub-VP: beta at t = 1 (default: 20); cosine: the clip of beta(t)
+                                  (default: 999, the discrete 0.999 clip of 1000 steps).
+          --schedule-file <file>  --model table: a CSV file with the header t,beta or t,sigma and rows from
+                                  t = 0 on, strictly increasing in t (beta >= 0; sigma >= 0,
+                                  non-decreasing), linear between rows, held after the last.
           --sigma-min <sigma>     VE only: sigma at t = 0 (default: 0.01).
           --sigma-max <sigma>     VE only: sigma at t = 1 (default: 50).
 

@@ -27,7 +27,38 @@ extension HostileInput {
         forwardCases + sampleCases + invertCases + reverseCases + supportCases
         + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases + regimesCases
         + scheduleCases
-        + ordersCases
+        + ordersCases + likelihoodCases
+
+    static let likelihoodCases: [HostileInput] = [
+        option("likelihood --dimension zero", ["likelihood", "--dimension", "0"], "--dimension", "1 to 8"),
+        option("likelihood --dimension 3 without a mixture", ["likelihood", "--dimension", "3"], "--mixture"),
+        option(
+            "likelihood a 1-D mixture in 2-D", ["likelihood", "--mixture", "1:0:1"], "--mixture"),
+        option("likelihood --points one", ["likelihood", "--points", "1"], "--points", "2 to 1000000"),
+        option("likelihood --time zero", ["likelihood", "--time", "0"], "--time", "greater than 0"),
+        option("likelihood --time inf", ["likelihood", "--time", "inf"], "--time"),
+        option("likelihood --steps zero", ["likelihood", "--steps", "0,8"], "--steps", "1 to 100000"),
+        option("likelihood --steps repeated", ["likelihood", "--steps", "8,8"], "--steps", "repeat"),
+        option("likelihood --tolerances zero", ["likelihood", "--tolerances", "0"], "--tolerances"),
+        option("likelihood --tolerances above 0.1", ["likelihood", "--tolerances", "0.5"], "--tolerances", "1e-12"),
+        option("likelihood --probes zero", ["likelihood", "--probes", "0"], "--probes", "1 to 1000"),
+        option("likelihood --probes repeated", ["likelihood", "--probes", "4,4"], "--probes", "repeat"),
+        option(
+            "likelihood unknown probe distribution", ["likelihood", "--probe-distributions", "uniform"],
+            "--probe-distributions", "rademacher, gaussian"),
+        option("likelihood --bits zero", ["likelihood", "--bits", "0"], "--bits", "1 to 16"),
+        option(
+            "likelihood --dequantization-draws one", ["likelihood", "--bits", "3", "--dequantization-draws", "1"],
+            "--dequantization-draws", "2 to 100000"),
+        option(
+            "likelihood standard-normal prior under VE", ["likelihood", "--model", "ve", "--prior", "standard-normal"],
+            "--prior", "ve"),
+        option("likelihood unknown prior", ["likelihood", "--prior", "uniform"], "--prior"),
+        option("likelihood unknown schedule", ["likelihood", "--schedule", "cosine"], "--schedule"),
+        size(
+            "likelihood points × steps beyond the work cap",
+            ["likelihood", "--points", "1000000", "--steps", "100000,99999"], "likelihood", "operations"),
+    ]
 
     static let ordersCases: [HostileInput] = [
         option("orders unknown sampler", ["orders", "--samplers", "heun,rk5"], "--samplers", "rk4"),
