@@ -13,12 +13,12 @@ public struct Memorize: ExperimentCommand {
         discussion: """
             With the exact score of a finite training set, reverse diffusion only returns training points. \
             Memorization: the fraction of --particles runs that end within --epsilon of a training point, for the \
-            bridge (ddpm) update and Euler–Maruyama at each count of --step-sweep (uniform steps from --time to 0), \
-            and with --final-step sizes. Endpoint frequencies: how often each training point is reached from \
-            --start (gaussian or rho-t) against the prediction E_mu[lambda_i(Y, T)] (quadrature in 1-D, Monte Carlo \
-            otherwise), with Pearson's chi-square test. Voronoi: runs from x ~ rho_t* for each t* of --t-stars, the \
-            fraction ending at the training point nearest to e^t* x and the agreement of the one-step <X0>(x, t*). \
-            Default data: the points 0, 2, 2.5. Same --seed, same numbers, whatever --threads.
+            bridge (ddpm) update and Euler–Maruyama at each count of --step-sweep (from --time to 0, spaced by \
+            --schedule), and with --final-step sizes. Endpoint frequencies: how often each training point is \
+            reached from --start (gaussian or rho-t) against the prediction E_mu[lambda_i(Y, T)] (quadrature in \
+            1-D, Monte Carlo otherwise), with Pearson's chi-square test. Voronoi: runs from x ~ rho_t* for each t* \
+            of --t-stars, the fraction ending at the training point nearest to e^t* x and the agreement of the \
+            one-step <X0>(x, t*). Default data: the points 0, 2, 2.5. Same --seed, same numbers, whatever --threads.
 
             With --samples FILE (CSV or .npy, one sample a row, any model's output) the samples are measured \
             against the training set (--data FILE, or --dataset) instead: a sample is memorized when its distance \
@@ -60,6 +60,15 @@ public struct Memorize: ExperimentCommand {
             "Final step sizes h_last of the sweep at --steps steps (comma-separated, below --time).",
             valueName: "list"))
     public var finalSteps: String = "1e-2,1e-4"
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Spacing of the reverse grids: geometric (K − 1 steps from --time to 1e-5, then one to 0), uniform (K "
+                + "uniform steps to 0: the last one T/K, too long for close training points), ddpm, edm or log-snr "
+                + "(spacings of OU's log-SNR to 1e-5, then one step to 0).",
+            valueName: "name"))
+    public var schedule: StepSchedule = .geometric
 
     @OptionGroup(title: "Reverse runs")
     public var reverseOptions: ReverseRunOptions
@@ -188,7 +197,8 @@ public struct Memorize: ExperimentCommand {
             training: training.points, datasetDescription: datasetOptions.describe(fallback: "points 0,2,2.5"),
             horizon: time, startLaw: reverseOptions.start, epsilon: reverseOptions.epsilon, particleCount: particles,
             stepCount: steps, sweepSteps: sweep.map { Int($0) }, finalStepSizes: finals, startTimes: stars,
-            voronoiRunCount: voronoiRuns, predictionSamples: predictionSamples, settings: runOptions.settings)
+            voronoiRunCount: voronoiRuns, predictionSamples: predictionSamples, schedule: schedule,
+            settings: runOptions.settings)
         // Cost: each particle step evaluates the exact score, a sum over the N training points of d coordinates
         // (about 20 operations a term). Particle steps: both integrators at every --step-sweep count and --final-step
         // size, the headline and endpoint runs at --steps, 100 steps per Voronoi run per t*; plus the Monte Carlo

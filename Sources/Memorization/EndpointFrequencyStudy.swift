@@ -98,9 +98,10 @@ public struct EndpointFrequencies: Sendable {
 
 /// Endpoint frequencies of the bridge update with the exact score against E_mu[lambda_i(Y, T)].
 ///
-/// `count` runs of `steps` uniform bridge steps from T to 0; each end is assigned to its nearest training point
-/// when within `threshold`. The chi-square test compares the assigned counts with p_i times their total; with
-/// mu = rho_T the prediction is the uniform 1/N (checked by the prediction itself). Cost: steps x count x N d,
+/// `count` runs of `steps` bridge steps from T to 0 spaced by `schedule` (`FiniteDataSetup.bridgeTimeGrid`); each
+/// end is assigned to its nearest training point when within `threshold`. The chi-square test compares the assigned
+/// counts with p_i times their total; with mu = rho_T the prediction is the uniform 1/N (checked by the prediction
+/// itself). Cost: steps x count x N d,
 /// plus the prediction's.
 public struct EndpointFrequencyStudy: Sendable {
     public let setup: FiniteDataSetup
@@ -111,10 +112,11 @@ public struct EndpointFrequencyStudy: Sendable {
     /// Offset of the start points' stream and of the sampler's seed (1 by default; another offset gives an
     /// independent repetition).
     public let seedOffset: UInt64
+    public let schedule: StepSchedule
 
     public init(
         setup: FiniteDataSetup, count: Int, steps: Int, threshold: Double, predictionSamples: Int = 100_000,
-        seedOffset: UInt64 = 1
+        seedOffset: UInt64 = 1, schedule: StepSchedule = .uniform
     ) {
         precondition(
             count >= 1 && steps >= 1 && threshold > 0, "EndpointFrequencyStudy: count, steps >= 1, threshold > 0")
@@ -124,12 +126,13 @@ public struct EndpointFrequencyStudy: Sendable {
         self.threshold = threshold
         self.predictionSamples = predictionSamples
         self.seedOffset = seedOffset
+        self.schedule = schedule
     }
 
     public func run() throws -> EndpointFrequencies {
         let result = try setup.reverseRun(
             score: setup.samplerExactScore, integrator: .ddpm,
-            timeGrid: .uniform(from: setup.horizon, to: 0, steps: steps),
+            timeGrid: setup.bridgeTimeGrid(steps: steps, schedule: schedule, finalStepSize: nil),
             start: setup.startPoints(count: count, offset: seedOffset), seedOffset: seedOffset)
         return Self.frequencies(
             ends: PointSet(points: result.positions, dimension: setup.dimension), setup: setup,

@@ -112,3 +112,24 @@ public struct FiniteDataSetup: Sendable {
         return result
     }
 }
+
+extension FiniteDataSetup {
+    /// The last step h_last of a bridge grid that is not uniform when none is given: the bridge's last softmax is
+    /// one-hot up to e^(−gap² / (4 h_last)) (THEORY §7), so with 1e-5 training points 0.03 apart or more are told
+    /// apart to e^(−22); the geometric grid's steps are then about t ln(T / h_last) / K, small at every t.
+    public static let resolvedFinalStepSize = 1e-5
+
+    /// The reverse time grid of K steps from T to 0 with `schedule`'s spacing:
+    /// - `uniform`: K uniform steps from T to 0 (`finalStepSize` nil), or K − 1 uniform steps from T to h_last and
+    ///   one last step from h_last to 0;
+    /// - any other: K − 1 steps of that spacing (OU's time; ddpm, edm and log-snr as spacings of OU's log-SNR) from T
+    ///   to h_last and one from h_last to 0, h_last = `finalStepSize` or `resolvedFinalStepSize`.
+    /// A final step size at or above T, or K = 1, gives the one-step grid [T, 0].
+    public func bridgeTimeGrid(steps: Int, schedule: StepSchedule, finalStepSize: Double?) -> TimeGrid {
+        precondition(steps >= 1, "FiniteDataSetup.bridgeTimeGrid: at least one step")
+        if schedule == .uniform && finalStepSize == nil { return .uniform(from: horizon, to: 0, steps: steps) }
+        let last = finalStepSize ?? Self.resolvedFinalStepSize
+        guard steps >= 2, last < horizon else { return .uniform(from: horizon, to: 0, steps: 1) }
+        return schedule.timeGrid(model: model, from: horizon, to: last, steps: steps - 1).appending(0)
+    }
+}

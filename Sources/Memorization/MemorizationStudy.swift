@@ -29,28 +29,26 @@ public struct MemorizationMeasurement: Sendable {
 /// returns <X0>, a convex combination that is one-hot up to e^(-gap^2 / (4 h_last))); Euler–Maruyama on the same
 /// reverse SDE leaves sqrt(2 h_last) of noise per coordinate and is stable only for h < 2 tanh t.
 ///
-/// Time grids: K uniform steps from T to 0 (`finalStepSize` nil), or K - 1 uniform steps from T to h_last and one
-/// last step from h_last to 0. Cost per measurement: K steps x count x N d (the score) plus count nearest-neighbour
-/// queries.
+/// Time grids: `FiniteDataSetup.bridgeTimeGrid` with `schedule` (uniform: K uniform steps from T to 0, or K - 1 to
+/// h_last and one last step to 0). Cost per measurement: K steps x count x N d (the score) plus count
+/// nearest-neighbour queries.
 public struct MemorizationStudy: Sendable {
     public let setup: FiniteDataSetup
     public let count: Int
     public let threshold: Double
+    public let schedule: StepSchedule
 
-    public init(setup: FiniteDataSetup, count: Int, threshold: Double) {
+    public init(setup: FiniteDataSetup, count: Int, threshold: Double, schedule: StepSchedule = .uniform) {
         precondition(count >= 1 && threshold > 0, "MemorizationStudy: count >= 1 and threshold > 0")
         self.setup = setup
         self.count = count
         self.threshold = threshold
+        self.schedule = schedule
     }
 
     /// The reverse time grid described above.
     public func timeGrid(steps: Int, finalStepSize: Double?) -> TimeGrid {
-        let horizon = setup.horizon
-        guard let finalStepSize, steps >= 2, finalStepSize < horizon else {
-            return .uniform(from: horizon, to: 0, steps: steps)
-        }
-        return TimeGrid.uniform(from: horizon, to: finalStepSize, steps: steps - 1).appending(0)
+        setup.bridgeTimeGrid(steps: steps, schedule: schedule, finalStepSize: finalStepSize)
     }
 
     public func measure(integrator: ParticleIntegrator, steps: Int, finalStepSize: Double? = nil) throws

@@ -85,4 +85,22 @@ import Testing
         #expect(ends[0] == ends[1])
     }
 
+    /// The bridge grids written out again: uniform t_k = T (1 − k / K); geometric t_k = T (1e-5 / T)^(k / (K − 1))
+    /// for k < K and t_K = 0 (ratios within 1e-12 relative: pow's round-off compounded over K steps is far below);
+    /// a given final step replaces 1e-5; K = 1 is the one step [T, 0].
+    @Test func bridgeTimeGridsResolveTheLastStep() throws {
+        let setup = FiniteDataSetup(training: Self.data, horizon: 5)
+        let uniform = setup.bridgeTimeGrid(steps: 1000, schedule: .uniform, finalStepSize: nil).times
+        #expect(uniform.count == 1001)
+        #expect((0...1000).allSatisfy { abs(uniform[$0] - 5 * (1 - Double($0) / 1000)) <= 1e-12 })
+        for (final, expectedLast) in [(nil, 1e-5), (Optional(1e-3), 1e-3)] {
+            let geometric = setup.bridgeTimeGrid(steps: 1000, schedule: .geometric, finalStepSize: final).times
+            #expect(geometric.count == 1001 && geometric[0] == 5 && geometric[1000] == 0)
+            #expect(abs(geometric[999] - expectedLast) <= 1e-12 * expectedLast)
+            let written = (0..<1000).map { 5 * pow(expectedLast / 5, Double($0) / 999) }
+            #expect(zip(geometric, written).allSatisfy { abs($0 - $1) <= 1e-12 * $1 })
+        }
+        #expect(setup.bridgeTimeGrid(steps: 1, schedule: .geometric, finalStepSize: nil).times == [5, 0])
+        #expect(FiniteDataSetup.resolvedFinalStepSize == 1e-5)
+    }
 }

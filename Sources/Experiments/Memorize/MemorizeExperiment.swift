@@ -5,10 +5,11 @@ import ParticleSampling
 
 /// One `fplab memorize` run, every option resolved: the exact-score experiments of THEORY §5 and §7 on a finite
 /// training set. Memorization: the fraction of `particleCount` reverse runs from `horizon` to 0 that end within
-/// `epsilon` of a training point, for the bridge (ddpm) update and Euler–Maruyama at each of `sweepSteps` uniform
-/// step counts and, at `stepCount` steps, each final step size of `finalStepSizes`. Endpoint frequencies: how
-/// often each training point is reached (bridge, `stepCount` steps) against E_mu[lambda_i(Y, T)] with a chi-square
-/// test. Voronoi: `voronoiRunCount` runs from x ~ rho_t* for each t* of `startTimes`.
+/// `epsilon` of a training point, for the bridge (ddpm) update and Euler–Maruyama at each of `sweepSteps` step
+/// counts and, at `stepCount` steps, each final step size of `finalStepSizes`, every grid spaced by `schedule`
+/// (`FiniteDataSetup.bridgeTimeGrid`: geometric by default, whose last step 1e-5 resolves t -> 0). Endpoint
+/// frequencies: how often each training point is reached (bridge, `stepCount` steps) against E_mu[lambda_i(Y, T)]
+/// with a chi-square test. Voronoi: `voronoiRunCount` runs from x ~ rho_t* for each t* of `startTimes`.
 public struct MemorizeExperiment: Sendable {
     public var training: PointSet
     /// How the training set was given, for summaries and manifests ("points 0,2,2.5", "file a.csv", "moons").
@@ -24,6 +25,8 @@ public struct MemorizeExperiment: Sendable {
     public var stepCount: Int
     public var sweepSteps: [Int]
     public var finalStepSizes: [Double]
+    /// The spacing of every reverse grid but the Voronoi runs' (`FiniteDataSetup.bridgeTimeGrid`).
+    public var schedule: StepSchedule
     /// The Voronoi start times t* and the runs per t* (each of 100 steps).
     public var startTimes: [Double]
     public var voronoiRunCount: Int
@@ -34,7 +37,8 @@ public struct MemorizeExperiment: Sendable {
     public init(
         training: PointSet, datasetDescription: String, horizon: Double, startLaw: StartLaw, epsilon: Double,
         particleCount: Int, stepCount: Int, sweepSteps: [Int], finalStepSizes: [Double], startTimes: [Double],
-        voronoiRunCount: Int, predictionSamples: Int, settings: RunSettings = RunSettings()
+        voronoiRunCount: Int, predictionSamples: Int, schedule: StepSchedule = .geometric,
+        settings: RunSettings = RunSettings()
     ) {
         self.training = training
         self.datasetDescription = datasetDescription
@@ -45,6 +49,7 @@ public struct MemorizeExperiment: Sendable {
         self.stepCount = stepCount
         self.sweepSteps = sweepSteps
         self.finalStepSizes = finalStepSizes
+        self.schedule = schedule
         self.startTimes = startTimes
         self.voronoiRunCount = voronoiRunCount
         self.predictionSamples = predictionSamples
@@ -62,7 +67,7 @@ public struct MemorizeExperiment: Sendable {
     public func run(progress: ((Double) -> Void)? = nil) throws -> MemorizeOutcome {
         let clock = ContinuousClock.now
         let setup = self.setup
-        let study = MemorizationStudy(setup: setup, count: particleCount, threshold: epsilon)
+        let study = MemorizationStudy(setup: setup, count: particleCount, threshold: epsilon, schedule: schedule)
         var measurements: [MemorizationMeasurement] = []
         let plan: [(ParticleIntegrator, Int, Double?)] =
             sweepSteps.flatMap { steps in [(.ddpm, steps, nil), (.eulerMaruyama, steps, nil)] }
@@ -78,7 +83,7 @@ public struct MemorizeExperiment: Sendable {
         progress?(Double(plan.count) / total)
         let frequencies = try EndpointFrequencyStudy(
             setup: setup, count: particleCount, steps: stepCount, threshold: epsilon,
-            predictionSamples: predictionSamples
+            predictionSamples: predictionSamples, schedule: schedule
         ).run()
         let voronoiStudy = VoronoiStudy(setup: setup, count: voronoiRunCount, steps: 100)
         var voronoi: [VoronoiMeasurement] = []
@@ -95,7 +100,7 @@ public struct MemorizeExperiment: Sendable {
 /// What `fplab memorize` measured.
 public struct MemorizeOutcome: Sendable {
     public let experiment: MemorizeExperiment
-    /// The bridge at `stepCount` uniform steps: the headline memorized fraction.
+    /// The bridge at `stepCount` steps: the headline memorized fraction.
     public let headline: MemorizationMeasurement
     /// One measurement a row of the sweep table.
     public let sweep: [MemorizationMeasurement]

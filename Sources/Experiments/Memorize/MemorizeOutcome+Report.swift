@@ -35,8 +35,8 @@ extension MemorizeOutcome {
                 + "T = \(experiment.horizon.shortText), start \(experiment.startLaw.rawValue), "
                 + "\(experiment.particleCount) runs, ε = \(experiment.epsilon.shortText)",
             String(
-                format: "bridge, %d uniform steps: memorized fraction %.5f ± %.1e", experiment.stepCount,
-                headline.memorizedFraction,
+                format: "bridge, %d %@ steps (last %@): memorized fraction %.5f ± %.1e", experiment.stepCount,
+                experiment.schedule.rawValue, headline.finalStepSize.shortText, headline.memorizedFraction,
                 headline.novelty.fractionStandardError),
         ]
         let test =
@@ -50,6 +50,19 @@ extension MemorizeOutcome {
                 format: "endpoint frequencies (%@ prediction): %@; %d runs unassigned",
                 frequencies.prediction.method, test, frequencies.unassigned)
         ]
+        if frequencies.unassigned > 0 {
+            let fraction = Double(frequencies.unassigned) / Double(frequencies.runCount)
+            closing.append(
+                "  \(frequencies.unassigned) of \(frequencies.runCount) runs "
+                    + "(\(String(format: "%.3g", 100 * fraction)) %) "
+                    + "ended farther than ε = \(experiment.epsilon.shortText) from every training point: the "
+                    + "frequencies are of all runs and sum to \(String(format: "%.4g", 1 - fraction)). The last bridge "
+                    + "step (\(headline.finalStepSize.shortText)) is too long for the posterior to settle on one "
+                    + "point; "
+                    + (experiment.schedule == .uniform
+                        ? "use --schedule geometric (the default), or more --steps."
+                        : "use more --steps, or a larger --epsilon if the training points are that close."))
+        }
         if training.count <= 10 {
             closing.append(
                 "  frequencies " + frequencies.frequencies.map { String(format: "%.4f", $0) }.joined(separator: ", ")
@@ -84,6 +97,7 @@ extension MemorizeOutcome {
             "time": .number(experiment.horizon), "start": .string(experiment.startLaw.rawValue),
             "particles": .integer(experiment.particleCount),
             "steps": .integer(experiment.stepCount), "epsilon": .number(experiment.epsilon),
+            "schedule": .string(experiment.schedule.rawValue),
             "seed": .unsignedInteger(experiment.settings.seed), "threads": .integer(experiment.settings.threads),
             "memorized_fraction": .number(headline.memorizedFraction),
             "memorized_standard_error": .number(headline.novelty.fractionStandardError),
