@@ -32,6 +32,8 @@ public struct ClaimSubjects: Sendable {
     public var trainingSet: @Sendable (PointSet) -> PointSet = { $0 }
     /// Applied to every trained score network before it is evaluated or sampled from.
     public var network: @Sendable (ScoreNetwork) -> ScoreNetwork = { $0 }
+    /// The Langevin corrector a predictor–corrector sampler receives.
+    public var corrector: @Sendable (LangevinCorrector) -> LangevinCorrector = { $0 }
 
     public init() {}
 

@@ -62,6 +62,19 @@ extension PlantedDefect {
         }
     }
 
+    /// The Langevin corrector's step e = 2 a (r |z| / |s|)^2 multiplied by `factor` (0.5: the factor 2 dropped), by
+    /// scaling its signal-to-noise ratio r by sqrt(factor).
+    public static func correctorStepScale(_ factor: Double) -> PlantedDefect {
+        PlantedDefect(
+            name: "corrector step \(percent(factor))",
+            description: "the Langevin corrector's step size e is \(percent(factor)) off."
+        ) { subjects in
+            subjects.corrector = {
+                LangevinCorrector(steps: $0.steps, signalToNoise: $0.signalToNoise * factor.squareRoot())
+            }
+        }
+    }
+
     /// Particle end positions shifted by `offset` on every axis before they are counted or binned.
     public static func shiftedParticles(_ offset: Double) -> PlantedDefect {
         PlantedDefect(
