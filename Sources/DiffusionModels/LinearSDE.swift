@@ -243,6 +243,26 @@ public struct LinearSDE: ForwardProcess {
         }
     }
 
+    /// W(s, t) = int_s^t g(u)^2 / m(s, u) du, the weight of a score frozen at t in the exact solution of the reverse
+    /// SDE's linear part from t back to s (the exponential integrator: x_s = x_t / m(s, t) + W(s, t) s(x_t, t) +
+    /// sqrt(v(s, t)) / m(s, t) z). Closed forms: where g^2 = -2 f (OU, VP, cosine, a beta table),
+    /// d/du [1 / m(s, u)] = g(u)^2 / (2 m(s, u)), so W = 2 (1 / m(s, t) - 1); drift-free (VE, EDM, a sigma table),
+    /// W = v(s, t). Otherwise (sub-VP, custom) composite Gauss–Legendre on 64 panels of 8 nodes.
+    public func frozenScoreWeight(from start: Double, to end: Double) -> Double {
+        switch kind {
+        case .ornsteinUhlenbeck, .variancePreserving, .cosine:
+            return 2 * (1 / meanScale(from: start, to: end) - 1)
+        case .tabulated(_, let table) where table.quantity == .beta:
+            return 2 * (1 / meanScale(from: start, to: end) - 1)
+        case .varianceExploding, .edm, .tabulated:
+            return variance(from: start, to: end)
+        case .subVariancePreserving, .custom:
+            return GaussLegendre.integrate(from: start, to: end) {
+                diffusionScale(at: $0) * diffusionScale(at: $0) / meanScale(from: start, to: $0)
+            }
+        }
+    }
+
     /// v(s, t) = int_s^t g(r)^2 m(r, t)^2 dr, the variance of X_t given X_s (per coordinate).
     public func variance(from start: Double = 0, to end: Double) -> Double {
         switch kind {

@@ -90,9 +90,7 @@ public struct Crosscheck: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: CrosscheckExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "crosscheck")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "crosscheck") { try experiment.run(progress: $0) }
         try runOptions.deliver(outcome.report, stopReason: outcome.stopReason)
     }
 

@@ -133,12 +133,3 @@ public struct ReverseRunOptions: ParsableArguments {
         try OptionCheck.finite(time, option: "--time", mustBe: "greater than 0 and at most 50") { $0 > 0 && $0 <= 50 }
     }
 }
-
-/// Comma-separated positive numbers for list options ("0.5,0.1,0.01"), each a decimal literal (`StrictNumber`).
-func parsePositiveList(_ text: String, option: String) throws -> [Double] {
-    let values = text.split(separator: ",").map { StrictNumber.double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 }) else {
-        throw ValidationError("\(option) must be a comma-separated list of positive finite numbers; got '\(text)'.")
-    }
-    return values.map { $0! }
-}

@@ -38,11 +38,9 @@ public struct Forward: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: ForwardExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "forward")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "forward") { try experiment.run(progress: $0) }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil),
+            outcome.report(includingFiles: runOptions.writesFiles),
             stopReason: outcome.status.isCompleted ? nil : "\(outcome.status)")
     }
 

@@ -83,12 +83,10 @@ public struct Generate: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: GenerateExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "generate")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "generate") { try experiment.run(progress: $0) }
         let failed = outcome.rows.first { $0.status != .completed }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil),
+            outcome.report(includingFiles: runOptions.writesFiles),
             stopReason: failed.map { "\($0.name): \($0.status)" })
     }
 

@@ -77,15 +77,12 @@ public struct Invert: ParsableCommand {
 
     public mutating func run() throws {
         if sweep {
-            let reporter = ProgressReporter.forTerminal(label: "invert --sweep")
-            let outcome = try sweepExperiment().run(
-                progress: reporter?.fractionHandler)
-            reporter?.finish()
+            let outcome = try ProgressReporter.withProgress(label: "invert --sweep") {
+                try sweepExperiment().run(progress: $0)
+            }
             try deliver(outcome.report)
         } else {
-            let reporter = ProgressReporter.forTerminal(label: "invert")
-            let outcome = try experiment().run(progress: reporter?.fractionHandler)
-            reporter?.finish()
+            let outcome = try ProgressReporter.withProgress(label: "invert") { try experiment().run(progress: $0) }
             try deliver(outcome.report)
         }
     }

@@ -96,11 +96,9 @@ public struct Likelihood: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: LikelihoodExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "likelihood")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "likelihood") { try experiment.run(progress: $0) }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+            outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
     }
 
     public func experiment() throws -> LikelihoodExperiment {
@@ -109,16 +107,16 @@ public struct Likelihood: ExperimentCommand {
         try OptionCheck.finite(horizon, option: "--time", mustBe: "greater than 0 and at most 100") {
             $0 > 0 && $0 <= 100
         }
-        let stepList = try parseCountList(steps, option: "--steps", in: 1...100_000)
-        try OptionCheck.require(
-            Set(stepList).count == stepList.count, "--steps must not repeat a step count; got '\(steps)'.")
-        let toleranceList = tolerances == "none" ? [] : try parsePositiveList(tolerances, option: "--tolerances")
-        try OptionCheck.require(
-            toleranceList.allSatisfy { (1e-12...0.1).contains($0) } && Set(toleranceList).count == toleranceList.count,
-            "--tolerances must be distinct numbers from 1e-12 to 0.1 (or none); got '\(tolerances)'.")
-        let probeList = probes == "none" ? [] : try parseCountList(probes, option: "--probes", in: 1...1000)
-        try OptionCheck.require(
-            Set(probeList).count == probeList.count, "--probes must not repeat a probe count; got '\(probes)'.")
+        let stepList = try parseCountList(steps, option: "--steps", in: 1...100_000, distinct: true)
+        let toleranceList: [Double] =
+            tolerances == "none"
+            ? []
+            : try parseList(
+                tolerances, option: "--tolerances", expected: "distinct numbers from 1e-12 to 0.1 (or none)",
+                distinct: true
+            ) { entry in StrictNumber.double(entry).flatMap { (1e-12...0.1).contains($0) ? $0 : nil } }
+        let probeList =
+            probes == "none" ? [] : try parseCountList(probes, option: "--probes", in: 1...1000, distinct: true)
         let distributionList: [ProbeDistribution] = try parseNameList(
             probeDistributions, option: "--probe-distributions")
         if let bits { try OptionCheck.count(bits, option: "--bits", in: 1...16) }

@@ -116,12 +116,10 @@ public struct Memorize: ExperimentCommand {
     public func run(_ experiment: Run) throws {
         switch experiment {
         case .exactScore(let experiment):
-            let reporter = ProgressReporter.forTerminal(label: "memorize")
-            let outcome = try experiment.run(progress: reporter?.fractionHandler)
-            reporter?.finish()
-            try runOptions.deliver(outcome.report(includingFiles: runOptions.outputDirectory != nil))
+            let outcome = try ProgressReporter.withProgress(label: "memorize") { try experiment.run(progress: $0) }
+            try runOptions.deliver(outcome.report(includingFiles: runOptions.writesFiles))
         case .samples(let experiment):
-            try runOptions.deliver(experiment.run().report(includingFiles: runOptions.outputDirectory != nil))
+            try runOptions.deliver(experiment.run().report(includingFiles: runOptions.writesFiles))
         }
     }
 

@@ -87,11 +87,9 @@ public struct Orders: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: OrdersExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "orders")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "orders") { try experiment.run(progress: $0) }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+            outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
     }
 
     public func experiment() throws -> OrdersExperiment {
@@ -134,19 +132,4 @@ public struct Orders: ExperimentCommand {
             study: study, mixtureSpecification: mixtureOptions.specification(dimension: 1),
             settings: runOptions.settings)
     }
-}
-
-/// Parses a comma-separated list of names, each the raw value of a case of `Value` ("heun,rk4").
-func parseNameList<Value: RawRepresentable & CaseIterable>(_ text: String, option: String) throws -> [Value]
-where Value.RawValue == String {
-    let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
-    }
-    let values = names.map { Value(rawValue: $0) }
-    guard !values.isEmpty, values.allSatisfy({ $0 != nil }), Set(names).count == names.count else {
-        throw ValidationError(
-            "\(option) must be a comma-separated list of distinct names from "
-                + "\(Value.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'.")
-    }
-    return values.map { $0! }
 }

@@ -18,6 +18,16 @@ public final class ProgressReporter {
         isatty(STDERR_FILENO) == 1 ? ProgressReporter(label: label) : nil
     }
 
+    /// Runs `body` with the fraction handler of a progress line labelled `label` (nil when standard error is not a
+    /// terminal) and clears the line when `body` returns or throws, so the report or the error starts on a clean line.
+    public static func withProgress<Result>(
+        label: String, _ body: (((Double) -> Void)?) throws -> Result
+    ) rethrows -> Result {
+        let reporter = forTerminal(label: label)
+        defer { reporter?.finish() }
+        return try body(reporter?.fractionHandler)
+    }
+
     /// Shows `fraction` (0...1) of the work as done, if the run has been going long enough.
     public func update(fraction: Double) {
         update(fraction: fraction, detail: nil)

@@ -20,36 +20,6 @@ public struct Regimes: ParsableCommand {
     public init() {}
 }
 
-/// Parses a comma-separated list of whole numbers in `range` ("16,64,256").
-func parseCountList(_ text: String, option: String, in range: ClosedRange<Int>) throws -> [Int] {
-    let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
-        StrictNumber.double($0.trimmingCharacters(in: .whitespaces))
-    }
-    guard !values.isEmpty,
-        values.allSatisfy({
-            $0 != nil && $0! == $0!.rounded() && Double(range.lowerBound) <= $0! && $0! <= Double(range.upperBound)
-        })
-    else {
-        throw ValidationError(
-            "\(option) must be a comma-separated list of whole numbers from \(range.lowerBound) to "
-                + "\(range.upperBound); got '\(text)'.")
-    }
-    return values.map { Int($0!) }
-}
-
-/// Parses a comma-separated list of finite numbers within `bound` in absolute value ("-1,-0.5,0,0.5,1").
-func parseNumberList(_ text: String, option: String, bound: Double) throws -> [Double] {
-    let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
-        StrictNumber.double($0.trimmingCharacters(in: .whitespaces))
-    }
-    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && abs($0!) <= bound }) else {
-        throw ValidationError(
-            "\(option) must be a comma-separated list of finite numbers from -\(bound.shortText) to "
-                + "\(bound.shortText); got '\(text)'.")
-    }
-    return values.map { $0! }
-}
-
 /// `fplab regimes speciation`: the cloning experiment on two Gaussian classes.
 public struct RegimesSpeciation: ExperimentCommand {
     public static let configuration = CommandConfiguration(
@@ -99,11 +69,11 @@ public struct RegimesSpeciation: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: SpeciationExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "regimes speciation")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "regimes speciation") {
+            try experiment.run(progress: $0)
+        }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+            outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
     }
 
     public func experiment() throws -> SpeciationExperiment {
@@ -231,11 +201,9 @@ public struct RegimesCollapse: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: CollapseExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "regimes collapse")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "regimes collapse") { try experiment.run(progress: $0) }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+            outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
     }
 
     public func experiment() throws -> CollapseExperiment {

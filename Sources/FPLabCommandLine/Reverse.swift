@@ -93,12 +93,10 @@ public struct Reverse: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: ReverseExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "reverse")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "reverse") { try experiment.run(progress: $0) }
         let report = outcome.report(
-            includingConfiguration: runOptions.format == .json || runOptions.outputDirectory != nil,
-            includingFiles: runOptions.outputDirectory != nil)
+            includingConfiguration: runOptions.format == .json || runOptions.writesFiles,
+            includingFiles: runOptions.writesFiles)
         try runOptions.deliver(report, stopReason: outcome.stopReason)
     }
 

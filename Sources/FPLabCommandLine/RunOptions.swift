@@ -34,6 +34,9 @@ public struct RunOptions: ParsableArguments {
     /// The seed and the thread count as the library takes them.
     public var settings: RunSettings { seedAndThreads.settings }
 
+    /// Whether `--output` was given: the reports then carry their files (tables, figures) as well.
+    public var writesFiles: Bool { outputDirectory != nil }
+
     /// The `--output` directory, when one was given.
     public var directory: OutputDirectory? { outputDirectory.map(OutputDirectory.init(path:)) }
 

@@ -61,8 +61,9 @@ public struct Sample: ExperimentCommand {
 
     @Option(
         help: ArgumentHelp(
-            "euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, "
-                + "ddim (default: exact forward, euler-maruyama reverse, rk4 with --probability-flow).",
+            "euler-maruyama, exact (forward linear models), heun or rk4 (probability flow), ddpm, ddim, "
+                + "exponential (reverse SDE: the linear part exact, the score frozen over each step) (default: "
+                + "exact forward, euler-maruyama reverse, rk4 with --probability-flow).",
             valueName: "name"))
     public var integrator: ParticleIntegrator?
 
@@ -118,7 +119,7 @@ public struct Sample: ExperimentCommand {
             throw ValidationError("--integrator \(experiment.integrator.rawValue): \(error.description)")
         }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil),
+            outcome.report(includingFiles: runOptions.writesFiles),
             stopReason: outcome.result.status == .completed ? nil : "\(outcome.result.status)")
     }
 

@@ -71,11 +71,9 @@ public struct Support: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: SupportExperiment) throws {
-        let reporter = ProgressReporter.forTerminal(label: "support")
-        let outcome = try experiment.run(progress: reporter?.fractionHandler)
-        reporter?.finish()
+        let outcome = try ProgressReporter.withProgress(label: "support") { try experiment.run(progress: $0) }
         try runOptions.deliver(
-            outcome.report(includingFiles: runOptions.outputDirectory != nil), stopReason: outcome.stopReason)
+            outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
     }
 
     /// The experiment these options describe, every option checked.

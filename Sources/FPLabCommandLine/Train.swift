@@ -142,7 +142,7 @@ public struct Train: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: TrainExperiment) throws {
-        let includingFiles = runOptions.outputDirectory != nil
+        let includingFiles = runOptions.writesFiles
         if compareEmbeddings {
             let reporter = ProgressReporter.forTerminal(label: "train --compare-embeddings")
             let outcome = try EmbeddingComparison(experiment: experiment).run(

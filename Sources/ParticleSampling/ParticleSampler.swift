@@ -16,10 +16,14 @@ import Scores
 /// | `ddpm` | reverse SDE, linear model | x = a x0hat + b x + sqrt(btilde) z (THEORY §5) | exact for Dirac data |
 /// | `ddim` | reverse, linear model | x = m(t') x0hat + sqrt(v(t')/v(t)) (x - m(t) x0hat) | exact for Dirac data |
 /// | `posteriorBridge` | reverse SDE, finite data | x = A x_i + B x + C z, i drawn from lambda(x, t) | exact in law |
+/// | `exponential` | reverse SDE, linear model | x = x / m(t', t) + W s(x, t) + sqrt(v(t', t)) / m(t', t) z | weak 1 |
 ///
 /// For `ddpm`, with x0hat = <X0>(x, t): a = m(t') v(t', t) / v(t), b = m(t', t) v(t') / v(t),
 /// btilde = v(t') v(t', t) / v(t) (m(t) = m(0, t), v(t) = v(0, t)); for OU, a = sinh(t - t')/sinh t,
 /// b = e^... = sinh(t')/sinh(t) e^0 and btilde = 2 sinh(t') sinh(t - t')/sinh t. A last step to t' = 0 returns x0hat.
+/// `exponential` solves the reverse SDE's linear part exactly with the score frozen at t (W = W(t', t), see
+/// `LinearSDE.frozenScoreWeight`;
+/// for OU x' = e^h x + 2 (e^h - 1) s + sqrt(e^(2h) - 1) z).
 public enum ParticleIntegrator: String, Sendable, CaseIterable {
     case eulerMaruyama = "euler-maruyama"
     case exact
@@ -28,6 +32,7 @@ public enum ParticleIntegrator: String, Sendable, CaseIterable {
     case ddpm
     case ddim
     case posteriorBridge = "posterior-bridge"
+    case exponential
 }
 
 /// score_sde's Langevin corrector (THEORY §14): after each predictor step to a time t' > 0, `steps` updates
@@ -155,6 +160,10 @@ public struct ParticleSampler: Sendable {
             }
             if integrator == .ddpm && dynamics.isDeterministic {
                 throw SamplerError("ddpm is stochastic: use ddim for the probability flow")
+            }
+        case .exponential:
+            guard case .reverseSDE(let process, _, _) = dynamics, process is LinearSDE else {
+                throw SamplerError("exponential solves the reverse SDE of a linear model: it needs the reverse SDE")
             }
         case .posteriorBridge:
             guard dynamics.score is FiniteDatasetScore, !dynamics.isDeterministic else {
@@ -395,7 +404,7 @@ public struct PosteriorBridge: Sendable {
 /// Per-step constants shared by all blocks (computed once per run).
 struct StepCoefficients: Sendable {
     /// For `exact`: m(t, t') and sqrt(v(t, t')); for `ddpm`: a, b, sqrt(btilde); for `ddim`: m(t'), ratio, m(t);
-    /// for `posteriorBridge`: A, B, C.
+    /// for `posteriorBridge`: A, B, C; for `exponential`: 1 / m(t', t), W(t', t), sqrt(v(t', t)) / m(t', t).
     var first: [Double] = []
     var second: [Double] = []
     var third: [Double] = []
@@ -415,6 +424,15 @@ struct StepCoefficients: Sendable {
         case .ddpm:
             let bridge = DDPMCoefficients(model: sampler.dynamics.score!.model, timeGrid: sampler.timeGrid)
             (first, second, third) = (bridge.dataWeights, bridge.pointWeights, bridge.noiseScales)
+        case .exponential:
+            let model = sampler.dynamics.process as! LinearSDE
+            for step in 0..<steps {
+                let (now, next) = (times[step], times[step + 1])
+                let scale = model.meanScale(from: next, to: now)
+                first.append(1 / scale)
+                second.append(model.frozenScoreWeight(from: next, to: now))
+                third.append(model.variance(from: next, to: now).squareRoot() / scale)
+            }
         case .posteriorBridge:
             let score = sampler.dynamics.score as! FiniteDatasetScore
             let bridge = PosteriorBridge(model: score.model, bandwidth: score.bandwidth, timeGrid: sampler.timeGrid)
@@ -560,6 +578,15 @@ struct BlockIntegrator {
                                 + spread * normals.normal(using: &generator)
                         }
                     }
+                }
+            case .exponential:
+                dynamics.score!.score(at: points, time: now, into: scratch)
+                let (growth, weight, spread) = (
+                    coefficients.first[step], coefficients.second[step], coefficients.third[step]
+                )
+                for index in 0..<size {
+                    position[index] =
+                        growth * position[index] + weight * scratch[index] + spread * normals.normal(using: &generator)
                 }
             case .ddpm, .ddim:
                 dynamics.score!.posteriorMean(at: points, time: now, into: scratch)

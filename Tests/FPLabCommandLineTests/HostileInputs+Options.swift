@@ -38,11 +38,11 @@ extension HostileInput {
         option("likelihood --time zero", ["likelihood", "--time", "0"], "--time", "greater than 0"),
         option("likelihood --time inf", ["likelihood", "--time", "inf"], "--time"),
         option("likelihood --steps zero", ["likelihood", "--steps", "0,8"], "--steps", "1 to 100000"),
-        option("likelihood --steps repeated", ["likelihood", "--steps", "8,8"], "--steps", "repeat"),
+        option("likelihood --steps repeated", ["likelihood", "--steps", "8,8"], "--steps", "distinct"),
         option("likelihood --tolerances zero", ["likelihood", "--tolerances", "0"], "--tolerances"),
         option("likelihood --tolerances above 0.1", ["likelihood", "--tolerances", "0.5"], "--tolerances", "1e-12"),
         option("likelihood --probes zero", ["likelihood", "--probes", "0"], "--probes", "1 to 1000"),
-        option("likelihood --probes repeated", ["likelihood", "--probes", "4,4"], "--probes", "repeat"),
+        option("likelihood --probes repeated", ["likelihood", "--probes", "4,4"], "--probes", "distinct"),
         option(
             "likelihood unknown probe distribution", ["likelihood", "--probe-distributions", "uniform"],
             "--probe-distributions", "rademacher, gaussian"),

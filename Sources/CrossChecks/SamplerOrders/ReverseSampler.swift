@@ -9,15 +9,17 @@ import Scores
 /// | `eulerMaruyama` | reverse SDE | Euler–Maruyama | 1 |
 /// | `ddpm` | reverse SDE | the Gaussian bridge given x0hat (THEORY §5) | 1 |
 /// | `predictorCorrector` | reverse SDE | Euler–Maruyama, then the Langevin corrector | 1 until the corrector's floor |
+/// | `exponential` | reverse SDE | the linear part exact, the score frozen at the step's start | 1 |
 /// | `ddim` | probability flow | x' = m(t') x0hat + sqrt(v(t') / v(t)) (x − m(t) x0hat) | 1 |
 /// | `heun` | probability flow | trapezoidal predictor–corrector | 2 |
 /// | `rungeKutta4` | probability flow | classical RK4 | 4 |
 ///
-/// The deterministic three transport the start law; the stochastic three sample it.
+/// The deterministic three transport the start law; the stochastic four sample it.
 public enum ReverseSampler: String, CaseIterable, Sendable {
     case eulerMaruyama = "euler-maruyama"
     case ddpm
     case predictorCorrector = "pc"
+    case exponential
     case ddim
     case heun
     case rungeKutta4 = "rk4"
@@ -26,7 +28,7 @@ public enum ReverseSampler: String, CaseIterable, Sendable {
     /// a fixed signal-to-noise ratio adds an error that does not shrink with the step).
     public var declaredOrder: Int {
         switch self {
-        case .eulerMaruyama, .ddpm, .predictorCorrector, .ddim: return 1
+        case .eulerMaruyama, .ddpm, .predictorCorrector, .exponential, .ddim: return 1
         case .heun: return 2
         case .rungeKutta4: return 4
         }
@@ -49,6 +51,7 @@ public enum ReverseSampler: String, CaseIterable, Sendable {
         case .eulerMaruyama, .predictorCorrector: integrator = .eulerMaruyama
         case .ddpm: integrator = .ddpm
         case .ddim: integrator = .ddim
+        case .exponential: integrator = .exponential
         case .heun: integrator = .heun
         case .rungeKutta4: integrator = .rungeKutta4
         }
