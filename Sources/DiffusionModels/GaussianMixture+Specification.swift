@@ -70,3 +70,22 @@ extension GaussianMixture {
         return "\(value)"
     }
 }
+
+extension GaussianMixture {
+    /// The law of e . X for X ~ rho: sum_k w_k N(e . mu_k, e^T Sigma_k e), 1-D (the slice along `direction`, which
+    /// need not be a unit vector). Cost O(K d^2).
+    public func projected(onto direction: [Double]) -> GaussianMixture {
+        precondition(direction.count == dimension, "GaussianMixture.projected: direction must be a d-vector")
+        return GaussianMixture(
+            components: components.map { component in
+                let mean = zip(component.mean, direction).reduce(0) { $0 + $1.0 * $1.1 }
+                var variance = 0.0
+                for row in 0..<dimension {
+                    for column in 0..<dimension {
+                        variance += direction[row] * component.covariance[row * dimension + column] * direction[column]
+                    }
+                }
+                return Component(weight: component.weight, mean: [mean], covariance: [variance])
+            })
+    }
+}

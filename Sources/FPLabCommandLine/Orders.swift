@@ -10,15 +10,17 @@ public struct Orders: ExperimentCommand {
         abstract: "Measure each reverse sampler's discretization error and order with an exact score.",
         discussion: """
             Each sampler of --samplers runs from the exact law at --time down to --t-min under each step spacing of \
-            --schedules and each step count of --steps, guided by the exact score of the 1-D --mixture, and is \
-            compared with the exact law at --t-min by the Cramér distance (∫(F_K − F)² dx)^½. The deterministic \
-            samplers (ddim, heun, rk4) carry --quantiles start quantiles, so their distances (and W1, W2) have no \
-            sampling error; the stochastic ones (euler-maruyama, ddpm, pc) run --particles particles and the \
-            sampling bias is removed, with a standard error from --batches batches. The table gives each sampler's \
+            --schedules and each step count of --steps, guided by the exact score of the --mixture, and is \
+            compared with the exact law at --t-min by the Cramér distance (∫(F_K − F)² dx)^½. In 1-D the \
+            deterministic samplers (ddim, heun, rk4) carry --quantiles start quantiles, so their distances (and \
+            W1, W2) have no sampling error; the stochastic ones (euler-maruyama, ddpm, pc, exponential) run \
+            --particles particles and the sampling bias is removed, with a standard error from --batches batches. \
+            With --dimension 2 every sampler runs --particles particles and the distance is the sliced one, over \
+            --slices directions, each slice against the exact projected mixture. The table gives each sampler's \
             measured order p (distance ∝ K^−p, fitted over the resolved step counts) next to its declared one. pc \
-            is Euler–Maruyama with score_sde's Langevin corrector (--snr, --corrector-steps). --output adds \
-            errors and orders tables as CSV, Markdown and LaTeX and errors-<sampler>.svg (log–log, the declared \
-            slope dashed).
+            is Euler–Maruyama with score_sde's Langevin corrector (--snr, --corrector-steps); exponential solves \
+            the reverse SDE's linear part exactly with the score frozen over each step. --output adds errors and \
+            orders tables as CSV, Markdown and LaTeX and errors-<sampler>.svg (log–log, the declared slope dashed).
             """)
 
     @OptionGroup(title: "Model")
@@ -73,6 +75,18 @@ public struct Orders: ExperimentCommand {
 
     @Option(
         parsing: .unconditional,
+        help: ArgumentHelp(
+            "Space dimension, 1 or 2 (2: every sampler from --particles draws, the sliced distance over --slices "
+                + "directions).", valueName: "d"))
+    public var dimension: Int = 1
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("2-D: directions of the sliced Cramér distance (2 to 256).", valueName: "L"))
+    public var slices: Int = 16
+
+    @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("pc: the corrector's target signal-to-noise ratio r (0 < r <= 10).", valueName: "r"))
     public var snr: Double = 0.16
 
@@ -111,12 +125,15 @@ public struct Orders: ExperimentCommand {
         try OptionCheck.finite(snr, option: "--snr", mustBe: "greater than 0 and at most 10") { $0 > 0 && $0 <= 10 }
         try OptionCheck.count(correctorSteps, option: "--corrector-steps", in: 1...100)
         try modelOptions.checkVariance(until: horizon)
-        let mixture = try mixtureOptions.gaussianMixture(dimension: 1)
+        try OptionCheck.count(dimension, option: "--dimension", in: 1...2)
+        try OptionCheck.count(slices, option: "--slices", in: 2...256)
+        let mixture = try mixtureOptions.gaussianMixture(dimension: dimension)
         let study = SamplerOrderStudy(
             mixture: mixture, model: modelOptions.process, horizon: horizon, finalTime: minimumTime,
             samplers: samplerList, schedules: scheduleList, stepCounts: stepList, particleCount: particles,
             quantileCount: quantiles, batchCount: batches,
-            corrector: LangevinCorrector(steps: correctorSteps, signalToNoise: snr), seed: runOptions.seed,
+            corrector: LangevinCorrector(steps: correctorSteps, signalToNoise: snr), sliceCount: slices,
+            seed: runOptions.seed,
             threads: runOptions.threads)
         // Cost: about 20 operations a mixture component per score evaluation (`SamplerOrderStudy.particleSteps`
         // counts them); memory: the particles and three work copies.
@@ -126,10 +143,11 @@ public struct Orders: ExperimentCommand {
             formula: "20 × components × score evaluations of every run's particles",
             advice: "lower --particles, --quantiles or --steps, or give fewer --samplers or --schedules")
         try OptionCheck.memory(
-            OptionCheck.doubles(6 * Double(max(particles, quantiles))), subject: "orders with --particles \(particles)",
+            OptionCheck.doubles(6 * Double(max(particles * dimension, quantiles))),
+            subject: "orders with --particles \(particles)",
             advice: "lower --particles")
         return OrdersExperiment(
-            study: study, mixtureSpecification: mixtureOptions.specification(dimension: 1),
+            study: study, mixtureSpecification: mixtureOptions.specification(dimension: dimension),
             settings: runOptions.settings)
     }
 }

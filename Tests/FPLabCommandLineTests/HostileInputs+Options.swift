@@ -76,6 +76,9 @@ extension HostileInput {
         option("orders --snr negative", ["orders", "--snr", "-0.1"], "--snr"),
         option("orders --corrector-steps zero", ["orders", "--corrector-steps", "0"], "--corrector-steps"),
         option("orders a 2-D mixture", ["orders", "--mixture", "1:0,0:1"], "--mixture"),
+        option("orders --dimension 3", ["orders", "--dimension", "3"], "--dimension", "1 to 2"),
+        option("orders --slices one", ["orders", "--dimension", "2", "--slices", "1"], "--slices", "2 to 256"),
+        option("orders a 1-D mixture in 2-D", ["orders", "--dimension", "2", "--mixture", "1:0:1"], "--mixture"),
         size(
             "orders particles × steps beyond the work cap",
             ["orders", "--particles", "100000000", "--steps", "100000,99999"], "orders", "operations"),

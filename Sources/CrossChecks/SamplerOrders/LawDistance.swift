@@ -75,4 +75,33 @@ public enum LawDistance {
         let weights = (0..<count).map { $0 == 0 || $0 == count - 1 ? spacing / 2 : spacing }
         return Quadrature(nodes: nodes, weights: weights, exactCumulative: nodes.map(law.cumulativeProbability))
     }
+
+    /// L directions e_j = (cos(pi j / L), sin(pi j / L)), j = 0 ..< L, of the sliced distance in 2-D: evenly spaced
+    /// over the half circle (e and -e give the same distance).
+    public static func sliceDirections(count: Int) -> [[Double]] {
+        (0..<count).map { index in
+            let angle = Double.pi * Double(index) / Double(count)
+            return [Foundation.cos(angle), Foundation.sin(angle)]
+        }
+    }
+
+    /// The sliced squared Cramér distance's unbiased estimate from draws in 2-D: the mean over `directions` of
+    /// `unbiasedSquaredCramer` of the projections e_j . x_i (flat point-major `points`, 2 coordinates a point),
+    /// against `quadratures[j]`, the quadrature of the target law projected on e_j. Unbiased for
+    /// (1 / L) sum_j int (F_(h, e_j) − F_(e_j))^2, which is 0 only when every slice agrees. Cost O(L n log n).
+    public static func unbiasedSlicedSquaredCramer(
+        points: ArraySlice<Double>, directions: [[Double]], quadratures: [Quadrature]
+    ) -> Double {
+        precondition(points.count % 2 == 0 && directions.count == quadratures.count, "sliced Cramér: 2-D points")
+        let count = points.count / 2
+        let base = points.startIndex
+        var total = 0.0
+        for (direction, quadrature) in zip(directions, quadratures) {
+            let projections = (0..<count).map {
+                direction[0] * points[base + 2 * $0] + direction[1] * points[base + 2 * $0 + 1]
+            }
+            total += unbiasedSquaredCramer(samples: projections[...], quadrature: quadrature)
+        }
+        return total / Double(directions.count)
+    }
 }

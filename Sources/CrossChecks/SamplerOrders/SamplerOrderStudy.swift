@@ -7,8 +7,8 @@ import Scores
 
 /// The discretization error of reverse samplers with an exact score, against the exact law they should reach.
 ///
-/// Problem: a 1-D Gaussian mixture rho_0 under a linear model; every sampler runs from the exact law rho_T at the
-/// horizon T down to t_min > 0 and is compared with the exact mixture rho_(t_min) (closed form, THEORY §2), so the
+/// Problem: a 1-D or 2-D Gaussian mixture rho_0 under a linear model; every sampler runs from the exact law rho_T at
+/// the horizon T down to t_min > 0 and is compared with the exact mixture rho_(t_min) (closed form, THEORY §2), so the
 /// only error left is the time discretization (the score is exact and the start law is exact).
 ///
 /// Method: for each sampler, schedule and step count K,
@@ -17,7 +17,11 @@ import Scores
 /// - stochastic samplers run N independent particles from rho_T; the squared Cramér distance is estimated without
 ///   bias on B disjoint batches of N / B (`LawDistance.unbiasedSquaredCramer`), its standard error the batches'
 ///   standard deviation over sqrt(B) (B − 1 degrees of freedom); each (sampler, schedule, K) has its own random
-///   streams, so the runs are independent.
+///   streams, so the runs are independent;
+/// - in 2-D every sampler runs N particles from rho_T and the distance is the sliced one: C^2 the mean over
+///   `sliceCount` directions e_j of the squared Cramér distance between the projections e_j . X, each against the
+///   exact projected mixture (`GaussianMixture.projected(onto:)`), estimated without bias as above
+///   (`LawDistance.unbiasedSlicedSquaredCramer`); no W1 or W2.
 /// The measured order is minus the least-squares slope of log C against log K over the resolved step counts
 /// (C^2 above 4 standard errors and C above `floor`), with the delta-method standard error
 /// SE(p) = (sum_i (x_i − xbar)^2 SE_i^2)^(1/2) / sum_i (x_i − xbar)^2, x = log K, SE_i = SE(C_i^2) / (2 C_i^2).
@@ -25,7 +29,7 @@ import Scores
 /// Cost: sum over runs of K (score evaluations per step: 1 Euler–Maruyama, DDPM and DDIM, 2 Heun and the corrector,
 /// 4 RK4) times N or M particles.
 public struct SamplerOrderStudy: Sendable {
-    /// rho_0, 1-D.
+    /// rho_0, 1-D or 2-D.
     public var mixture: GaussianMixture
     /// The model of the exact laws (the oracle's).
     public var model: LinearSDE
@@ -45,6 +49,8 @@ public struct SamplerOrderStudy: Sendable {
     /// B, the batches of a stochastic run's standard error.
     public var batchCount: Int
     public var corrector: LangevinCorrector
+    /// L, the directions of the sliced distance in 2-D.
+    public var sliceCount: Int
     /// Errors below this are round-off, not discretization: left out of the order fit.
     public var floor: Double
     public var seed: UInt64
@@ -57,10 +63,11 @@ public struct SamplerOrderStudy: Sendable {
         horizon: Double = 1, finalTime: Double = 1e-3, samplers: [ReverseSampler] = ReverseSampler.allCases,
         schedules: [StepSchedule] = StepSchedule.allCases, stepCounts: [Int] = [8, 16, 32, 64, 128, 256],
         particleCount: Int = 400_000, quantileCount: Int = 2000, batchCount: Int = 20,
-        corrector: LangevinCorrector = LangevinCorrector(), floor: Double = 1e-11, seed: UInt64 = 1,
+        corrector: LangevinCorrector = LangevinCorrector(), sliceCount: Int = 16, floor: Double = 1e-11,
+        seed: UInt64 = 1,
         threads: Int = 1, endPositions: @escaping @Sendable ([Double]) -> [Double] = { $0 }
     ) {
-        precondition(mixture.dimension == 1, "SamplerOrderStudy: a 1-D mixture")
+        precondition(mixture.dimension <= 2, "SamplerOrderStudy: a 1-D or 2-D mixture")
         self.mixture = mixture
         self.model = model
         self.process = process ?? model
@@ -74,6 +81,7 @@ public struct SamplerOrderStudy: Sendable {
         self.quantileCount = quantileCount
         self.batchCount = batchCount
         self.corrector = corrector
+        self.sliceCount = sliceCount
         self.floor = floor
         self.seed = seed
         self.threads = threads
@@ -92,8 +100,15 @@ public struct SamplerOrderStudy: Sendable {
             case .predictorCorrector: evaluations = 1 + Double(corrector.steps)
             default: evaluations = 1
             }
-            return total + steps * evaluations * Double(sampler.isDeterministic ? quantileCount : particleCount)
+            return total + steps * evaluations * Double(transportsQuantiles(sampler) ? quantileCount : particleCount)
+                * Double(mixture.dimension)
         }
+    }
+
+    /// True when `sampler`'s distance has no sampling error: a deterministic sampler in 1-D, which transports the
+    /// start quantiles. In 2-D every sampler is measured from draws.
+    public func transportsQuantiles(_ sampler: ReverseSampler) -> Bool {
+        sampler.isDeterministic && mixture.dimension == 1
     }
 
     /// The exact law at t_min, the sampler's target.
@@ -103,10 +118,13 @@ public struct SamplerOrderStudy: Sendable {
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> SamplerOrderOutcome {
         let start = mixture.evolved(under: model, to: horizon)
         let target = targetLaw
-        let probabilities = (0..<quantileCount).map { (Double($0) + 0.5) / Double(quantileCount) }
+        let planar = mixture.dimension == 2
+        let probabilities = planar ? [] : (0..<quantileCount).map { (Double($0) + 0.5) / Double(quantileCount) }
         let startQuantiles = probabilities.map { start.quantile($0) }
         let exactQuantiles = probabilities.map { target.quantile($0) }
-        let quadrature = LawDistance.quadrature(for: target)
+        let directions = planar ? LawDistance.sliceDirections(count: sliceCount) : []
+        let quadratures = planar ? directions.map { LawDistance.quadrature(for: target.projected(onto: $0)) } : []
+        let quadrature = planar ? quadratures[0] : LawDistance.quadrature(for: target)
         var measurements: [SamplerOrderMeasurement] = []
         let total = samplers.count * schedules.count * stepCounts.count
         for (samplerIndex, sampler) in samplers.enumerated() {
@@ -119,7 +137,7 @@ public struct SamplerOrderStudy: Sendable {
                         process: process, score: score, timeGrid: grid, corrector: corrector, seed: runSeed,
                         threads: threads)
                     let result =
-                        sampler.isDeterministic
+                        transportsQuantiles(sampler)
                         ? try particles.run(initial: .points(startQuantiles, dimension: 1), count: quantileCount)
                         : try particles.run(initial: .mixture(start), count: particleCount)
                     var measurement = SamplerOrderMeasurement(
@@ -127,7 +145,7 @@ public struct SamplerOrderStudy: Sendable {
                         seconds: result.elapsedSeconds)
                     if result.status.isCompleted {
                         let ends = endPositions(result.positions)
-                        if sampler.isDeterministic {
+                        if transportsQuantiles(sampler) {
                             let sorted = ends.sorted()
                             measurement.squaredCramer = LawDistance.squaredCramerFromQuantiles(
                                 ends: sorted, law: target)
@@ -137,8 +155,11 @@ public struct SamplerOrderStudy: Sendable {
                         } else {
                             let size = ends.count / batchCount
                             let estimates = (0..<batchCount).map { batch in
-                                LawDistance.unbiasedSquaredCramer(
-                                    samples: ends[(batch * size)..<((batch + 1) * size)], quadrature: quadrature)
+                                let slice = ends[(batch * size)..<((batch + 1) * size)]
+                                return planar
+                                    ? LawDistance.unbiasedSlicedSquaredCramer(
+                                        points: slice, directions: directions, quadratures: quadratures)
+                                    : LawDistance.unbiasedSquaredCramer(samples: slice, quadrature: quadrature)
                             }
                             let mean = estimates.reduce(0, +) / Double(batchCount)
                             let spread =

@@ -63,7 +63,8 @@ public struct OrdersOutcome: Sendable {
             errors.append([
                 .text(row.sampler.rawValue), .text(row.schedule.rawValue), .integer(row.stepCount),
                 row.cramer.map { .number($0) } ?? .missing,
-                row.sampler.isDeterministic ? .missing : (row.cramerStandardError.map { .number($0) } ?? .missing),
+                study.transportsQuantiles(row.sampler)
+                    ? .missing : (row.cramerStandardError.map { .number($0) } ?? .missing),
                 row.wasserstein1.map { .number($0) } ?? .missing, row.wasserstein2.map { .number($0) } ?? .missing,
                 .text(row.status.isCompleted ? (resolved ? "resolved" : "below noise or floor") : row.status.name),
             ])
@@ -83,7 +84,8 @@ public struct OrdersOutcome: Sendable {
             orders.append([
                 .text(fit.sampler.rawValue), .text(fit.schedule.rawValue), .integer(fit.sampler.declaredOrder),
                 fit.order.map { .number($0) } ?? .text("unresolved"),
-                fit.sampler.isDeterministic ? .missing : (fit.orderStandardError.map { .number($0) } ?? .missing),
+                study.transportsQuantiles(fit.sampler)
+                    ? .missing : (fit.orderStandardError.map { .number($0) } ?? .missing),
                 fit.localOrders.last.map { .number($0) } ?? .missing,
                 .text(fit.stepCounts.map(String.init).joined(separator: " ")),
             ])
@@ -96,9 +98,13 @@ public struct OrdersOutcome: Sendable {
         let summary = [
             "orders: \(study.model.summary), data \(experiment.mixtureSpecification), exact score, from the exact "
                 + "law at T = \(study.horizon.shortText) to t_min = \(study.finalTime.shortText)",
-            "Cramér distance (∫(F_K − F)² dx)^½ to the exact law at t_min: deterministic samplers transport "
-                + "\(study.quantileCount) start quantiles (no sampling error; W1 and W2 too), stochastic ones run "
-                + "\(study.particleCount) particles (sampling bias removed, SE from \(study.batchCount) batches)",
+            study.mixture.dimension == 1
+                ? "Cramér distance (∫(F_K − F)² dx)^½ to the exact law at t_min: deterministic samplers transport "
+                    + "\(study.quantileCount) start quantiles (no sampling error; W1 and W2 too), stochastic ones run "
+                    + "\(study.particleCount) particles (sampling bias removed, SE from \(study.batchCount) batches)"
+                : "sliced Cramér distance ((1/L) Σ_j ∫(F_K,e_j − F_e_j)² dx)^½ over L = \(study.sliceCount) "
+                    + "directions e_j to the exact law at t_min, every sampler from \(study.particleCount) particles "
+                    + "(sampling bias removed, SE from \(study.batchCount) batches)",
         ]
         let closing =
             ["best schedule (smallest resolved Cramér; - where none is resolved): " + best.joined(separator: "; ")]
@@ -113,6 +119,7 @@ public struct OrdersOutcome: Sendable {
             "horizon": .number(study.horizon), "final_time": .number(study.finalTime),
             "step_counts": .array(study.stepCounts.map { .integer($0) }), "particles": .integer(study.particleCount),
             "quantiles": .integer(study.quantileCount), "batches": .integer(study.batchCount),
+            "dimension": .integer(study.mixture.dimension), "slices": .integer(study.sliceCount),
             "corrector_snr": .number(study.corrector.signalToNoise), "corrector_steps": .integer(study.corrector.steps),
             "rows": errors.jsonValue(), "orders": orders.jsonValue(), "wall_seconds": .number(wallSeconds),
             "version": .string(fokkerPlanckLabVersion),
@@ -134,7 +141,10 @@ public struct OrdersOutcome: Sendable {
     public func errorPlot(_ sampler: ReverseSampler) -> LinePlot {
         var plot = LinePlot(
             title: "\(sampler.rawValue): distance to the exact law against steps",
-            xAxis: Axis("steps K", scale: .logarithmic), yAxis: Axis("Cramér distance", scale: .logarithmic),
+            xAxis: Axis("steps K", scale: .logarithmic),
+            yAxis: Axis(
+                experiment.study.mixture.dimension == 1 ? "Cramér distance" : "sliced Cramér distance",
+                scale: .logarithmic),
             marksPoints: true)
         for (index, schedule) in experiment.study.schedules.enumerated() {
             let rows = outcome.measurements.filter {
