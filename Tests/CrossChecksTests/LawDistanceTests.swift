@@ -110,6 +110,22 @@ import Testing
         }
     }
 
+    /// The histogram's cells hold the exact masses (they sum to 1 with the outside bin, the outside 2e-6 by the
+    /// quantiles' choice); exact draws of the paper's mixture give a TV within 4 SE of the multinomial level, and
+    /// draws shifted by 0.05 stand far above it.
+    @Test func histogramOfExactDrawsStandsAtTheSamplingLevel() {
+        let law = GaussianMixture.paperOneDimensional
+        let histogram = LawDistance.Histogram(law: law)
+        #expect(abs(histogram.binMasses.reduce(0, +) - 1) < 1e-12)
+        #expect(abs(histogram.binMasses.last! - 2e-6) < 1e-9)
+        let count = 100_000
+        var generator = Xoshiro256StarStar(seed: 13)
+        let draws = law.sample(count: count, using: &generator)
+        let level = MultinomialSamplingLevel(binMasses: histogram.binMasses, particleCount: count)
+        #expect(abs(level.standardScore(of: histogram.totalVariation(of: draws))) < 4)
+        #expect(level.standardScore(of: histogram.totalVariation(of: draws.map { $0 + 0.05 })) > 20)
+    }
+
     @Test func mixtureDistributionFunctionIsTheIntegralOfItsDensity() {
         let mixture = GaussianMixture.paperOneDimensional
         // Trapezoid of the density written out (0.3 N(-2, 0.2^2) + 0.7 N(1.5, 0.5^2)) from -8 to x.

@@ -104,4 +104,42 @@ public enum LawDistance {
         }
         return total / Double(directions.count)
     }
+
+    /// The histogram of draws against a law's exact cell masses: `cellCount` equal cells between the law's quantiles
+    /// 1e-6 and 1 − 1e-6, and one bin for the mass outside them.
+    public struct Histogram: Sendable {
+        /// The cells' edges, increasing (cellCount + 1 of them).
+        public let edges: [Double]
+        /// The exact masses F(b_(i+1)) − F(b_i) of the cells, then the outside mass 1 − F(b_last) + F(b_0).
+        public let binMasses: [Double]
+
+        public init(law: GaussianMixture, cellCount: Int = 200) {
+            let (low, high) = (law.quantile(1e-6), law.quantile(1 - 1e-6))
+            edges = (0...cellCount).map { low + (high - low) * Double($0) / Double(cellCount) }
+            let cumulative = edges.map(law.cumulativeProbability)
+            binMasses =
+                (0..<cellCount).map { cumulative[$0 + 1] - cumulative[$0] }
+                + [1 - cumulative[cellCount] + cumulative[0]]
+        }
+
+        /// TV = (1/2) sum_i |n_i / n − p_i| over the cells and the outside bin. Cost O(n log cells).
+        public func totalVariation(of samples: [Double]) -> Double {
+            var counts = [Int](repeating: 0, count: binMasses.count)
+            let outside = binMasses.count - 1
+            for sample in samples {
+                guard sample >= edges[0] && sample < edges[outside] else {
+                    counts[outside] += 1
+                    continue
+                }
+                var (lower, upper) = (0, outside) // edges[lower] <= sample < edges[upper]
+                while upper - lower > 1 {
+                    let middle = (lower + upper) / 2
+                    if edges[middle] <= sample { lower = middle } else { upper = middle }
+                }
+                counts[lower] += 1
+            }
+            let total = Double(samples.count)
+            return 0.5 * zip(counts, binMasses).reduce(0) { $0 + abs(Double($1.0) / total - $1.1) }
+        }
+    }
 }

@@ -21,7 +21,10 @@ import Scores
 /// - in 2-D every sampler runs N particles from rho_T and the distance is the sliced one: C^2 the mean over
 ///   `sliceCount` directions e_j of the squared Cramér distance between the projections e_j . X, each against the
 ///   exact projected mixture (`GaussianMixture.projected(onto:)`), estimated without bias as above
-///   (`LawDistance.unbiasedSlicedSquaredCramer`); no W1 or W2.
+///   (`LawDistance.unbiasedSlicedSquaredCramer`); no W1 or W2;
+/// - for the stochastic samplers in 1-D, also the total variation of the N draws' histogram on 200 cells against the
+///   exact cell masses, beside the level sampling alone gives it (`MultinomialSamplingLevel`: E TV and its SE for N
+///   exact draws): the law's error shows in TV only where TV stands more than a few SE above that level.
 /// The measured order is minus the least-squares slope of log C against log K over the resolved step counts
 /// (C^2 above 4 standard errors and C above `floor`), with the delta-method standard error
 /// SE(p) = (sum_i (x_i − xbar)^2 SE_i^2)^(1/2) / sum_i (x_i − xbar)^2, x = log K, SE_i = SE(C_i^2) / (2 C_i^2).
@@ -125,6 +128,8 @@ public struct SamplerOrderStudy: Sendable {
         let directions = planar ? LawDistance.sliceDirections(count: sliceCount) : []
         let quadratures = planar ? directions.map { LawDistance.quadrature(for: target.projected(onto: $0)) } : []
         let quadrature = planar ? quadratures[0] : LawDistance.quadrature(for: target)
+        let histogram = planar ? nil : LawDistance.Histogram(law: target)
+        let level = histogram.map { MultinomialSamplingLevel(binMasses: $0.binMasses, particleCount: particleCount) }
         var measurements: [SamplerOrderMeasurement] = []
         let total = samplers.count * schedules.count * stepCounts.count
         for (samplerIndex, sampler) in samplers.enumerated() {
@@ -166,6 +171,10 @@ public struct SamplerOrderStudy: Sendable {
                                 estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(batchCount - 1)
                             measurement.squaredCramer = mean
                             measurement.squaredCramerStandardError = (spread / Double(batchCount)).squareRoot()
+                            if let histogram {
+                                measurement.totalVariation = histogram.totalVariation(of: ends)
+                                measurement.totalVariationLevel = level
+                            }
                         }
                     }
                     measurements.append(measurement)
@@ -191,6 +200,10 @@ public struct SamplerOrderMeasurement: Sendable {
     /// W1 and W2 (deterministic samplers only).
     public var wasserstein1: Double?
     public var wasserstein2: Double?
+    /// The histogram's TV against the exact cell masses, and the level N exact draws would give (stochastic samplers
+    /// in 1-D only).
+    public var totalVariation: Double?
+    public var totalVariationLevel: MultinomialSamplingLevel?
 
     /// C = sqrt(C^2), nil when C^2 is not positive.
     public var cramer: Double? { squaredCramer.flatMap { $0 > 0 ? $0.squareRoot() : nil } }

@@ -56,18 +56,30 @@ public struct OrdersOutcome: Sendable {
                 .init("± SE", key: "cramer_standard_error", style: .general(significantDigits: 2)),
                 .init("W1", key: "wasserstein_1", style: .general(significantDigits: 4)),
                 .init("W2", key: "wasserstein_2", style: .general(significantDigits: 4)),
+                .init("TV", key: "total_variation", style: .general(significantDigits: 3)),
+                .init("E TV exact", key: "sampling_level", style: .general(significantDigits: 3)),
+                .init("(TV − E TV)/SE", key: "total_variation_standard_score", style: .general(significantDigits: 3)),
                 .init("status", key: "status"),
             ])
         for row in outcome.measurements {
             let resolved = row.isResolved(floor: study.floor)
-            errors.append([
-                .text(row.sampler.rawValue), .text(row.schedule.rawValue), .integer(row.stepCount),
-                row.cramer.map { .number($0) } ?? .missing,
+            let cramerError: DataValue =
                 study.transportsQuantiles(row.sampler)
-                    ? .missing : (row.cramerStandardError.map { .number($0) } ?? .missing),
-                row.wasserstein1.map { .number($0) } ?? .missing, row.wasserstein2.map { .number($0) } ?? .missing,
-                .text(row.status.isCompleted ? (resolved ? "resolved" : "below noise or floor") : row.status.name),
-            ])
+                ? .missing : (row.cramerStandardError.map { .number($0) } ?? .missing)
+            var histogram: [DataValue] = [.missing, .missing, .missing]
+            if let variation = row.totalVariation, let level = row.totalVariationLevel {
+                histogram = [
+                    .number(variation), .number(level.expectedTotalVariation),
+                    .number(level.standardScore(of: variation)),
+                ]
+            }
+            let status = row.status.isCompleted ? (resolved ? "resolved" : "below noise or floor") : row.status.name
+            errors.append(
+                [
+                    .text(row.sampler.rawValue), .text(row.schedule.rawValue), .integer(row.stepCount),
+                    row.cramer.map { .number($0) } ?? .missing, cramerError,
+                    row.wasserstein1.map { .number($0) } ?? .missing, row.wasserstein2.map { .number($0) } ?? .missing,
+                ] + histogram + [.text(status)])
         }
         var orders = DataTable(
             "orders", title: "Measured order p (Cramér ∝ K^−p) against the declared one",
