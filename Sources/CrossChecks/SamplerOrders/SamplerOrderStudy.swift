@@ -24,7 +24,9 @@ import Scores
 ///   (`LawDistance.unbiasedSlicedSquaredCramer`); no W1 or W2;
 /// - for the stochastic samplers in 1-D, also the total variation of the N draws' histogram on 200 cells against the
 ///   exact cell masses, beside the level sampling alone gives it (`MultinomialSamplingLevel`: E TV and its SE for N
-///   exact draws): the law's error shows in TV only where TV stands more than a few SE above that level.
+///   exact draws): the law's error shows in TV only where TV stands more than a few SE above that level;
+/// - for Euler–Maruyama, exponential and DDPM in 1-D, also the scheme's exact law propagated on a grid
+///   (`SchemeLaw`): its Cramér distance, W1 and W2 with no sampling error.
 /// The measured order is minus the least-squares slope of log C against log K over the resolved step counts
 /// (C^2 above 4 standard errors and C above `floor`), with the delta-method standard error
 /// SE(p) = (sum_i (x_i − xbar)^2 SE_i^2)^(1/2) / sum_i (x_i − xbar)^2, x = log K, SE_i = SE(C_i^2) / (2 C_i^2).
@@ -128,6 +130,11 @@ public struct SamplerOrderStudy: Sendable {
         let directions = planar ? LawDistance.sliceDirections(count: sliceCount) : []
         let quadratures = planar ? directions.map { LawDistance.quadrature(for: target.projected(onto: $0)) } : []
         let quadrature = planar ? quadratures[0] : LawDistance.quadrature(for: target)
+        let window =
+            planar
+            ? 0...0
+            : (min(start.quantile(1e-9), target.quantile(1e-9)) - 2)...(max(
+                start.quantile(1 - 1e-9), target.quantile(1 - 1e-9)) + 2)
         let histogram = planar ? nil : LawDistance.Histogram(law: target)
         let level = histogram.map { MultinomialSamplingLevel(binMasses: $0.binMasses, particleCount: particleCount) }
         var measurements: [SamplerOrderMeasurement] = []
@@ -175,6 +182,19 @@ public struct SamplerOrderStudy: Sendable {
                                 measurement.totalVariation = histogram.totalVariation(of: ends)
                                 measurement.totalVariationLevel = level
                             }
+                            if !planar && SchemeLaw.supports(sampler) {
+                                let law = SchemeLaw(
+                                    sampler: sampler, process: process, score: score, timeGrid: grid,
+                                    threads: threads
+                                ).propagate(from: start, window: window)
+                                if law.resolution >= SchemeLaw.resolutionFloor && law.lostMass < SchemeLaw.lostMassLimit
+                                {
+                                    let distances = law.distances(to: target)
+                                    measurement.schemeLaw = SchemeLawDistances(
+                                        squaredCramer: distances.squaredCramer,
+                                        wasserstein1: distances.wasserstein1, wasserstein2: distances.wasserstein2)
+                                }
+                            }
                         }
                     }
                     measurements.append(measurement)
@@ -184,6 +204,15 @@ public struct SamplerOrderStudy: Sendable {
         }
         return SamplerOrderOutcome(study: self, measurements: measurements)
     }
+}
+
+/// C^2, W1 and W2 of a scheme's law propagated on a grid (`SchemeLaw`).
+public struct SchemeLawDistances: Sendable, Equatable {
+    public var squaredCramer: Double
+    public var wasserstein1: Double
+    public var wasserstein2: Double
+
+    public var cramer: Double { squaredCramer.squareRoot() }
 }
 
 /// One run of the study: a sampler, a schedule and a step count, and what its end law's distance to the target is.
@@ -204,6 +233,9 @@ public struct SamplerOrderMeasurement: Sendable {
     /// in 1-D only).
     public var totalVariation: Double?
     public var totalVariationLevel: MultinomialSamplingLevel?
+    /// The distances of the scheme's exact law (`SchemeLaw`, no sampling error) for Euler–Maruyama, exponential
+    /// and DDPM in 1-D.
+    public var schemeLaw: SchemeLawDistances?
 
     /// C = sqrt(C^2), nil when C^2 is not positive.
     public var cramer: Double? { squaredCramer.flatMap { $0 > 0 ? $0.squareRoot() : nil } }
@@ -278,6 +310,20 @@ public struct SamplerOrderOutcome: Sendable {
                     floor: study.floor)
             }
         }
+    }
+
+    /// The fit of the scheme laws' Cramér distances (no sampling error) for `sampler` under `schedule`, over the
+    /// step counts that have one; nil for samplers without a scheme law or with fewer than two such counts.
+    public func schemeLawFit(sampler: ReverseSampler, schedule: StepSchedule) -> SamplerOrderFit? {
+        let rows = measurements.filter { $0.sampler == sampler && $0.schedule == schedule && $0.schemeLaw != nil }
+            .map { row -> SamplerOrderMeasurement in
+                var exact = row
+                exact.squaredCramer = row.schemeLaw!.squaredCramer
+                exact.squaredCramerStandardError = 0
+                return exact
+            }
+        guard rows.count >= 2 else { return nil }
+        return SamplerOrderFit(measurements: rows, floor: study.floor)
     }
 
     /// The schedule with the smallest C at `steps` for `sampler` among the resolved runs (nil when none is: below

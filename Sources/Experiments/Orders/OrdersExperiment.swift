@@ -54,6 +54,7 @@ public struct OrdersOutcome: Sendable {
                 .init("sampler", key: "sampler"), .init("schedule", key: "schedule"), .init("K", key: "steps"),
                 .init("Cramér", key: "cramer", style: .general(significantDigits: 4)),
                 .init("± SE", key: "cramer_standard_error", style: .general(significantDigits: 2)),
+                .init("Cramér, scheme law", key: "scheme_cramer", style: .general(significantDigits: 4)),
                 .init("W1", key: "wasserstein_1", style: .general(significantDigits: 4)),
                 .init("W2", key: "wasserstein_2", style: .general(significantDigits: 4)),
                 .init("TV", key: "total_variation", style: .general(significantDigits: 3)),
@@ -78,7 +79,9 @@ public struct OrdersOutcome: Sendable {
                 [
                     .text(row.sampler.rawValue), .text(row.schedule.rawValue), .integer(row.stepCount),
                     row.cramer.map { .number($0) } ?? .missing, cramerError,
-                    row.wasserstein1.map { .number($0) } ?? .missing, row.wasserstein2.map { .number($0) } ?? .missing,
+                    row.schemeLaw.map { .number($0.cramer) } ?? .missing,
+                    (row.wasserstein1 ?? row.schemeLaw?.wasserstein1).map { .number($0) } ?? .missing,
+                    (row.wasserstein2 ?? row.schemeLaw?.wasserstein2).map { .number($0) } ?? .missing,
                 ] + histogram + [.text(status)])
         }
         var orders = DataTable(
@@ -89,16 +92,21 @@ public struct OrdersOutcome: Sendable {
                 .init("measured", key: "measured_order", style: .general(significantDigits: 3)),
                 .init("± SE", key: "order_standard_error", style: .general(significantDigits: 2)),
                 .init("last local", key: "last_local_order", style: .general(significantDigits: 3)),
+                .init("scheme law", key: "scheme_law_order", style: .general(significantDigits: 3)),
+                .init("its last local", key: "scheme_law_last_local_order", style: .general(significantDigits: 3)),
                 .init("K used", key: "steps_used"),
             ])
         let fits = outcome.fits
         for fit in fits {
+            let schemeFit = outcome.schemeLawFit(sampler: fit.sampler, schedule: fit.schedule)
             orders.append([
                 .text(fit.sampler.rawValue), .text(fit.schedule.rawValue), .integer(fit.sampler.declaredOrder),
                 fit.order.map { .number($0) } ?? .text("unresolved"),
                 study.transportsQuantiles(fit.sampler)
                     ? .missing : (fit.orderStandardError.map { .number($0) } ?? .missing),
                 fit.localOrders.last.map { .number($0) } ?? .missing,
+                schemeFit?.order.map { .number($0) } ?? .missing,
+                schemeFit?.localOrders.last.map { .number($0) } ?? .missing,
                 .text(fit.stepCounts.map(String.init).joined(separator: " ")),
             ])
         }
