@@ -61,15 +61,26 @@ public enum StepSchedule: String, CaseIterable, Sendable {
         return TimeGrid(times: times)
     }
 
-    /// VP(0.1, 20)'s lambda(tau) = −log(e^B − 1), B = 0.1 tau + 9.95 tau^2 (the DDPM chain's continuous limit).
+    /// beta_min and beta_max of the DDPM chain's continuous limit: `LinearSDE.variancePreserving()`'s, VP(0.1, 20).
+    static let ddpmBetas: (minimum: Double, maximum: Double) = {
+        guard case .variancePreserving(let minimum, let maximum) = LinearSDE.variancePreserving().kind else {
+            preconditionFailure("LinearSDE.variancePreserving() is a VP model")
+        }
+        return (minimum, maximum)
+    }()
+
+    /// VP's lambda(tau) = −log(e^B − 1), B = b0 tau + (b1 − b0) tau^2 / 2 (b0, b1 = `ddpmBetas`: 0.1 tau + 9.95 tau^2).
     static func ddpmLogSignalToNoise(at time: Double) -> Double {
-        let integrated = 0.1 * time + 9.95 * time * time
+        let (low, high) = ddpmBetas
+        let integrated = low * time + 0.5 * (high - low) * time * time
         return -log(expm1(integrated))
     }
 
     /// The inverse: B = log(1 + e^(−lambda)) (a softplus, written to avoid overflow), then tau from the quadratic.
     static func ddpmTime(atLogSignalToNoise level: Double) -> Double {
+        let (low, high) = ddpmBetas
+        let curvature = 0.5 * (high - low)
         let integrated = level > 0 ? log1p(exp(-level)) : -level + log1p(exp(level))
-        return (-0.1 + (0.01 + 4 * 9.95 * integrated).squareRoot()) / (2 * 9.95)
+        return (-low + (low * low + 4 * curvature * integrated).squareRoot()) / (2 * curvature)
     }
 }

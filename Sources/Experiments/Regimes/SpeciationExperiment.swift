@@ -9,14 +9,16 @@ import Reporting
 public struct SpeciationExperiment: Sendable {
     public var study: SpeciationStudy
     public var settings: RunSettings
-    /// Dimensions of the quadrature-only crossover table (the measured ones and larger: the finite-size trend).
-    public var crossoverDimensions: [Int]
-
     public init(study: SpeciationStudy, settings: RunSettings) {
         self.study = study
         self.settings = settings
+    }
+
+    /// Dimensions of the quadrature-only crossover table: the measured ones and 4 and 16 times the largest (up to
+    /// 2^20), the finite-size trend. Computed from the study, so it cannot disagree with it.
+    public var crossoverDimensions: [Int] {
         let largest = study.dimensions.max() ?? 1
-        crossoverDimensions = (study.dimensions + [4 * largest, 16 * largest].filter { $0 <= 1 << 20 }).sorted()
+        return (study.dimensions + [4 * largest, 16 * largest].filter { $0 <= 1 << 20 }).sorted()
     }
 
     /// The study's measurements; `progress` hears the fraction of dimensions done.
