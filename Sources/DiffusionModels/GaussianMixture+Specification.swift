@@ -28,12 +28,20 @@ extension GaussianMixture {
         Component(weight: 0.30, mean: [-1.5, 0, 0.5], standardDeviations: [0.6, 0.8, 0.5]),
     ])
 
-    /// The default mixture of the command line in `dimension` (1 or 2): `paperOneDimensional` or
-    /// `paperTwoDimensional`; nil in other dimensions.
+    /// The 3-D default: 0.5 N((-1.5, 0, 0), 0.5^2 I) + 0.5 N((1.5, 1, 0.5), 0.5^2 I), written
+    /// "0.5:-1.5,0,0:0.5;0.5:1.5,1,0.5:0.5" (the 2-D default lifted, the second mean moved off the plane).
+    public static let paperThreeDimensional = GaussianMixture(components: [
+        Component(weight: 0.5, mean: [-1.5, 0, 0], standardDeviations: [0.5, 0.5, 0.5]),
+        Component(weight: 0.5, mean: [1.5, 1, 0.5], standardDeviations: [0.5, 0.5, 0.5]),
+    ])
+
+    /// The default mixture of the command line in `dimension` (1, 2 or 3): `paperOneDimensional`,
+    /// `paperTwoDimensional` or `paperThreeDimensional`; nil in other dimensions.
     public static func paper(dimension: Int) -> GaussianMixture? {
         switch dimension {
         case 1: return paperOneDimensional
         case 2: return paperTwoDimensional
+        case 3: return paperThreeDimensional
         default: return nil
         }
     }

@@ -3,9 +3,10 @@ import FokkerPlanckLab
 import Foundation
 
 /// `--dimension`, `--points` and `--half-width`: the box [-L, L]^d and its cells. Defaults depend on the
-/// dimension (256 cells on [-10, 10] in 1-D, 128 x 128 on [-8, 8]^2 in 2-D).
+/// dimension (256 cells on [-10, 10] in 1-D, 128 x 128 on [-8, 8]^2 in 2-D, 32^3 on [-6, 6]^3 in 3-D; 3-D is
+/// `fplab forward`'s alone: the other commands call `requirePlanar`).
 public struct GridOptions: ParsableArguments {
-    public static let dimensionRange = 1...2
+    public static let dimensionRange = 1...3
     public static let halfWidthLimit = 1e6
     /// The smallest L: the largest wavenumber pi n / (2 L) and the stable step counts stay finite (a subnormal L
     /// such as 1e-320 overflows them to infinity), and a cell 2 L / n is still far above the spacing of doubles.
@@ -16,14 +17,15 @@ public struct GridOptions: ParsableArguments {
     /// executable's own for a 1024 x 1024 spectral run (`forward --dimension 2 --points 1024 --steps 2`).
     public static let bytesPerCell = 8.0 * 32
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Space dimension, 1 or 2.", valueName: "d"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Space dimension, 1, 2 or 3 (3: forward only).", valueName: "d"))
     public var dimension: Int = 1
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "Cells per axis (at least 2, at most what fits in the available memory at about 256 bytes a cell; "
-                + "default: 256 in 1-D, 128 in 2-D).",
+                + "default: 256 in 1-D, 128 in 2-D, 32 in 3-D).",
             valueName: "n"
         )
     )
@@ -32,7 +34,8 @@ public struct GridOptions: ParsableArguments {
     @Option(
         name: .customLong("half-width"),
         parsing: .unconditional,
-        help: ArgumentHelp("The box is [-L, L]^d (1e-06 to 1e+06; default: 10 in 1-D, 8 in 2-D).", valueName: "L")
+        help: ArgumentHelp(
+            "The box is [-L, L]^d (1e-06 to 1e+06; default: 10 in 1-D, 8 in 2-D, 6 in 3-D).", valueName: "L")
     )
     public var halfWidth: Double?
 
@@ -41,7 +44,7 @@ public struct GridOptions: ParsableArguments {
     public func validate() throws {
         try OptionCheck.require(
             Self.dimensionRange.contains(dimension),
-            "--dimension must be 1 or 2; got \(dimension)."
+            "--dimension must be 1, 2 or 3; got \(dimension)."
         )
         try OptionCheck.require(resolvedPoints >= 2, "--points must be at least 2; got \(resolvedPoints).")
         try OptionCheck.finite(
@@ -51,8 +54,14 @@ public struct GridOptions: ParsableArguments {
         try checkMemory(available: AvailableMemory.bytes)
     }
 
-    public var resolvedPoints: Int { points ?? (dimension == 1 ? 256 : 128) }
-    public var resolvedHalfWidth: Double { halfWidth ?? (dimension == 1 ? 10 : 8) }
+    public var resolvedPoints: Int { points ?? [256, 128, 32][min(max(dimension, 1), 3) - 1] }
+    public var resolvedHalfWidth: Double { halfWidth ?? [10, 8, 6][min(max(dimension, 1), 3) - 1] }
+
+    /// Refuses --dimension 3 for `command`, which works in 1-D and 2-D.
+    public func requirePlanar(_ command: String) throws {
+        try OptionCheck.require(
+            dimension <= 2, "--dimension 3 is for fplab forward; \(command) works in 1-D and 2-D (--dimension 1 or 2).")
+    }
 
     /// The grid, `resolvedPoints` cells on each axis of [-L, L]^d.
     public func grid(boundary: Boundary) -> Grid {

@@ -42,6 +42,7 @@ public struct Invert: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try gridOptions.requirePlanar("invert")
         if sweep {
             let fixed: [(String, Bool)] = [
                 ("--method", method != nil), ("--noise", noise != nil), ("--points", gridOptions.points != nil),

@@ -128,8 +128,8 @@ public struct Likelihood: ExperimentCommand {
                 + "table); --model "
                 + "\(modelOptions.model.rawValue) has none: use --prior exact.")
         try OptionCheck.require(
-            dimension <= 2 || mixtureOptions.mixture != nil,
-            "--mixture is needed for --dimension \(dimension) (the defaults are 1-D and 2-D).")
+            dimension <= 3 || mixtureOptions.mixture != nil,
+            "--mixture is needed for --dimension \(dimension) (the defaults are 1-D, 2-D and 3-D).")
         let mixture = try mixtureOptions.gaussianMixture(dimension: dimension)
         let experiment = LikelihoodExperiment(
             dataLaw: mixture, mixtureSpecification: mixtureOptions.specification(dimension: dimension),

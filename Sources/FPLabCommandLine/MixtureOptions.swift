@@ -10,7 +10,8 @@ public struct MixtureOptions: ParsableArguments {
         help: ArgumentHelp(
             "Initial Gaussian mixture, components 'weight:mean:std' joined by ';' (a 2-D mean is 'x,y'; weights sum "
                 + "to 1; default: '\(GaussianMixture.paperOneDimensional.specification ?? "")' in 1-D, "
-                + "'\(GaussianMixture.paperTwoDimensional.specification ?? "")' in 2-D).",
+                + "'\(GaussianMixture.paperTwoDimensional.specification ?? "")' in 2-D, "
+                + "'\(GaussianMixture.paperThreeDimensional.specification ?? "")' in 3-D).",
             valueName: "spec"
         )
     )

@@ -118,6 +118,7 @@ public struct Reverse: ExperimentCommand {
 
     /// The run these options describe, every option checked.
     public func experiment() throws -> ReverseExperiment {
+        try gridOptions.requirePlanar("reverse")
         try OptionCheck.horizon(time)
         try OptionCheck.timeMinimum(timeMinimum, below: time)
         try OptionCheck.finite(noise, option: "--noise", mustBe: "from 0 to \(Self.noiseLimit.shortText)") {

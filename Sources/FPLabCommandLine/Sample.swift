@@ -125,6 +125,7 @@ public struct Sample: ExperimentCommand {
 
     /// The run these options describe, every default resolved and every option checked.
     public func experiment() throws -> SampleExperiment {
+        try gridOptions.requirePlanar("sample")
         try OptionCheck.particles(particles)
         try OptionCheck.particleSteps(steps)
         try OptionCheck.horizon(time)

@@ -32,6 +32,7 @@ public enum VerificationSuite {
 
     static let paperMixture = GaussianMixture.paperOneDimensional
     static let planarMixture = GaussianMixture.paperTwoDimensional
+    static let spatialMixture = GaussianMixture.paperThreeDimensional
     static let ornsteinUhlenbeck = LinearSDE.ornsteinUhlenbeck
 
     /// The spectral solver on `mixture` under the process the claim's subjects hand it for `model`.

@@ -12,7 +12,11 @@ import Testing
             try GaussianMixture(specification: "0.5:-1.5,0:0.5;0.5:1.5,1:0.5", dimension: 2) == .paperTwoDimensional)
         #expect(GaussianMixture.paperOneDimensional.specification == "0.3:-2:0.2;0.7:1.5:0.5")
         #expect(GaussianMixture.paperTwoDimensional.specification == "0.5:-1.5,0:0.5;0.5:1.5,1:0.5")
-        #expect(GaussianMixture.paper(dimension: 3) == nil)
+        #expect(
+            try GaussianMixture(specification: "0.5:-1.5,0,0:0.5;0.5:1.5,1,0.5:0.5", dimension: 3)
+                == .paperThreeDimensional)
+        #expect(GaussianMixture.paper(dimension: 3) == .paperThreeDimensional)
+        #expect(GaussianMixture.paper(dimension: 4) == nil)
     }
 
     /// Written back and read again, a diagonal mixture is the same value, bit for bit: random weights, means and

@@ -39,7 +39,7 @@ import Testing
         BadInput(arguments: ["--model", "vp", "--beta-max", "nan"], option: "--beta-max", allowed: "finite"),
         BadInput(arguments: ["--model", "ve", "--sigma-max", "inf"], option: "--sigma-max", allowed: "finite"),
         BadInput(arguments: ["--points", "100000", "--dimension", "2"], option: "--points", allowed: "at most"),
-        BadInput(arguments: ["--dimension", "3"], option: "--dimension", allowed: "1 or 2"),
+        BadInput(arguments: ["--dimension", "4"], option: "--dimension", allowed: "1, 2 or 3"),
         BadInput(
             arguments: ["--model", "heat"], option: "--model", allowed: "- ou - vp - ve - sub-vp - cosine - edm - table"
         ),

@@ -31,7 +31,7 @@ extension HostileInput {
 
     static let likelihoodCases: [HostileInput] = [
         option("likelihood --dimension zero", ["likelihood", "--dimension", "0"], "--dimension", "1 to 8"),
-        option("likelihood --dimension 3 without a mixture", ["likelihood", "--dimension", "3"], "--mixture"),
+        option("likelihood --dimension 4 without a mixture", ["likelihood", "--dimension", "4"], "--mixture"),
         option(
             "likelihood a 1-D mixture in 2-D", ["likelihood", "--mixture", "1:0:1"], "--mixture"),
         option("likelihood --points one", ["likelihood", "--points", "1"], "--points", "2 to 1000000"),
@@ -144,8 +144,15 @@ extension HostileInput {
         option("forward --snapshots negative", ["forward", "--snapshots", "-1"], "--snapshots"),
         option("forward --steps zero", ["forward", "--steps", "0"], "--steps", "from 1"),
         option("forward --steps Int.min", ["forward", "--steps", "-9223372036854775808"], "--steps"),
-        option("forward --dimension zero", ["forward", "--dimension", "0"], "--dimension", "1 or 2"),
-        option("forward --dimension negative", ["forward", "--dimension", "-1"], "--dimension", "1 or 2"),
+        option("forward --dimension zero", ["forward", "--dimension", "0"], "--dimension", "1, 2 or 3"),
+        option("forward --dimension negative", ["forward", "--dimension", "-1"], "--dimension", "1, 2 or 3"),
+        option("reverse --dimension 3", ["reverse", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
+        option("crosscheck --dimension 3", ["crosscheck", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
+        option("invert --dimension 3", ["invert", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
+        option("sample --dimension 3", ["sample", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
+        size(
+            "forward 3-D points beyond the memory", ["forward", "--dimension", "3", "--points", "100000"], "--points",
+            "memory"),
         option("forward --beta-max inf", ["forward", "--model", "vp", "--beta-max", "inf"], "--beta-max", "finite"),
         option("forward --beta-min negative", ["forward", "--model", "vp", "--beta-min", "-0.1"], "--beta-min"),
         option("forward --sigma-min zero", ["forward", "--model", "ve", "--sigma-min", "0"], "--sigma-min"),

@@ -5,7 +5,7 @@ import Reporting
 /// The figures `fplab forward --output` writes beside its CSV files.
 extension ForwardOutcome {
     /// 1-D: the initial density, the solver's final density and the exact one on top (dashed); 2-D: a heat map of
-    /// the final density.
+    /// the final density; 3-D: a heat map of its (x, y) marginal.
     var densityFigure: any Figure {
         let grid = finalDensity.grid
         let exact = experiment.mixture.evolved(under: experiment.process, to: finalTime).field(on: grid)
@@ -22,6 +22,18 @@ extension ForwardOutcome {
             )
         }
         let extent = -grid.halfWidth...grid.halfWidth
+        if grid.dimension == 3 {
+            // The (x, y) marginal: the sum over z times the cell width (the last axis is the fastest).
+            let (planar, depth) = (grid.shape[0] * grid.shape[1], grid.shape[2])
+            let width = 2 * grid.halfWidth / Double(depth)
+            let marginal = (0..<planar).map { cell in
+                finalDensity.values[(cell * depth)..<((cell + 1) * depth)].reduce(0, +) * width
+            }
+            return HeatMap(
+                values: marginal, shape: [grid.shape[0], grid.shape[1]], xExtent: extent, yExtent: extent,
+                title: "Density at t = \(finalTime.shortText), the (x, y) marginal", xLabel: "x", yLabel: "y",
+                colorLabel: "∫ρ dz")
+        }
         return HeatMap(
             values: finalDensity.values, shape: grid.shape, xExtent: extent, yExtent: extent,
             title: "Density at t = \(finalTime.shortText)", xLabel: "x", yLabel: "y", colorLabel: "ρ")
