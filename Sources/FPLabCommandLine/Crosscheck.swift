@@ -105,7 +105,6 @@ public struct Crosscheck: ExperimentCommand {
 
     /// The study these options describe, every default resolved and every option checked.
     public func experiment() throws -> CrosscheckExperiment {
-        try gridOptions.requirePlanar("crosscheck")
         try OptionCheck.horizon(time)
         let counts: [Int] = try {
             guard let counts: [Int] = Self.numbers(particles) else {

@@ -4,7 +4,7 @@ import Foundation
 
 /// `--dimension`, `--points` and `--half-width`: the box [-L, L]^d and its cells. Defaults depend on the
 /// dimension (256 cells on [-10, 10] in 1-D, 128 x 128 on [-8, 8]^2 in 2-D, 32^3 on [-6, 6]^3 in 3-D; 3-D is
-/// `fplab forward`'s alone: the other commands call `requirePlanar`).
+/// `fplab forward`'s and `fplab crosscheck`'s: the other commands call `requirePlanar`).
 public struct GridOptions: ParsableArguments {
     public static let dimensionRange = 1...3
     public static let halfWidthLimit = 1e6
@@ -18,7 +18,8 @@ public struct GridOptions: ParsableArguments {
     public static let bytesPerCell = 8.0 * 32
 
     @Option(
-        parsing: .unconditional, help: ArgumentHelp("Space dimension, 1, 2 or 3 (3: forward only).", valueName: "d"))
+        parsing: .unconditional,
+        help: ArgumentHelp("Space dimension, 1, 2 or 3 (3: forward and crosscheck).", valueName: "d"))
     public var dimension: Int = 1
 
     @Option(
@@ -60,7 +61,8 @@ public struct GridOptions: ParsableArguments {
     /// Refuses --dimension 3 for `command`, which works in 1-D and 2-D.
     public func requirePlanar(_ command: String) throws {
         try OptionCheck.require(
-            dimension <= 2, "--dimension 3 is for fplab forward; \(command) works in 1-D and 2-D (--dimension 1 or 2).")
+            dimension <= 2,
+            "--dimension 3 is for fplab forward and crosscheck; \(command) works in 1-D and 2-D (--dimension 1 or 2).")
     }
 
     /// The grid, `resolvedPoints` cells on each axis of [-L, L]^d.

@@ -115,3 +115,18 @@ public struct Field: Sendable, Equatable {
         precondition(grid == other.grid, "Field: the two fields live on different grids")
     }
 }
+
+extension Field {
+    /// The marginal over the last axis on the grid of the others: sum_k values[.., k] times the last axis's cell
+    /// width (for a density, ∫ρ dz; for a 3-D field, the (x, y) plane). Needs at least two axes. Cost O(cells).
+    public func marginalOverLastAxis() -> Field {
+        precondition(grid.dimension >= 2, "Field.marginalOverLastAxis: at least two axes")
+        let depth = grid.shape[grid.dimension - 1]
+        let width = grid.spacing(axis: grid.dimension - 1)
+        let planar = grid.count / depth
+        let marginal = (0..<planar).map { cell in values[(cell * depth)..<((cell + 1) * depth)].reduce(0, +) * width }
+        return Field(
+            grid: Grid(shape: Array(grid.shape.dropLast()), halfWidth: grid.halfWidth, boundary: grid.boundary),
+            values: marginal)
+    }
+}

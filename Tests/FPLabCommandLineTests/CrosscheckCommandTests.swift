@@ -24,6 +24,27 @@ private func withoutTimings(_ value: JSONValue) -> JSONValue {
         "--points", "128", "--particles", "1000,4000", "--times", "0.5,1", "--t-min", "0.2", "--steps", "100",
     ]
 
+    /// In 3-D (the 3-D default mixture, 16³ cells on [−6, 6]³, M = 1000 and 10 000): the particles' histograms of
+    /// both directions stand within 4 SE of the multinomial level against the grid's cell masses (each run's TV is
+    /// E TV + SE z with z about standard normal: 8 runs, P(any |z| > 4) below 5e-4), and --output writes the (x, y)
+    /// marginal figures.
+    @Test func threeDimensionalRunsAgreeWithinTheSamplingLevel() throws {
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.path("out")
+        let result = try FPLabExecutable.run([
+            "crosscheck", "--dimension", "3", "--points", "16", "--particles", "1000,10000", "--times", "0.5,1",
+            "--t-min", "0.2", "--steps", "100", "--format", "json", "--output", directory,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let json = try parseJSONObject(result.standardOutput)
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        #expect(rows.count == 8)
+        for row in rows { #expect(abs(row["standard_score"] as? Double ?? .nan) <= 4, "\(row)") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.contains("density-forward-1.svg") && files.contains("density-reverse-1.svg"), "\(files)")
+    }
+
     /// The library value built without the command gives the command's report: the same JSON, timings aside, and
     /// the same files.
     @Test func libraryExperimentGivesTheCommandsReport() throws {

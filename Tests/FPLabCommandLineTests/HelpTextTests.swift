@@ -39,7 +39,7 @@ import Testing
                                   2-D mean is 'x,y'; weights sum to 1; default: '0.3:-2:0.2;0.7:1.5:0.5' in
                                   1-D, '0.5:-1.5,0:0.5;0.5:1.5,1:0.5' in 2-D,
                                   '0.5:-1.5,0,0:0.5;0.5:1.5,1,0.5:0.5' in 3-D).
-          --dimension <d>         Space dimension, 1, 2 or 3 (3: forward only). (default: 1)
+          --dimension <d>         Space dimension, 1, 2 or 3 (3: forward and crosscheck). (default: 1)
           --points <n>            Cells per axis (at least 2, at most what fits in the available memory at
                                   about 256 bytes a cell; default: 256 in 1-D, 128 in 2-D, 32 in 3-D).
           --half-width <L>        The box is [-L, L]^d (1e-06 to 1e+06; default: 10 in 1-D, 8 in 2-D, 6 in

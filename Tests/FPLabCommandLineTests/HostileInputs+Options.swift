@@ -147,7 +147,6 @@ extension HostileInput {
         option("forward --dimension zero", ["forward", "--dimension", "0"], "--dimension", "1, 2 or 3"),
         option("forward --dimension negative", ["forward", "--dimension", "-1"], "--dimension", "1, 2 or 3"),
         option("reverse --dimension 3", ["reverse", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
-        option("crosscheck --dimension 3", ["crosscheck", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
         option("invert --dimension 3", ["invert", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
         option("sample --dimension 3", ["sample", "--dimension", "3"], "--dimension 3", "1-D and 2-D"),
         size(

@@ -62,17 +62,22 @@ extension CrosscheckOutcome {
                     .init("grid (cell averages)", x: grid.coordinates(axis: 0), y: reference.values, dash: .dashed),
                 ])
         }
-        let volume = grid.cellVolume
+        // 3-D: the (x, y) marginals of both, each column's mass against its binomial SE.
+        let (sampledPlane, referencePlane) =
+            grid.dimension == 3
+            ? (sampled.marginalOverLastAxis(), reference.marginalOverLastAxis()) : (sampled, reference)
+        let volume = sampledPlane.grid.cellVolume
         let count = Double(histogram.particleCount)
-        let residuals = zip(sampled.values, reference.values).map { sampledValue, referenceValue -> Double in
+        let residuals = zip(sampledPlane.values, referencePlane.values).map { sampledValue, referenceValue -> Double in
             let mass = referenceValue * volume
             let error = (mass * (1 - mass) / count).squareRoot() / volume
             return error > 0 ? (sampledValue - referenceValue) / error : 0
         }
         let extent = -grid.halfWidth...grid.halfWidth
         return HeatMap(
-            values: residuals, shape: grid.shape, xExtent: extent, yExtent: extent,
-            title: title + ": (histogram − grid) / SE", xLabel: "x", yLabel: "y", colorLabel: "standard errors",
+            values: residuals, shape: sampledPlane.grid.shape, xExtent: extent, yExtent: extent,
+            title: title + (grid.dimension == 3 ? ", (x, y) marginal" : "") + ": (histogram − grid) / SE", xLabel: "x",
+            yLabel: "y", colorLabel: "standard errors",
             colorLimits: -4...4)
     }
 }

@@ -23,14 +23,9 @@ extension ForwardOutcome {
         }
         let extent = -grid.halfWidth...grid.halfWidth
         if grid.dimension == 3 {
-            // The (x, y) marginal: the sum over z times the cell width (the last axis is the fastest).
-            let (planar, depth) = (grid.shape[0] * grid.shape[1], grid.shape[2])
-            let width = 2 * grid.halfWidth / Double(depth)
-            let marginal = (0..<planar).map { cell in
-                finalDensity.values[(cell * depth)..<((cell + 1) * depth)].reduce(0, +) * width
-            }
+            let marginal = finalDensity.marginalOverLastAxis()
             return HeatMap(
-                values: marginal, shape: [grid.shape[0], grid.shape[1]], xExtent: extent, yExtent: extent,
+                values: marginal.values, shape: marginal.grid.shape, xExtent: extent, yExtent: extent,
                 title: "Density at t = \(finalTime.shortText), the (x, y) marginal", xLabel: "x", yLabel: "y",
                 colorLabel: "∫ρ dz")
         }
