@@ -70,6 +70,9 @@ public struct MeanEstimate: Sendable, Equatable {
     public var standardError: Double
     public var count: Int
 
+    /// The sample variance s^2 (n - 1 denominator) = SE^2 n.
+    public var variance: Double { standardError * standardError * Double(count) }
+
     /// Nil for fewer than two values or a non-finite mean.
     public init?(_ values: [Double]) {
         guard values.count >= 2 else { return nil }

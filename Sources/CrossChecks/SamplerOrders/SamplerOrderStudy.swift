@@ -136,6 +136,7 @@ public struct SamplerOrderStudy: Sendable {
             : (min(start.quantile(1e-9), target.quantile(1e-9)) - 2)...(max(
                 start.quantile(1 - 1e-9), target.quantile(1 - 1e-9)) + 2)
         let histogram = planar ? nil : LawDistance.Histogram(law: target)
+        var schemeTarget: SchemeLawTarget? // the same nodes for every run: prepared once
         let level = histogram.map { MultinomialSamplingLevel(binMasses: $0.binMasses, particleCount: particleCount) }
         var measurements: [SamplerOrderMeasurement] = []
         let total = samplers.count * schedules.count * stepCounts.count
@@ -189,7 +190,10 @@ public struct SamplerOrderStudy: Sendable {
                                 ).propagate(from: start, window: window)
                                 if law.resolution >= SchemeLaw.resolutionFloor && law.lostMass < SchemeLaw.lostMassLimit
                                 {
-                                    let distances = law.distances(to: target)
+                                    if schemeTarget == nil {
+                                        schemeTarget = SchemeLawTarget(law: target, nodes: law.nodes)
+                                    }
+                                    let distances = law.distances(to: schemeTarget!)
                                     measurement.schemeLaw = SchemeLawDistances(
                                         squaredCramer: distances.squaredCramer,
                                         wasserstein1: distances.wasserstein1, wasserstein2: distances.wasserstein2)

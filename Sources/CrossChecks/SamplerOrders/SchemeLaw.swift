@@ -70,28 +70,29 @@ public struct SchemeLaw: Sendable {
     /// rho'(y_j) = sum_i dx rho(x_i) N(y_j; mu_i, sigma^2) over targets within 10 sigma of mu_i. The Gaussian's values
     /// along the nodes come from the recurrence e_(j+1) = e_j r_j, r_(j+1) = r_j q with q = exp(−dx^2 / sigma^2)
     /// (two products a node; relative round-off about the run length × eps, 1e-12 at most here). Sources in fixed
-    /// blocks of 256, each block into its own buffer, the buffers summed in block order: the same bits for any
-    /// `threads`.
+    /// blocks of 256, each block into its own row of `scratch` (blocks × nodes, the caller's, reused every step), the
+    /// rows summed in block order into `updated`: the same bits for any `threads`.
     static func convolve(
         _ density: [Double], means: [Double], spread: Double, window: Double, spacing: Double, threads: Int,
-        lost: inout Double
-    ) -> [Double] {
+        into updated: inout [Double], scratch: inout [Double], lost: inout Double
+    ) {
         let count = density.count
-        let blocks = ParallelBlocks(count: count, blockSize: 256, threads: threads)
+        let blocks = ParallelBlocks(count: count, blockSize: Self.sourceBlockSize, threads: threads)
+        precondition(scratch.count >= blocks.blockCount * count, "SchemeLaw.convolve: scratch too small")
         let step = spacing / spread
         let ratioStep = Foundation.exp(-step * step)
         let normalization = spacing / (spread * (2 * Double.pi).squareRoot())
         let reach = Int((10 / step).rounded(.up))
-        var buffers = [[Double]](repeating: [], count: blocks.blockCount)
         var escaped = [Double](repeating: 0, count: blocks.blockCount)
-        buffers.withUnsafeMutableBufferPointer { bufferPointer in
+        scratch.withUnsafeMutableBufferPointer { scratchPointer in
             escaped.withUnsafeMutableBufferPointer { escapedPointer in
-                let (sharedBuffers, sharedEscaped) = (
-                    SharedMutablePointer(base: bufferPointer.baseAddress!),
+                let (sharedScratch, sharedEscaped) = (
+                    SharedMutablePointer(base: scratchPointer.baseAddress!),
                     SharedMutablePointer(base: escapedPointer.baseAddress!)
                 )
                 blocks.forEach { block, range in
-                    var sum = [Double](repeating: 0, count: count)
+                    let base = block * count // this block's own row of the scratch
+                    for target in 0..<count { sharedScratch[base + target] = 0 }
                     var outside = 0.0
                     for source in range where density[source] > 0 {
                         let mass = density[source] * normalization
@@ -107,7 +108,7 @@ public struct SchemeLaw: Sendable {
                         var ratio = Foundation.exp(-(offset * step * step + 0.5 * step * step))
                         var target = nearest
                         while target <= min(count - 1, nearest + reach) {
-                            if target >= 0 { sum[target] += mass * value }
+                            if target >= 0 { sharedScratch[base + target] += mass * value }
                             value *= ratio
                             ratio *= ratioStep
                             target += 1
@@ -116,24 +117,26 @@ public struct SchemeLaw: Sendable {
                         ratio = Foundation.exp((offset - 1) * step * step - 0.5 * step * step)
                         target = nearest - 1
                         while target >= max(0, nearest - reach) {
-                            if target < count { sum[target] += mass * value }
+                            if target < count { sharedScratch[base + target] += mass * value }
                             value *= ratio
                             ratio *= ratioStep
                             target -= 1
                         }
                     }
-                    sharedBuffers[block] = sum
                     sharedEscaped[block] = outside
                 }
             }
         }
-        var updated = [Double](repeating: 0, count: count)
-        for buffer in buffers {
-            for index in 0..<count { updated[index] += buffer[index] }
+        for index in 0..<count { updated[index] = 0 }
+        for block in 0..<blocks.blockCount {
+            let base = block * count
+            for index in 0..<count { updated[index] += scratch[base + index] }
         }
         lost += escaped.reduce(0, +)
-        return updated
     }
+
+    /// Sources per block of `convolve` (fixed, so the sums' order does not depend on the thread count).
+    static let sourceBlockSize = 256
 
     /// Propagates `start` (the exact law at the first time); `window` fixes the nodes' span.
     public func propagate(from start: GaussianMixture, window: ClosedRange<Double>) -> Result {
@@ -143,6 +146,10 @@ public struct SchemeLaw: Sendable {
         let times = timeGrid.times
         let ddpm = sampler == .ddpm ? DDPMCoefficients(model: score.model, timeGrid: timeGrid) : nil
         var means = [Double](repeating: 0, count: nodeCount)
+        // The kernel sums' buffers, allocated once for all steps.
+        var updated = [Double](repeating: 0, count: nodeCount)
+        let blockCount = (nodeCount + Self.sourceBlockSize - 1) / Self.sourceBlockSize
+        var scratch = [Double](repeating: 0, count: blockCount * nodeCount)
         var resolution = Double.infinity
         var lost = 0.0
         for step in 0..<(times.count - 1) {
@@ -176,9 +183,10 @@ public struct SchemeLaw: Sendable {
                 spread = ddpm!.noiseScales[step]
             }
             resolution = min(resolution, spread / spacing)
-            density = Self.convolve(
+            Self.convolve(
                 density, means: means, spread: spread, window: window.lowerBound, spacing: spacing,
-                threads: threads, lost: &lost)
+                threads: threads, into: &updated, scratch: &scratch, lost: &lost)
+            swap(&density, &updated)
         }
         // Trapezoid cumulative: F(x_j) = sum of the trapezoids up to x_j.
         var cumulative = [Double](repeating: 0, count: nodeCount)
@@ -192,6 +200,19 @@ public struct SchemeLaw: Sendable {
     }
 }
 
+/// The target law's side of `SchemeLaw.Result.distances`: F at the nodes and the quantiles Q((i + 1/2) / 4000),
+/// computed once for every scheme law on the same nodes (a study's runs share them).
+public struct SchemeLawTarget: Sendable {
+    public static let levelCount = 4000
+    public let cumulative: [Double]
+    public let quantiles: [Double]
+
+    public init(law: GaussianMixture, nodes: [Double]) {
+        cumulative = nodes.map(law.cumulativeProbability)
+        quantiles = (0..<Self.levelCount).map { law.quantile((Double($0) + 0.5) / Double(Self.levelCount)) }
+    }
+}
+
 extension SchemeLaw.Result {
     /// C^2 = int (F_K − F)^2, W1 = int |F_K − F| against `law` (trapezoid on the nodes), and
     /// W2 = (int_0^1 (Q_K(u) − Q(u))^2 du)^(1/2) by the midpoint rule on 4000 levels, Q_K by linear interpolation
@@ -199,15 +220,23 @@ extension SchemeLaw.Result {
     public func distances(to law: GaussianMixture) -> (
         squaredCramer: Double, wasserstein1: Double, wasserstein2: Double
     ) {
+        distances(to: SchemeLawTarget(law: law, nodes: nodes))
+    }
+
+    /// The same against a target prepared on these nodes.
+    public func distances(to target: SchemeLawTarget) -> (
+        squaredCramer: Double, wasserstein1: Double, wasserstein2: Double
+    ) {
+        precondition(target.cumulative.count == nodes.count, "SchemeLaw distances: the target is on other nodes")
         let spacing = nodes[1] - nodes[0]
         var (squared, first) = (0.0, 0.0)
         for index in nodes.indices {
-            let gap = cumulative[index] - law.cumulativeProbability(at: nodes[index])
+            let gap = cumulative[index] - target.cumulative[index]
             let weight = index == 0 || index == nodes.count - 1 ? spacing / 2 : spacing
             squared += weight * gap * gap
             first += weight * abs(gap)
         }
-        let levels = 4000
+        let levels = SchemeLawTarget.levelCount
         var second = 0.0
         var cursor = 0
         for level in 0..<levels {
@@ -216,7 +245,7 @@ extension SchemeLaw.Result {
             let (low, high) = (cumulative[cursor], cumulative[cursor + 1])
             let fraction = high > low ? min(max((probability - low) / (high - low), 0), 1) : 0
             let quantile = nodes[cursor] + fraction * spacing
-            let gap = quantile - law.quantile(probability)
+            let gap = quantile - target.quantiles[level]
             second += gap * gap / Double(levels)
         }
         return (squared, first, second.squareRoot())

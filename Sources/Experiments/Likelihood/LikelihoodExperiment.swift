@@ -319,7 +319,7 @@ public struct LikelihoodExperimentOutcome: Sendable {
                 row += [
                     estimate.map { .number($0.mean) } ?? .missing,
                     estimate.map { .number($0.standardError) } ?? .missing,
-                    estimate.map { .number($0.standardError * $0.standardError * Double($0.count)) } ?? .missing,
+                    estimate.map { .number($0.variance) } ?? .missing,
                 ]
             } else {
                 row += [.missing, .missing, .missing]
@@ -423,7 +423,7 @@ public struct LikelihoodExperimentOutcome: Sendable {
                 guard case .hutchinson(let probes, let kind) = outcome.run.method.divergence, kind == distribution,
                     let estimate = MeanEstimate(differences(outcome, from: reference))
                 else { return nil }
-                let variance = estimate.standardError * estimate.standardError * Double(estimate.count)
+                let variance = estimate.variance
                 return variance > 0 ? (Double(probes), variance) : nil
             }
             guard rows.count >= 2 else { continue }
