@@ -28,7 +28,9 @@ extension VerificationSuite {
     /// which adds O(e / B) to the variance a step, K e / B over the run: +9e-4 at B = 1024, K = 32 (numpy, the same
     /// algorithm, 4 seeds against one block of 1024 000), 2.3 SE. The claim runs blocks of `correctorBlockSize`,
     /// for which that bias is below 2e-5, under 0.05 SE.
-    static func correctorRecursion(grid: [Double], signalToNoise: Double?) -> (mean: Double, variance: Double) {
+    static func correctorRecursion(
+        grid: [Double], signalToNoise: Double?, correctorSteps: Int = 1
+    ) -> (mean: Double, variance: Double) {
         let (mu0, s0) = correctorDatum
         func law(_ time: Double) -> (center: Double, variance: Double) {
             let m = exp(-time)
@@ -44,15 +46,17 @@ extension VerificationSuite {
             variance = gain * gain * variance + 2 * width
             guard let signalToNoise, next > 0 else { continue }
             let (target, targetSpread) = law(next)
-            let offset = mean - target
-            let foldedMean =
-                (2 * variance / Double.pi).squareRoot() * exp(-offset * offset / (2 * variance))
-                + offset * erf(offset / (2 * variance).squareRoot())
-            let ratio = signalToNoise * (2 / Double.pi).squareRoot() / (foldedMean / targetSpread)
-            let stepSize = 2 * exp(-2 * width) * ratio * ratio
-            let contraction = 1 - stepSize / targetSpread
-            mean = contraction * mean + stepSize * target / targetSpread
-            variance = contraction * contraction * variance + 2 * stepSize
+            for _ in 0..<correctorSteps {
+                let offset = mean - target
+                let foldedMean =
+                    (2 * variance / Double.pi).squareRoot() * exp(-offset * offset / (2 * variance))
+                    + offset * erf(offset / (2 * variance).squareRoot())
+                let ratio = signalToNoise * (2 / Double.pi).squareRoot() / (foldedMean / targetSpread)
+                let stepSize = 2 * exp(-2 * width) * ratio * ratio
+                let contraction = 1 - stepSize / targetSpread
+                mean = contraction * mean + stepSize * target / targetSpread
+                variance = contraction * contraction * variance + 2 * stepSize
+            }
         }
         return (mean, variance)
     }
@@ -64,12 +68,17 @@ extension VerificationSuite {
             + "t_min = 1e-3 on geometric steps, the predictor–corrector sampler (Euler–Maruyama with score_sde's "
             + "Langevin corrector, snr 0.16, one update a step) ends with the mean and variance of the closed "
             + "recursion of its update, and Euler–Maruyama alone with its own; the corrector moves the variance "
-            + "toward the exact one by the amount the recursion gives.",
+            + "toward the exact one by the amount the recursion gives; with a strong corrector (snr 0.7, two "
+            + "updates) the same holds to a precision that resolves a 5 % error of its step.",
         bounds: [
             "each K = 8, 16, 32: sampled mean and variance within 4 SE of the recursion, SE from 20 sampler "
                 + "blocks of 65 536 particles, each its own batch (t with 19 degrees of freedom: P(|t| > 4) = 8e-4); "
                 + "the block-averaged norms bias the variance by O(K e / B), +9e-4 at B = 1024 and below 2e-5 at "
                 + "65 536 (derived and measured where it is declared), under 0.05 SE.",
+            "a strong corrector (snr 0.7, two updates a step, K = 16): mean and variance within 4 SE of its "
+                + "recursion (the block-average bias O(K C e / B) is about 1.4e-4 at B = 65 536, 0.3 SE), and the "
+                + "recursion for a step e 5 % off at least 8 SE away (2 % moves it by 3.5 SE: below this run's "
+                + "resolution), so a corrector whose step is 5 % wrong fails.",
             "the corrector's effect is resolved: |V_EM − V_PC| of the recursions at least 8 SE of the sampled "
                 + "variance at every K, so a sampler that skipped the corrector, or doubled its step, would miss its "
                 + "recursion by more than 4 SE.",
@@ -149,6 +158,49 @@ extension VerificationSuite {
                 }
             }
         }
+        // A strong corrector (snr 0.7, two updates a step, K = 16): the corrector sets the variance, so an error of a
+        // few per cent in its step e shows; the check below requires that a 5 % error would move it by 8 SE (a 2 %
+        // error moves it by 3.5 SE, below what 1.3 million particles resolve). Full size in quick mode too (1 s).
+        let strong = (signalToNoise: 0.7, steps: 2, stepCount: 16)
+        let strongGrid = StepSchedule.geometric.timeGrid(model: model, from: 1, to: 1e-3, steps: strong.stepCount)
+        let strongRecursion = correctorRecursion(
+            grid: strongGrid.times, signalToNoise: strong.signalToNoise, correctorSteps: strong.steps)
+        let perturbed = correctorRecursion(
+            grid: strongGrid.times, signalToNoise: strong.signalToNoise * 1.05.squareRoot(),
+            correctorSteps: strong.steps)
+        var strongParticles = ReverseSampler.predictorCorrector.sampler(
+            process: process, score: score, timeGrid: strongGrid,
+            corrector: settings.subjects.corrector(
+                LangevinCorrector(steps: strong.steps, signalToNoise: strong.signalToNoise)),
+            seed: settings.seed &+ 7777, threads: settings.threads)
+        strongParticles.blockSize = correctorBlockSize
+        let strongEnds = settings.subjects.particles(
+            try strongParticles.run(initial: .mixture(start), count: batchCount * correctorBlockSize).positions)
+        let strongBatches = (0..<batchCount).map { batch -> (mean: Double, variance: Double) in
+            let slice = strongEnds[(batch * correctorBlockSize)..<((batch + 1) * correctorBlockSize)]
+            let mean = slice.reduce(0, +) / Double(correctorBlockSize)
+            return (mean, slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(correctorBlockSize - 1))
+        }
+        let strongMean = MeanEstimate(strongBatches.map(\.mean))
+        let strongVariance = MeanEstimate(strongBatches.map(\.variance))
+        table.append(
+            "pc (snr 0.7, 2 updates)", strong.stepCount, strongMean?.mean ?? .nan, strongMean?.standardError ?? .nan,
+            strongRecursion.mean, strongVariance?.mean ?? .nan, strongVariance?.standardError ?? .nan,
+            strongRecursion.variance, exactVariance)
+        let strongError = strongVariance?.standardError ?? .nan
+        checks.append(
+            .atMost(
+                "pc, snr 0.7, 2 updates, K = 16: |variance − recursion| / SE",
+                abs((strongVariance?.mean ?? .nan) - strongRecursion.variance) / strongError, 4, settings: settings))
+        checks.append(
+            .atMost(
+                "pc, snr 0.7, 2 updates, K = 16: |mean − recursion| / SE",
+                abs((strongMean?.mean ?? .nan) - strongRecursion.mean) / (strongMean?.standardError ?? .nan), 4,
+                settings: settings))
+        checks.append(
+            .atLeast(
+                "snr 0.7: a 5 % error of the corrector's step e moves the recursion's variance by, in SE",
+                abs(perturbed.variance - strongRecursion.variance) / strongError, 8, settings: settings))
         record.tables.append(table)
         record.summary =
             "A Gaussian datum keeps every particle law Gaussian under a linear score, so Euler–Maruyama and the "

@@ -33,6 +33,21 @@ import Testing
 }
 
 @Suite struct FieldTests {
+    /// The marginal over z of a product f(x) g(y) h(z) is f(x) g(y) times the midpoint sum of h, written out here
+    /// (h = 1 + z² on [−2, 2]: 8 cells of width 0.5); the planar grid keeps the other axes' shape and half width.
+    @Test func marginalOverTheLastAxisOfAProduct() {
+        let grid = Grid(shape: [3, 4, 8], halfWidth: 2)
+        let field = Field(grid: grid) { point in (1 + point[0]) * (2 - point[1]) * (1 + point[2] * point[2]) }
+        let marginal = field.marginalOverLastAxis()
+        #expect(marginal.grid.shape == [3, 4] && marginal.grid.halfWidth == 2)
+        let depth = grid.coordinates(axis: 2).reduce(0) { $0 + 0.5 * (1 + $1 * $1) }
+        for index in 0..<marginal.grid.count {
+            let point = marginal.grid.point(at: index)
+            let expected = (1 + point[0]) * (2 - point[1]) * depth
+            #expect(abs(marginal.values[index] - expected) <= 1e-13 * abs(expected), "\(point)")
+        }
+    }
+
     /// A standard Gaussian on a fine grid: the midpoint rule is spectrally accurate for it.
     static let grid = Grid(dimension: 1, points: 400, halfWidth: 10)
     static func gaussian(mean: Double, variance: Double) -> Field {
