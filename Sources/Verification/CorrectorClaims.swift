@@ -61,6 +61,17 @@ extension VerificationSuite {
         return (mean, variance)
     }
 
+    /// The mean and the variance (n − 1) of each block of `blockSize` end points (each block its own batch: its own
+    /// stream and its own corrector step), and their means over the blocks with SEs.
+    static func blockMoments(_ ends: [Double], blockSize: Int) -> (mean: MeanEstimate?, variance: MeanEstimate?) {
+        let blocks = (0..<(ends.count / blockSize)).map { block -> (mean: Double, variance: Double) in
+            let slice = ends[(block * blockSize)..<((block + 1) * blockSize)]
+            let mean = slice.reduce(0, +) / Double(blockSize)
+            return (mean, slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(blockSize - 1))
+        }
+        return (MeanEstimate(blocks.map(\.mean)), MeanEstimate(blocks.map(\.variance)))
+    }
+
     static let correctorEffect = Claim(
         name: "pc-corrector",
         statement:
@@ -126,14 +137,7 @@ extension VerificationSuite {
                 particles.blockSize = batchSize
                 let run = try particles.run(initial: .mixture(start), count: batchCount * batchSize)
                 let ends = settings.subjects.particles(run.positions)
-                let batches = (0..<batchCount).map { batch -> (mean: Double, variance: Double) in
-                    let slice = ends[(batch * batchSize)..<((batch + 1) * batchSize)]
-                    let mean = slice.reduce(0, +) / Double(batchSize)
-                    let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(batchSize - 1)
-                    return (mean, variance)
-                }
-                let mean = MeanEstimate(batches.map(\.mean))
-                let variance = MeanEstimate(batches.map(\.variance))
+                let (mean, variance) = blockMoments(ends, blockSize: batchSize)
                 table.append(
                     sampler.rawValue, steps, mean?.mean ?? .nan, mean?.standardError ?? .nan, recursion.mean,
                     variance?.mean ?? .nan, variance?.standardError ?? .nan, recursion.variance, exactVariance)
@@ -176,13 +180,7 @@ extension VerificationSuite {
         strongParticles.blockSize = correctorBlockSize
         let strongEnds = settings.subjects.particles(
             try strongParticles.run(initial: .mixture(start), count: batchCount * correctorBlockSize).positions)
-        let strongBatches = (0..<batchCount).map { batch -> (mean: Double, variance: Double) in
-            let slice = strongEnds[(batch * correctorBlockSize)..<((batch + 1) * correctorBlockSize)]
-            let mean = slice.reduce(0, +) / Double(correctorBlockSize)
-            return (mean, slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(correctorBlockSize - 1))
-        }
-        let strongMean = MeanEstimate(strongBatches.map(\.mean))
-        let strongVariance = MeanEstimate(strongBatches.map(\.variance))
+        let (strongMean, strongVariance) = blockMoments(strongEnds, blockSize: correctorBlockSize)
         table.append(
             "pc (snr 0.7, 2 updates)", strong.stepCount, strongMean?.mean ?? .nan, strongMean?.standardError ?? .nan,
             strongRecursion.mean, strongVariance?.mean ?? .nan, strongVariance?.standardError ?? .nan,
