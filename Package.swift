@@ -9,6 +9,11 @@ let package = Package(
         // The subcommands as a library, for the fuzz targets in Fuzz/ (FuzzEntryPoints).
         .library(name: "FPLabCommandLine", targets: ["FPLabCommandLine"]),
     ],
+    // Off by default: `swift build --traits MPI` links Open MPI and FFTW's MPI interface (Debian: libopenmpi-dev,
+    // openmpi-bin, libfftw3-mpi-dev), and `mpirun -n R fplab …` then runs the distributed commands on R ranks.
+    traits: [
+        .trait(name: "MPI", description: "Run on several ranks through Open MPI and FFTW-MPI (mpirun -n R fplab …).")
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
@@ -26,6 +31,22 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Open MPI and FFTW-MPI from the system, only with the MPI trait.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "libfftw3-mpi-dev"])]
+        ),
+        // The few MPI and FFTW-MPI calls fplab makes, behind functions without MPI's types (compiled empty without
+        // the MPI trait).
+        .target(
+            name: "CMessagePassing",
+            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            cSettings: [.define("FOKKER_PLANCK_LAB_MPI", .when(traits: ["MPI"]))],
+            linkerSettings: [.linkedLibrary("fftw3_mpi", .when(traits: ["MPI"]))]
+        ),
+        // The ranks of a run (MPI_COMM_WORLD, or one rank without MPI) with exact reductions, and exact sums.
+        .target(name: "MessagePassing", dependencies: ["CMessagePassing"]),
         // The finite-data score's vector kernels in C (exponential, softmax rows), compiled for baseline x86-64 and
         // for AVX2, chosen at run time; both give the same bits.
         .target(name: "CVectorMath"),
@@ -116,6 +137,14 @@ let package = Package(
                 "RandomStreams", "Safeguards",
             ]
         ),
+        // Runs split over ranks: the sharded empirical score and its collapse run.
+        .target(
+            name: "DistributedRuns",
+            dependencies: [
+                "MessagePassing", "Scores", "DiffusionModels", "ParticleSampling", "RandomStreams", "ParallelLoops",
+                "Memorization",
+            ]
+        ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.
         .target(name: "Figures", dependencies: ["Safeguards"]),
         // `fplab verify`: every claim the project checks, each measured against theory, with a verdict.
@@ -136,6 +165,7 @@ let package = Package(
                 "Safeguards", "DataFiles", "SpectralTransforms", "GridFields", "DiffusionModels", "Scores",
                 "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics", "CrossChecks",
                 "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Reporting",
+                "MessagePassing", "DistributedRuns",
             ]
         ),
         // The library as one import.
@@ -146,7 +176,7 @@ let package = Package(
                 "Scores", "DensitySolvers", "RandomStreams", "ParticleSampling", "InverseHeat", "SampleStatistics",
                 "CrossChecks",
                 "Datasets", "Memorization", "Reconstruction", "ScoreNetworks", "Figures", "Verification", "Reporting",
-                "Experiments",
+                "Experiments", "MessagePassing", "DistributedRuns",
             ]
         ),
         // The `fplab` subcommands: options in, library call, results out.
@@ -206,6 +236,9 @@ let package = Package(
                 "Scores",
             ]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(
+            name: "DistributedRunsTests",
+            dependencies: ["DistributedRuns", "MessagePassing", "Scores", "Memorization"]),
         .testTarget(
             name: "VerificationTests",
             dependencies: ["Verification", "DataFiles", "Datasets", "Figures", "ParticleSampling", "Scores"]),

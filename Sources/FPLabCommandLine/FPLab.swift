@@ -10,7 +10,8 @@ public struct FPLab: ParsableCommand {
         version: fokkerPlanckLabVersion,
         subcommands: [
             Verify.self, Forward.self, Sample.self, Invert.self, Reverse.self, Support.self, Crosscheck.self,
-            Memorize.self, Generate.self, Regimes.self, Orders.self, Likelihood.self, Train.self, Run.self,
+            Memorize.self, Generate.self, Regimes.self, Orders.self, Likelihood.self, Train.self, Empirical.self,
+            Run.self,
         ]
     )
 
@@ -24,9 +25,11 @@ public struct FPLab: ParsableCommand {
     /// would have (status 128 + its number), never half-way through writing a file.
     public static func main(_ arguments: [String]? = nil) {
         StandardStreams.prepare()
+        StandardStreams.silenceOtherRanks()
         Interruption.install()
         do {
             var command = try parseAsRoot(arguments)
+            try requireOneRank(unless: command)
             try command.run()
         } catch {
             var code = exitCode(for: error)
@@ -42,6 +45,24 @@ public struct FPLab: ParsableCommand {
             }
             if !message.isEmpty { StandardStreams.writeError("Error: \(message)\n") }
             Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// Under `mpirun -n R` with R > 1, only the commands that split their work over ranks may run
+    /// (`DistributedCommand`); any other would run R times over.
+    static func requireOneRank(unless command: any ParsableCommand) throws {
+        let world = WorldCommunicator.world
+        guard world.size > 1, !(command is any DistributedCommand) else { return }
+        let name = type(of: command).configuration.commandName ?? "\(type(of: command))".lowercased()
+        throw ValidationError(
+            "fplab \(name) runs on one rank; started on \(world.size) (mpirun -n \(world.size)). The commands that "
+                + "run on several ranks: \(distributedCommandNames.joined(separator: ", ")).")
+    }
+
+    /// The subcommands that split their work over ranks.
+    public static var distributedCommandNames: [String] {
+        configuration.subcommands.filter { $0 is any DistributedCommand.Type }.map {
+            $0.configuration.commandName ?? "\($0)".lowercased()
         }
     }
 

@@ -29,7 +29,16 @@ public struct SeedAndThreadOptions: ParsableArguments {
     /// threads against one on 2 cores: sample 0.57, reverse 0.54, support 0.58, crosscheck 0.56, memorize 0.92,
     /// generate 0.67, train 0.51, verify --quick 0.80 of the time; forward and invert equal, since their
     /// transforms are below `FFTWPlanner.threadedTransformMinimumPoints`).
-    public var threads: Int { requestedThreads ?? Self.availableCores }
+    /// On several ranks of one node each rank takes its share of the node's processors
+    /// (`WorldCommunicator.ranksOnThisNode`).
+    public var threads: Int { requestedThreads ?? Self.defaultThreads }
+
+    /// The cores this process may use, and on several ranks of one node no more than processors / ranks there.
+    public static var defaultThreads: Int {
+        let ranks = WorldCommunicator.world.ranksOnThisNode
+        guard ranks > 1 else { return availableCores }
+        return min(availableCores, max(1, ProcessInfo.processInfo.processorCount / ranks))
+    }
 
     /// The processors this process may run on (`activeProcessorCount`), within `threadRange`.
     public static var availableCores: Int {

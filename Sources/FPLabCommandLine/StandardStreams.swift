@@ -12,8 +12,18 @@ import Foundation
 ///   be written (closed at start, no space, broken pipe); the tool exits with status 1;
 /// - `writeError(_:)` writes what it can and ignores failures: standard error is where failures are reported, so
 ///   there is nowhere left to report its own; the exit status still tells.
+///
+/// On several ranks (`mpirun -n R fplab …`) only rank 0 speaks: `silenceOtherRanks()` makes both writes do nothing
+/// on the others, which compute the same results (or their share of them) and would print them R times.
 public enum StandardStreams {
     nonisolated(unsafe) private static var closedAtStart: Set<Int32> = []
+    nonisolated(unsafe) private static var silenced = false
+
+    /// On a rank other than 0 of a multi-rank run, from now on nothing is written to either stream.
+    public static func silenceOtherRanks() {
+        let world = WorldCommunicator.world
+        silenced = world.size > 1 && !world.isRoot
+    }
 
     public static func prepare() {
         signal(SIGPIPE, SIG_IGN)
@@ -29,6 +39,7 @@ public enum StandardStreams {
 
     /// Writes the results; throws when they could not all be written.
     public static func writeOutput(_ text: String) throws {
+        guard !silenced else { return }
         guard !closedAtStart.contains(1) else {
             throw ExperimentError("cannot write the results to standard output: it is closed.")
         }
@@ -39,7 +50,7 @@ public enum StandardStreams {
 
     /// Writes a message or a progress line on standard error, as far as it can.
     public static func writeError(_ text: String) {
-        guard !closedAtStart.contains(2) else { return }
+        guard !silenced, !closedAtStart.contains(2) else { return }
         _ = write(text, to: 2)
     }
 

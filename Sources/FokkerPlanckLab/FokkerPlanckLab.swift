@@ -3,11 +3,13 @@
 @_exported import Datasets
 @_exported import DensitySolvers
 @_exported import DiffusionModels
+@_exported import DistributedRuns
 @_exported import Experiments
 @_exported import Figures
 @_exported import GridFields
 @_exported import InverseHeat
 @_exported import Memorization
+@_exported import MessagePassing
 @_exported import ParticleSampling
 @_exported import RandomStreams
 @_exported import Reconstruction

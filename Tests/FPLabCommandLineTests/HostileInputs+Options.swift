@@ -27,7 +27,30 @@ extension HostileInput {
         forwardCases + sampleCases + invertCases + reverseCases + supportCases
         + crosscheckCases + memorizeCases + generateCases + trainCases + verifyCases + sharedCases + regimesCases
         + scheduleCases
-        + ordersCases + likelihoodCases
+        + ordersCases + likelihoodCases + empiricalCases
+
+    static let empiricalCases: [HostileInput] = [
+        option(
+            "empirical --training-points one", ["empirical", "--training-points", "1"], "--training-points", "2 to"),
+        option("empirical --dimension zero", ["empirical", "--dimension", "0"], "--dimension", "1 to 100000"),
+        option("empirical --trajectories zero", ["empirical", "--trajectories", "0"], "--trajectories", "1 to"),
+        option("empirical --steps zero", ["empirical", "--steps", "0"], "--steps", "1 to 100000"),
+        option("empirical --variance zero", ["empirical", "--variance", "0"], "--variance", "greater than 0"),
+        option("empirical --variance nan", ["empirical", "--variance", "nan"], "--variance"),
+        option("empirical --horizon above 20", ["empirical", "--horizon", "25"], "--horizon", "at most 20"),
+        option(
+            "empirical --final-time at the horizon", ["empirical", "--horizon", "1", "--final-time", "1"],
+            "--final-time", "below --horizon"),
+        option("empirical --final-time negative", ["empirical", "--final-time", "-1e-3"], "--final-time"),
+        size(
+            "empirical 10^8 points in 10^5-D",
+            ["empirical", "--training-points", "100000000", "--dimension", "100000"],
+            "fplab empirical"),
+        size(
+            "empirical work beyond the limit",
+            ["empirical", "--training-points", "1000000", "--trajectories", "100000", "--steps", "1000"],
+            "4 n d M (K + 1)"),
+    ]
 
     static let likelihoodCases: [HostileInput] = [
         option("likelihood --dimension zero", ["likelihood", "--dimension", "0"], "--dimension", "1 to 8"),
