@@ -153,12 +153,13 @@ let package = Package(
             dependencies: [
                 "GridFields", "DataFiles", "DiffusionModels", "Scores", "DensitySolvers", "RandomStreams",
                 "ParticleSampling", "InverseHeat", "Figures", "CrossChecks", "Datasets", "Memorization",
-                "Reconstruction", "SampleStatistics", "ScoreNetworks",
+                "Reconstruction", "SampleStatistics", "ScoreNetworks", "MessagePassing",
             ]
         ),
         // Results on disk: output folders written all-or-nothing, manifests, the `fplab verify --output` archive
         // and its comparison with committed data (`--compare`).
-        .target(name: "Reporting", dependencies: ["DataFiles", "Figures", "Safeguards", "Verification"]),
+        .target(
+            name: "Reporting", dependencies: ["DataFiles", "Figures", "Safeguards", "Verification", "MessagePassing"]),
         .target(
             name: "Experiments",
             dependencies: [

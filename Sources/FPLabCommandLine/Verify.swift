@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab verify`: every claim the project checks, on built-in defaults, with one summary table, its data written
 /// into notebooks-data, and `--compare` against committed data.
-public struct Verify: ParsableCommand {
+public struct Verify: DistributedCommand {
     /// Where a default full run writes its data (relative to the working directory).
     public static let defaultOutputDirectory = "notebooks-data"
 
@@ -88,6 +88,10 @@ public struct Verify: ParsableCommand {
         try OptionCheck.finite(toleranceScale, option: "--tolerance-scale", mustBe: "greater than 0") { $0 > 0 }
         try OptionCheck.require(
             !(noOutput && outputDirectory != nil), "--no-output and --output exclude each other; give one.")
+        try OptionCheck.require(
+            outputDirectory == nil || WorldCommunicator.world.size == 1,
+            "--output: on several ranks fplab verify writes no data (each rank keeps its claims' records); "
+                + "leave it out, or run on one rank.")
         if let plant {
             guard let only, let claim = VerificationSuite.claim(named: only) else {
                 throw ValidationError(
@@ -152,6 +156,7 @@ public struct Verify: ParsableCommand {
 
     /// The folder this run writes, or nil: --output when given; otherwise notebooks-data for a full default run.
     public var outputTarget: String? {
+        if WorldCommunicator.world.size > 1 { return nil }
         if let outputDirectory { return outputDirectory }
         if noOutput || quick || only != nil || compare != nil || toleranceScale != 1 { return nil }
         return Self.defaultOutputDirectory
@@ -198,6 +203,11 @@ public struct Verify: ParsableCommand {
             try StandardStreams.writeOutput(text)
             return
         }
+        let world = WorldCommunicator.world
+        if world.size > 1 {
+            try runOnRanks(world)
+            return
+        }
         let target = outputTarget
         if let target { try VerificationArchive.checkWritable(target) }
         let report = Self.runClaims(selectedClaims, settings: settings)
@@ -205,26 +215,78 @@ public struct Verify: ParsableCommand {
             try VerificationArchive(report: report).write(to: target)
             StandardStreams.writeError("data written to \(target)/ (REPORT.md, README.md, one folder a claim)\n")
         }
+        var comparison = compare.map(VerificationComparison.init(directory:))
+        comparison?.compare(report.outcomes)
+        if try !deliver(report, comparison: comparison) { throw ExitCode(1) }
+    }
+
+    /// Prints the verdicts (and, with --compare, what moved); whether everything passed and nothing moved.
+    func deliver(_ report: VerificationReport, comparison: VerificationComparison?) throws -> Bool {
+        guard let comparison else {
+            try StandardStreams.writeOutput(report.commandReport.rendered(as: format))
+            return report.allPassed
+        }
+        let settings = report.settings
+        var compared = comparison.commandReport(
+            claimCount: report.outcomes.count,
+            settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
+        compared.closing.insert(
+            String(
+                format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
+                report.outcomes.count, report.wallSeconds), at: 0)
+        let text =
+            comparison.differences.isEmpty && format == .text
+            ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
+        try StandardStreams.writeOutput(text)
+        return comparison.differences.isEmpty && report.allPassed
+    }
+
+    /// `mpirun -n R fplab verify`: each rank runs its share of the claims (`ClaimAssignment`), compares them with
+    /// --compare's data if given, and sends the outcomes (checks, not records) to rank 0, which prints the one
+    /// report a one-rank run prints, claims in their listed order. No data is written: the records stay on the
+    /// ranks (a one-rank run writes notebooks-data). Every rank exits with rank 0's verdict.
+    func runOnRanks(_ world: any Communicator) throws {
+        let claims = selectedClaims
+        let settings = self.settings
+        let clock = ContinuousClock.now
+        let mine = ClaimAssignment.split(claims, ranks: world.size)[world.rank]
+        let local = Self.runClaims(mine.map { claims[$0] }, settings: settings)
+        var writer = WireWriter()
+        writer.append(mine.count)
+        for (index, outcome) in zip(mine, local.outcomes) {
+            writer.append(index)
+            outcome.write(to: &writer)
+        }
         if let compare {
             var comparison = VerificationComparison(directory: compare)
-            comparison.compare(report.outcomes)
-            let settings = report.settings
-            var compared = comparison.commandReport(
-                claimCount: report.outcomes.count,
-                settingsText: "\(settings.quick ? "quick" : "full") run, seed \(settings.seed), from its manifest.json")
-            compared.closing.insert(
-                String(
-                    format: "%d of %d claims passed (%.1f s)", report.outcomes.filter(\.passed).count,
-                    report.outcomes.count, report.wallSeconds), at: 0)
-            let text =
-                comparison.differences.isEmpty && format == .text
-                ? (compared.summary + compared.closing).map { $0 + "\n" }.joined() : compared.rendered(as: format)
-            try StandardStreams.writeOutput(text)
-            if !comparison.differences.isEmpty || !report.allPassed { throw ExitCode(1) }
-            return
+            comparison.compare(local.outcomes)
+            comparison.write(to: &writer)
         }
-        try StandardStreams.writeOutput(report.commandReport.rendered(as: format))
-        if !report.allPassed { throw ExitCode(1) }
+        var verdict: [UInt8] = [0]
+        if let gathered = world.gather(writer.bytes, root: 0) {
+            var outcomes = [ClaimOutcome?](repeating: nil, count: claims.count)
+            var comparison = compare.map(VerificationComparison.init(directory:))
+            for bytes in gathered {
+                var reader = WireReader(bytes)
+                for _ in 0..<(try reader.integer()) {
+                    let index = try reader.integer()
+                    outcomes[index] = try ClaimOutcome(from: &reader)
+                }
+                try comparison?.include(from: &reader)
+            }
+            let report = VerificationReport(
+                outcomes: outcomes.compactMap { $0 }, settings: settings, wallSeconds: secondsElapsed(since: clock))
+            if !noOutput && !quick && only == nil && compare == nil && toleranceScale == 1 {
+                StandardStreams.writeError(
+                    "on \(world.size) ranks no data is written (fplab verify on one rank writes notebooks-data)\n")
+            }
+            StandardStreams.writeError(
+                "claims spread over \(world.size) ranks: "
+                    + ClaimAssignment.split(claims, ranks: world.size).map { "\($0.count)" }.joined(separator: ", ")
+                    + " claims\n")
+            verdict = [try deliver(report, comparison: comparison) ? 0 : 1]
+        }
+        if world.broadcast(verdict, root: 0)[0] != 0 { throw ExitCode(1) }
     }
 
     /// Runs the claims in order with a progress display on standard error.

@@ -23,9 +23,9 @@ public struct VerificationComparison {
     }
 
     public let directory: URL
-    public private(set) var differences: [Difference] = []
+    public internal(set) var differences: [Difference] = []
     /// How many numbers were compared.
-    public private(set) var comparedCount = 0
+    public internal(set) var comparedCount = 0
 
     public init(directory: String) {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
