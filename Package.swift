@@ -141,8 +141,8 @@ let package = Package(
         .target(
             name: "DistributedRuns",
             dependencies: [
-                "MessagePassing", "Scores", "DiffusionModels", "ParticleSampling", "RandomStreams", "ParallelLoops",
-                "Memorization",
+                "MessagePassing", "CMessagePassing", "Scores", "DiffusionModels", "ParticleSampling", "RandomStreams",
+                "ParallelLoops", "Memorization", "GridFields", "SpectralTransforms",
             ]
         ),
         // SVG figures drawn by the project itself: line plots with log axes, heat maps, scatter plots.

@@ -107,19 +107,28 @@ int message_passing_gather_bytes(const void *bytes, int64_t count, void *receive
     return status;
 }
 
-void message_passing_fftw_initialize(void) { fftw_mpi_init(); }
+static void fftw_initialize_once(void) {
+    static int initialized = 0;
+    if (!initialized) {
+        fftw_mpi_init();
+        initialized = 1;
+    }
+}
 
 ptrdiff_t message_passing_fftw_local_size_3d(
     ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, ptrdiff_t *local_n0, ptrdiff_t *local_0_start) {
+    fftw_initialize_once();
     return fftw_mpi_local_size_3d(n0, n1, n2 / 2 + 1, MPI_COMM_WORLD, local_n0, local_0_start);
 }
 
-void *message_passing_fftw_plan_r2c_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data, unsigned flags) {
-    return fftw_mpi_plan_dft_r2c_3d(n0, n1, n2, data, (fftw_complex *)data, MPI_COMM_WORLD, flags);
+void *message_passing_fftw_plan_r2c_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data) {
+    fftw_initialize_once();
+    return fftw_mpi_plan_dft_r2c_3d(n0, n1, n2, data, (fftw_complex *)data, MPI_COMM_WORLD, FFTW_ESTIMATE);
 }
 
-void *message_passing_fftw_plan_c2r_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data, unsigned flags) {
-    return fftw_mpi_plan_dft_c2r_3d(n0, n1, n2, (fftw_complex *)data, data, MPI_COMM_WORLD, flags);
+void *message_passing_fftw_plan_c2r_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data) {
+    fftw_initialize_once();
+    return fftw_mpi_plan_dft_c2r_3d(n0, n1, n2, (fftw_complex *)data, data, MPI_COMM_WORLD, FFTW_ESTIMATE);
 }
 
 void message_passing_fftw_execute(void *plan) { fftw_execute((fftw_plan)plan); }

@@ -28,12 +28,26 @@ public struct NumpyArray: Sendable, Equatable {
     }
 
     /// The shape as NumPy prints it: "(3,)", "(2, 5)", "()".
-    public var shapeText: String {
+    public var shapeText: String { Self.shapeText(of: shape) }
+
+    static func shapeText(of shape: [Int]) -> String {
         shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
 
     /// The `.npy` file (version 1.0, see the type's documentation).
     public var npyData: Data {
+        var data = Self.header(shape: shape)
+        data.reserveCapacity(data.count + values.count * 8)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    /// The header of a version 1.0 `.npy` file of float64 values in C order with `shape`, padded to a multiple of 64
+    /// bytes: the values follow it (ranks writing their slabs of one file put them at this offset).
+    public static func header(shape: [Int]) -> Data {
+        let shapeText = Self.shapeText(of: shape)
         var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shapeText), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
@@ -41,10 +55,6 @@ public struct NumpyArray: Sendable, Equatable {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        data.reserveCapacity(data.count + values.count * 8)
-        for value in values {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
         return data
     }
 

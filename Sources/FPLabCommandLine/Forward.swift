@@ -4,7 +4,7 @@ import Foundation
 
 /// `fplab forward`: solve the forward Fokker–Planck equation from a Gaussian mixture and compare, at every
 /// snapshot, with the exact evolved mixture (THEORY §2).
-public struct Forward: ExperimentCommand {
+public struct Forward: ExperimentCommand, DistributedCommand {
     public static let configuration = CommandConfiguration(
         abstract: """
             Solve the forward Fokker–Planck equation for a Gaussian mixture and compare with the exact density.
@@ -38,6 +38,13 @@ public struct Forward: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: ForwardExperiment) throws {
+        #if MPI
+            let world = WorldCommunicator.world
+            if world.size > 1 {
+                try runOnRanks(experiment, world: world)
+                return
+            }
+        #endif
         let outcome = try ProgressReporter.withProgress(label: "forward") { try experiment.run(progress: $0) }
         try runOptions.deliver(
             outcome.report(includingFiles: runOptions.writesFiles),
@@ -69,4 +76,44 @@ public struct Forward: ExperimentCommand {
             option: solverOptions.steps == nil ? "the suggested steps" : "--steps")
         return experiment
     }
+
+    #if MPI
+        /// On several ranks: the slab-decomposed solver; rank 0 prints and writes the tables, every rank writes its
+        /// planes of `density.npy` (under a temporary name, renamed by rank 0 once all have written).
+        func runOnRanks(_ experiment: ForwardExperiment, world: WorldCommunicator) throws {
+            if let refusal = experiment.refusalOnRanks { throw ValidationError(refusal + ".") }
+            let (report, result) = ProgressReporter.withProgress(label: "forward") {
+                experiment.runOnRanks(world, progress: $0)
+            }
+            if let directory = runOptions.outputDirectory {
+                var failure: Error?
+                if world.isRoot {
+                    do { try runOptions.writeFiles(for: report) } catch { failure = error }
+                }
+                let temporary = URL(fileURLWithPath: directory).appendingPathComponent(
+                    ".density.npy.\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
+                ).path
+                let path = String(
+                    decoding: world.broadcast(failure == nil ? Array(temporary.utf8) : [], root: 0), as: UTF8.self)
+                guard !path.isEmpty else {
+                    if let failure { throw failure }
+                    throw ExitCode(1)
+                }
+                let written = Interruption.deferringInterruption {
+                    SlabForwardRun.writeDensity(result, grid: experiment.grid, path: path)
+                }
+                if world.isRoot {
+                    let destination = URL(fileURLWithPath: directory).appendingPathComponent("density.npy").path
+                    guard written, rename(path, destination) == 0 else {
+                        unlink(path)
+                        throw ExperimentError("--output \(directory): cannot write 'density.npy' from the ranks.")
+                    }
+                } else if !written {
+                    throw ExitCode(1)
+                }
+            }
+            guard world.isRoot else { return }
+            try StandardStreams.writeOutput(report.rendered(as: runOptions.format))
+        }
+    #endif
 }

@@ -25,16 +25,16 @@ int message_passing_broadcast(void *bytes, size_t count, int root);
 int message_passing_gather_counts(int64_t count, int64_t *counts, int root);
 int message_passing_gather_bytes(const void *bytes, int64_t count, void *received, const int64_t *counts, int root);
 
-// FFTW's MPI interface over MPI_COMM_WORLD: slab decomposition along the first axis.
-void message_passing_fftw_initialize(void);
+// FFTW's MPI interface over MPI_COMM_WORLD: slab decomposition along the first axis (fftw_mpi_init on first use).
 // Local sizes of a real-to-complex transform of n0 x n1 x n2 reals (n2 / 2 + 1 complex along the last axis):
 // returns the complex elements to allocate; sets the local slab's first index and extent along axis 0.
 ptrdiff_t message_passing_fftw_local_size_3d(
     ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, ptrdiff_t *local_n0, ptrdiff_t *local_0_start);
-// Plans (FFTW_MEASURE-free: FFTW_ESTIMATE, so every rank plans the same algorithm without timing) of the in-place
-// r2c and c2r transforms on the padded slab `data` (2 (n2 / 2 + 1) reals a row).
-void *message_passing_fftw_plan_r2c_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data, unsigned flags);
-void *message_passing_fftw_plan_c2r_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data, unsigned flags);
+// Plans of the in-place r2c and c2r transforms on the padded slab `data` (2 (n2 / 2 + 1) reals a row), output not
+// transposed (the spectrum has the same slabs as the grid). FFTW_ESTIMATE: every rank plans the same algorithm
+// without timing it, and planning does not touch `data`.
+void *message_passing_fftw_plan_r2c_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data);
+void *message_passing_fftw_plan_c2r_3d(ptrdiff_t n0, ptrdiff_t n1, ptrdiff_t n2, double *data);
 void message_passing_fftw_execute(void *plan);
 void message_passing_fftw_destroy(void *plan);
 

@@ -184,8 +184,8 @@ public struct ForwardOutcome {
     public var report: CommandReport { report(includingFiles: true) }
 
     /// The table, summary and JSON; with `includingFiles` the files of an `--output` folder (the snapshot table,
-    /// the density as CSV, the density and error figures), which cost as much as a few solver steps to render
-    /// on a large grid and are left out when nothing will write them.
+    /// the density as CSV and as `.npy` of the grid's shape, the density and error figures), which cost as much as
+    /// a few solver steps to render on a large grid and are left out when nothing will write them.
     public func report(includingFiles: Bool) -> CommandReport {
         CommandReport(
             summary: summary, table: table, closing: closing, json: json,
@@ -193,6 +193,9 @@ public struct ForwardOutcome {
                 ? [
                     OutputFile(name: "snapshots.csv", contents: table.rendered(as: .csv)),
                     OutputFile(name: "density.csv", contents: densityCSV),
+                    OutputFile(
+                        name: "density.npy",
+                        data: NumpyArray(values: finalDensity.values, shape: experiment.grid.shape).npyData),
                     OutputFile(name: "density.svg", contents: densityFigure.svg()),
                     OutputFile(name: "errors.svg", contents: errorFigure.svg()),
                 ] : []

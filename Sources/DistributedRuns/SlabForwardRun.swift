@@ -1,0 +1,129 @@
+#if MPI
+    import CMessagePassing
+    import DataFiles
+    import DiffusionModels
+    import Foundation
+    import GridFields
+    import MessagePassing
+
+    /// `mpirun -n R fplab forward --dimension 3`: a Gaussian mixture evolved by `SlabSpectralSolver` on R ranks,
+    /// measured at snapshot times against the exact evolved mixture on each rank's own cells, the measurements
+    /// combined over the ranks (sums in an order MPI chooses, so equal to the one-rank values to round-off; the
+    /// largest error and the smallest density exactly).
+    public struct SlabForwardRun {
+        public let grid: Grid
+        public let model: LinearSDE
+        public let mixture: GaussianMixture
+        public let endTime: Double
+        public let steps: Int
+        /// Times of the snapshots after t = 0 (the last is `endTime`); `steps` is the nominal count over [0, T].
+        public let snapshotTimes: [Double]
+        public let communicator: WorldCommunicator
+
+        public init(
+            grid: Grid, model: LinearSDE, mixture: GaussianMixture, endTime: Double, steps: Int,
+            snapshotTimes: [Double], communicator: WorldCommunicator
+        ) {
+            (self.grid, self.model, self.mixture, self.endTime, self.steps) = (grid, model, mixture, endTime, steps)
+            (self.snapshotTimes, self.communicator) = (snapshotTimes, communicator)
+        }
+
+        /// One snapshot: ||rho - exact||_1, max |rho - exact|, the mass and the smallest density.
+        public struct Row: Sendable {
+            public var time: Double
+            public var l1Error: Double
+            public var lInfinityError: Double
+            public var mass: Double
+            public var minimumDensity: Double
+            public var isFinite: Bool
+        }
+
+        public struct Result {
+            public var rows: [Row]
+            /// The solver, its slab and the final density on this rank.
+            public var solver: SlabSpectralSolver
+            public var localDensity: [Double]
+            /// Largest and mean seconds over the ranks, of the steps alone.
+            public var largestStepSeconds: Double
+            public var meanStepSeconds: Double
+        }
+
+        /// Solves to `endTime` as the serial run loop does: each interval between snapshot times cut into
+        /// ceil(length / h) equal steps, h = T / `steps` (`DensityRun.stepBoundaries`), a snapshot at each target.
+        public func run(progress: ((Double) -> Void)? = nil) -> Result {
+            let solver = SlabSpectralSolver(grid: grid, model: model) { mixture.density(at: $0) }
+            var rows = [measure(solver.localDensity(), solver: solver, time: 0)]
+            let nominalStep = endTime / Double(max(steps, 1))
+            var stepSeconds = 0.0
+            var localDensity: [Double] = []
+            var segmentStart = 0.0
+            for target in snapshotTimes {
+                let length = target - segmentStart
+                let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
+                let start = ContinuousClock.now
+                for _ in 0..<count {
+                    solver.step(by: length / Double(count))
+                    progress?(solver.time / endTime)
+                }
+                let elapsed = ContinuousClock.now - start
+                stepSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                localDensity = solver.localDensity()
+                rows.append(measure(localDensity, solver: solver, time: target))
+                segmentStart = target
+            }
+            var largest = [stepSeconds]
+            var total = [stepSeconds]
+            communicator.maximum(&largest)
+            communicator.sum(&total)
+            return Result(
+                rows: rows, solver: solver, localDensity: localDensity, largestStepSeconds: largest[0],
+                meanStepSeconds: total[0] / Double(communicator.size))
+        }
+
+        /// The snapshot's measurements over all ranks.
+        private func measure(_ density: [Double], solver: SlabSpectralSolver, time: Double) -> Row {
+            let exact = mixture.evolved(under: model, to: time)
+            let (n1, n2) = (grid.shape[1], grid.shape[2])
+            var sums = [0.0, 0.0] // sum |rho - exact|, sum rho
+            var largest = [0.0, 0.0, 0.0] // max |rho - exact|, max(-rho), non-finite flag
+            for plane in 0..<solver.planeCount {
+                let x = grid.coordinate(axis: 0, index: solver.firstPlane + plane)
+                for row in 0..<n1 {
+                    let y = grid.coordinate(axis: 1, index: row)
+                    for column in 0..<n2 {
+                        let value = density[(plane * n1 + row) * n2 + column]
+                        if !value.isFinite { largest[2] = 1 }
+                        let error = abs(value - exact.density(at: [x, y, grid.coordinate(axis: 2, index: column)]))
+                        sums[0] += error
+                        sums[1] += value
+                        largest[0] = max(largest[0], error)
+                        largest[1] = max(largest[1], -value)
+                    }
+                }
+            }
+            communicator.sum(&sums)
+            communicator.maximum(&largest)
+            let volume = grid.cellVolume
+            return Row(
+                time: time, l1Error: sums[0] * volume, lInfinityError: largest[0], mass: sums[1] * volume,
+                minimumDensity: -largest[1], isFinite: largest[2] == 0)
+        }
+
+        /// Writes the final density as one `.npy` file of shape (n0, n1, n2) at `path`: rank 0 its header, every
+        /// rank its planes at their offset (MPI-IO, collective). The whole field is never gathered on one rank.
+        public static func writeDensity(_ result: Result, grid: Grid, path: String) -> Bool {
+            let header = NumpyArray.header(shape: grid.shape)
+            let planeBytes = grid.shape[1] * grid.shape[2] * 8
+            var bytes = Data()
+            if result.solver.firstPlane == 0 { bytes.append(header) }
+            result.localDensity.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            let offset = result.solver.firstPlane == 0 ? 0 : header.count + result.solver.firstPlane * planeBytes
+            let status = bytes.withUnsafeBytes { raw in
+                message_passing_write_at(path, Int64(offset), raw.baseAddress!, Int64(raw.count))
+            }
+            var failed = [status == 0 ? 0.0 : 1.0]
+            WorldCommunicator.world.maximum(&failed)
+            return failed[0] == 0
+        }
+    }
+#endif
