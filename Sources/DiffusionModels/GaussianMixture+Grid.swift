@@ -26,6 +26,27 @@ extension GaussianMixture {
         }
         return Field(grid: grid, values: values)
     }
+
+    /// The same values as `field(on:threads:)` (bit for bit) for the rows `rows` only (flat indices over all axes
+    /// but the last: in 3-D the planes p0 ..< p1 along x are the rows p0 n1 ..< p1 n1), row-major: one rank's slab.
+    public func values(on grid: Grid, rows: Range<Int>, threads: Int = 1) -> [Double] {
+        precondition(grid.dimension == dimension, "GaussianMixture.values: grid and mixture dimensions differ")
+        let evaluator = CellDensityEvaluator(mixture: self, grid: grid)
+        let columnCount = grid.shape[dimension - 1]
+        var values = [Double](repeating: 0, count: rows.count * columnCount)
+        guard !rows.isEmpty else { return values }
+        let first = rows.lowerBound
+        values.withUnsafeMutableBufferPointer { buffer in
+            let output = SharedMutablePointer(base: buffer.baseAddress!)
+            PointwiseBlocks(rowCount: rows.count, columnCount: columnCount, threads: threads).forEach {
+                block, columns in
+                evaluator.evaluate(
+                    rows: (block.lowerBound + first)..<(block.upperBound + first), columns: columns,
+                    into: output.base - first * columnCount)
+            }
+        }
+        return values
+    }
 }
 
 /// The per-component constants and the grid's axes that `GaussianMixture.field(on:threads:)` reads per cell.

@@ -19,13 +19,15 @@
         /// Times of the snapshots after t = 0 (the last is `endTime`); `steps` is the nominal count over [0, T].
         public let snapshotTimes: [Double]
         public let communicator: WorldCommunicator
+        /// Threads of each rank for the densities on its cells (the transforms run on one thread a rank).
+        public let threads: Int
 
         public init(
             grid: Grid, model: LinearSDE, mixture: GaussianMixture, endTime: Double, steps: Int,
-            snapshotTimes: [Double], communicator: WorldCommunicator
+            snapshotTimes: [Double], communicator: WorldCommunicator, threads: Int = 1
         ) {
             (self.grid, self.model, self.mixture, self.endTime, self.steps) = (grid, model, mixture, endTime, steps)
-            (self.snapshotTimes, self.communicator) = (snapshotTimes, communicator)
+            (self.snapshotTimes, self.communicator, self.threads) = (snapshotTimes, communicator, threads)
         }
 
         /// One snapshot: ||rho - exact||_1, max |rho - exact|, the mass and the smallest density.
@@ -51,7 +53,12 @@
         /// Solves to `endTime` as the serial run loop does: each interval between snapshot times cut into
         /// ceil(length / h) equal steps, h = T / `steps` (`DensityRun.stepBoundaries`), a snapshot at each target.
         public func run(progress: ((Double) -> Void)? = nil) -> Result {
-            let solver = SlabSpectralSolver(grid: grid, model: model) { mixture.density(at: $0) }
+            let (grid, mixture, threads) = (grid, mixture, threads)
+            let solver = SlabSpectralSolver(grid: grid, model: model) { planes in
+                mixture.values(
+                    on: grid, rows: (planes.lowerBound * grid.shape[1])..<(planes.upperBound * grid.shape[1]),
+                    threads: threads)
+            }
             var rows = [measure(solver.localDensity(), solver: solver, time: 0)]
             let nominalStep = endTime / Double(max(steps, 1))
             var stepSeconds = 0.0
@@ -82,24 +89,19 @@
 
         /// The snapshot's measurements over all ranks.
         private func measure(_ density: [Double], solver: SlabSpectralSolver, time: Double) -> Row {
-            let exact = mixture.evolved(under: model, to: time)
-            let (n1, n2) = (grid.shape[1], grid.shape[2])
+            let n1 = grid.shape[1]
+            let exact = mixture.evolved(under: model, to: time).values(
+                on: grid, rows: (solver.firstPlane * n1)..<((solver.firstPlane + solver.planeCount) * n1),
+                threads: threads)
             var sums = [0.0, 0.0] // sum |rho - exact|, sum rho
             var largest = [0.0, 0.0, 0.0] // max |rho - exact|, max(-rho), non-finite flag
-            for plane in 0..<solver.planeCount {
-                let x = grid.coordinate(axis: 0, index: solver.firstPlane + plane)
-                for row in 0..<n1 {
-                    let y = grid.coordinate(axis: 1, index: row)
-                    for column in 0..<n2 {
-                        let value = density[(plane * n1 + row) * n2 + column]
-                        if !value.isFinite { largest[2] = 1 }
-                        let error = abs(value - exact.density(at: [x, y, grid.coordinate(axis: 2, index: column)]))
-                        sums[0] += error
-                        sums[1] += value
-                        largest[0] = max(largest[0], error)
-                        largest[1] = max(largest[1], -value)
-                    }
-                }
+            for (value, exactValue) in zip(density, exact) {
+                if !value.isFinite { largest[2] = 1 }
+                let error = abs(value - exactValue)
+                sums[0] += error
+                sums[1] += value
+                largest[0] = max(largest[0], error)
+                largest[1] = max(largest[1], -value)
             }
             communicator.sum(&sums)
             communicator.maximum(&largest)

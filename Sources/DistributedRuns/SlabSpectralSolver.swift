@@ -53,8 +53,11 @@
             return 7 * 8 * 2 * planes * Double(shape[1]) * Double(shape[2] / 2 + 1)
         }
 
-        /// `initialDensity(x, y, z)` is evaluated at this rank's cell centres only.
-        public init(grid: Grid, model: LinearSDE, startTime: Double = 0, initialDensity: ([Double]) -> Double) {
+        /// `initialDensity(planes)`: the density at the cell centres of the given planes along x (this rank's),
+        /// row-major, n1 n2 values a plane.
+        public init(
+            grid: Grid, model: LinearSDE, startTime: Double = 0, initialDensity: (Range<Int>) -> [Double]
+        ) {
             precondition(grid.dimension == 3 && grid.boundary == .periodic, "SlabSpectralSolver: a periodic 3-D grid")
             self.grid = grid
             self.model = model
@@ -98,12 +101,11 @@
             // The initial density on this rank's cells, then its transform.
             let rowLength = 2 * spectrumColumns
             let flux = fluxes[0]
+            let values = initialDensity(localRange)
             for plane in 0..<planeCount {
                 for row in 0..<n1 {
                     for column in 0..<n2 {
-                        flux[(plane * n1 + row) * rowLength + column] = initialDensity([
-                            coordinates[0][plane], coordinates[1][row], coordinates[2][column],
-                        ])
+                        flux[(plane * n1 + row) * rowLength + column] = values[(plane * n1 + row) * n2 + column]
                     }
                 }
             }

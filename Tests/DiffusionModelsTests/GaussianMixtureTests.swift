@@ -51,6 +51,17 @@ import Testing
             }
             #expect(
                 mismatches.isEmpty, "\(grid.shape): \(mismatches.count) cells differ, first \(mismatches.first ?? -1)")
+            // A slab of rows (a rank's planes in 3-D): the same bits as those rows of the pointwise density.
+            let rowCount = grid.count / grid.shape[grid.dimension - 1]
+            let rows = (rowCount / 3)..<(rowCount / 3 + max(1, rowCount / 2))
+            let slab = mixture.values(on: grid, rows: rows, threads: threads)
+            let columns = grid.shape[grid.dimension - 1]
+            #expect(slab.count == rows.count * columns)
+            let slabMismatches = slab.indices.filter { index in
+                slab[index].bitPattern
+                    != mixture.density(at: grid.point(at: rows.lowerBound * columns + index)).bitPattern
+            }
+            #expect(slabMismatches.isEmpty, "\(grid.shape): \(slabMismatches.count) slab cells differ")
         }
     }
 

@@ -26,7 +26,8 @@
             let clock = ContinuousClock.now
             let run = SlabForwardRun(
                 grid: grid, model: process, mixture: mixture, endTime: endTime, steps: stepCount,
-                snapshotTimes: intermediateSnapshotTimes + [endTime], communicator: world)
+                snapshotTimes: intermediateSnapshotTimes + [endTime], communicator: world,
+                threads: settings.threads)
             let result = run.run(progress: progress)
             var table = DataTable(columns: [
                 .init("time", key: "time"),
