@@ -34,8 +34,8 @@ import Testing
         #expect(result.standardOutput.hasPrefix("time,l1_error,"))
         #expect(
             scratch.contents() == [
-                "a", "a/b", "a/b/density.csv", "a/b/density.svg", "a/b/errors.svg", "a/b/manifest.json",
-                "a/b/snapshots.csv",
+                "a", "a/b", "a/b/density.csv", "a/b/density.npy", "a/b/density.svg", "a/b/errors.svg",
+                "a/b/manifest.json", "a/b/snapshots.csv",
             ])
         let manifest = try parseJSONObject(String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
         #expect(manifest["status"] as? String == "completed")

@@ -151,8 +151,8 @@ import Testing
 
         #expect(
             scratch.contents() == [
-                "nested", "nested/run", "nested/run/density.csv", "nested/run/density.svg", "nested/run/errors.svg",
-                "nested/run/manifest.json", "nested/run/snapshots.csv",
+                "nested", "nested/run", "nested/run/density.csv", "nested/run/density.npy", "nested/run/density.svg",
+                "nested/run/errors.svg", "nested/run/manifest.json", "nested/run/snapshots.csv",
             ])
         let manifest = try parseJSONObject(String(contentsOfFile: directory + "/manifest.json", encoding: .utf8))
         #expect(manifest["version"] as? String == fokkerPlanckLabVersion)
@@ -163,8 +163,13 @@ import Testing
         #expect(manifest["threads"] as? Int == 1)
         #expect(
             manifest["files"] as? [String] == [
-                "manifest.json", "snapshots.csv", "density.csv", "density.svg", "errors.svg",
+                "manifest.json", "snapshots.csv", "density.csv", "density.npy", "density.svg", "errors.svg",
             ])
+        let values = try NumpyArray(npyData: Data(contentsOf: URL(fileURLWithPath: directory + "/density.npy")))
+        #expect(values.shape == [64, 64])
+        let densityColumn = try String(contentsOfFile: directory + "/density.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { Double($0.split(separator: ",").last!)! }
+        #expect(values.values == densityColumn, "the .npy holds the CSV's densities in its order")
         let figure = try String(contentsOfFile: directory + "/density.svg", encoding: .utf8)
         #expect(figure.hasPrefix("<svg") && figure.contains("<rect"), "a 2-D run draws a heat map")
 
