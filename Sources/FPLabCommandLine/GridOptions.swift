@@ -16,6 +16,10 @@ public struct GridOptions: ParsableArguments {
     /// the cell coordinates, FFTW's plans); measured: 254 bytes a cell of peak resident memory beyond the
     /// executable's own for a 1024 x 1024 spectral run (`forward --dimension 2 --points 1024 --steps 2`).
     public static let bytesPerCell = 8.0 * 32
+    /// The same for one rank of `mpirun -n R fplab forward --dimension 3`, a cell of its slab: the solver's seven
+    /// arrays (56 bytes), the initial and exact densities of the slab and the final one (24 bytes), rounded up;
+    /// measured: 618 MiB peak a rank for 256^3 on two ranks, 77 bytes a cell of the slab.
+    public static let bytesPerCellOnRanks = 96.0
 
     @Option(
         parsing: .unconditional,
@@ -52,7 +56,9 @@ public struct GridOptions: ParsableArguments {
             resolvedHalfWidth, option: "--half-width",
             mustBe: "greater than 0, from \(Self.halfWidthMinimum.shortText) to \(Self.halfWidthLimit.shortText)"
         ) { $0 >= Self.halfWidthMinimum && $0 <= Self.halfWidthLimit }
-        try checkMemory(available: AvailableMemory.bytes)
+        let world = WorldCommunicator.world
+        try checkMemory(
+            available: AvailableMemory.bytes, ranks: world.size, ranksOnThisNode: world.ranksOnThisNode)
     }
 
     public var resolvedPoints: Int { points ?? [256, 128, 32][min(max(dimension, 1), 3) - 1] }
@@ -72,14 +78,18 @@ public struct GridOptions: ParsableArguments {
 
     /// Refuses a grid whose estimated footprint, `bytesPerCell` x points^d, exceeds `available` bytes (the memory
     /// this process can still use, `AvailableMemory.bytes`, not the machine's total).
-    func checkMemory(available: Double) throws {
+    /// On several ranks the ranks of this node share `available`: each needs `bytesPerCellOnRanks` a cell of its slab.
+    func checkMemory(available: Double, ranks: Int = 1, ranksOnThisNode: Int = 1) throws {
         let cells = pow(Double(resolvedPoints), Double(dimension))
-        let needed = Self.bytesPerCell * cells
+        let perCell =
+            ranks > 1 ? Self.bytesPerCellOnRanks * Double(ranksOnThisNode) / Double(ranks) : Self.bytesPerCell
+        let needed = perCell * cells
         guard needed > available else { return }
-        let largest = Int(pow(available / Self.bytesPerCell, 1 / Double(dimension)).rounded(.down))
+        let largest = Int(pow(available / perCell, 1 / Double(dimension)).rounded(.down))
+        let whose = ranks > 1 ? " (\(ranksOnThisNode) of \(ranks) ranks on this node)" : ""
         throw ValidationError(
-            "--points \(resolvedPoints) in \(dimension)-D needs about \(Self.gigabytes(needed)) of memory, more than "
-                + "the \(Self.gigabytes(available)) available; --points must be at most \(largest) in "
+            "--points \(resolvedPoints) in \(dimension)-D needs about \(Self.gigabytes(needed)) of memory\(whose), "
+                + "more than the \(Self.gigabytes(available)) available; --points must be at most \(largest) in "
                 + "\(dimension)-D here."
         )
     }

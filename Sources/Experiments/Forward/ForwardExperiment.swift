@@ -202,15 +202,20 @@ public struct ForwardOutcome {
         )
     }
 
+    /// The snapshot table's columns that a run on ranks reports too: time, L1 and L∞ errors, mass, smallest density.
+    static let snapshotColumns: [DataColumn] = [
+        .init("time", key: "time"),
+        .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 3)),
+        .init("L∞ error", key: "linf_error", style: .scientific(fractionDigits: 3)),
+        .init("mass", key: "mass", style: .general(significantDigits: 12)),
+        .init("min density", key: "min_density", style: .scientific(fractionDigits: 3)),
+    ]
+
     public var table: DataTable {
-        var table = DataTable(columns: [
-            .init("time", key: "time"),
-            .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 3)),
-            .init("L∞ error", key: "linf_error", style: .scientific(fractionDigits: 3)),
-            .init("mass", key: "mass", style: .general(significantDigits: 12)),
-            .init("min density", key: "min_density", style: .scientific(fractionDigits: 3)),
-            .init("KL to stationary", key: "kl_to_stationary", style: .general(significantDigits: 6)),
-        ])
+        var table = DataTable(
+            columns: Self.snapshotColumns + [
+                .init("KL to stationary", key: "kl_to_stationary", style: .general(significantDigits: 6))
+            ])
         for row in rows {
             table.append([
                 .number(row.time), .number(row.l1Error), .number(row.lInfinityError), .number(row.mass),

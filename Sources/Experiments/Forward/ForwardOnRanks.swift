@@ -29,13 +29,7 @@
                 snapshotTimes: intermediateSnapshotTimes + [endTime], communicator: world,
                 threads: settings.threads)
             let result = run.run(progress: progress)
-            var table = DataTable(columns: [
-                .init("time", key: "time"),
-                .init("L1 error", key: "l1_error", style: .scientific(fractionDigits: 3)),
-                .init("L∞ error", key: "linf_error", style: .scientific(fractionDigits: 3)),
-                .init("mass", key: "mass", style: .general(significantDigits: 12)),
-                .init("min density", key: "min_density", style: .scientific(fractionDigits: 3)),
-            ])
+            var table = DataTable(columns: ForwardOutcome.snapshotColumns)
             for row in result.rows {
                 table.append(
                     row.isFinite
