@@ -99,7 +99,7 @@ let package = Package(
             name: "Memorization",
             dependencies: [
                 "Datasets", "DataFiles", "ParticleSampling", "Scores", "DiffusionModels", "RandomStreams",
-                "SampleStatistics", "ScoreNetworks", "Safeguards",
+                "SampleStatistics", "ScoreNetworks", "Safeguards", "MessagePassing",
             ]
         ),
         // Backward heat and backward Fokker–Planck inversion: the naive spectral inversion, its blow-up measured,
@@ -214,6 +214,7 @@ let package = Package(
             name: "MemorizationTests",
             dependencies: [
                 "Memorization", "DataFiles", "Datasets", "ParticleSampling", "RandomStreams", "SampleStatistics",
+                "MessagePassing", "Safeguards",
             ]),
         .testTarget(
             name: "InverseHeatTests",

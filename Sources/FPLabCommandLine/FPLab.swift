@@ -53,17 +53,30 @@ public struct FPLab: ParsableCommand {
     static func requireOneRank(unless command: any ParsableCommand) throws {
         let world = WorldCommunicator.world
         guard world.size > 1, !(command is any DistributedCommand) else { return }
-        let name = type(of: command).configuration.commandName ?? "\(type(of: command))".lowercased()
+        let name = commandPath(of: type(of: command)) ?? type(of: command)._commandName
         throw ValidationError(
             "fplab \(name) runs on one rank; started on \(world.size) (mpirun -n \(world.size)). The commands that "
                 + "run on several ranks: \(distributedCommandNames.joined(separator: ", ")).")
     }
 
-    /// The subcommands that split their work over ranks.
+    /// The subcommands that split their work over ranks ("regimes collapse" for a nested one).
     public static var distributedCommandNames: [String] {
-        configuration.subcommands.filter { $0 is any DistributedCommand.Type }.map {
-            $0.configuration.commandName ?? "\($0)".lowercased()
+        commandPaths().filter { $0.command is any DistributedCommand.Type }.map(\.path)
+    }
+
+    /// Every subcommand with its path of names below `fplab`.
+    static func commandPaths(
+        _ commands: [any ParsableCommand.Type] = configuration.subcommands, prefix: String = ""
+    ) -> [(path: String, command: any ParsableCommand.Type)] {
+        commands.flatMap { command -> [(path: String, command: any ParsableCommand.Type)] in
+            let path = prefix + command._commandName
+            return [(path, command)] + commandPaths(command.configuration.subcommands, prefix: path + " ")
         }
+    }
+
+    /// The path of names of a subcommand type ("regimes speciation").
+    static func commandPath(of command: any ParsableCommand.Type) -> String? {
+        commandPaths().first { $0.command == command }?.path
     }
 
     /// The error's message with line breaks folded into spaces (ArgumentParser's own messages are one sentence).

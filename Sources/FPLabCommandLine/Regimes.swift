@@ -121,7 +121,7 @@ public struct RegimesSpeciation: ExperimentCommand {
 }
 
 /// `fplab regimes collapse`: per-trajectory collapse times against t_C.
-public struct RegimesCollapse: ExperimentCommand {
+public struct RegimesCollapse: ExperimentCommand, DistributedCommand {
     public static let configuration = CommandConfiguration(
         commandName: "collapse",
         abstract: "Per-trajectory collapse times of exact reverse diffusion against t_C.",
@@ -201,6 +201,16 @@ public struct RegimesCollapse: ExperimentCommand {
     public init() {}
 
     public func run(_ experiment: CollapseExperiment) throws {
+        let world = WorldCommunicator.world
+        if world.size > 1 {
+            let outcome = try ProgressReporter.withProgress(label: "regimes collapse") {
+                try experiment.run(on: world, progress: $0)
+            }
+            guard let outcome else { return }
+            try runOptions.deliver(
+                outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)
+            return
+        }
         let outcome = try ProgressReporter.withProgress(label: "regimes collapse") { try experiment.run(progress: $0) }
         try runOptions.deliver(
             outcome.report(includingFiles: runOptions.writesFiles), stopReason: outcome.stopReason)

@@ -39,8 +39,25 @@ extension Communicator {
     public func share(of count: Int) -> Range<Int> { RankShares.range(of: count, rank: rank, size: size) }
 }
 
-/// How `count` items are split over ranks: contiguous ranges, the first `count % size` ranks one item more.
+/// How work is split over ranks: `range` gives contiguous ranges (the first `count % size` ranks one item more);
+/// `longestFirst` gives independent tasks of known cost, longest first, each to the least-loaded rank (the LPT rule:
+/// the largest load within 4/3 − 1/(3R) of the best split), ties to the lower index and the lower rank, so every
+/// rank computes the same split. A task's result must not depend on the rank that runs it.
 public enum RankShares {
+    /// For each rank, the indices of `costs` it runs, ascending.
+    public static func longestFirst(costs: [Double], ranks: Int) -> [[Int]] {
+        precondition(ranks >= 1, "RankShares.longestFirst: at least one rank")
+        let order = costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+        var loads = [Double](repeating: 0, count: ranks)
+        var assigned = [[Int]](repeating: [], count: ranks)
+        for index in order {
+            let rank = loads.indices.min { loads[$0] != loads[$1] ? loads[$0] < loads[$1] : $0 < $1 }!
+            loads[rank] += costs[index]
+            assigned[rank].append(index)
+        }
+        return assigned.map { $0.sorted() }
+    }
+
     public static func range(of count: Int, rank: Int, size: Int) -> Range<Int> {
         let base = count / size
         let extra = count % size

@@ -20,6 +20,11 @@ public struct WireWriter {
         bytes += utf8
     }
 
+    public mutating func append(_ values: [Double]) {
+        append(values.count)
+        for value in values { append(value) }
+    }
+
     public mutating func append(_ value: String?) {
         append(value != nil)
         if let value { append(value) }
@@ -60,6 +65,12 @@ public struct WireReader {
     }
 
     public mutating func optionalString() throws -> String? { try bool() ? try string() : nil }
+
+    public mutating func doubles() throws -> [Double] {
+        let count = try integer()
+        guard count >= 0, offset + 8 * count <= bytes.count else { throw WireFormatError() }
+        return try (0..<count).map { _ in try double() }
+    }
 }
 
 /// A message between ranks that does not decode (a defect: every rank runs the same build).

@@ -1,7 +1,7 @@
 import MessagePassing
 
 /// How `mpirun -n R fplab verify` spreads the claims over the ranks: longest first, each to the rank with the least
-/// work so far (the LPT rule, within 4/3 of the best split), from each claim's seconds in the full run on two cores
+/// work so far (`RankShares.longestFirst`), from each claim's seconds in the full run on two cores
 /// (notebooks-data/manifest.json; claims not listed count as one second). Only the split depends on these numbers:
 /// a claim's results do not depend on the rank that runs it.
 public enum ClaimAssignment {
@@ -19,21 +19,9 @@ public enum ClaimAssignment {
         "regularized-inversion-hoelder": 0.01, "sampler-exact-ou": 0.005, "ve-exact": 0.005,
     ]
 
-    /// For each rank, the indices (into `claims`) it runs, in the order of `claims`.
+    /// For each rank, the indices (into `claims`) it runs, in the order of `claims` (`RankShares.longestFirst`).
     public static func split(_ claims: [Claim], ranks: Int) -> [[Int]] {
-        precondition(ranks >= 1, "ClaimAssignment: at least one rank")
-        let order = claims.indices.sorted { left, right in
-            let (a, b) = (cost(claims[left]), cost(claims[right]))
-            return a != b ? a > b : left < right
-        }
-        var loads = [Double](repeating: 0, count: ranks)
-        var assigned = [[Int]](repeating: [], count: ranks)
-        for index in order {
-            let rank = loads.indices.min { loads[$0] != loads[$1] ? loads[$0] < loads[$1] : $0 < $1 }!
-            loads[rank] += cost(claims[index])
-            assigned[rank].append(index)
-        }
-        return assigned.map { $0.sorted() }
+        RankShares.longestFirst(costs: claims.map(cost), ranks: ranks)
     }
 
     static func cost(_ claim: Claim) -> Double { measuredSeconds[claim.name] ?? 1 }

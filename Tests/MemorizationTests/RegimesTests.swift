@@ -1,6 +1,8 @@
 import Datasets
 import Foundation
+import MessagePassing
 import ParticleSampling
+import Safeguards
 import SampleStatistics
 import Testing
 
@@ -106,6 +108,46 @@ import Testing
             return measurement.weightTimes + measurement.ownerTimes
         }
         #expect(try collapse(threads: 1) == collapse(threads: 2))
+    }
+
+    /// The study's cases over 1, 2 and 3 in-process ranks (split longest first) give the one-rank measurements bit for
+    /// bit on rank 0 (times, medians, marginal checks, predictions, status), and nil on the others; and every
+    /// `RunStatus` survives the wire.
+    @Test func collapseCasesOverRanksEqualOneRank() throws {
+        let study = CollapseStudy(
+            cases: [
+                .init(dimension: 12, trainingCount: 40), .init(dimension: 20, trainingCount: 30),
+                .init(dimension: 8, trainingCount: 60),
+            ], trajectories: 60, horizon: 1.5, steps: 20, marginalCheckCount: 2, seed: 9)
+        let serial = try study.run()
+        func fingerprint(_ measurement: CollapseMeasurement) -> [UInt64] {
+            let numbers =
+                measurement.weightTimes + measurement.ownerTimes
+                + [measurement.weightMedian.median, measurement.weightMedian.lower, measurement.ownerMedian.upper]
+                + measurement.marginalChecks.flatMap { [$0.time, $0.trajectoryFraction, $0.standardError] }
+                + [measurement.prediction.collapseTime]
+            return numbers.map(\.bitPattern)
+        }
+        for ranks in 1...3 {
+            let results = InProcessCommunicator.run(ranks: ranks) { communicator in
+                try? study.run(on: communicator)
+            }
+            #expect(results[0]?.map(fingerprint) == serial.map(fingerprint), "\(ranks) ranks")
+            #expect(results[0]?.map(\.status) == serial.map(\.status))
+            #expect(results.dropFirst().allSatisfy { $0 == nil })
+        }
+        let statuses: [RunStatus] = [
+            .completed, .nonFinite(time: nil, step: 3, particle: nil), .nonFinite(time: 0.5, step: 2, particle: 7),
+            .massDrift(time: 1, step: 4, relativeDrift: 1e-3), .blewUp(time: 0.25, step: 9, amplitudeRatio: 1e8),
+            .errorExceeded(time: 0.1, step: 1, relativeError: 2, threshold: 1),
+        ]
+        for status in statuses {
+            var writer = WireWriter()
+            status.write(to: &writer)
+            var reader = WireReader(writer.bytes)
+            #expect(try RunStatus(from: &reader) == status)
+            #expect(reader.isAtEnd)
+        }
     }
 
     /// Trajectory-level definitions: every trajectory ends on a training point (b = 0), its weight time lies in

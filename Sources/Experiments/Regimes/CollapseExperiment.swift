@@ -2,6 +2,7 @@ import DataFiles
 import Figures
 import Foundation
 import Memorization
+import MessagePassing
 import Reporting
 
 /// One `fplab regimes collapse` run: the collapse experiment (`CollapseStudy`) on Gaussian training sets over a
@@ -14,6 +15,16 @@ public struct CollapseExperiment: Sendable {
 
     public init(study: CollapseStudy, dataDescription: String, settings: RunSettings) {
         (self.study, self.dataDescription, self.settings) = (study, dataDescription, settings)
+    }
+
+    /// On the ranks of `communicator` (`CollapseStudy.run(on:progress:)`): the outcome on rank 0, nil elsewhere;
+    /// `progress` hears the fraction of this rank's cases done.
+    public func run(on communicator: any Communicator, progress: ((Double) -> Void)? = nil) throws
+        -> CollapseOutcome?
+    {
+        let clock = ContinuousClock.now
+        guard let measurements = try study.run(on: communicator, progress: progress) else { return nil }
+        return CollapseOutcome(experiment: self, measurements: measurements, wallSeconds: secondsElapsed(since: clock))
     }
 
     /// The study's measurements; `progress` hears the fraction of cases done.
