@@ -6,7 +6,7 @@
     import GridFields
     import MessagePassing
 
-    /// `mpirun -n R fplab forward --dimension 3`: a Gaussian mixture evolved by `SlabSpectralSolver` on R ranks,
+    /// `mpirun -n R fplab forward --dimension 2|3`: a Gaussian mixture evolved by `SlabSpectralSolver` on R ranks,
     /// measured at snapshot times against the exact evolved mixture on each rank's own cells, the measurements
     /// combined over the ranks (sums in an order MPI chooses, so equal to the one-rank values to round-off; the
     /// largest error and the smallest density exactly).
@@ -54,9 +54,10 @@
         /// ceil(length / h) equal steps, h = T / `steps` (`DensityRun.stepBoundaries`), a snapshot at each target.
         public func run(progress: ((Double) -> Void)? = nil) -> Result {
             let (grid, mixture, threads) = (grid, mixture, threads)
+            let solverMiddle = grid.dimension == 3 ? grid.shape[1] : 1
             let solver = SlabSpectralSolver(grid: grid, model: model) { planes in
                 mixture.values(
-                    on: grid, rows: (planes.lowerBound * grid.shape[1])..<(planes.upperBound * grid.shape[1]),
+                    on: grid, rows: (planes.lowerBound * solverMiddle)..<(planes.upperBound * solverMiddle),
                     threads: threads)
             }
             var rows = [measure(solver.localDensity(), solver: solver, time: 0)]
@@ -89,7 +90,7 @@
 
         /// The snapshot's measurements over all ranks.
         private func measure(_ density: [Double], solver: SlabSpectralSolver, time: Double) -> Row {
-            let n1 = grid.shape[1]
+            let n1 = solver.shape[1]
             let exact = mixture.evolved(under: model, to: time).values(
                 on: grid, rows: (solver.firstPlane * n1)..<((solver.firstPlane + solver.planeCount) * n1),
                 threads: threads)
@@ -111,11 +112,11 @@
                 minimumDensity: -largest[1], isFinite: largest[2] == 0)
         }
 
-        /// Writes the final density as one `.npy` file of shape (n0, n1, n2) at `path`: rank 0 its header, every
+        /// Writes the final density as one `.npy` file of the grid's shape at `path`: rank 0 its header, every
         /// rank its planes at their offset (MPI-IO, collective). The whole field is never gathered on one rank.
         public static func writeDensity(_ result: Result, grid: Grid, path: String) -> Bool {
             let header = NumpyArray.header(shape: grid.shape)
-            let planeBytes = grid.shape[1] * grid.shape[2] * 8
+            let planeBytes = grid.shape.dropFirst().reduce(1, *) * 8
             var bytes = Data()
             if result.solver.firstPlane == 0 { bytes.append(header) }
             result.localDensity.withUnsafeBytes { bytes.append(contentsOf: $0) }

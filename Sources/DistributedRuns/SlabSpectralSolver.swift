@@ -5,9 +5,11 @@
     import GridFields
     import SpectralTransforms
 
-    /// The spectral Fokker–Planck solver of a linear SDE (drift f(t) x, diffusion g(t)) on a periodic 3-D box, with
-    /// the grid and its spectrum split into slabs of planes along the first axis over the ranks of MPI_COMM_WORLD
-    /// (FFTW's MPI interface: `fftw_mpi_plan_dft_r2c_3d` and `…c2r_3d`, in place, output not transposed).
+    /// The spectral Fokker–Planck solver of a linear SDE (drift f(t) x, diffusion g(t)) on a periodic 2-D or 3-D box,
+    /// with the grid and its spectrum split into slabs of planes along the first axis over the ranks of
+    /// MPI_COMM_WORLD (FFTW's MPI interface: `fftw_mpi_plan_dft_r2c_3d` and `…c2r_3d`, in place, output not
+    /// transposed). A 2-D grid n0 × n1 runs as the 3-D grid n0 × 1 × n1: a length-1 axis has the one wavenumber 0
+    /// and the one coordinate 0, so its flux vanishes and the transforms are the 2-D ones.
     ///
     /// The method is the serial `SpectralFokkerPlanckSolver`'s IF-RK4 (THEORY §2): the state is the unnormalized
     /// transform u = rho^, diffusion exact through E(s, t) = exp(−|k|² / 2 ∫_s^t g²), the drift pseudo-spectral,
@@ -27,6 +29,8 @@
     /// (n_2/2 + 1) / R doubles (state, accumulator, stage, the density and three fluxes): 56 bytes a cell / R.
     public final class SlabSpectralSolver {
         public let grid: Grid
+        /// The grid's shape as three axes (n0, 1, n1 for a 2-D grid).
+        public let shape: [Int]
         public let model: LinearSDE
         public private(set) var time: Double
         /// This rank's planes along axis 0: first index and count.
@@ -49,20 +53,28 @@
 
         /// Bytes one rank allocates for a grid of `shape` on `ranks` ranks (the seven arrays).
         public static func bytesPerRank(shape: [Int], ranks: Int) -> Double {
-            let planes = Double((shape[0] + ranks - 1) / ranks)
-            return 7 * 8 * 2 * planes * Double(shape[1]) * Double(shape[2] / 2 + 1)
+            let axes = threeAxes(shape)
+            let planes = Double((axes[0] + ranks - 1) / ranks)
+            return 7 * 8 * 2 * planes * Double(axes[1]) * Double(axes[2] / 2 + 1)
         }
+
+        /// A 3-D shape as it is; a 2-D one with a middle axis of length 1.
+        static func threeAxes(_ shape: [Int]) -> [Int] { shape.count == 3 ? shape : [shape[0], 1, shape[1]] }
 
         /// `initialDensity(planes)`: the density at the cell centres of the given planes along x (this rank's),
         /// row-major, n1 n2 values a plane.
         public init(
             grid: Grid, model: LinearSDE, startTime: Double = 0, initialDensity: (Range<Int>) -> [Double]
         ) {
-            precondition(grid.dimension == 3 && grid.boundary == .periodic, "SlabSpectralSolver: a periodic 3-D grid")
+            precondition(
+                (2...3).contains(grid.dimension) && grid.boundary == .periodic,
+                "SlabSpectralSolver: a periodic 2-D or 3-D grid")
             self.grid = grid
+            let shape = Self.threeAxes(grid.shape)
+            self.shape = shape
             self.model = model
             time = startTime
-            let (n0, n1, n2) = (grid.shape[0], grid.shape[1], grid.shape[2])
+            let (n0, n1, n2) = (shape[0], shape[1], shape[2])
             var localPlanes = 0
             var localStart = 0
             let allocated = Int(message_passing_fftw_local_size_3d(n0, n1, n2, &localPlanes, &localStart))
@@ -83,7 +95,7 @@
             self.fluxes = fluxes
             backwardPlan = message_passing_fftw_plan_c2r_3d(n0, n1, n2, density)!
             forwardPlans = fluxes.map { message_passing_fftw_plan_r2c_3d(n0, n1, n2, $0)! }
-            let layout = SpectrumLayout(shape: grid.shape, halfWidth: grid.halfWidth)
+            let layout = SpectrumLayout(shape: shape, halfWidth: grid.halfWidth)
             let counts = [n0, n1, spectrumColumns]
             let localRange = localStart..<(localStart + localPlanes)
             derivativeWavenumbers = (0..<3).map { axis in
@@ -95,7 +107,7 @@
                 return axis == 0 ? Array(all[localRange]) : all
             }
             coordinates = (0..<3).map { axis in
-                let all = grid.coordinates(axis: axis)
+                let all = Grid(shape: shape, halfWidth: grid.halfWidth).coordinates(axis: axis)
                 return axis == 0 ? Array(all[localRange]) : all
             }
             // The initial density on this rank's cells, then its transform.
@@ -129,7 +141,7 @@
             density.update(from: spectrum, count: 2 * complexCount)
             message_passing_fftw_execute(backwardPlan)
             let scale = model.driftRate(at: time) / Double(grid.count)
-            let (n1, n2) = (grid.shape[1], grid.shape[2])
+            let (n1, n2) = (shape[1], shape[2])
             let rowLength = 2 * spectrumColumns
             for plane in 0..<planeCount {
                 let first = scale * coordinates[0][plane]
@@ -154,7 +166,7 @@
             first: [[Double]], second: [[Double]],
             _ body: (Int, Double, Double, Double, Double) -> Void
         ) {
-            let n1 = grid.shape[1]
+            let n1 = shape[1]
             let (flux0, flux1, flux2) = (fluxes[0], fluxes[1], fluxes[2])
             for plane in 0..<planeCount {
                 let (k0, a0, b0) = (derivativeWavenumbers[0][plane], first[0][plane], second[0][plane])
@@ -208,11 +220,11 @@
             time += timeStep
         }
 
-        /// This rank's planes of the density, n_1 n_2 values a plane (row-major, unpadded).
+        /// This rank's planes of the density, n_1 n_2 values a plane (row-major, unpadded; n_1 = 1 in 2-D).
         public func localDensity() -> [Double] {
             density.update(from: state, count: 2 * complexCount)
             message_passing_fftw_execute(backwardPlan)
-            let (n1, n2) = (grid.shape[1], grid.shape[2])
+            let (n1, n2) = (shape[1], shape[2])
             let scale = 1 / Double(grid.count)
             var values = [Double](repeating: 0, count: planeCount * n1 * n2)
             for plane in 0..<planeCount {

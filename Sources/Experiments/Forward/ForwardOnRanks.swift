@@ -7,13 +7,15 @@
     import MessagePassing
     import Reporting
 
-    /// `mpirun -n R fplab forward --dimension 3`: the experiment on the slab-decomposed spectral solver
+    /// `mpirun -n R fplab forward --dimension 2|3`: the experiment on the slab-decomposed spectral solver
     /// (`SlabForwardRun`), the same snapshots, errors and mass as the one-rank run (to round-off), and the final
     /// density written by every rank into one `density.npy` (never gathered on one rank).
     extension ForwardExperiment {
         /// Why the experiment cannot run on several ranks, or nil.
         public var refusalOnRanks: String? {
-            if grid.dimension != 3 { return "on several ranks fplab forward runs 3-D grids (--dimension 3)" }
+            if grid.dimension == 1 {
+                return "on several ranks fplab forward runs 2-D and 3-D grids (--dimension 2 or 3)"
+            }
             if grid.boundary != .periodic || method != .integratingFactorRK4 {
                 return "on several ranks fplab forward runs the spectral solver's if-rk4 (--solver spectral)"
             }
@@ -60,7 +62,7 @@
                 table: table,
                 closing: [
                     String(
-                        format: "steps %.3g s (largest rank; mean %.3g s), wall %.3g s; %.0f MB a rank "
+                        format: "steps %.3g s (largest rank; mean %.3g s), wall %.3g s; %.3g MB a rank "
                             + "(56 bytes a cell / ranks)", result.largestStepSeconds, result.meanStepSeconds, wall,
                         bytes / 1e6)
                 ],
