@@ -171,9 +171,4 @@ public struct ShardedCollapseRun: Sendable {
             }
         }
     }
-
-    private func secondsSince(_ start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    }
 }

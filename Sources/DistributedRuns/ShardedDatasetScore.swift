@@ -246,6 +246,11 @@ public struct ShardedDatasetScore: Sendable {
 func timed(_ body: () -> Void) -> Double {
     let start = ContinuousClock.now
     body()
+    return secondsSince(start)
+}
+
+/// Seconds from `start` until now (the one clock reading of this module's timings).
+func secondsSince(_ start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }

@@ -68,13 +68,12 @@
             for target in snapshotTimes {
                 let length = target - segmentStart
                 let count = max(1, Int((length / nominalStep - 1e-9).rounded(.up)))
-                let start = ContinuousClock.now
-                for _ in 0..<count {
-                    solver.step(by: length / Double(count))
-                    progress?(solver.time / endTime)
+                stepSeconds += timed {
+                    for _ in 0..<count {
+                        solver.step(by: length / Double(count))
+                        progress?(solver.time / endTime)
+                    }
                 }
-                let elapsed = ContinuousClock.now - start
-                stepSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 localDensity = solver.localDensity()
                 rows.append(measure(localDensity, solver: solver, time: target))
                 segmentStart = target

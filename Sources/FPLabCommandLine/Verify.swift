@@ -249,7 +249,8 @@ public struct Verify: DistributedCommand {
         let claims = selectedClaims
         let settings = self.settings
         let clock = ContinuousClock.now
-        let mine = ClaimAssignment.split(claims, ranks: world.size)[world.rank]
+        let split = ClaimAssignment.split(claims, ranks: world.size)
+        let mine = split[world.rank]
         let local = Self.runClaims(mine.map { claims[$0] }, settings: settings)
         var writer = WireWriter()
         writer.append(mine.count)
@@ -282,7 +283,7 @@ public struct Verify: DistributedCommand {
             }
             StandardStreams.writeError(
                 "claims spread over \(world.size) ranks: "
-                    + ClaimAssignment.split(claims, ranks: world.size).map { "\($0.count)" }.joined(separator: ", ")
+                    + split.map { "\($0.count)" }.joined(separator: ", ")
                     + " claims\n")
             verdict = [try deliver(report, comparison: comparison) ? 0 : 1]
         }
